@@ -1,0 +1,13 @@
+#!/bin/sh
+# Create .venv and install Terpadu from the lock file (uv.lock).
+# Usage: sh scripts/setup.sh [--dev]   (--dev adds the test tools and Spark)
+set -eu
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+if [ "${1:-}" = "--dev" ]; then
+    .venv/bin/python -m uv sync --quiet --frozen --inexact --all-extras --group dev
+else
+    .venv/bin/python -m uv sync --quiet --frozen --inexact --no-dev
+fi

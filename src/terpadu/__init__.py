@@ -1,0 +1,3 @@
+"""Terpadu: integrated social-welfare data."""
+
+__version__ = "0.1.0"

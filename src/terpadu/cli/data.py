@@ -1,0 +1,115 @@
+"""Commands that move data in and out: init, import, export."""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from terpadu.cli.common import console, fail, open_engine
+from terpadu.i18n import t
+from terpadu.intake import ImportReport, InputFileError, import_batch
+from terpadu.reports import export_families, export_persons
+
+from terpadu.store.db import current_revision
+from terpadu.tables import TableFormatError, write_table
+
+IMPORT_STAGES = 7
+
+
+def init() -> None:
+    """Create the database or upgrade it to the latest schema."""
+    engine = open_engine(migrate=True)
+    url = engine.url.render_as_string(hide_password=True)
+    console.print(t("database_ready", url=url, rev=current_revision(engine)))
+
+
+def import_batch_command(
+    keluarga: Annotated[Path, typer.Argument(help="The keluarga (household) file: CSV, XLSX or Parquet.")],
+    anggota: Annotated[Path, typer.Argument(help="The anggota (member) file: CSV, XLSX or Parquet.")],
+    source: Annotated[str, typer.Option(help="Name of the sender (a desa, survey or agency).")] = "default",
+    errors: Annotated[Path | None, typer.Option(help="Write every problem found to this .csv or .xlsx file.")] = None,
+) -> None:
+    """Import a batch: check every row, land the good ones, report the rest."""
+    engine = open_engine()
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    ) as progress:
+        task = progress.add_task("mulai", total=IMPORT_STAGES)
+
+        def step(message: str) -> None:
+            progress.update(task, description=message, advance=1)
+
+        try:
+            report = import_batch(engine, keluarga, anggota, source=source, progress=step)
+        except InputFileError as exc:
+            fail(str(exc))
+    print_import_report(report)
+    if errors is not None and not report.already_imported:
+        write_issues(report, errors)
+
+
+def write_issues(report: ImportReport, path: Path) -> None:
+    frame = report.issues.rename({
+        "file": "FILE", "__row": "ROW", "column": "COLUMN", "value": "VALUE",
+        "severity": "SEVERITY", "code": "CODE", "message": "MESSAGE",
+    })
+    try:
+        write_table(frame, path, sheet="masalah")
+    except TableFormatError as exc:
+        fail(str(exc))
+    console.print(t("errors_written", path=path))
+
+
+def print_import_report(report: ImportReport) -> None:
+    if report.already_imported:
+        console.print(t("already_imported", batch=report.batch_id))
+        return
+    table = Table(title=f"Batch {report.batch_id} · sumber '{report.source}'")
+    for key in ("file", "rows_read", "rows_landed", "rows_repaired", "rows_rejected", "rows_warned"):
+        table.add_column(t(key), justify="left" if key == "file" else "right")
+    for f in report.files:
+        table.add_row(
+            f"{f.path.name} ({f.role})", *(f"{n:,}" for n in (
+                f.rows_read, f.rows_landed, f.rows_repaired, f.rows_rejected, f.rows_warned))
+        )
+    console.print(table)
+    for key in ("families_new", "families_changed", "persons_new", "persons_changed", "persons_without_nik"):
+        console.print(f"  {t(key)}: {getattr(report, key):,}")
+    if report.issues.height:
+        counts = Counter(report.issues["code"].to_list())
+        top = Table(title=t("top_problems"))
+        top.add_column(t("code"))
+        top.add_column(t("count"), justify="right")
+        top.add_column(t("example"))
+        for code, n in counts.most_common(8):
+            example = report.issues.filter(pl.col("code") == code).row(0, named=True)
+            top.add_row(code, f"{n:,}", f"{example['file']} baris {example['__row']}: {example['message']}")
+        console.print(top)
+
+
+class ExportKind(StrEnum):
+    persons = "persons"
+    families = "families"
+
+
+def export(
+    kind: Annotated[ExportKind, typer.Argument(help="What to export: persons or families.")],
+    out: Annotated[Path, typer.Option("--out", help="Output file: .csv, .xlsx or .parquet.")],
+) -> None:
+    """Export the registry in the stable layouts of shared/FORMATS.md."""
+    engine = open_engine(migrate=False)
+    frame = export_persons(engine) if kind == ExportKind.persons else export_families(engine)
+    try:
+        write_table(frame, out)
+    except TableFormatError as exc:
+        fail(str(exc))
+    console.print(t("exported", n=f"{frame.height:,}", path=out))
+

@@ -1,0 +1,206 @@
+"""Clean and check one input table, column by column, without per-row Python.
+
+The result is the table's values in registry form plus a table of issues
+(row, column, value as received, severity, code). A row with any ``error``
+is rejected; ``warning`` rows land and their warnings are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from terpadu.identity import check_kk_frame, check_nik_frame, repair_identity_frame
+from terpadu.intake.columns import Column, header_index, normalize_header
+from terpadu.intake.parsing import parse_code, parse_date, parse_number
+from terpadu.intake.readers import ROW, InputFileError, RawTable
+from terpadu.regions import regions_frame
+
+ISSUE_SCHEMA = {
+    ROW: pl.Int64,
+    "column": pl.Utf8,
+    "value": pl.Utf8,
+    "severity": pl.Utf8,
+    "code": pl.Utf8,
+}
+REPAIRED = "__repaired"
+EXTRA = "__extra"
+TEXT_LIMITS = {"nama": 200, "nama_ibu_kandung": 200, "tempat_lahir": 100, "rt": 10, "rw": 10}
+KEY_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class CleanTable:
+    """Values in registry form (one column per target, plus ROW, REPAIRED, EXTRA)."""
+
+    values: pl.DataFrame
+    issues: pl.DataFrame
+    raw: pl.DataFrame  # the input as received, original headers, plus ROW
+    mapping: dict[str, str]  # original header → layout column name
+    extra_columns: list[str]
+
+
+def map_headers(raw: RawTable, columns: tuple[Column, ...]) -> tuple[dict[str, Column], list[str]]:
+    """Match the file's headers to the layout; the rest are extra attributes."""
+    index = header_index(columns)
+    mapped: dict[str, Column] = {}
+    taken: set[str] = set()
+    extra: list[str] = []
+    for header in raw.frame.columns:
+        if header == ROW:
+            continue
+        column = index.get(normalize_header(header))
+        if column is None or column.name in taken:
+            extra.append(header)
+        else:
+            mapped[header] = column
+            taken.add(column.name)
+    missing = [c.name for c in columns if c.required and c.name not in taken]
+    if missing:
+        raise InputFileError(
+            f"{raw.path}: kolom wajib tidak ditemukan: {', '.join(missing)} "
+            f"(judul kolom yang ada: {', '.join(h for h in raw.frame.columns if h != ROW)})"
+        )
+    return mapped, extra
+
+
+def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> CleanTable:
+    mapped, extra = map_headers(raw, columns)
+    stripped = raw.frame.select(
+        pl.col(ROW),
+        *[
+            pl.col(h).str.strip_chars().replace("", None).alias(h)
+            for h in raw.frame.columns
+            if h != ROW
+        ],
+    )
+    by_name = {column.name: header for header, column in mapped.items()}
+    values: list[pl.Series] = [stripped[ROW]]
+    issues: list[pl.DataFrame] = []
+    repaired = pl.Series(REPAIRED, [False] * stripped.height, dtype=pl.Boolean)
+
+    def add_issues(header: str, column_name: str, codes: pl.Series, severity: str) -> None:
+        frame = pl.DataFrame({ROW: stripped[ROW], "value": stripped[header], "code": codes})
+        found = frame.filter(pl.col("code").is_not_null())
+        if found.height:
+            issues.append(
+                found.select(
+                    pl.col(ROW),
+                    pl.lit(column_name).alias("column"),
+                    pl.col("value"),
+                    pl.lit(severity).alias("severity"),
+                    pl.col("code"),
+                )
+            )
+
+    for column in columns:
+        header = by_name.get(column.name)
+        if header is None:
+            values.append(pl.Series(column.target, [None] * stripped.height, dtype=_dtype(column)))
+            continue
+        text = stripped[header]
+        present = text.is_not_null()
+        if column.required:
+            add_issues(header, column.name, _codes(~present, "required"), "error")
+        value, errors, warnings, was_repaired = _clean_column(column, text, today)
+        add_issues(header, column.name, errors, "error")
+        if warnings is not None:
+            add_issues(header, column.name, warnings, "warning")
+        if was_repaired is not None:
+            repaired = repaired | was_repaired.fill_null(False)
+        values.append(value.alias(column.target))
+
+    frame = pl.DataFrame(values).with_columns(repaired)
+    if extra:
+        frame = frame.with_columns(
+            pl.struct([stripped[h] for h in extra]).struct.json_encode().alias(EXTRA)
+        )
+    else:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(EXTRA))
+    issue_frame = (
+        pl.concat(issues) if issues else pl.DataFrame(schema=ISSUE_SCHEMA)
+    ).cast(ISSUE_SCHEMA)  # type: ignore[arg-type]
+    mapping = {header: column.name for header, column in mapped.items()}
+    return CleanTable(frame, issue_frame, raw.frame, mapping, extra)
+
+
+def _dtype(column: Column) -> pl.DataType:
+    return {
+        "code": pl.Int16(),
+        "flag": pl.Int16(),
+        "int": pl.Int64(),
+        "power": pl.Int64(),
+        "number": pl.Float64(),
+        "date": pl.Date(),
+    }.get(column.kind, pl.Utf8())
+
+
+def _codes(mask: pl.Series, code: str) -> pl.Series:
+    return pl.select(pl.when(mask).then(pl.lit(code)).otherwise(None).alias("c")).to_series()
+
+
+def _when(mask: pl.Series, code: str, otherwise: pl.Series | None = None) -> pl.Series:
+    base = otherwise if otherwise is not None else pl.Series([None] * len(mask), dtype=pl.Utf8)
+    return pl.select(
+        pl.when(mask.fill_null(False)).then(pl.lit(code)).otherwise(base).alias("c")
+    ).to_series()
+
+
+def _clean_column(
+    column: Column, text: pl.Series, today: dt.date
+) -> tuple[pl.Series, pl.Series, pl.Series | None, pl.Series | None]:
+    """(value, error codes, warning codes, repaired flags) for one column."""
+    present = text.is_not_null()
+    none = pl.Series([None] * len(text), dtype=pl.Utf8)
+    kind = column.kind
+    if kind in ("key", "text"):
+        value = text.str.replace_all(r"\s+", " ")
+        limit = KEY_LIMIT if kind == "key" else TEXT_LIMITS.get(column.target, 2000)
+        return value, _when(value.str.len_chars() > limit, "text_too_long"), None, None
+    if kind in ("code", "flag"):
+        value = pl.select(parse_code(pl.lit(text), column.label_map())).to_series()
+        return value, _when(present & value.is_null(), "code_unknown"), None, None
+    if kind in ("number", "int", "power"):
+        number = pl.select(parse_number(pl.lit(text))).to_series()
+        errors = _when(present & number.is_null(), "number_invalid")
+        if kind == "number":
+            value = number
+        else:
+            whole = number.is_not_null() & (number.round(0) != number)
+            errors = _when(whole, "number_invalid", errors)
+            value = number.cast(pl.Int64, strict=False)
+        if column.min_value is not None:
+            low = number < column.min_value if column.min_inclusive else number <= column.min_value
+            errors = _when(low, "number_out_of_range", errors)
+        if kind == "power":
+            standard = number.is_in([450.0, 900.0, 1300.0, 2200.0]) | (number >= 3500)
+            errors = _when(number.is_not_null() & ~standard, "power_invalid", errors)
+        return value, errors, None, None
+    if kind == "date":
+        value = pl.select(parse_date(pl.lit(text), today)).to_series()
+        errors = _when(present & value.is_null(), "date_invalid")
+        errors = _when(value > today, "date_future", errors)
+        errors = _when(value < dt.date(1900, 1, 1), "date_too_old", errors)
+        return value, errors, None, None
+    if kind in ("nik", "kk"):
+        repair = repair_identity_frame(text)
+        checked = (check_nik_frame if kind == "nik" else check_kk_frame)(repair["value"], today)
+        errors = pl.select(
+            pl.coalesce(repair["error_code"], checked["error_code"]).alias("c")
+        ).to_series()
+        value = pl.select(
+            pl.when(errors.is_null()).then(checked["nik" if kind == "nik" else "kk"]).alias("v")
+        ).to_series()
+        warnings = checked["warning_code"]
+        return value, errors, warnings, repair["repaired"] & errors.is_null()
+    if kind == "region":
+        code = text.str.replace_all(r"[\s.]", "")
+        well_formed = code.str.contains(r"^\d{10}$")
+        known = code.is_in(regions_frame("desa")["code"].implode())
+        errors = _when(present & ~well_formed, "region_format")
+        errors = _when(present & well_formed & ~known, "region_unknown", errors)
+        value = pl.select(pl.when(errors.is_null()).then(code).alias("v")).to_series()
+        return value, errors, None, None
+    raise ValueError(f"unknown column kind {kind}")  # pragma: no cover

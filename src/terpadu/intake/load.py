@@ -1,0 +1,198 @@
+"""Write a checked batch into the registry: insert what is new, record what changed.
+
+Runs inside one transaction: an interrupted import leaves the registry as it
+was. Records are matched to earlier imports of the same source by their key
+(ID_KELUARGA; ID_ANGGOTA or the derived person key); a changed value updates
+the record and leaves a ``value_change`` row with the old value and the new
+value's batch, file and row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from collections.abc import Iterable
+
+import polars as pl
+from sqlalchemy import Connection, Table, select, text
+
+from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
+from terpadu.intake.readers import ROW
+from terpadu.store.bulk import allocate_ids, bulk_insert, bulk_update
+from terpadu.store.models import Family, Membership, Person
+
+FAMILY_FIELDS = [c.target for c in KELUARGA_COLUMNS if c.target != "source_key"]
+PERSON_FIELDS = [c.target for c in ANGGOTA_COLUMNS if c.target != "family_key"]
+KEY_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    ids: pl.DataFrame  # source_key → id for every landed record
+    new: int
+    changed: int
+
+
+def lookup_keys(conn: Connection, table: Table, source_id: int, keys: Iterable[str], fields: list[str]) -> pl.DataFrame:
+    """Rows of ``table`` from ``source_id`` whose source_key is among ``keys``."""
+    wanted = list(keys)
+    columns = [table.c.id, table.c.source_key, table.c.version, *[table.c[f] for f in fields]]
+    parts: list[pl.DataFrame] = []
+    schema = {"id": pl.Int64, "source_key": pl.Utf8, "version": pl.Int64}
+    for start in range(0, len(wanted), KEY_CHUNK):
+        chunk = wanted[start : start + KEY_CHUNK]
+        rows = conn.execute(
+            select(*columns).where(table.c.source_id == source_id, table.c.source_key.in_(chunk))
+        ).all()
+        if rows:
+            parts.append(
+                pl.DataFrame([tuple(r) for r in rows], schema=["id", "source_key", "version", *fields], orient="row", infer_schema_length=None)
+            )
+    if not parts:
+        return pl.DataFrame(schema=schema | {f: pl.Utf8 for f in fields})
+    return pl.concat(parts, how="diagonal_relaxed").with_columns(
+        pl.col("id").cast(pl.Int64), pl.col("version").cast(pl.Int64)
+    )
+
+
+def _as_text(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.Utf8)
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    landed: pl.DataFrame,
+    fields: list[str],
+    *,
+    source_id: int,
+    batch_id: int,
+    file_id: int,
+    now: dt.datetime,
+    entity: str,
+    extra_columns: dict[str, pl.Expr] | None = None,
+) -> UpsertResult:
+    """Insert new records and update changed ones."""
+    existing = lookup_keys(conn, table, source_id, landed["source_key"].to_list(), fields)
+    incoming = landed.join(existing.select("id", "source_key", "version"), on="source_key", how="left")
+    new = incoming.filter(pl.col("id").is_null()).drop("id", "version")
+    ids = allocate_ids(conn, table.name, new.height)
+    new = new.with_columns(ids.alias("id"))
+    record_columns = {
+        "id": pl.col("id"),
+        "source_id": pl.lit(source_id, dtype=pl.Int64),
+        "source_key": pl.col("source_key"),
+        **{f: pl.col(f) for f in fields},
+        "extra": pl.col("__extra"),
+        "status": pl.lit("aktif"),
+        "status_reason": pl.lit(None, dtype=pl.Utf8),
+        "version": pl.lit(1, dtype=pl.Int64),
+        "batch_id": pl.lit(batch_id, dtype=pl.Int64),
+        "file_id": pl.lit(file_id, dtype=pl.Int64),
+        "row_number": pl.col(ROW),
+        "created_at": pl.lit(now),
+        "updated_at": pl.lit(now),
+        **(extra_columns or {}),
+    }
+    bulk_insert(conn, table.name, new.select(**record_columns))
+
+    # Changed records: compare every field as text, old against new.
+    old = incoming.filter(pl.col("id").is_not_null())
+    changed_count = 0
+    if old.height:
+        before = existing.select("id", *[_as_text(pl.col(f)).alias(f) for f in fields])
+        after = old.select("id", ROW, "version", *[_as_text(pl.col(f)).alias(f) for f in fields])
+        both = after.join(before, on="id", suffix="__old")
+        changes = pl.concat(
+            [
+                both.filter(~pl.col(f).eq_missing(pl.col(f"{f}__old"))).select(
+                    pl.lit(entity).alias("entity"),
+                    pl.col("id").alias("entity_id"),
+                    pl.lit(f).alias("field"),
+                    pl.col(f"{f}__old").alias("old_value"),
+                    pl.col(f).alias("new_value"),
+                    pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),
+                    pl.lit(file_id, dtype=pl.Int64).alias("file_id"),
+                    pl.col(ROW).alias("row_number"),
+                    pl.lit(now).alias("at"),
+                )
+                for f in fields
+            ]
+        )
+        if changes.height:
+            changed_ids = changes["entity_id"].unique()
+            updates = old.filter(pl.col("id").is_in(changed_ids.implode())).select(
+                "id", *fields, (pl.col("version") + 1).alias("version"), pl.lit(now).alias("updated_at")
+            )
+            bulk_update(conn, table.name, updates)
+            bulk_insert(conn, "value_change", changes)
+            changed_count = updates.height
+    keys = pl.concat([new.select("source_key", "id"), old.select("source_key", "id")])
+    return UpsertResult(keys, new.height, changed_count)
+
+
+def place_members(
+    conn: Connection,
+    persons: pl.DataFrame,
+    *,
+    batch_id: int,
+    now: dt.datetime,
+) -> int:
+    """Open memberships for persons new to a family; close the one they left.
+
+    ``persons`` has columns person_id, family_id, hub_keluarga.
+    """
+    membership = Membership.__table__
+    current: list[tuple[int, int, int]] = []
+    ids = persons["person_id"].to_list()
+    for start in range(0, len(ids), KEY_CHUNK):
+        chunk = ids[start : start + KEY_CHUNK]
+        current.extend(
+            (int(r[0]), int(r[1]), int(r[2]))
+            for r in conn.execute(
+                select(membership.c.id, membership.c.person_id, membership.c.family_id).where(
+                    membership.c.person_id.in_(chunk), membership.c.left_at.is_(None)
+                )
+            ).all()
+        )
+    open_now = pl.DataFrame(
+        current,
+        schema={"membership_id": pl.Int64, "person_id": pl.Int64, "old_family_id": pl.Int64},
+        orient="row",
+    )
+    joined = persons.join(open_now, on="person_id", how="left")
+    moved = joined.filter(
+        pl.col("membership_id").is_not_null() & (pl.col("old_family_id") != pl.col("family_id"))
+    )
+    if moved.height:
+        conn.execute(
+            text(
+                "UPDATE membership SET left_at = :at, left_reason = :reason, "
+                "left_batch_id = :batch WHERE id = :id"
+            ),
+            [
+                {"at": now, "reason": "pindah keluarga", "batch": batch_id, "id": mid}
+                for mid in moved["membership_id"].to_list()
+            ],
+        )
+    joining = joined.filter(
+        pl.col("membership_id").is_null() | (pl.col("old_family_id") != pl.col("family_id"))
+    )
+    new_ids = allocate_ids(conn, "membership", joining.height)
+    bulk_insert(
+        conn,
+        "membership",
+        joining.select(
+            new_ids.alias("id"),
+            pl.col("person_id"),
+            pl.col("family_id"),
+            pl.col("hub_keluarga"),
+            pl.lit(now).alias("joined_at"),
+            pl.lit(batch_id, dtype=pl.Int64).alias("joined_batch_id"),
+        ),
+    )
+    return joining.height
+
+
+FAMILY_TABLE: Table = Family.__table__  # type: ignore[assignment]
+PERSON_TABLE: Table = Person.__table__  # type: ignore[assignment]

@@ -1,0 +1,54 @@
+"""Operator-facing messages for every intake problem code.
+
+Codes are English and stable (scripts and reports filter on them); messages
+are Bahasa Indonesia, written for a village operator fixing a spreadsheet.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # form
+    "required": "Kolom {column} wajib diisi tetapi kosong.",
+    "code_unknown": "Nilai '{value}' tidak dikenal untuk {column}. Isi dengan kode angka atau label yang sah.",
+    "number_invalid": "Nilai '{value}' pada {column} bukan angka.",
+    "number_out_of_range": "Nilai '{value}' pada {column} di luar batas yang wajar.",
+    "power_invalid": "Daya listrik '{value}' tidak sah: isi 450, 900, 1300, 2200, atau 3500 ke atas (VA).",
+    "date_invalid": "Tanggal '{value}' pada {column} tidak bisa dibaca. Gunakan format TTTT-BB-HH atau HH-BB-TTTT.",
+    "date_future": "Tanggal '{value}' pada {column} ada di masa depan.",
+    "date_too_old": "Tanggal '{value}' pada {column} terlalu lama (sebelum 1900).",
+    "text_too_long": "Isi kolom {column} terlalu panjang ({value}).",
+    # identity numbers
+    "number_digits_lost": "{column} '{value}' rusak oleh Excel (notasi ilmiah): sebagian digit hilang dan tidak bisa dipulihkan. Ketik ulang sebagai teks.",
+    "number_not_digits": "{column} '{value}' mengandung karakter selain angka.",
+    "nik_length": "NIK '{value}' harus 16 digit angka.",
+    "nik_not_digits": "NIK '{value}' mengandung karakter selain angka.",
+    "nik_province_unknown": "NIK '{value}': kode provinsi (2 digit pertama) tidak dikenal.",
+    "nik_region_zero": "NIK '{value}': kode kabupaten/kota atau kecamatan tidak boleh 00.",
+    "nik_date_invalid": "NIK '{value}': tanggal lahir di dalam NIK (digit 7-12) tidak mungkin.",
+    "nik_date_future": "NIK '{value}': tanggal lahir di dalam NIK ada di masa depan.",
+    "nik_serial_zero": "NIK '{value}': nomor urut (4 digit terakhir) tidak boleh 0000.",
+    "nik_region_unknown": "NIK '{value}': kode kabupaten/kecamatan tidak ada di daftar wilayah terbaru (mungkin kode lama sebelum pemekaran).",
+    "nik_birth_date_mismatch": "Tanggal lahir di NIK '{value}' berbeda dengan TGL_LAHIR yang diisi.",
+    "nik_sex_mismatch": "Jenis kelamin di NIK '{value}' berbeda dengan JENIS_KELAMIN yang diisi.",
+    "nik_duplicate_in_batch": "NIK '{value}' dipakai oleh lebih dari satu baris di kiriman ini.",
+    "kk_length": "Nomor KK '{value}' harus 16 digit angka.",
+    "kk_not_digits": "Nomor KK '{value}' mengandung karakter selain angka.",
+    "kk_province_unknown": "Nomor KK '{value}': kode provinsi tidak dikenal.",
+    "kk_region_zero": "Nomor KK '{value}': kode kabupaten/kota atau kecamatan tidak boleh 00.",
+    "kk_serial_zero": "Nomor KK '{value}': nomor urut (4 digit terakhir) tidak boleh 0000.",
+    "kk_date_invalid": "Nomor KK '{value}': tanggal terbit di dalam nomor (digit 7-12) tidak mungkin.",
+    # regions
+    "region_format": "Kode wilayah '{value}' harus kode desa/kelurahan 10 digit (contoh 36.04.01.2001).",
+    "region_unknown": "Kode wilayah '{value}' tidak ada di daftar desa/kelurahan Kemendagri.",
+    # rows and relations
+    "duplicate_key": "{column} '{value}' sudah dipakai baris lain di berkas ini; baris ini tidak dimuat.",
+    "family_not_found": "Keluarga '{value}' tidak ada di berkas keluarga kiriman ini maupun di registri.",
+    "family_rejected": "Keluarga '{value}' ditolak (lihat kesalahan baris keluarganya), jadi anggota ini juga tidak dimuat.",
+    "extra_fields": "Baris ini berisi lebih banyak kolom daripada judul; kolom berlebih disimpan sebagai atribut tambahan.",
+}
+
+
+def message(code: str, column: str | None = None, value: str | None = None) -> str:
+    """The message for ``code``, filled with the column and the value as received."""
+    template = MESSAGES.get(code, "Masalah '{code}' pada {column}: '{value}'.")
+    return template.format(column=column or "-", value="" if value is None else value, code=code)

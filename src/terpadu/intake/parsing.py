@@ -1,0 +1,75 @@
+"""Vectorised parsers for the forms values arrive in (dates, numbers, codes).
+
+Each takes a polars expression over text cells that are already stripped
+(blank is null) and returns the parsed value, null where the text cannot be
+read. Callers compare "text present but value null" to flag errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    text = pl.concat_str(
+        [year.cast(pl.Utf8).str.zfill(4), month.str.zfill(2), day.str.zfill(2)], separator="-"
+    )
+    return text.str.to_date("%Y-%m-%d", strict=False)
+
+
+def parse_date(col: pl.Expr, today: dt.date) -> pl.Expr:
+    """Dates as YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY, DD-MM-YY or Excel serial numbers.
+
+    Two-digit years pivot on today: ``05`` is 2005 when that is not in the
+    future, else 1905. A time part after an ISO date (from XLSX) is ignored.
+    """
+    iso = col.str.extract_groups(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?$")
+    dmy = col.str.extract_groups(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+    dmyy = col.str.extract_groups(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2})$")
+    serial = col.str.extract(r"^(\d{1,5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+    yy = dmyy.struct.field("3").cast(pl.Int32, strict=False)
+    century_year = (
+        pl.when(yy <= today.year % 100).then(yy + 2000).otherwise(yy + 1900)
+    )
+    from_serial = (
+        pl.when(serial.is_between(1, 109_575))  # up to year 2199
+        .then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial))
+        .otherwise(None)
+    ).cast(pl.Date)
+    return pl.coalesce(
+        _ymd(iso.struct.field("1"), iso.struct.field("2"), iso.struct.field("3")),
+        _ymd(dmy.struct.field("3"), dmy.struct.field("2"), dmy.struct.field("1")),
+        _ymd(century_year, dmyy.struct.field("2"), dmyy.struct.field("1")),
+        from_serial,
+    )
+
+
+def parse_number(col: pl.Expr) -> pl.Expr:
+    """Numbers written the Indonesian way or the English way.
+
+    ``36,5`` and ``36.5`` are 36.5; ``1.250,75`` is 1250.75; units such as
+    ``m2`` or ``VA`` and inner spaces are ignored.
+    """
+    text = col.str.to_lowercase().str.replace_all(r"\s+|m2|m²|va|rp\.?", "")
+    thousands_id = text.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+    thousands_en = text.str.contains(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+    normalised = (
+        pl.when(thousands_id)
+        .then(text.str.replace_all(r"\.", "").str.replace(",", "."))
+        .when(thousands_en & text.str.contains(r"\."))
+        .then(text.str.replace_all(",", ""))
+        .otherwise(text.str.replace(",", "."))
+    )
+    return normalised.cast(pl.Float64, strict=False)
+
+
+def parse_code(col: pl.Expr, label_map: dict[str, int]) -> pl.Expr:
+    """A coded value given as its number or one of its labels."""
+    folded = col.str.to_lowercase().str.replace_all(r"[\s._\-/]+", "")
+    # Labels were folded the same way; "1.0" from Excel keeps its dot in the map.
+    keys = {k.replace(".", ""): v for k, v in label_map.items()}
+    return folded.replace_strict(keys, default=None, return_dtype=pl.Int16)

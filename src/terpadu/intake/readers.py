@@ -1,0 +1,213 @@
+"""Read an input file (CSV, XLSX, Parquet) into a table of text cells.
+
+Everything is read as text: cleaning and checking decide what a value means,
+so nothing is lost to a reader's type guess (a NIK read as a float loses
+digits). Each row keeps its number as the operator sees it in a spreadsheet or
+editor: the header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+ROW = "__row"
+
+
+class InputFileError(Exception):
+    """The file as a whole cannot be read; the message names the file and why."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file read as text, with the facts the import report shows."""
+
+    path: Path
+    frame: pl.DataFrame  # all columns Utf8 (original headers) plus ROW (Int64)
+    file_format: str
+    encoding: str | None
+    delimiter: str | None
+    sha256: str
+    size_bytes: int
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def detect_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return "xlsx"
+    if suffix in {".parquet", ".pq"}:
+        return "parquet"
+    if suffix in {".csv", ".txt", ".tsv"}:
+        return "csv"
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PK\x03\x04":
+        return "xlsx"
+    if magic == b"PAR1":
+        return "parquet"
+    return "csv"
+
+
+def read_table(path: Path, sheet: str | None = None) -> RawTable:
+    """Read ``path`` by its format; raise ``InputFileError`` with a clear reason."""
+    if not path.exists():
+        raise InputFileError(f"{path}: berkas tidak ditemukan (file not found)")
+    file_format = detect_format(path)
+    size = path.stat().st_size
+    sha = file_digest(path)
+    encoding: str | None = None
+    delimiter: str | None = None
+    try:
+        if file_format == "csv":
+            frame, encoding, delimiter = _read_csv(path)
+        elif file_format == "xlsx":
+            frame = _read_xlsx(path, sheet)
+        else:
+            frame = _read_parquet(path)
+    except InputFileError:
+        raise
+    except Exception as exc:  # the reader's own words, behind our file name
+        raise InputFileError(f"{path}: berkas tidak bisa dibaca sebagai {file_format}: {exc}") from exc
+    if frame.width == 0:
+        raise InputFileError(f"{path}: berkas kosong, tidak ada baris judul (header)")
+    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    return RawTable(path, frame, file_format, encoding, delimiter, sha, size)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "windows-1252"
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {sep: 0 for sep in (",", ";", "\t", "|")}
+    in_quotes = False
+    for char in first_line:
+        if char == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
+def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str]:
+    data = path.read_bytes()
+    text, encoding = _decode(data)
+    del data
+    if not text.strip():
+        raise InputFileError(f"{path}: berkas kosong (empty file)")
+    first_line = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(first_line)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")) if encoding != "utf-8" else _utf8_source(path),
+            separator=delimiter,
+            infer_schema=False,
+            has_header=True,
+            quote_char='"',
+            raise_if_empty=False,
+        )
+    except pl.exceptions.ComputeError as exc:
+        raise InputFileError(
+            f"{path}: isi CSV rusak (jumlah kolom per baris tidak sama dengan judul, "
+            f"atau tanda kutip tidak ditutup): {exc}"
+        ) from exc
+    return frame, encoding, delimiter
+
+
+def _utf8_source(path: Path) -> Path:
+    return path
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> pl.DataFrame:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        rows = worksheet.iter_rows(values_only=True)
+        header: list[str] | None = None
+        columns: list[list[str | None]] = []
+        for values in rows:
+            if header is None:
+                if values is None or all(v is None or str(v).strip() == "" for v in values):
+                    continue  # leading empty rows before the header
+                header = [str(v).strip() if v is not None else "" for v in values]
+                header = _unique_headers(header)
+                columns = [[] for _ in header]
+                continue
+            cells = list(values) + [None] * (len(header) - len(values))
+            for index in range(len(header)):
+                columns[index].append(_cell_text(cells[index]))
+    finally:
+        workbook.close()
+    if header is None:
+        return pl.DataFrame()
+    frame = pl.DataFrame({name: pl.Series(name, col, dtype=pl.Utf8) for name, col in zip(header, columns, strict=True)})
+    # Trailing rows that are entirely blank are spreadsheet noise, not data.
+    non_blank = pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in header])
+    last = frame.with_row_index("__i").filter(non_blank).select(pl.col("__i").max()).item()
+    return frame.head(0 if last is None else int(last) + 1)
+
+
+def _unique_headers(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for index, name in enumerate(header):
+        name = name or f"KOLOM_{index + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 1
+        result.append(name)
+    return result
+
+
+def _read_parquet(path: Path) -> pl.DataFrame:
+    frame = pl.read_parquet(path)
+    casts = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Utf8:
+            casts.append(pl.col(name))
+        elif dtype.is_temporal():
+            casts.append(pl.col(name).dt.strftime("%Y-%m-%d").alias(name))
+        else:
+            casts.append(pl.col(name).cast(pl.Utf8).alias(name))
+    return frame.select(casts)

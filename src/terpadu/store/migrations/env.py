@@ -1,0 +1,34 @@
+"""Alembic environment: runs on the engine Terpadu hands it (or the settings' URL)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from terpadu.store.models import Base
+
+config = context.config
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    engine = config.attributes.get("engine")
+    if engine is None:
+        from terpadu.settings import get_settings
+        from terpadu.store.db import make_engine
+
+        engine = make_engine(get_settings().resolved_database_url())
+    return engine
+
+
+def run_migrations_online() -> None:
+    engine = _engine()
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        context.run_migrations()
+
+
+run_migrations_online()
