@@ -1,0 +1,210 @@
+"""Importing batches into the registry, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from batches import ANGGOTA_HEADER, GOOD_ANGGOTA, GOOD_KELUARGA, KELUARGA_HEADER, good_batch, write_csv
+from sqlalchemy import Engine, func, select, text
+
+from terpadu.intake import import_batch
+from terpadu.intake import load as load_module
+from terpadu.store import Batch, Family, Membership, Person, QuarantineEntry, ValueChange
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def count(engine: Engine, model: type) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def test_clean_batch_lands_whole(engine: Engine, tmp_path: Path) -> None:
+    report = import_batch(engine, *good_batch(tmp_path), today=TODAY)
+    assert [f.rows_landed for f in report.files] == [2, 4]
+    assert report.rows_rejected == 0
+    assert (report.families_new, report.persons_new, report.persons_without_nik) == (2, 4, 1)
+    assert count(engine, Family) == 2
+    assert count(engine, Person) == 4
+    assert count(engine, Membership) == 4
+    with engine.connect() as conn:
+        kode = conn.execute(text("SELECT kode_wilayah FROM family WHERE source_key = 'K2'")).scalar()
+        flagged = conn.execute(
+            text("SELECT needs_civil_registration FROM person WHERE id_anggota = 'A3'")
+        ).scalar()
+    assert kode == "3604052002"  # dotted code stored undotted
+    assert flagged == 1  # blank NIK: registered, flagged for civil registration
+
+
+def test_damaged_batch_accounts_for_every_row(engine: Engine, tmp_path: Path) -> None:
+    keluarga = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [
+        *GOOD_KELUARGA,
+        "K3,'3604051507870003,3604052001,x,1,1,Milik sendiri,30,tanah",  # apostrophe: repaired
+        "K4,3.60405E+15,3604052001,x,1,1,1,30,8",  # digits lost: rejected
+        "K5,3604051507870005,9999999999,x,1,1,1,30,8",  # unknown desa
+        "K1,3604051507870006,3604052001,dup,1,1,1,30,8",  # duplicate ID_KELUARGA
+        "K6,3604051507870007,3604052001,x,1,1,1,-4,8",  # floor area must be > 0
+    ])
+    anggota = write_csv(tmp_path / "a.csv", ANGGOTA_HEADER, [
+        *GOOD_ANGGOTA,
+        "A5,K3,3.604051507870011E+15,Eka,L,15-07-1987,1",  # scientific, 16 digits: repaired
+        "A6,K3,3604051507870012.0,Dwi,P,1987-07-15,2",  # trailing .0: repaired; sex mismatch warns
+        "A7,K3,36040515078700,Tri,1,1987-07-15,3",  # 14 digits
+        "A8,K4,3604051507870013,Catur,1,1987-07-15,1",  # family rejected
+        "A9,K99,3604051507870014,Panca,1,1987-07-15,1",  # family nowhere
+        "A10,K3,3604051507870015,Sad,9,1987-07-15,3",  # unknown sex code
+        "A11,K3,3604053202870016,Sapta,1,1987-02-32,3",  # impossible NIK date and birth date
+        "A12,K3,,,1,2001-01-01,3",  # name missing
+    ])
+    report = import_batch(engine, keluarga, anggota, today=TODAY)
+    k, a = report.files
+    assert (k.rows_read, k.rows_landed, k.rows_rejected, k.rows_repaired) == (7, 3, 4, 1)
+    assert (a.rows_read, a.rows_landed, a.rows_rejected, a.rows_repaired) == (12, 6, 6, 2)
+    for f in report.files:
+        assert f.rows_landed + f.rows_rejected == f.rows_read
+
+    errors = report.issues.filter(pl.col("severity") == "error")
+    found = {(r["file"], r["__row"], r["column"], r["code"]) for r in errors.iter_rows(named=True)}
+    assert ("k.csv", 5, "NO_KK", "number_digits_lost") in found
+    assert ("k.csv", 6, "KODE_WILAYAH", "region_unknown") in found
+    assert ("k.csv", 7, "ID_KELUARGA", "duplicate_key") in found
+    assert ("k.csv", 8, "LUAS_LANTAI", "number_out_of_range") in found
+    assert ("a.csv", 8, "NIK", "nik_length") in found
+    assert ("a.csv", 9, "ID_KELUARGA", "family_rejected") in found
+    assert ("a.csv", 10, "ID_KELUARGA", "family_not_found") in found
+    assert ("a.csv", 11, "JENIS_KELAMIN", "code_unknown") in found
+    assert ("a.csv", 12, "NIK", "nik_date_invalid") in found
+    assert ("a.csv", 13, "NAMA", "required") in found
+    warnings = report.issues.filter(pl.col("severity") == "warning")
+    assert "nik_sex_mismatch" in warnings["code"].to_list()
+    assert all(m for m in report.issues["message"].to_list())
+
+    with engine.connect() as conn:
+        niks = dict(conn.execute(text("SELECT id_anggota, nik FROM person")).all())
+        no_kk = conn.execute(text("SELECT no_kk FROM family WHERE source_key = 'K3'")).scalar()
+        quarantined = conn.execute(
+            select(func.count()).select_from(QuarantineEntry).where(QuarantineEntry.severity == "error")
+        ).scalar_one()
+        raw = conn.execute(
+            select(QuarantineEntry.raw).where(QuarantineEntry.code == "nik_length")
+        ).scalar_one()
+    assert niks["A5"] == "3604051507870011"  # exact repair, not a guess
+    assert niks["A6"] == "3604051507870012"
+    assert no_kk == "3604051507870003"
+    assert quarantined == errors.height
+    assert raw["NAMA"] == "Tri"  # the whole row is kept for correction
+
+
+def test_same_batch_twice_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    paths = good_batch(tmp_path)
+    first = import_batch(engine, *paths, today=TODAY)
+    second = import_batch(engine, *paths, today=TODAY)
+    assert not first.already_imported and second.already_imported
+    assert second.batch_id == first.batch_id
+    assert (count(engine, Family), count(engine, Person), count(engine, Batch)) == (2, 4, 1)
+
+
+def test_same_rows_in_a_new_file_change_nothing(engine: Engine, tmp_path: Path) -> None:
+    import_batch(engine, *good_batch(tmp_path), today=TODAY)
+    again = tmp_path / "again"
+    again.mkdir()
+    keluarga = write_csv(again / "k.csv", KELUARGA_HEADER, GOOD_KELUARGA, sep=";")
+    anggota = write_csv(again / "a.csv", ANGGOTA_HEADER, GOOD_ANGGOTA, sep=";")
+    report = import_batch(engine, keluarga, anggota, today=TODAY)
+    assert (report.families_new, report.families_changed) == (0, 0)
+    assert (report.persons_new, report.persons_changed) == (0, 0)
+    assert count(engine, ValueChange) == 0
+    assert count(engine, Membership) == 4
+
+
+def test_changed_values_are_updated_with_provenance(engine: Engine, tmp_path: Path) -> None:
+    import_batch(engine, *good_batch(tmp_path), today=TODAY)
+    later = tmp_path / "later"
+    later.mkdir()
+    keluarga = write_csv(later / "k.csv", KELUARGA_HEADER, [
+        GOOD_KELUARGA[0].replace("36.5,8", "48,2"),  # floor area and floor changed
+        GOOD_KELUARGA[1],
+    ])
+    anggota = write_csv(later / "a.csv", ANGGOTA_HEADER, [
+        GOOD_ANGGOTA[0], GOOD_ANGGOTA[1],
+        "A3,K2,,Budi,1,2010-01-01,3",  # Budi moved to family K2
+        GOOD_ANGGOTA[3],
+    ])
+    report = import_batch(engine, keluarga, anggota, today=TODAY)
+    assert report.families_changed == 1
+    with engine.connect() as conn:
+        changes = conn.execute(
+            select(ValueChange.field, ValueChange.old_value, ValueChange.new_value, ValueChange.row_number)
+            .where(ValueChange.entity == "family").order_by(ValueChange.field)
+        ).all()
+        floor, version = conn.execute(
+            text("SELECT luas_lantai, version FROM family WHERE source_key = 'K1'")
+        ).one()
+        memberships = conn.execute(
+            text(
+                "SELECT f.source_key, m.left_at IS NULL FROM membership m "
+                "JOIN person p ON p.id = m.person_id JOIN family f ON f.id = m.family_id "
+                "WHERE p.id_anggota = 'A3' ORDER BY m.id"
+            )
+        ).all()
+    assert [(c[0], c[1], c[2], c[3]) for c in changes] == [
+        ("jenis_lantai", "8", "2", 2), ("luas_lantai", "36.5", "48.0", 2)
+    ]
+    assert (floor, version) == (48.0, 2)
+    assert [(m[0], bool(m[1])) for m in memberships] == [("K1", False), ("K2", True)]
+
+
+def test_members_may_join_a_family_already_in_the_registry(engine: Engine, tmp_path: Path) -> None:
+    import_batch(engine, *good_batch(tmp_path), today=TODAY)
+    later = tmp_path / "later"
+    later.mkdir()
+    keluarga = write_csv(later / "k.csv", KELUARGA_HEADER, [])
+    anggota = write_csv(later / "a.csv", ANGGOTA_HEADER, ["A20,K2,3604054107950020,Wati,2,1995-07-01,2"])
+    report = import_batch(engine, keluarga, anggota, today=TODAY)
+    assert report.files[1].rows_landed == 1
+
+
+def test_other_sources_do_not_share_family_keys(engine: Engine, tmp_path: Path) -> None:
+    import_batch(engine, *good_batch(tmp_path), source="desa-a", today=TODAY)
+    report = import_batch(engine, *good_batch(tmp_path), source="desa-b", today=TODAY)
+    assert report.families_new == 2
+    assert count(engine, Family) == 4
+
+
+def test_interrupted_import_leaves_registry_as_it_was(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object, **kwargs: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("terpadu.intake.importer.place_members", crash)
+    with pytest.raises(KeyboardInterrupt):
+        import_batch(engine, *good_batch(tmp_path), today=TODAY)
+    assert (count(engine, Family), count(engine, Person), count(engine, Batch)) == (0, 0, 0)
+    monkeypatch.setattr("terpadu.intake.importer.place_members", load_module.place_members)
+    report = import_batch(engine, *good_batch(tmp_path), today=TODAY)
+    assert report.families_new == 2  # and it can simply be run again
+
+
+def test_xlsx_and_parquet_batches(engine: Engine, tmp_path: Path) -> None:
+    keluarga = pl.read_csv(good_batch(tmp_path)[0], infer_schema=False)
+    anggota = pl.read_csv(tmp_path / "anggota.csv", infer_schema=False)
+    keluarga.write_excel(tmp_path / "k.xlsx")
+    anggota.write_parquet(tmp_path / "a.parquet")
+    report = import_batch(engine, tmp_path / "k.xlsx", tmp_path / "a.parquet", today=TODAY)
+    assert [f.rows_landed for f in report.files] == [2, 4]
+    assert [f.file_format for f in report.files] == ["xlsx", "parquet"]
+
+
+def test_unknown_columns_are_kept(engine: Engine, tmp_path: Path) -> None:
+    keluarga = write_csv(tmp_path / "k.csv", KELUARGA_HEADER + ",CATATAN_DESA", [
+        GOOD_KELUARGA[0] + ",rumah panggung"
+    ])
+    anggota = write_csv(tmp_path / "a.csv", ANGGOTA_HEADER, GOOD_ANGGOTA[:1])
+    import_batch(engine, keluarga, anggota, today=TODAY)
+    with engine.connect() as conn:
+        extra = conn.execute(select(Family.extra)).scalar_one()
+    assert extra == {"CATATAN_DESA": "rumah panggung"}

@@ -1,0 +1,67 @@
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS, normalize_header
+from terpadu.intake.parsing import parse_code, parse_date, parse_number
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def _one(expr: pl.Expr, value: str | None) -> object:
+    return pl.DataFrame({"v": [value]}, schema={"v": pl.Utf8}).select(expr).item()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1987-07-15", dt.date(1987, 7, 15)),
+        ("15-07-1987", dt.date(1987, 7, 15)),
+        ("15/07/1987", dt.date(1987, 7, 15)),
+        ("5/7/1987", dt.date(1987, 7, 5)),
+        ("15-07-87", dt.date(1987, 7, 15)),
+        ("15-07-05", dt.date(2005, 7, 15)),
+        ("31973", dt.date(1987, 7, 15)),  # Excel serial number
+        ("31973.0", dt.date(1987, 7, 15)),
+        ("1987-07-15 00:00:00", dt.date(1987, 7, 15)),
+        ("30-02-1987", None),
+        ("kemarin", None),
+        (None, None),
+    ],
+)
+def test_dates_in_every_accepted_form(text: str | None, expected: dt.date | None) -> None:
+    assert _one(parse_date(pl.col("v"), TODAY), text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("36,5", 36.5), ("36.5", 36.5), ("1.250,75", 1250.75), ("1,250.75", 1250.75),
+     ("45 m2", 45.0), ("900 VA", 900.0), ("empat", None)],
+)
+def test_numbers_written_the_indonesian_or_english_way(text: str, expected: float | None) -> None:
+    assert _one(parse_number(pl.col("v")), text) == expected
+
+
+def _column(name: str):  # type: ignore[no-untyped-def]
+    return next(c for c in (*KELUARGA_COLUMNS, *ANGGOTA_COLUMNS) if c.name == name)
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "code"),
+    [
+        ("JENIS_KELAMIN", "Laki-laki", 1), ("JENIS_KELAMIN", "L", 1), ("JENIS_KELAMIN", "p", 2),
+        ("JENIS_KELAMIN", "2", 2), ("JENIS_KELAMIN", "2.0", 2), ("JENIS_KELAMIN", "9", None),
+        ("JENIS_LANTAI", "Tanah", 8), ("JENIS_LANTAI", "keramik", 2),
+        ("HUB_KELUARGA", "Kepala Keluarga", 1), ("HUB_KELUARGA", "istri", 2),
+        ("ASET_KULKAS", "Ya", 1), ("ASET_KULKAS", "tidak", 0),
+        ("PENDIDIKAN_TERTINGGI", "SMA/SMK", 3), ("BAHAN_BAKAR_MASAK", "Kayu bakar", 8),
+    ],
+)
+def test_codes_by_number_or_label(column: str, text: str, code: int | None) -> None:
+    assert _one(parse_code(pl.col("v"), _column(column).label_map()), text) == code
+
+
+@pytest.mark.parametrize("header", ["No. KK", "NO_KK", "nokk", " no-kk ", "\ufeffNO KK"])
+def test_headers_match_ignoring_case_spaces_dots_dashes(header: str) -> None:
+    assert normalize_header(header) == "nokk"

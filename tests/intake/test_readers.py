@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import polars as pl
+import pytest
+from openpyxl import Workbook
+
+from terpadu.intake.readers import ROW, InputFileError, read_table
+
+
+def test_semicolon_csv_with_bom(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_bytes("\ufeffID_KELUARGA;NAMA\nK1;Ahmad\nK2;Siti\n".encode())
+    table = read_table(path)
+    assert table.delimiter == ";"
+    assert table.encoding == "utf-8-sig"
+    assert table.frame.columns == [ROW, "ID_KELUARGA", "NAMA"]
+    assert table.frame[ROW].to_list() == [2, 3]
+
+
+def test_windows_1252_csv(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_bytes("ID;NAMA\n1;Andr\xe9 \x93Ucok\x94\n".encode("latin-1"))
+    table = read_table(path)
+    assert table.encoding == "windows-1252"
+    assert table.frame["NAMA"].to_list() == ["André “Ucok”"]
+
+
+def test_xlsx_keeps_long_numbers_and_dates_exact(tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = tmp_path / "a.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NIK", "TGL_LAHIR", "NAMA"])
+    sheet.append([3604051507870001, dt.datetime(1987, 7, 15), "Ahmad"])
+    sheet.append(["'3604054107870002", "01-07-1987", "Siti"])
+    sheet.append([None, None, None])  # trailing blank row is spreadsheet noise
+    book.save(path)
+    table = read_table(path)
+    assert table.frame["NIK"].to_list() == ["3604051507870001", "'3604054107870002"]
+    assert table.frame["TGL_LAHIR"].to_list() == ["1987-07-15", "01-07-1987"]
+    assert table.frame[ROW].to_list() == [2, 3]
+
+
+def test_parquet_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.parquet"
+    pl.DataFrame({"NIK": ["3604051507870001"], "JENIS_KELAMIN": [1]}).write_parquet(path)
+    table = read_table(path)
+    assert table.frame["JENIS_KELAMIN"].to_list() == ["1"]
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="tidak ditemukan"):
+        read_table(tmp_path / "nope.csv")
+
+
+def test_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    with pytest.raises(InputFileError, match="kosong"):
+        read_table(path)
