@@ -197,7 +197,7 @@ def _clean_column(
         return value, errors, warnings, repair["repaired"] & errors.is_null()
     if kind == "region":
         code = text.str.replace_all(r"[\s.]", "")
-        well_formed = code.str.contains(r"^\d{10}$")
+        well_formed = code.str.contains(r"^[0-9]{10}$")
         known = code.is_in(regions_frame("desa")["code"].implode())
         errors = _when(present & ~well_formed, "region_format")
         errors = _when(present & well_formed & ~known, "region_unknown", errors)

@@ -71,9 +71,10 @@ def nik_consistency_issues(values: pl.DataFrame, today: dt.date) -> pl.DataFrame
     frame = with_nik.select(ROW, "nik", "tgl_lahir", "jenis_kelamin").with_columns(
         decoded["nik_birth_date"].alias("nik_date"), decoded["nik_sex"].alias("nik_sex")
     )
+    # The NIK's century is only inferred: compare day, month and two-digit year.
     date_off = frame.filter(
         pl.col("tgl_lahir").is_not_null() & pl.col("nik_date").is_not_null()
-        & (pl.col("tgl_lahir") != pl.col("nik_date"))
+        & (pl.col("tgl_lahir").dt.strftime("%d%m%y") != pl.col("nik_date").dt.strftime("%d%m%y"))
     )
     sex_off = frame.filter(
         pl.col("jenis_kelamin").is_not_null() & pl.col("nik_sex").is_not_null()
