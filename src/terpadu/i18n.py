@@ -27,12 +27,18 @@ LABELS: dict[str, dict[str, str]] = {
         "id": "Kiriman ini sudah pernah dimuat (batch {batch}); tidak ada yang berubah.",
         "en": "This batch was already imported (batch {batch}); nothing changed.",
     },
-    "errors_written": {"id": "Daftar masalah ditulis ke {path}", "en": "Problems written to {path}"},
+    "errors_written": {
+        "id": "Daftar masalah ditulis ke {path}",
+        "en": "Problems written to {path}",
+    },
     "top_problems": {"id": "Masalah terbanyak", "en": "Most frequent problems"},
     "code": {"id": "Kode", "en": "Code"},
     "count": {"id": "Jumlah", "en": "Count"},
     "example": {"id": "Contoh", "en": "Example"},
-    "database_ready": {"id": "Basis data siap: {url} (revisi {rev})", "en": "Database ready: {url} (revision {rev})"},
+    "database_ready": {
+        "id": "Basis data siap: {url} (revisi {rev})",
+        "en": "Database ready: {url} (revision {rev})",
+    },
     "exported": {"id": "{n} baris ditulis ke {path}", "en": "{n} rows written to {path}"},
 }
 

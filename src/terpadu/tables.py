@@ -28,7 +28,9 @@ def write_table(frame: pl.DataFrame, path: Path, sheet: str = "data") -> Path:
                 "gunakan .csv atau .parquet"
             )
         # Identity numbers and codes stay text so Excel does not damage them.
-        frame.write_excel(path, worksheet=sheet, autofit=frame.height <= 10_000, dtype_formats={pl.Utf8: "@"})
+        frame.write_excel(
+            path, worksheet=sheet, autofit=frame.height <= 10_000, dtype_formats={pl.Utf8: "@"}
+        )
     else:
         raise TableFormatError(f"{path}: gunakan akhiran .csv, .xlsx atau .parquet")
     return path

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-KELUARGA_HEADER = "ID_KELUARGA,NO_KK,KODE_WILAYAH,ALAMAT,RT,RW,STATUS_BANGUNAN,LUAS_LANTAI,JENIS_LANTAI"
+KELUARGA_HEADER = (
+    "ID_KELUARGA,NO_KK,KODE_WILAYAH,ALAMAT,RT,RW,STATUS_BANGUNAN,LUAS_LANTAI,JENIS_LANTAI"
+)
 ANGGOTA_HEADER = "ID_ANGGOTA,ID_KELUARGA,NIK,NAMA,JENIS_KELAMIN,TGL_LAHIR,HUB_KELUARGA"
 
 # Kramatwatu, Kabupaten Serang (Banten): kecamatan 36.04.05, desa 36.04.05.2001 / 2002.
@@ -20,7 +22,9 @@ GOOD_ANGGOTA = [
 ]
 
 
-def write_csv(path: Path, header: str, rows: list[str], *, sep: str = ",", encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, header: str, rows: list[str], *, sep: str = ",", encoding: str = "utf-8"
+) -> Path:
     lines = [header, *rows]
     if sep != ",":
         lines = [line.replace(",", sep) for line in lines]

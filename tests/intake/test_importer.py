@@ -7,7 +7,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from batches import ANGGOTA_HEADER, GOOD_ANGGOTA, GOOD_KELUARGA, KELUARGA_HEADER, good_batch, write_csv
+from batches import (
+    ANGGOTA_HEADER,
+    GOOD_ANGGOTA,
+    GOOD_KELUARGA,
+    KELUARGA_HEADER,
+    good_batch,
+    write_csv,
+)
 from sqlalchemy import Engine, func, select, text
 
 from terpadu.intake import import_batch
@@ -31,7 +38,9 @@ def test_clean_batch_lands_whole(engine: Engine, tmp_path: Path) -> None:
     assert count(engine, Person) == 4
     assert count(engine, Membership) == 4
     with engine.connect() as conn:
-        kode = conn.execute(text("SELECT kode_wilayah FROM family WHERE source_key = 'K2'")).scalar()
+        kode = conn.execute(
+            text("SELECT kode_wilayah FROM family WHERE source_key = 'K2'")
+        ).scalar()
         flagged = conn.execute(
             text("SELECT needs_civil_registration FROM person WHERE id_anggota = 'A3'")
         ).scalar()
@@ -40,25 +49,33 @@ def test_clean_batch_lands_whole(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_damaged_batch_accounts_for_every_row(engine: Engine, tmp_path: Path) -> None:
-    keluarga = write_csv(tmp_path / "k.csv", KELUARGA_HEADER, [
-        *GOOD_KELUARGA,
-        "K3,'3604051507870003,3604052001,x,1,1,Milik sendiri,30,tanah",  # apostrophe: repaired
-        "K4,3.60405E+15,3604052001,x,1,1,1,30,8",  # digits lost: rejected
-        "K5,3604051507870005,9999999999,x,1,1,1,30,8",  # unknown desa
-        "K1,3604051507870006,3604052001,dup,1,1,1,30,8",  # duplicate ID_KELUARGA
-        "K6,3604051507870007,3604052001,x,1,1,1,-4,8",  # floor area must be > 0
-    ])
-    anggota = write_csv(tmp_path / "a.csv", ANGGOTA_HEADER, [
-        *GOOD_ANGGOTA,
-        "A5,K3,3.604051507870011E+15,Eka,L,15-07-1987,1",  # scientific, 16 digits: repaired
-        "A6,K3,3604051507870012.0,Dwi,P,1987-07-15,2",  # trailing .0: repaired; sex mismatch warns
-        "A7,K3,36040515078700,Tri,1,1987-07-15,3",  # 14 digits
-        "A8,K4,3604051507870013,Catur,1,1987-07-15,1",  # family rejected
-        "A9,K99,3604051507870014,Panca,1,1987-07-15,1",  # family nowhere
-        "A10,K3,3604051507870015,Sad,9,1987-07-15,3",  # unknown sex code
-        "A11,K3,3604053202870016,Sapta,1,1987-02-32,3",  # impossible NIK date and birth date
-        "A12,K3,,,1,2001-01-01,3",  # name missing
-    ])
+    keluarga = write_csv(
+        tmp_path / "k.csv",
+        KELUARGA_HEADER,
+        [
+            *GOOD_KELUARGA,
+            "K3,'3604051507870003,3604052001,x,1,1,Milik sendiri,30,tanah",  # apostrophe: repaired
+            "K4,3.60405E+15,3604052001,x,1,1,1,30,8",  # digits lost: rejected
+            "K5,3604051507870005,9999999999,x,1,1,1,30,8",  # unknown desa
+            "K1,3604051507870006,3604052001,dup,1,1,1,30,8",  # duplicate ID_KELUARGA
+            "K6,3604051507870007,3604052001,x,1,1,1,-4,8",  # floor area must be > 0
+        ],
+    )
+    anggota = write_csv(
+        tmp_path / "a.csv",
+        ANGGOTA_HEADER,
+        [
+            *GOOD_ANGGOTA,
+            "A5,K3,3.604051507870011E+15,Eka,L,15-07-1987,1",  # scientific, 16 digits: repaired
+            "A6,K3,3604051507870012.0,Dwi,P,1987-07-15,2",  # trailing .0: repaired; sex mismatch warns
+            "A7,K3,36040515078700,Tri,1,1987-07-15,3",  # 14 digits
+            "A8,K4,3604051507870013,Catur,1,1987-07-15,1",  # family rejected
+            "A9,K99,3604051507870014,Panca,1,1987-07-15,1",  # family nowhere
+            "A10,K3,3604051507870015,Sad,9,1987-07-15,3",  # unknown sex code
+            "A11,K3,3604053202870016,Sapta,1,1987-02-32,3",  # impossible NIK date and birth date
+            "A12,K3,,,1,2001-01-01,3",  # name missing
+        ],
+    )
     report = import_batch(engine, keluarga, anggota, today=TODAY)
     k, a = report.files
     assert (k.rows_read, k.rows_landed, k.rows_rejected, k.rows_repaired) == (7, 3, 4, 1)
@@ -86,7 +103,9 @@ def test_damaged_batch_accounts_for_every_row(engine: Engine, tmp_path: Path) ->
         niks = dict(conn.execute(text("SELECT id_anggota, nik FROM person")).all())
         no_kk = conn.execute(text("SELECT no_kk FROM family WHERE source_key = 'K3'")).scalar()
         quarantined = conn.execute(
-            select(func.count()).select_from(QuarantineEntry).where(QuarantineEntry.severity == "error")
+            select(func.count())
+            .select_from(QuarantineEntry)
+            .where(QuarantineEntry.severity == "error")
         ).scalar_one()
         raw = conn.execute(
             select(QuarantineEntry.raw).where(QuarantineEntry.code == "nik_length")
@@ -124,21 +143,36 @@ def test_changed_values_are_updated_with_provenance(engine: Engine, tmp_path: Pa
     import_batch(engine, *good_batch(tmp_path), today=TODAY)
     later = tmp_path / "later"
     later.mkdir()
-    keluarga = write_csv(later / "k.csv", KELUARGA_HEADER, [
-        GOOD_KELUARGA[0].replace("36.5,8", "48,2"),  # floor area and floor changed
-        GOOD_KELUARGA[1],
-    ])
-    anggota = write_csv(later / "a.csv", ANGGOTA_HEADER, [
-        GOOD_ANGGOTA[0], GOOD_ANGGOTA[1],
-        "A3,K2,,Budi,1,2010-01-01,3",  # Budi moved to family K2
-        GOOD_ANGGOTA[3],
-    ])
+    keluarga = write_csv(
+        later / "k.csv",
+        KELUARGA_HEADER,
+        [
+            GOOD_KELUARGA[0].replace("36.5,8", "48,2"),  # floor area and floor changed
+            GOOD_KELUARGA[1],
+        ],
+    )
+    anggota = write_csv(
+        later / "a.csv",
+        ANGGOTA_HEADER,
+        [
+            GOOD_ANGGOTA[0],
+            GOOD_ANGGOTA[1],
+            "A3,K2,,Budi,1,2010-01-01,3",  # Budi moved to family K2
+            GOOD_ANGGOTA[3],
+        ],
+    )
     report = import_batch(engine, keluarga, anggota, today=TODAY)
     assert report.families_changed == 1
     with engine.connect() as conn:
         changes = conn.execute(
-            select(ValueChange.field, ValueChange.old_value, ValueChange.new_value, ValueChange.row_number)
-            .where(ValueChange.entity == "family").order_by(ValueChange.field)
+            select(
+                ValueChange.field,
+                ValueChange.old_value,
+                ValueChange.new_value,
+                ValueChange.row_number,
+            )
+            .where(ValueChange.entity == "family")
+            .order_by(ValueChange.field)
         ).all()
         floor, version = conn.execute(
             text("SELECT luas_lantai, version FROM family WHERE source_key = 'K1'")
@@ -151,7 +185,8 @@ def test_changed_values_are_updated_with_provenance(engine: Engine, tmp_path: Pa
             )
         ).all()
     assert [(c[0], c[1], c[2], c[3]) for c in changes] == [
-        ("jenis_lantai", "8", "2", 2), ("luas_lantai", "36.5", "48.0", 2)
+        ("jenis_lantai", "8", "2", 2),
+        ("luas_lantai", "36.5", "48.0", 2),
     ]
     assert (floor, version) == (48.0, 2)
     assert [(m[0], bool(m[1])) for m in memberships] == [("K1", False), ("K2", True)]
@@ -162,7 +197,9 @@ def test_members_may_join_a_family_already_in_the_registry(engine: Engine, tmp_p
     later = tmp_path / "later"
     later.mkdir()
     keluarga = write_csv(later / "k.csv", KELUARGA_HEADER, [])
-    anggota = write_csv(later / "a.csv", ANGGOTA_HEADER, ["A20,K2,3604054107950020,Wati,2,1995-07-01,2"])
+    anggota = write_csv(
+        later / "a.csv", ANGGOTA_HEADER, ["A20,K2,3604054107950020,Wati,2,1995-07-01,2"]
+    )
     report = import_batch(engine, keluarga, anggota, today=TODAY)
     assert report.files[1].rows_landed == 1
 
@@ -200,9 +237,11 @@ def test_xlsx_and_parquet_batches(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_unknown_columns_are_kept(engine: Engine, tmp_path: Path) -> None:
-    keluarga = write_csv(tmp_path / "k.csv", KELUARGA_HEADER + ",CATATAN_DESA", [
-        GOOD_KELUARGA[0] + ",rumah panggung"
-    ])
+    keluarga = write_csv(
+        tmp_path / "k.csv",
+        KELUARGA_HEADER + ",CATATAN_DESA",
+        [GOOD_KELUARGA[0] + ",rumah panggung"],
+    )
     anggota = write_csv(tmp_path / "a.csv", ANGGOTA_HEADER, GOOD_ANGGOTA[:1])
     import_batch(engine, keluarga, anggota, today=TODAY)
     with engine.connect() as conn:

@@ -36,8 +36,15 @@ def test_dates_in_every_accepted_form(text: str | None, expected: dt.date | None
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("36,5", 36.5), ("36.5", 36.5), ("1.250,75", 1250.75), ("1,250.75", 1250.75),
-     ("45 m2", 45.0), ("900 VA", 900.0), ("empat", None)],
+    [
+        ("36,5", 36.5),
+        ("36.5", 36.5),
+        ("1.250,75", 1250.75),
+        ("1,250.75", 1250.75),
+        ("45 m2", 45.0),
+        ("900 VA", 900.0),
+        ("empat", None),
+    ],
 )
 def test_numbers_written_the_indonesian_or_english_way(text: str, expected: float | None) -> None:
     assert _one(parse_number(pl.col("v")), text) == expected
@@ -50,12 +57,20 @@ def _column(name: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("column", "text", "code"),
     [
-        ("JENIS_KELAMIN", "Laki-laki", 1), ("JENIS_KELAMIN", "L", 1), ("JENIS_KELAMIN", "p", 2),
-        ("JENIS_KELAMIN", "2", 2), ("JENIS_KELAMIN", "2.0", 2), ("JENIS_KELAMIN", "9", None),
-        ("JENIS_LANTAI", "Tanah", 8), ("JENIS_LANTAI", "keramik", 2),
-        ("HUB_KELUARGA", "Kepala Keluarga", 1), ("HUB_KELUARGA", "istri", 2),
-        ("ASET_KULKAS", "Ya", 1), ("ASET_KULKAS", "tidak", 0),
-        ("PENDIDIKAN_TERTINGGI", "SMA/SMK", 3), ("BAHAN_BAKAR_MASAK", "Kayu bakar", 8),
+        ("JENIS_KELAMIN", "Laki-laki", 1),
+        ("JENIS_KELAMIN", "L", 1),
+        ("JENIS_KELAMIN", "p", 2),
+        ("JENIS_KELAMIN", "2", 2),
+        ("JENIS_KELAMIN", "2.0", 2),
+        ("JENIS_KELAMIN", "9", None),
+        ("JENIS_LANTAI", "Tanah", 8),
+        ("JENIS_LANTAI", "keramik", 2),
+        ("HUB_KELUARGA", "Kepala Keluarga", 1),
+        ("HUB_KELUARGA", "istri", 2),
+        ("ASET_KULKAS", "Ya", 1),
+        ("ASET_KULKAS", "tidak", 0),
+        ("PENDIDIKAN_TERTINGGI", "SMA/SMK", 3),
+        ("BAHAN_BAKAR_MASAK", "Kayu bakar", 8),
     ],
 )
 def test_codes_by_number_or_label(column: str, text: str, code: int | None) -> None:

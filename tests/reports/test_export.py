@@ -6,12 +6,12 @@ import polars as pl
 from sqlalchemy import Engine, text
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
-from batches import good_batch  # noqa: E402
+from batches import good_batch
 
-from terpadu.intake import import_batch  # noqa: E402
-from terpadu.reports import export_families, export_persons  # noqa: E402
-from terpadu.reports.export import FAMILY_COLUMNS, PERSON_COLUMNS  # noqa: E402
-from terpadu.tables import write_table  # noqa: E402
+from terpadu.intake import import_batch
+from terpadu.reports import export_families, export_persons
+from terpadu.reports.export import FAMILY_COLUMNS, PERSON_COLUMNS
+from terpadu.tables import write_table
 
 
 def test_exports_have_the_stable_columns(engine: Engine, tmp_path: Path) -> None:
@@ -22,9 +22,15 @@ def test_exports_have_the_stable_columns(engine: Engine, tmp_path: Path) -> None
     assert families.columns == FAMILY_COLUMNS
     ahmad = persons.filter(pl.col("ID_ANGGOTA") == "A1").row(0, named=True)
     assert ahmad == {
-        "ID_ANGGOTA": "A1", "ID_KELUARGA": "K1", "NIK": "3604051507870001",
-        "NAMA": "Ahmad bin Salim", "TGL_LAHIR": "1987-07-15", "JENIS_KELAMIN": 1,
-        "KODE_WILAYAH": "3604052001", "PERSON_ID": None, "STATUS": "AKTIF",
+        "ID_ANGGOTA": "A1",
+        "ID_KELUARGA": "K1",
+        "NIK": "3604051507870001",
+        "NAMA": "Ahmad bin Salim",
+        "TGL_LAHIR": "1987-07-15",
+        "JENIS_KELAMIN": 1,
+        "KODE_WILAYAH": "3604052001",
+        "PERSON_ID": None,
+        "STATUS": "AKTIF",
     }
     k1 = families.filter(pl.col("ID_KELUARGA") == "K1").row(0, named=True)
     assert k1["JUMLAH_ANGGOTA"] == 3
@@ -35,10 +41,16 @@ def test_exports_have_the_stable_columns(engine: Engine, tmp_path: Path) -> None
 def test_inactive_status_shows_its_reason(engine: Engine, tmp_path: Path) -> None:
     import_batch(engine, *good_batch(tmp_path), today=dt.date(2026, 11, 22))
     with engine.begin() as conn:
-        conn.execute(text("UPDATE person SET status='nonaktif', status_reason='meninggal' WHERE id_anggota='A2'"))
+        conn.execute(
+            text(
+                "UPDATE person SET status='nonaktif', status_reason='meninggal' WHERE id_anggota='A2'"
+            )
+        )
     persons = export_persons(engine)
     assert persons.filter(pl.col("ID_ANGGOTA") == "A2")["STATUS"].item() == "NONAKTIF:MENINGGAL"
-    assert export_families(engine).filter(pl.col("ID_KELUARGA") == "K1")["JUMLAH_ANGGOTA"].item() == 2
+    assert (
+        export_families(engine).filter(pl.col("ID_KELUARGA") == "K1")["JUMLAH_ANGGOTA"].item() == 2
+    )
 
 
 def test_each_export_format_round_trips(engine: Engine, tmp_path: Path) -> None:

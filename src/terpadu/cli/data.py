@@ -16,7 +16,6 @@ from terpadu.cli.common import console, fail, open_engine
 from terpadu.i18n import t
 from terpadu.intake import ImportReport, InputFileError, import_batch
 from terpadu.reports import export_families, export_persons
-
 from terpadu.store.db import current_revision
 from terpadu.tables import TableFormatError, write_table
 
@@ -31,16 +30,28 @@ def init() -> None:
 
 
 def import_batch_command(
-    keluarga: Annotated[Path, typer.Argument(help="The keluarga (household) file: CSV, XLSX or Parquet.")],
-    anggota: Annotated[Path, typer.Argument(help="The anggota (member) file: CSV, XLSX or Parquet.")],
-    source: Annotated[str, typer.Option(help="Name of the sender (a desa, survey or agency).")] = "default",
-    errors: Annotated[Path | None, typer.Option(help="Write every problem found to this .csv or .xlsx file.")] = None,
+    keluarga: Annotated[
+        Path, typer.Argument(help="The keluarga (household) file: CSV, XLSX or Parquet.")
+    ],
+    anggota: Annotated[
+        Path, typer.Argument(help="The anggota (member) file: CSV, XLSX or Parquet.")
+    ],
+    source: Annotated[
+        str, typer.Option(help="Name of the sender (a desa, survey or agency).")
+    ] = "default",
+    errors: Annotated[
+        Path | None, typer.Option(help="Write every problem found to this .csv or .xlsx file.")
+    ] = None,
 ) -> None:
     """Import a batch: check every row, land the good ones, report the rest."""
     engine = open_engine()
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("mulai", total=IMPORT_STAGES)
 
@@ -57,10 +68,17 @@ def import_batch_command(
 
 
 def write_issues(report: ImportReport, path: Path) -> None:
-    frame = report.issues.rename({
-        "file": "FILE", "__row": "ROW", "column": "COLUMN", "value": "VALUE",
-        "severity": "SEVERITY", "code": "CODE", "message": "MESSAGE",
-    })
+    frame = report.issues.rename(
+        {
+            "file": "FILE",
+            "__row": "ROW",
+            "column": "COLUMN",
+            "value": "VALUE",
+            "severity": "SEVERITY",
+            "code": "CODE",
+            "message": "MESSAGE",
+        }
+    )
     try:
         write_table(frame, path, sheet="masalah")
     except TableFormatError as exc:
@@ -73,15 +91,37 @@ def print_import_report(report: ImportReport) -> None:
         console.print(t("already_imported", batch=report.batch_id))
         return
     table = Table(title=f"Batch {report.batch_id} · sumber '{report.source}'")
-    for key in ("file", "rows_read", "rows_landed", "rows_repaired", "rows_rejected", "rows_warned"):
+    for key in (
+        "file",
+        "rows_read",
+        "rows_landed",
+        "rows_repaired",
+        "rows_rejected",
+        "rows_warned",
+    ):
         table.add_column(t(key), justify="left" if key == "file" else "right")
     for f in report.files:
         table.add_row(
-            f"{f.path.name} ({f.role})", *(f"{n:,}" for n in (
-                f.rows_read, f.rows_landed, f.rows_repaired, f.rows_rejected, f.rows_warned))
+            f"{f.path.name} ({f.role})",
+            *(
+                f"{n:,}"
+                for n in (
+                    f.rows_read,
+                    f.rows_landed,
+                    f.rows_repaired,
+                    f.rows_rejected,
+                    f.rows_warned,
+                )
+            ),
         )
     console.print(table)
-    for key in ("families_new", "families_changed", "persons_new", "persons_changed", "persons_without_nik"):
+    for key in (
+        "families_new",
+        "families_changed",
+        "persons_new",
+        "persons_changed",
+        "persons_without_nik",
+    ):
         console.print(f"  {t(key)}: {getattr(report, key):,}")
     if report.issues.height:
         counts = Counter(report.issues["code"].to_list())
@@ -91,7 +131,9 @@ def print_import_report(report: ImportReport) -> None:
         top.add_column(t("example"))
         for code, n in counts.most_common(8):
             example = report.issues.filter(pl.col("code") == code).row(0, named=True)
-            top.add_row(code, f"{n:,}", f"{example['file']} baris {example['__row']}: {example['message']}")
+            top.add_row(
+                code, f"{n:,}", f"{example['file']} baris {example['__row']}: {example['message']}"
+            )
         console.print(top)
 
 
@@ -112,4 +154,3 @@ def export(
     except TableFormatError as exc:
         fail(str(exc))
     console.print(t("exported", n=f"{frame.height:,}", path=out))
-

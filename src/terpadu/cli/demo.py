@@ -32,7 +32,9 @@ def demo(
 
     engine = open_engine()
     console.print(f"2. Memuat ke {engine.url.render_as_string(hide_password=True)}")
-    report = import_batch(engine, outdir / "keluarga.csv", outdir / "anggota.csv", source=f"demo-{seed}")
+    report = import_batch(
+        engine, outdir / "keluarga.csv", outdir / "anggota.csv", source=f"demo-{seed}"
+    )
     print_import_report(report)
     if not report.already_imported:
         write_issues(report, Path(outdir / "masalah.csv"))

@@ -18,13 +18,15 @@ from terpadu.intake.parsing import parse_code, parse_date, parse_number
 from terpadu.intake.readers import ROW, InputFileError, RawTable
 from terpadu.regions import regions_frame
 
-ISSUE_SCHEMA = {
-    ROW: pl.Int64,
-    "column": pl.Utf8,
-    "value": pl.Utf8,
-    "severity": pl.Utf8,
-    "code": pl.Utf8,
-}
+ISSUE_SCHEMA = pl.Schema(
+    {
+        ROW: pl.Int64(),
+        "column": pl.Utf8(),
+        "value": pl.Utf8(),
+        "severity": pl.Utf8(),
+        "code": pl.Utf8(),
+    }
+)
 REPAIRED = "__repaired"
 EXTRA = "__extra"
 TEXT_LIMITS = {"nama": 200, "nama_ibu_kandung": 200, "tempat_lahir": 100, "rt": 10, "rw": 10}
@@ -119,9 +121,9 @@ def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> C
         )
     else:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(EXTRA))
-    issue_frame = (
-        pl.concat(issues) if issues else pl.DataFrame(schema=ISSUE_SCHEMA)
-    ).cast(ISSUE_SCHEMA)  # type: ignore[arg-type]
+    issue_frame = (pl.concat(issues) if issues else pl.DataFrame(schema=ISSUE_SCHEMA)).cast(
+        ISSUE_SCHEMA
+    )
     mapping = {header: column.name for header, column in mapped.items()}
     return CleanTable(frame, issue_frame, raw.frame, mapping, extra)
 
@@ -153,7 +155,6 @@ def _clean_column(
 ) -> tuple[pl.Series, pl.Series, pl.Series | None, pl.Series | None]:
     """(value, error codes, warning codes, repaired flags) for one column."""
     present = text.is_not_null()
-    none = pl.Series([None] * len(text), dtype=pl.Utf8)
     kind = column.kind
     if kind in ("key", "text"):
         value = text.str.replace_all(r"\s+", " ")

@@ -15,14 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Insert, insert, select, update
 
-from terpadu.intake.clean import EXTRA, REPAIRED, CleanTable, clean_table
+from terpadu.intake import validate
+from terpadu.intake.clean import REPAIRED, CleanTable, clean_table
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
-from terpadu.intake.load import FAMILY_FIELDS, FAMILY_TABLE, PERSON_FIELDS, PERSON_TABLE, lookup_keys, place_members, upsert
+from terpadu.intake.load import (
+    FAMILY_FIELDS,
+    FAMILY_TABLE,
+    PERSON_FIELDS,
+    PERSON_TABLE,
+    lookup_keys,
+    place_members,
+    upsert,
+)
 from terpadu.intake.messages import message
 from terpadu.intake.readers import ROW, RawTable, read_table
-from terpadu.intake import validate
 from terpadu.store.bulk import bulk_insert, utc_now
 from terpadu.store.models import Batch, BatchFile, Source
 
@@ -75,12 +83,19 @@ def _fingerprint(source: str, tables: list[RawTable]) -> str:
     return digest.hexdigest()
 
 
+def _insert_id(conn: Connection, statement: Insert) -> int:
+    """Run an INSERT of one row and return its new primary key."""
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def _get_source(conn: Connection, name: str) -> int:
     table = Source.__table__
     found = conn.execute(select(table.c.id).where(table.c.name == name)).scalar()
     if found is not None:
         return int(found)
-    return int(conn.execute(insert(table).values(name=name, created_at=utc_now())).inserted_primary_key[0])  # type: ignore[index]
+    return _insert_id(conn, insert(Source).values(name=name, created_at=utc_now()))
 
 
 def _completed_batch(conn: Connection, source_id: int, fingerprint: str) -> int | None:
@@ -95,7 +110,9 @@ def _completed_batch(conn: Connection, source_id: int, fingerprint: str) -> int 
     return None if found is None else int(found)
 
 
-def _account(report: FileReport, clean: CleanTable, landed: pl.DataFrame, issues: pl.DataFrame) -> None:
+def _account(
+    report: FileReport, clean: CleanTable, landed: pl.DataFrame, issues: pl.DataFrame
+) -> None:
     report.rows_read = clean.values.height
     report.rows_landed = landed.height
     report.rows_rejected = report.rows_read - report.rows_landed
@@ -104,7 +121,9 @@ def _account(report: FileReport, clean: CleanTable, landed: pl.DataFrame, issues
     report.rows_warned = landed.filter(pl.col(ROW).is_in(warned.implode())).height
 
 
-def _quarantine_rows(issues: pl.DataFrame, clean: CleanTable, batch_id: int, file_id: int, key_column: str | None) -> pl.DataFrame:
+def _quarantine_rows(
+    issues: pl.DataFrame, clean: CleanTable, batch_id: int, file_id: int, key_column: str | None
+) -> pl.DataFrame:
     """Issue rows with their message; error rows carry the whole input row."""
     if issues.height == 0:
         return pl.DataFrame()
@@ -115,7 +134,10 @@ def _quarantine_rows(issues: pl.DataFrame, clean: CleanTable, batch_id: int, fil
         pl.col(ROW), pl.struct(headers).struct.json_encode().alias("raw")
     )
     key_header = next((h for h, c in clean.mapping.items() if c == key_column), None)
-    keys = raw.select(pl.col(ROW), (pl.col(key_header) if key_header else pl.lit(None, dtype=pl.Utf8)).alias("record_key"))
+    keys = raw.select(
+        pl.col(ROW),
+        (pl.col(key_header) if key_header else pl.lit(None, dtype=pl.Utf8)).alias("record_key"),
+    )
     messages = [
         message(code, column, value)
         for code, column, value in issues.select("code", "column", "value").iter_rows()
@@ -162,16 +184,22 @@ def import_batch(
     say("memeriksa keluarga")
     clean_k = clean_table(raw_k, KELUARGA_COLUMNS, today)
     key_header = next(h for h, c in clean_k.mapping.items() if c == "ID_KELUARGA")
-    dup_k = validate.duplicate_key_issues(clean_k.values, "source_key", "ID_KELUARGA", clean_k.raw[key_header])
+    dup_k = validate.duplicate_key_issues(
+        clean_k.values, "source_key", "ID_KELUARGA", clean_k.raw[key_header]
+    )
     landed_k, issues_k = validate.accept(clean_k, [dup_k])
     rejected_keys = set(
-        clean_k.values.filter(~pl.col(ROW).is_in(landed_k[ROW].implode()))["source_key"].drop_nulls().to_list()
+        clean_k.values.filter(~pl.col(ROW).is_in(landed_k[ROW].implode()))["source_key"]
+        .drop_nulls()
+        .to_list()
     ) - set(landed_k["source_key"].to_list())
 
     say("memeriksa anggota")
     clean_a = clean_table(raw_a, ANGGOTA_COLUMNS, today)
     values_a = clean_a.values.with_columns(validate.person_source_keys(clean_a.values))
-    clean_a = CleanTable(values_a, clean_a.issues, clean_a.raw, clean_a.mapping, clean_a.extra_columns)
+    clean_a = CleanTable(
+        values_a, clean_a.issues, clean_a.raw, clean_a.mapping, clean_a.extra_columns
+    )
     person_checks = [
         validate.duplicate_key_issues(values_a, "source_key", "ID_ANGGOTA", values_a["source_key"]),
         validate.nik_consistency_issues(values_a, today),
@@ -188,35 +216,65 @@ def import_batch(
         done = _completed_batch(conn, source_id, fingerprint)
         if done is not None:
             return ImportReport(source, done, True, reports)
-        batch_id = int(
-            conn.execute(
-                insert(Batch.__table__).values(
-                    source_id=source_id, fingerprint=fingerprint, status="running",
-                    actor=actor, started_at=now,
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+        batch_id = _insert_id(
+            conn,
+            insert(Batch).values(
+                source_id=source_id,
+                fingerprint=fingerprint,
+                status="running",
+                actor=actor,
+                started_at=now,
+            ),
         )
         file_ids = []
         for role, raw in (("keluarga", raw_k), ("anggota", raw_a)):
-            file_ids.append(int(conn.execute(insert(BatchFile.__table__).values(
-                batch_id=batch_id, role=role, file_name=raw.path.name, sha256=raw.sha256,
-                size_bytes=raw.size_bytes, file_format=raw.file_format, encoding=raw.encoding,
-            )).inserted_primary_key[0]))  # type: ignore[index]
+            file_ids.append(
+                _insert_id(
+                    conn,
+                    insert(BatchFile).values(
+                        batch_id=batch_id,
+                        role=role,
+                        file_name=raw.path.name,
+                        sha256=raw.sha256,
+                        size_bytes=raw.size_bytes,
+                        file_format=raw.file_format,
+                        encoding=raw.encoding,
+                    ),
+                )
+            )
 
         # Members' families: in this batch, or already in the registry from this source.
         batch_keys = set(landed_k["source_key"].to_list())
-        wanted = set(values_a["family_key"].drop_nulls().unique().to_list()) - batch_keys - rejected_keys
+        wanted = (
+            set(values_a["family_key"].drop_nulls().unique().to_list()) - batch_keys - rejected_keys
+        )
         in_registry = lookup_keys(conn, FAMILY_TABLE, source_id, wanted, [])
         known = batch_keys | set(in_registry["source_key"].to_list())
-        orphans = values_a.filter(pl.col("family_key").is_not_null() & ~pl.col("family_key").is_in(list(known)))
+        orphans = values_a.filter(
+            pl.col("family_key").is_not_null() & ~pl.col("family_key").is_in(list(known))
+        )
         family_header = next(h for h, c in clean_a.mapping.items() if c == "ID_KELUARGA")
         orphan_raw = clean_a.raw.filter(pl.col(ROW).is_in(orphans[ROW].implode()))[family_header]
         rejected_family = orphans["family_key"].is_in(list(rejected_keys))
         person_checks.append(
-            pl.concat([
-                validate.issues_frame(orphans.filter(rejected_family)[ROW], "ID_KELUARGA", orphan_raw.filter(rejected_family), "error", "family_rejected"),
-                validate.issues_frame(orphans.filter(~rejected_family)[ROW], "ID_KELUARGA", orphan_raw.filter(~rejected_family), "error", "family_not_found"),
-            ])
+            pl.concat(
+                [
+                    validate.issues_frame(
+                        orphans.filter(rejected_family)[ROW],
+                        "ID_KELUARGA",
+                        orphan_raw.filter(rejected_family),
+                        "error",
+                        "family_rejected",
+                    ),
+                    validate.issues_frame(
+                        orphans.filter(~rejected_family)[ROW],
+                        "ID_KELUARGA",
+                        orphan_raw.filter(~rejected_family),
+                        "error",
+                        "family_not_found",
+                    ),
+                ]
+            )
         )
         landed_a, issues_a = validate.accept(clean_a, person_checks)
         _account(reports[0], clean_k, landed_k, issues_k)
@@ -224,8 +282,15 @@ def import_batch(
 
         say(f"memuat {landed_k.height} keluarga")
         families = upsert(
-            conn, FAMILY_TABLE, landed_k, FAMILY_FIELDS, source_id=source_id, batch_id=batch_id,
-            file_id=file_ids[0], now=now, entity="family",
+            conn,
+            FAMILY_TABLE,
+            landed_k,
+            FAMILY_FIELDS,
+            source_id=source_id,
+            batch_id=batch_id,
+            file_id=file_ids[0],
+            now=now,
+            entity="family",
         )
         family_ids = pl.concat([families.ids, in_registry.select("source_key", "id")])
 
@@ -234,14 +299,23 @@ def import_batch(
             pl.col("nik").is_null().cast(pl.Int16).alias("needs_civil_registration")
         )
         persons = upsert(
-            conn, PERSON_TABLE, landed_a, PERSON_FIELDS, source_id=source_id, batch_id=batch_id,
-            file_id=file_ids[1], now=now, entity="person",
+            conn,
+            PERSON_TABLE,
+            landed_a,
+            PERSON_FIELDS,
+            source_id=source_id,
+            batch_id=batch_id,
+            file_id=file_ids[1],
+            now=now,
+            entity="person",
             extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
         )
         members = (
             landed_a.select("source_key", "family_key", "hub_keluarga")
             .join(persons.ids.rename({"id": "person_id"}), on="source_key")
-            .join(family_ids.rename({"source_key": "family_key", "id": "family_id"}), on="family_key")
+            .join(
+                family_ids.rename({"source_key": "family_key", "id": "family_id"}), on="family_key"
+            )
             .select("person_id", "family_id", "hub_keluarga")
         )
         place_members(conn, members, batch_id=batch_id, now=now)
@@ -255,37 +329,71 @@ def import_batch(
                 bulk_insert(conn, "quarantine", frame)
 
         for report, file_id in zip(reports, file_ids, strict=True):
-            conn.execute(update(BatchFile.__table__).where(BatchFile.__table__.c.id == file_id).values(
-                rows_read=report.rows_read, rows_landed=report.rows_landed,
-                rows_repaired=report.rows_repaired, rows_rejected=report.rows_rejected,
-                rows_warned=report.rows_warned,
-            ))
+            conn.execute(
+                update(BatchFile)
+                .where(BatchFile.id == file_id)
+                .values(
+                    rows_read=report.rows_read,
+                    rows_landed=report.rows_landed,
+                    rows_repaired=report.rows_repaired,
+                    rows_rejected=report.rows_rejected,
+                    rows_warned=report.rows_warned,
+                )
+            )
         result = ImportReport(
-            source, batch_id, False, reports,
-            families_new=families.new, families_changed=families.changed,
-            persons_new=persons.new, persons_changed=persons.changed,
+            source,
+            batch_id,
+            False,
+            reports,
+            families_new=families.new,
+            families_changed=families.changed,
+            persons_new=persons.new,
+            persons_changed=persons.changed,
             persons_without_nik=int(landed_a["needs_civil_registration"].sum()),
         )
-        conn.execute(update(Batch.__table__).where(Batch.__table__.c.id == batch_id).values(
-            status="completed", finished_at=dt.datetime.now(dt.UTC),
-            rows_read=result.rows_read, rows_landed=sum(r.rows_landed for r in reports),
-            rows_repaired=sum(r.rows_repaired for r in reports), rows_rejected=result.rows_rejected,
-            families_new=families.new, families_changed=families.changed,
-            persons_new=persons.new, persons_changed=persons.changed,
-        ))
+        conn.execute(
+            update(Batch)
+            .where(Batch.id == batch_id)
+            .values(
+                status="completed",
+                finished_at=dt.datetime.now(dt.UTC),
+                rows_read=result.rows_read,
+                rows_landed=sum(r.rows_landed for r in reports),
+                rows_repaired=sum(r.rows_repaired for r in reports),
+                rows_rejected=result.rows_rejected,
+                families_new=families.new,
+                families_changed=families.changed,
+                persons_new=persons.new,
+                persons_changed=persons.changed,
+            )
+        )
     result.issues = _issue_report(issues_k, issues_a, keluarga_path, anggota_path)
     return result
 
 
-def _issue_report(issues_k: pl.DataFrame, issues_a: pl.DataFrame, path_k: Path, path_a: Path) -> pl.DataFrame:
+def _issue_report(
+    issues_k: pl.DataFrame, issues_a: pl.DataFrame, path_k: Path, path_a: Path
+) -> pl.DataFrame:
     frames = []
     for issues, path in ((issues_k, path_k), (issues_a, path_a)):
         if issues.height:
             frames.append(issues.with_columns(pl.lit(path.name).alias("file")))
     if not frames:
-        return pl.DataFrame(schema={"file": pl.Utf8, ROW: pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "severity": pl.Utf8, "code": pl.Utf8, "message": pl.Utf8})
+        return pl.DataFrame(
+            schema={
+                "file": pl.Utf8,
+                ROW: pl.Int64,
+                "column": pl.Utf8,
+                "value": pl.Utf8,
+                "severity": pl.Utf8,
+                "code": pl.Utf8,
+                "message": pl.Utf8,
+            }
+        )
     issues = pl.concat(frames)
-    messages = [message(c, col, v) for c, col, v in issues.select("code", "column", "value").iter_rows()]
+    messages = [
+        message(c, col, v) for c, col, v in issues.select("code", "column", "value").iter_rows()
+    ]
     return issues.with_columns(pl.Series("message", messages, dtype=pl.Utf8)).select(
         "file", ROW, "column", "value", "severity", "code", "message"
     )

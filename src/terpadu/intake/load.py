@@ -10,8 +10,8 @@ value's batch, file and row.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import polars as pl
 from sqlalchemy import Connection, Table, select, text
@@ -33,7 +33,9 @@ class UpsertResult:
     changed: int
 
 
-def lookup_keys(conn: Connection, table: Table, source_id: int, keys: Iterable[str], fields: list[str]) -> pl.DataFrame:
+def lookup_keys(
+    conn: Connection, table: Table, source_id: int, keys: Iterable[str], fields: list[str]
+) -> pl.DataFrame:
     """Rows of ``table`` from ``source_id`` whose source_key is among ``keys``."""
     wanted = list(keys)
     columns = [table.c.id, table.c.source_key, table.c.version, *[table.c[f] for f in fields]]
@@ -46,7 +48,12 @@ def lookup_keys(conn: Connection, table: Table, source_id: int, keys: Iterable[s
         ).all()
         if rows:
             parts.append(
-                pl.DataFrame([tuple(r) for r in rows], schema=["id", "source_key", "version", *fields], orient="row", infer_schema_length=None)
+                pl.DataFrame(
+                    [tuple(r) for r in rows],
+                    schema=["id", "source_key", "version", *fields],
+                    orient="row",
+                    infer_schema_length=None,
+                )
             )
     if not parts:
         return pl.DataFrame(schema=schema | {f: pl.Utf8 for f in fields})
@@ -74,7 +81,9 @@ def upsert(
 ) -> UpsertResult:
     """Insert new records and update changed ones."""
     existing = lookup_keys(conn, table, source_id, landed["source_key"].to_list(), fields)
-    incoming = landed.join(existing.select("id", "source_key", "version"), on="source_key", how="left")
+    incoming = landed.join(
+        existing.select("id", "source_key", "version"), on="source_key", how="left"
+    )
     new = incoming.filter(pl.col("id").is_null()).drop("id", "version")
     ids = allocate_ids(conn, table.name, new.height)
     new = new.with_columns(ids.alias("id"))
@@ -122,7 +131,10 @@ def upsert(
         if changes.height:
             changed_ids = changes["entity_id"].unique()
             updates = old.filter(pl.col("id").is_in(changed_ids.implode())).select(
-                "id", *fields, (pl.col("version") + 1).alias("version"), pl.lit(now).alias("updated_at")
+                "id",
+                *fields,
+                (pl.col("version") + 1).alias("version"),
+                pl.lit(now).alias("updated_at"),
             )
             bulk_update(conn, table.name, updates)
             bulk_insert(conn, "value_change", changes)

@@ -32,9 +32,7 @@ def parse_date(col: pl.Expr, today: dt.date) -> pl.Expr:
     dmyy = col.str.extract_groups(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2})$")
     serial = col.str.extract(r"^(\d{1,5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
     yy = dmyy.struct.field("3").cast(pl.Int32, strict=False)
-    century_year = (
-        pl.when(yy <= today.year % 100).then(yy + 2000).otherwise(yy + 1900)
-    )
+    century_year = pl.when(yy <= today.year % 100).then(yy + 2000).otherwise(yy + 1900)
     from_serial = (
         pl.when(serial.is_between(1, 109_575))  # up to year 2199
         .then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial))

@@ -80,7 +80,9 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     except InputFileError:
         raise
     except Exception as exc:  # the reader's own words, behind our file name
-        raise InputFileError(f"{path}: berkas tidak bisa dibaca sebagai {file_format}: {exc}") from exc
+        raise InputFileError(
+            f"{path}: berkas tidak bisa dibaca sebagai {file_format}: {exc}"
+        ) from exc
     if frame.width == 0:
         raise InputFileError(f"{path}: berkas kosong, tidak ada baris judul (header)")
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
@@ -179,9 +181,16 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.DataFrame:
         workbook.close()
     if header is None:
         return pl.DataFrame()
-    frame = pl.DataFrame({name: pl.Series(name, col, dtype=pl.Utf8) for name, col in zip(header, columns, strict=True)})
+    frame = pl.DataFrame(
+        {
+            name: pl.Series(name, col, dtype=pl.Utf8)
+            for name, col in zip(header, columns, strict=True)
+        }
+    )
     # Trailing rows that are entirely blank are spreadsheet noise, not data.
-    non_blank = pl.any_horizontal([pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in header])
+    non_blank = pl.any_horizontal(
+        [pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in header]
+    )
     last = frame.with_row_index("__i").filter(non_blank).select(pl.col("__i").max()).item()
     return frame.head(0 if last is None else int(last) + 1)
 

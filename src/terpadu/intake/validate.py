@@ -16,7 +16,9 @@ from terpadu.intake.clean import ISSUE_SCHEMA, CleanTable
 from terpadu.intake.readers import ROW
 
 
-def issues_frame(rows: pl.Series, column: str, values: pl.Series, severity: str, code: str) -> pl.DataFrame:
+def issues_frame(
+    rows: pl.Series, column: str, values: pl.Series, severity: str, code: str
+) -> pl.DataFrame:
     return pl.DataFrame(
         {
             ROW: rows,
@@ -33,7 +35,9 @@ def error_rows(issues: pl.DataFrame) -> pl.Series:
     return issues.filter(pl.col("severity") == "error")[ROW].unique()
 
 
-def duplicate_key_issues(values: pl.DataFrame, key: str, column: str, raw_key: pl.Series) -> pl.DataFrame:
+def duplicate_key_issues(
+    values: pl.DataFrame, key: str, column: str, raw_key: pl.Series
+) -> pl.DataFrame:
     """Every row after the first that repeats a key (the first one stands)."""
     frame = values.select(pl.col(ROW), pl.col(key)).with_columns(raw_key.alias("__raw"))
     repeated = frame.filter(pl.col(key).is_not_null() & pl.col(key).is_duplicated()).filter(
@@ -73,16 +77,20 @@ def nik_consistency_issues(values: pl.DataFrame, today: dt.date) -> pl.DataFrame
     )
     # The NIK's century is only inferred: compare day, month and two-digit year.
     date_off = frame.filter(
-        pl.col("tgl_lahir").is_not_null() & pl.col("nik_date").is_not_null()
+        pl.col("tgl_lahir").is_not_null()
+        & pl.col("nik_date").is_not_null()
         & (pl.col("tgl_lahir").dt.strftime("%d%m%y") != pl.col("nik_date").dt.strftime("%d%m%y"))
     )
     sex_off = frame.filter(
-        pl.col("jenis_kelamin").is_not_null() & pl.col("nik_sex").is_not_null()
+        pl.col("jenis_kelamin").is_not_null()
+        & pl.col("nik_sex").is_not_null()
         & (pl.col("jenis_kelamin").cast(pl.Int16) != pl.col("nik_sex").cast(pl.Int16))
     )
     return pl.concat(
         [
-            issues_frame(date_off[ROW], "NIK", date_off["nik"], "warning", "nik_birth_date_mismatch"),
+            issues_frame(
+                date_off[ROW], "NIK", date_off["nik"], "warning", "nik_birth_date_mismatch"
+            ),
             issues_frame(sex_off[ROW], "NIK", sex_off["nik"], "warning", "nik_sex_mismatch"),
         ]
     )
@@ -96,7 +104,9 @@ def nik_duplicate_issues(values: pl.DataFrame) -> pl.DataFrame:
     return issues_frame(dup[ROW], "NIK", dup["nik"], "warning", "nik_duplicate_in_batch")
 
 
-def accept(clean: CleanTable, extra_issues: list[pl.DataFrame]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def accept(
+    clean: CleanTable, extra_issues: list[pl.DataFrame]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(landed values, all issues) once every check has spoken."""
     issues = pl.concat([clean.issues, *extra_issues]) if extra_issues else clean.issues
     rejected = error_rows(issues)

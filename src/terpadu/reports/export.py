@@ -13,12 +13,28 @@ from sqlalchemy import Engine, inspect, text
 from terpadu.store.ids import FAMILY_PREFIX, PERSON_PREFIX
 
 PERSON_COLUMNS = [
-    "ID_ANGGOTA", "ID_KELUARGA", "NIK", "NAMA", "TGL_LAHIR", "JENIS_KELAMIN",
-    "KODE_WILAYAH", "PERSON_ID", "STATUS",
+    "ID_ANGGOTA",
+    "ID_KELUARGA",
+    "NIK",
+    "NAMA",
+    "TGL_LAHIR",
+    "JENIS_KELAMIN",
+    "KODE_WILAYAH",
+    "PERSON_ID",
+    "STATUS",
 ]
 FAMILY_COLUMNS = [
-    "ID_KELUARGA", "FAMILY_ID", "NO_KK", "KODE_WILAYAH", "JUMLAH_ANGGOTA", "PMT_SCORE",
-    "PERSENTIL", "DESIL", "SKOR_DEPRIVASI", "DIMENSI_DEPRIVASI", "STATUS",
+    "ID_KELUARGA",
+    "FAMILY_ID",
+    "NO_KK",
+    "KODE_WILAYAH",
+    "JUMLAH_ANGGOTA",
+    "PMT_SCORE",
+    "PERSENTIL",
+    "DESIL",
+    "SKOR_DEPRIVASI",
+    "DIMENSI_DEPRIVASI",
+    "STATUS",
 ]
 
 
@@ -26,7 +42,9 @@ def _status(status: pl.Expr, reason: pl.Expr) -> pl.Expr:
     return (
         pl.when(status == "aktif")
         .then(pl.lit("AKTIF"))
-        .otherwise(pl.concat_str([pl.lit("NONAKTIF:"), reason.fill_null("lainnya").str.to_uppercase()]))
+        .otherwise(
+            pl.concat_str([pl.lit("NONAKTIF:"), reason.fill_null("lainnya").str.to_uppercase()])
+        )
     )
 
 
@@ -60,11 +78,23 @@ def export_persons(engine: Engine) -> pl.DataFrame:
         LEFT JOIN family f ON f.id = m.family_id
         ORDER BY p.id
     """
-    frame = _query(engine, sql, {
-        "id_anggota": pl.Utf8(), "source_key": pl.Utf8(), "nik": pl.Utf8(), "nama": pl.Utf8(),
-        "tgl_lahir": pl.Utf8(), "jenis_kelamin": pl.Int64(), "kode_wilayah": pl.Utf8(),
-        "resolved_person_id": pl.Int64(), "status": pl.Utf8(), "status_reason": pl.Utf8(), "id": pl.Int64(),
-    })
+    frame = _query(
+        engine,
+        sql,
+        {
+            "id_anggota": pl.Utf8(),
+            "source_key": pl.Utf8(),
+            "nik": pl.Utf8(),
+            "nama": pl.Utf8(),
+            "tgl_lahir": pl.Utf8(),
+            "jenis_kelamin": pl.Int64(),
+            "kode_wilayah": pl.Utf8(),
+            "resolved_person_id": pl.Int64(),
+            "status": pl.Utf8(),
+            "status_reason": pl.Utf8(),
+            "id": pl.Int64(),
+        },
+    )
     return frame.select(
         pl.col("id_anggota").alias("ID_ANGGOTA"),
         pl.col("source_key").alias("ID_KELUARGA"),
@@ -85,12 +115,13 @@ def export_families(engine: Engine) -> pl.DataFrame:
     has_welfare = inspect(engine).has_table("family_welfare")
     welfare_join = (
         "LEFT JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1"
-        if has_welfare else ""
+        if has_welfare
+        else ""
     )
     welfare_cols = (
         "w.pmt_score, w.persentil, w.desil, w.skor_deprivasi, w.dimensi_deprivasi"
-        if has_welfare else
-        "NULL, NULL, NULL, NULL, NULL"
+        if has_welfare
+        else "NULL, NULL, NULL, NULL, NULL"
     )
     sql = f"""
         SELECT f.source_key, f.id, f.no_kk, f.kode_wilayah,
@@ -100,12 +131,24 @@ def export_families(engine: Engine) -> pl.DataFrame:
         FROM family f {welfare_join}
         ORDER BY f.id
     """
-    frame = _query(engine, sql, {
-        "source_key": pl.Utf8(), "id": pl.Int64(), "no_kk": pl.Utf8(), "kode_wilayah": pl.Utf8(),
-        "jumlah": pl.Int64(), "pmt_score": pl.Float64(), "persentil": pl.Int64(), "desil": pl.Int64(),
-        "skor_deprivasi": pl.Float64(), "dimensi_deprivasi": pl.Utf8(), "status": pl.Utf8(),
-        "status_reason": pl.Utf8(),
-    })
+    frame = _query(
+        engine,
+        sql,
+        {
+            "source_key": pl.Utf8(),
+            "id": pl.Int64(),
+            "no_kk": pl.Utf8(),
+            "kode_wilayah": pl.Utf8(),
+            "jumlah": pl.Int64(),
+            "pmt_score": pl.Float64(),
+            "persentil": pl.Int64(),
+            "desil": pl.Int64(),
+            "skor_deprivasi": pl.Float64(),
+            "dimensi_deprivasi": pl.Utf8(),
+            "status": pl.Utf8(),
+            "status_reason": pl.Utf8(),
+        },
+    )
     return frame.select(
         pl.col("source_key").alias("ID_KELUARGA"),
         _code(FAMILY_PREFIX, "id").alias("FAMILY_ID"),

@@ -47,7 +47,9 @@ def _for_postgres(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(casts)
 
 
-def bulk_insert(conn: Connection, table: str, frame: pl.DataFrame, chunk_rows: int = 200_000) -> int:
+def bulk_insert(
+    conn: Connection, table: str, frame: pl.DataFrame, chunk_rows: int = 200_000
+) -> int:
     """Insert every row of ``frame`` (its column names are the table's) into ``table``."""
     if frame.height == 0:
         return 0
@@ -84,7 +86,7 @@ def bulk_update(conn: Connection, table: str, frame: pl.DataFrame, key: str = "i
         return 0
     setters = [c for c in frame.columns if c != key]
     prepared = _for_postgres(frame) if conn.dialect.name == "postgresql" else _for_sqlite(frame)
-    params: list[dict[str, Any]] = prepared.select(setters + [key]).to_dicts()
+    params: list[dict[str, Any]] = prepared.select([*setters, key]).to_dicts()
     assignments = ", ".join(f"{c} = :{c}" for c in setters)
     conn.execute(text(f"UPDATE {table} SET {assignments} WHERE {key} = :{key}"), params)
     return frame.height

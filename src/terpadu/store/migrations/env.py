@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Engine
 
 from terpadu.store.models import Base
 
 config = context.config
 
 
-def _engine():  # type: ignore[no-untyped-def]
-    engine = config.attributes.get("engine")
+def _engine() -> Engine:
+    engine: Engine | None = config.attributes.get("engine")
     if engine is None:
         from terpadu.settings import get_settings
         from terpadu.store.db import make_engine
