@@ -58,7 +58,7 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Create or upgrade the schema to the latest migration."""
     command.upgrade(alembic_config(engine), revision)
 

@@ -1,0 +1,31 @@
+"""All tables of the system of record, one module per area.
+
+Importing this package registers every table on ``Base.metadata`` (Alembic
+compares against it), so each area's module is imported here.
+"""
+
+from terpadu.store.models.registry import (
+    Base,
+    Batch,
+    BatchFile,
+    Family,
+    Membership,
+    Person,
+    QuarantineEntry,
+    Source,
+    StatusEvent,
+    ValueChange,
+)
+
+__all__ = [
+    "Base",
+    "Batch",
+    "BatchFile",
+    "Family",
+    "Membership",
+    "Person",
+    "QuarantineEntry",
+    "Source",
+    "StatusEvent",
+    "ValueChange",
+]
