@@ -1,0 +1,126 @@
+"""The batch engine handle: DuckDB by default, Apache Spark for national scale.
+
+Stages are written as SQL over named tables, so the same stage runs on both
+engines. The handle registers inputs (Parquet files or Arrow tables), runs
+SQL and returns Arrow tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    import duckdb
+
+EngineKind = Literal["duckdb", "spark"]
+
+
+class BatchEngine(Protocol):
+    """What every batch stage may ask of an engine."""
+
+    kind: EngineKind
+
+    def register_parquet(self, name: str, path: Path) -> None: ...
+
+    def register_arrow(self, name: str, table: pa.Table) -> None: ...
+
+    def sql(self, query: str) -> pa.Table: ...
+
+    def execute(self, statement: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class DuckDBEngine:
+    """DuckDB in-process: the default, for a kabupaten up to a province on one machine."""
+
+    kind: EngineKind = "duckdb"
+
+    def __init__(self, database: str = ":memory:", threads: int | None = None) -> None:
+        import duckdb
+
+        self.connection: duckdb.DuckDBPyConnection = duckdb.connect(database)
+        if threads:
+            self.connection.execute(f"SET threads = {int(threads)}")
+        self._arrow: dict[str, pa.Table] = {}
+
+    def register_parquet(self, name: str, path: Path) -> None:
+        self.connection.execute(
+            f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')"
+        )
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self._arrow[name] = table  # keep a reference while DuckDB scans it
+        self.connection.register(name, table)
+
+    def sql(self, query: str) -> pa.Table:
+        return self.connection.execute(query).to_arrow_table()
+
+    def execute(self, statement: str) -> None:
+        self.connection.execute(statement)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class SparkEngine:
+    """Apache Spark (PySpark): the same SQL on a cluster, or local[*] for tests."""
+
+    kind: EngineKind = "spark"
+
+    def __init__(self, session: Any | None = None) -> None:
+        self.session = session or spark_session()
+
+    def register_parquet(self, name: str, path: Path) -> None:
+        self.session.read.parquet(str(path)).createOrReplaceTempView(name)
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        self.session.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
+
+    def sql(self, query: str) -> pa.Table:
+        frame = self.session.sql(query)
+        if hasattr(frame, "toArrow"):
+            return frame.toArrow()
+        return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
+
+    def execute(self, statement: str) -> None:
+        self.session.sql(statement)
+
+    def close(self) -> None:
+        """Spark sessions are shared per process; stopping is left to the process."""
+
+
+def spark_session(app_name: str = "terpadu", checkpoint_dir: Path | None = None) -> Any:
+    """A local Spark session ready for Splink (its similarity jar, a checkpoint folder)."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    from terpadu.settings import get_settings
+
+    checkpoints = checkpoint_dir or (get_settings().data_dir / "spark-checkpoints")
+    checkpoints.mkdir(parents=True, exist_ok=True)
+    session = (
+        SparkSession.builder.appName(app_name)
+        .master("local[*]")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "2g")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setCheckpointDir(str(checkpoints))
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def open_batch_engine(kind: EngineKind = "duckdb", **options: Any) -> BatchEngine:
+    """The batch engine by name."""
+    if kind == "duckdb":
+        return DuckDBEngine(**options)
+    if kind == "spark":
+        return SparkEngine(**options)
+    raise ValueError(f"unknown engine {kind!r}: use duckdb or spark")

@@ -1,0 +1,150 @@
+"""Registry snapshots: the registry's tables frozen to Parquet for batch work.
+
+Batch stages (linkage, welfare ranking, targeting) read a snapshot, not the
+live database: the run is reproducible, the database is not held open for
+minutes, and DuckDB or Spark read Parquet natively. A published registry
+edition is a snapshot kept for good, with its checksums in the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, text
+
+from terpadu.store.models import Family, Membership, Person
+
+MANIFEST = "manifest.json"
+FETCH_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A folder of Parquet tables with a manifest of row counts and checksums."""
+
+    path: Path
+    row_counts: dict[str, int]
+    sha256: dict[str, str]
+    created_at: dt.datetime
+
+    def table(self, name: str) -> Path:
+        return self.path / f"{name}.parquet"
+
+    @property
+    def tables(self) -> dict[str, Path]:
+        return {name: self.table(name) for name in self.row_counts}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _columns(model: type) -> list[str]:
+    return [c.name for c in model.__table__.columns]  # type: ignore[attr-defined]
+
+
+def _frame(engine: Engine, sql: str, columns: list[str]) -> pl.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True).execute(text(sql))
+        parts = []
+        while rows := result.fetchmany(FETCH_ROWS):
+            parts.append(
+                pl.DataFrame(
+                    [tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None
+                )
+            )
+    if not parts:
+        return pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Same types whichever database the rows came from (SQLite gives text dates)."""
+    casts = []
+    for name in frame.columns:
+        if name in {"tgl_lahir"}:
+            casts.append(pl.col(name).cast(pl.Utf8).str.slice(0, 10).str.to_date(strict=False))
+        elif name == "extra":
+            casts.append(
+                pl.col(name).map_elements(
+                    lambda v: v if isinstance(v, str) or v is None else json.dumps(v),
+                    return_dtype=pl.Utf8,
+                )
+            )
+        elif name.endswith("_at"):
+            casts.append(pl.col(name).cast(pl.Utf8))
+        else:
+            casts.append(pl.col(name))
+    return frame.select(casts)
+
+
+def write_snapshot(engine: Engine, outdir: Path) -> Snapshot:
+    """Write families, persons (with their current family) and memberships to ``outdir``."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    family_columns = _columns(Family)
+    person_columns = _columns(Person)
+    membership_columns = _columns(Membership)
+    persons_sql = f"""
+        SELECT {", ".join("p." + c for c in person_columns)},
+               m.family_id AS family_id, m.hub_keluarga AS membership_hub
+        FROM person p
+        LEFT JOIN membership m ON m.person_id = p.id AND m.left_at IS NULL
+        ORDER BY p.id
+    """
+    frames = {
+        "families": _frame(
+            engine, f"SELECT {', '.join(family_columns)} FROM family ORDER BY id", family_columns
+        ),
+        "persons": _frame(engine, persons_sql, [*person_columns, "family_id", "membership_hub"]),
+        "memberships": _frame(
+            engine,
+            f"SELECT {', '.join(membership_columns)} FROM membership ORDER BY id",
+            membership_columns,
+        ),
+    }
+    counts: dict[str, int] = {}
+    sums: dict[str, str] = {}
+    for name, frame in frames.items():
+        path = outdir / f"{name}.parquet"
+        _normalise(frame).write_parquet(path, statistics=True)
+        counts[name] = frame.height
+        sums[name] = _sha256(path)
+    created = dt.datetime.now(dt.UTC)
+    (outdir / MANIFEST).write_text(
+        json.dumps(
+            {"created_at": created.isoformat(), "row_counts": counts, "sha256": sums}, indent=2
+        )
+    )
+    return Snapshot(outdir, counts, sums, created)
+
+
+class SnapshotDamaged(Exception):
+    """A snapshot file is missing or its checksum differs from the manifest."""
+
+
+def read_snapshot(path: Path, verify: bool = True) -> Snapshot:
+    """Open a snapshot folder; with ``verify``, check every file against the manifest."""
+    manifest = json.loads((path / MANIFEST).read_text())
+    snapshot = Snapshot(
+        path,
+        manifest["row_counts"],
+        manifest["sha256"],
+        dt.datetime.fromisoformat(manifest["created_at"]),
+    )
+    if verify:
+        for name, expected in snapshot.sha256.items():
+            file = snapshot.table(name)
+            if not file.exists():
+                raise SnapshotDamaged(f"{file}: berkas hilang (missing)")
+            if _sha256(file) != expected:
+                raise SnapshotDamaged(f"{file}: checksum berbeda dari manifest (file was altered)")
+    return snapshot
