@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from terpadu.cli import data, demo
+from terpadu.cli.synth import synth
 
 app = typer.Typer(
     name="terpadu",
@@ -18,12 +19,7 @@ app.command("import")(data.import_batch_command)
 app.command("export")(data.export)
 app.command("demo")(demo.demo)
 
-try:  # the generator's command lives with the generator
-    from terpadu.cli.synth import synth
-except ImportError:  # pragma: no cover
-    pass
-else:
-    app.command("synth")(synth)
+app.command("synth")(synth)
 
 
 def main() -> None:

@@ -27,7 +27,9 @@ def demo(
     region = get_region(kab)
     console.rule(f"[bold]Terpadu demo · {region.name if region else kab}")
     console.print(f"1. Membuat data contoh: {households:,} keluarga di {kab} → {outdir}")
-    summary = generate(SynthConfig(households=households, kab_code=kab, seed=seed), outdir)
+    summary = generate(
+        SynthConfig(households=households, kab_code=kab, seed=seed, faults="default"), outdir
+    )
     console.print(f"   {summary.families:,} keluarga, {summary.persons:,} anggota")
 
     engine = open_engine()
