@@ -31,7 +31,7 @@ from terpadu.intake.load import (
 )
 from terpadu.intake.messages import message
 from terpadu.intake.readers import ROW, RawTable, read_table
-from terpadu.store.bulk import bulk_insert, utc_now
+from terpadu.store.bulk import bulk_insert, bulk_transaction, utc_now
 from terpadu.store.models import Batch, BatchFile, Source
 
 Progress = Callable[[str], None]
@@ -211,7 +211,7 @@ def import_batch(
         FileReport("anggota", anggota_path, raw_a.file_format, raw_a.encoding),
     ]
     now = dt.datetime.now(dt.UTC)
-    with engine.begin() as conn:
+    with bulk_transaction(engine) as conn:
         source_id = _get_source(conn, source)
         done = _completed_batch(conn, source_id, fingerprint)
         if done is not None:
@@ -318,7 +318,9 @@ def import_batch(
             )
             .select("person_id", "family_id", "hub_keluarga")
         )
-        place_members(conn, members, batch_id=batch_id, now=now)
+        place_members(
+            conn, members, batch_id=batch_id, now=now, known_person_ids=persons.existing_ids
+        )
 
         quarantine = [
             _quarantine_rows(issues_k, clean_k, batch_id, file_ids[0], "ID_KELUARGA"),

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Connection, Table, select, text
+from sqlalchemy import Connection, Table, column, select, text
+from sqlalchemy import table as table_clause
 
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
 from terpadu.intake.readers import ROW
-from terpadu.store.bulk import allocate_ids, bulk_insert, bulk_update
+from terpadu.store.bulk import allocate_ids, bulk_insert, bulk_update, has_rows
 from terpadu.store.models import Family, Membership, Person
 
 FAMILY_FIELDS = [c.target for c in KELUARGA_COLUMNS if c.target != "source_key"]
@@ -31,35 +32,45 @@ class UpsertResult:
     ids: pl.DataFrame  # source_key → id for every landed record
     new: int
     changed: int
+    existing_ids: pl.Series  # ids of landed records that were registered before
 
 
 def lookup_keys(
     conn: Connection, table: Table, source_id: int, keys: Iterable[str], fields: list[str]
 ) -> pl.DataFrame:
     """Rows of ``table`` from ``source_id`` whose source_key is among ``keys``."""
+    names = ["id", "source_key", "version", *fields]
     wanted = list(keys)
+    if not wanted or not has_rows(conn, table.name, source_id):
+        return _typed_empty(table, fields)
     columns = [table.c.id, table.c.source_key, table.c.version, *[table.c[f] for f in fields]]
-    parts: list[pl.DataFrame] = []
+    if len(wanted) <= KEY_CHUNK:
+        statement = select(*columns).where(
+            table.c.source_id == source_id, table.c.source_key.in_(wanted)
+        )
+    else:
+        # Many keys: join against a temporary table instead of huge IN lists.
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS wanted_key (k VARCHAR(200))")
+        conn.exec_driver_sql("DELETE FROM wanted_key")
+        bulk_insert(conn, "wanted_key", pl.DataFrame({"k": wanted}, schema={"k": pl.Utf8}))
+        wanted_table = table_clause("wanted_key", column("k"))
+        statement = (
+            select(*columns)
+            .join(wanted_table, wanted_table.c.k == table.c.source_key)
+            .where(table.c.source_id == source_id)
+        )
+    rows = conn.execute(statement).all()
+    if not rows:
+        return _typed_empty(table, fields)
+    return pl.DataFrame(
+        [tuple(r) for r in rows], schema=names, orient="row", infer_schema_length=None
+    ).with_columns(pl.col("id").cast(pl.Int64), pl.col("version").cast(pl.Int64))
+
+
+def _typed_empty(table: Table, fields: list[str]) -> pl.DataFrame:
+    del table
     schema = {"id": pl.Int64, "source_key": pl.Utf8, "version": pl.Int64}
-    for start in range(0, len(wanted), KEY_CHUNK):
-        chunk = wanted[start : start + KEY_CHUNK]
-        rows = conn.execute(
-            select(*columns).where(table.c.source_id == source_id, table.c.source_key.in_(chunk))
-        ).all()
-        if rows:
-            parts.append(
-                pl.DataFrame(
-                    [tuple(r) for r in rows],
-                    schema=["id", "source_key", "version", *fields],
-                    orient="row",
-                    infer_schema_length=None,
-                )
-            )
-    if not parts:
-        return pl.DataFrame(schema=schema | {f: pl.Utf8 for f in fields})
-    return pl.concat(parts, how="diagonal_relaxed").with_columns(
-        pl.col("id").cast(pl.Int64), pl.col("version").cast(pl.Int64)
-    )
+    return pl.DataFrame(schema=schema | dict.fromkeys(fields, pl.Utf8))
 
 
 def _as_text(expr: pl.Expr) -> pl.Expr:
@@ -140,7 +151,7 @@ def upsert(
             bulk_insert(conn, "value_change", changes)
             changed_count = updates.height
     keys = pl.concat([new.select("source_key", "id"), old.select("source_key", "id")])
-    return UpsertResult(keys, new.height, changed_count)
+    return UpsertResult(keys, new.height, changed_count, old["id"])
 
 
 def place_members(
@@ -149,14 +160,17 @@ def place_members(
     *,
     batch_id: int,
     now: dt.datetime,
+    known_person_ids: pl.Series,
 ) -> int:
     """Open memberships for persons new to a family; close the one they left.
 
-    ``persons`` has columns person_id, family_id, hub_keluarga.
+    ``persons`` has columns person_id, family_id, hub_keluarga;
+    ``known_person_ids`` are those registered before this batch (only they
+    can have a membership already).
     """
     membership = Membership.__table__
     current: list[tuple[int, int, int]] = []
-    ids = persons["person_id"].to_list()
+    ids = known_person_ids.to_list()
     for start in range(0, len(ids), KEY_CHUNK):
         chunk = ids[start : start + KEY_CHUNK]
         current.extend(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 
@@ -95,20 +97,59 @@ def bulk_update(conn: Connection, table: str, frame: pl.DataFrame, key: str = "i
 def allocate_ids(conn: Connection, table: str, count: int) -> pl.Series:
     """Reserve ``count`` new primary keys for ``table``.
 
-    PostgreSQL draws them from the table's sequence (safe under concurrent
-    writers). SQLite continues after the current maximum; the caller already
-    holds SQLite's write lock, so no other writer can interleave.
+    PostgreSQL reserves a block of the table's sequence under a table lock
+    held to commit (concurrent inserts wait, none can take a reserved key).
+    SQLite continues after the current maximum; the caller already holds
+    SQLite's write lock, so no other writer can interleave.
     """
     if count == 0:
         return pl.Series("id", [], dtype=pl.Int64)
     if conn.dialect.name == "postgresql":
-        rows = conn.execute(
-            text(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                "FROM generate_series(1, :n)"
-            ),
-            {"n": count},
-        ).scalars()
-        return pl.Series("id", list(rows), dtype=pl.Int64)
+        # Reserve a block: while this transaction holds EXCLUSIVE on the table,
+        # no other INSERT can start (and so draw from the sequence) until commit.
+        conn.execute(text(f"LOCK TABLE {table} IN EXCLUSIVE MODE"))
+        last = conn.execute(
+            text("SELECT setval(CAST(:seq AS regclass), nextval(CAST(:seq AS regclass)) + :n - 1)"),
+            {
+                "seq": conn.execute(
+                    text(f"SELECT pg_get_serial_sequence('{table}', 'id')")
+                ).scalar_one(),
+                "n": count,
+            },
+        ).scalar_one()
+        first = int(last) - count + 1
+        return pl.int_range(first, first + count, eager=True, dtype=pl.Int64).alias("id")
     start = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
     return pl.int_range(start + 1, start + 1 + count, eager=True, dtype=pl.Int64).alias("id")
+
+
+@contextmanager
+def bulk_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction tuned for loading many rows; all or nothing.
+
+    On SQLite the caller has checked every reference itself, so foreign-key
+    checks are off for the load (they cost a look-up per row) and the page
+    cache is enlarged; both are restored before the connection goes back.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql("PRAGMA cache_size=-262144")
+            conn.commit()  # closes SQLAlchemy's autobegun (empty) transaction
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.exec_driver_sql("PRAGMA cache_size=-2000")
+                conn.commit()
+
+
+def has_rows(conn: Connection, table: str, source_id: int) -> bool:
+    """Whether ``table`` holds any record from ``source_id``."""
+    found = conn.execute(
+        text(f"SELECT 1 FROM {table} WHERE source_id = :s LIMIT 1"), {"s": source_id}
+    ).first()
+    return found is not None

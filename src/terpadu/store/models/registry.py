@@ -101,10 +101,16 @@ class BatchFile(Base):
 
 
 class _Provenance:
-    """Columns that say which batch, file and row created a record."""
+    """Columns that say which batch, file and row created a record.
 
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
-    file_id: Mapped[int] = mapped_column(ForeignKey("batch_file.id"))
+    The batch and file references carry no foreign-key constraint: only the
+    importer writes them, in the same transaction as the batch row, and a
+    per-row constraint check would cost more than the rest of a bulk load.
+    ``terpadu.store.integrity`` checks them set-wise instead.
+    """
+
+    batch_id: Mapped[int] = mapped_column(Id)
+    file_id: Mapped[int] = mapped_column(Id)
     row_number: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -130,7 +136,7 @@ class Family(_Provenance, Base):
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    source_id: Mapped[int] = mapped_column(Id)  # no FK: bulk-loaded, see _Provenance
     source_key: Mapped[str] = mapped_column(String(100))  # ID_KELUARGA as received
     no_kk: Mapped[str | None] = mapped_column(String(16))
     kode_wilayah: Mapped[str] = mapped_column(String(10))
@@ -176,7 +182,7 @@ class Person(_Provenance, Base):
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    source_id: Mapped[int] = mapped_column(Id)  # no FK: bulk-loaded, see _Provenance
     # ID_ANGGOTA when the sender gave one, else derived from family and NIK or name.
     source_key: Mapped[str] = mapped_column(String(200))
     id_anggota: Mapped[str | None] = mapped_column(String(100))
@@ -197,7 +203,7 @@ class Person(_Provenance, Base):
     hamil: Mapped[int | None] = mapped_column(SmallInteger)
     # A person without NIK is registered and flagged for civil registration.
     needs_civil_registration: Mapped[int] = mapped_column(SmallInteger, default=0)
-    resolved_person_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    resolved_person_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Membership(Base):
@@ -209,14 +215,17 @@ class Membership(Base):
         Index("ix_membership_person", "person_id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"))
+    # No FK constraints: a per-row check would double the cost of a bulk load.
+    # The importer and the verval workflow write only checked references, and
+    # terpadu.store.integrity verifies them (tests run it after every import).
+    person_id: Mapped[int] = mapped_column(Id)
+    family_id: Mapped[int] = mapped_column(Id)
     hub_keluarga: Mapped[int | None] = mapped_column(SmallInteger)
     joined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    joined_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"))
+    joined_batch_id: Mapped[int | None] = mapped_column(Id)  # no FK: see _Provenance
     left_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     left_reason: Mapped[str | None] = mapped_column(String(100))
-    left_batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id"))
+    left_batch_id: Mapped[int | None] = mapped_column(Id)
 
 
 class StatusEvent(Base):
@@ -258,8 +267,8 @@ class QuarantineEntry(Base):
     __tablename__ = "quarantine"
     __table_args__ = (Index("ix_quarantine_batch", "batch_id"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
-    file_id: Mapped[int] = mapped_column(ForeignKey("batch_file.id"))
+    batch_id: Mapped[int] = mapped_column(Id)  # no FK: see _Provenance
+    file_id: Mapped[int] = mapped_column(Id)
     row_number: Mapped[int] = mapped_column(Integer)
     record_key: Mapped[str | None] = mapped_column(String(200))
     column_name: Mapped[str | None] = mapped_column(String(100))

@@ -139,13 +139,6 @@ def upgrade() -> None:
         sa.Column("status_reason", sa.String(length=30), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("extra", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(["batch_id"], ["batch.id"], name=op.f("fk_family_batch_id_batch")),
-        sa.ForeignKeyConstraint(
-            ["file_id"], ["batch_file.id"], name=op.f("fk_family_file_id_batch_file")
-        ),
-        sa.ForeignKeyConstraint(
-            ["source_id"], ["source.id"], name=op.f("fk_family_source_id_source")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_family")),
         sa.UniqueConstraint("source_id", "source_key", name="uq_family_source_key"),
     )
@@ -187,21 +180,11 @@ def upgrade() -> None:
         sa.Column("status_reason", sa.String(length=30), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("extra", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(["batch_id"], ["batch.id"], name=op.f("fk_person_batch_id_batch")),
-        sa.ForeignKeyConstraint(
-            ["file_id"], ["batch_file.id"], name=op.f("fk_person_file_id_batch_file")
-        ),
-        sa.ForeignKeyConstraint(
-            ["source_id"], ["source.id"], name=op.f("fk_person_source_id_source")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
         sa.UniqueConstraint("source_id", "source_key", name="uq_person_source_key"),
     )
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.create_index("ix_person_nik", ["nik"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_person_resolved_person_id"), ["resolved_person_id"], unique=False
-        )
 
     op.create_table(
         "quarantine",
@@ -217,12 +200,6 @@ def upgrade() -> None:
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("raw", sa.JSON(), nullable=True),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["batch_id"], ["batch.id"], name=op.f("fk_quarantine_batch_id_batch")
-        ),
-        sa.ForeignKeyConstraint(
-            ["file_id"], ["batch_file.id"], name=op.f("fk_quarantine_file_id_batch_file")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quarantine")),
     )
     with op.batch_alter_table("quarantine", schema=None) as batch_op:
@@ -270,18 +247,6 @@ def upgrade() -> None:
         sa.Column(
             "left_batch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
-        sa.ForeignKeyConstraint(
-            ["family_id"], ["family.id"], name=op.f("fk_membership_family_id_family")
-        ),
-        sa.ForeignKeyConstraint(
-            ["joined_batch_id"], ["batch.id"], name=op.f("fk_membership_joined_batch_id_batch")
-        ),
-        sa.ForeignKeyConstraint(
-            ["left_batch_id"], ["batch.id"], name=op.f("fk_membership_left_batch_id_batch")
-        ),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["person.id"], name=op.f("fk_membership_person_id_person")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_membership")),
     )
     with op.batch_alter_table("membership", schema=None) as batch_op:
@@ -307,7 +272,6 @@ def downgrade() -> None:
 
     op.drop_table("quarantine")
     with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_person_resolved_person_id"))
         batch_op.drop_index("ix_person_nik")
 
     op.drop_table("person")
