@@ -19,7 +19,13 @@ from sqlalchemy import table as table_clause
 
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
 from terpadu.intake.readers import ROW
-from terpadu.store.bulk import allocate_ids, bulk_insert, bulk_update, has_rows
+from terpadu.store.bulk import (
+    allocate_ids,
+    bulk_insert,
+    bulk_update,
+    has_rows,
+    rebuilt_indexes,
+)
 from terpadu.store.models import Family, Membership, Person
 
 FAMILY_FIELDS = [c.target for c in KELUARGA_COLUMNS if c.target != "source_key"]
@@ -114,7 +120,8 @@ def upsert(
         "updated_at": pl.lit(now),
         **(extra_columns or {}),
     }
-    bulk_insert(conn, table.name, new.select(**record_columns))
+    with rebuilt_indexes(conn, table, new.height):
+        bulk_insert(conn, table.name, new.select(**record_columns))
 
     # Changed records: compare every field as text, old against new.
     old = incoming.filter(pl.col("id").is_not_null())
@@ -205,20 +212,22 @@ def place_members(
         pl.col("membership_id").is_null() | (pl.col("old_family_id") != pl.col("family_id"))
     )
     new_ids = allocate_ids(conn, "membership", joining.height)
-    bulk_insert(
-        conn,
-        "membership",
-        joining.select(
-            new_ids.alias("id"),
-            pl.col("person_id"),
-            pl.col("family_id"),
-            pl.col("hub_keluarga"),
-            pl.lit(now).alias("joined_at"),
-            pl.lit(batch_id, dtype=pl.Int64).alias("joined_batch_id"),
-        ),
-    )
+    with rebuilt_indexes(conn, MEMBERSHIP_TABLE, joining.height):
+        bulk_insert(
+            conn,
+            "membership",
+            joining.select(
+                new_ids.alias("id"),
+                pl.col("person_id"),
+                pl.col("family_id"),
+                pl.col("hub_keluarga"),
+                pl.lit(now).alias("joined_at"),
+                pl.lit(batch_id, dtype=pl.Int64).alias("joined_batch_id"),
+            ),
+        )
     return joining.height
 
 
 FAMILY_TABLE: Table = Family.__table__  # type: ignore[assignment]
 PERSON_TABLE: Table = Person.__table__  # type: ignore[assignment]
+MEMBERSHIP_TABLE: Table = Membership.__table__  # type: ignore[assignment]

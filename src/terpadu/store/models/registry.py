@@ -25,7 +25,6 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -130,7 +129,7 @@ class Family(_Provenance, Base):
 
     __tablename__ = "family"
     __table_args__ = (
-        UniqueConstraint("source_id", "source_key", name="uq_family_source_key"),
+        Index("uq_family_source_key", "source_id", "source_key", unique=True),
         Index("ix_family_kode_wilayah", "kode_wilayah"),
         Index("ix_family_no_kk", "no_kk"),
     )
@@ -177,7 +176,7 @@ class Person(_Provenance, Base):
 
     __tablename__ = "person"
     __table_args__ = (
-        UniqueConstraint("source_id", "source_key", name="uq_person_source_key"),
+        Index("uq_person_source_key", "source_id", "source_key", unique=True),
         Index("ix_person_nik", "nik"),
     )
 

@@ -140,11 +140,11 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("extra", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_family")),
-        sa.UniqueConstraint("source_id", "source_key", name="uq_family_source_key"),
     )
     with op.batch_alter_table("family", schema=None) as batch_op:
         batch_op.create_index("ix_family_kode_wilayah", ["kode_wilayah"], unique=False)
         batch_op.create_index("ix_family_no_kk", ["no_kk"], unique=False)
+        batch_op.create_index("uq_family_source_key", ["source_id", "source_key"], unique=True)
 
     op.create_table(
         "person",
@@ -181,10 +181,10 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("extra", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
-        sa.UniqueConstraint("source_id", "source_key", name="uq_person_source_key"),
     )
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.create_index("ix_person_nik", ["nik"], unique=False)
+        batch_op.create_index("uq_person_source_key", ["source_id", "source_key"], unique=True)
 
     op.create_table(
         "quarantine",
@@ -272,10 +272,12 @@ def downgrade() -> None:
 
     op.drop_table("quarantine")
     with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_index("uq_person_source_key")
         batch_op.drop_index("ix_person_nik")
 
     op.drop_table("person")
     with op.batch_alter_table("family", schema=None) as batch_op:
+        batch_op.drop_index("uq_family_source_key")
         batch_op.drop_index("ix_family_no_kk")
         batch_op.drop_index("ix_family_kode_wilayah")
 
