@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from terpadu.synth import PRESETS, FaultPreset, SynthConfig, generate
+from terpadu.synth.config import PRESETS, FaultPreset, SynthConfig
 
 
 def synth(
@@ -64,6 +64,8 @@ def synth(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    from terpadu.synth import generate
+
     summary = generate(config, outdir)
 
     table = Table(title=f"Synthetic registry in {outdir}", show_header=False)

@@ -50,6 +50,24 @@ The generative model
 """
 
 from terpadu.synth.config import PRESETS, FaultPreset, FaultRates, SynthConfig
-from terpadu.synth.generate import SynthSummary, generate
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from terpadu.synth.generate import SynthSummary, generate
+
+
+def __getattr__(name: str) -> object:
+    # The generator pulls in numpy and Faker: load it only when used, so the
+    # CLI starts fast for every other command.
+    if name in {"SynthSummary", "generate"}:
+        import importlib
+
+        module = importlib.import_module("terpadu.synth.generate")
+        # Importing the submodule bound the package attribute "generate" to the
+        # module; bind the public names to the function and class instead.
+        globals().update(generate=module.generate, SynthSummary=module.SynthSummary)
+        return globals()[name]
+    raise AttributeError(name)
+
 
 __all__ = ["PRESETS", "FaultPreset", "FaultRates", "SynthConfig", "SynthSummary", "generate"]
