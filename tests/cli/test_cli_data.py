@@ -1,0 +1,114 @@
+"""The terpadu command as an operator uses it: init, synth, import, export, demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
+from batches import ANGGOTA_HEADER, KELUARGA_HEADER, good_batch, write_csv  # noqa: E402
+
+from terpadu.cli import app  # noqa: E402
+from terpadu.settings import get_settings  # noqa: E402
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERPADU_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("TERPADU_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_init_creates_the_database(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "var" / "terpadu.db").exists()
+
+
+def test_import_reports_and_writes_errors(tmp_path: Path) -> None:
+    keluarga, _ = good_batch(tmp_path)
+    anggota = write_csv(
+        tmp_path / "a.csv",
+        ANGGOTA_HEADER,
+        [
+            "A1,K1,3604051507870001,Ahmad,1,1987-07-15,1",
+            "A2,K1,3.60405E+15,Siti,2,1987-07-01,2",
+        ],
+    )
+    for suffix in ("csv", "xlsx"):
+        errors = tmp_path / f"masalah.{suffix}"
+        result = runner.invoke(
+            app, ["import", str(keluarga), str(anggota), "--errors", str(errors)]
+        )
+        assert result.exit_code == 0, result.output
+        if suffix == "csv":
+            assert "number_digits_lost" in result.output
+            frame = pl.read_csv(errors, infer_schema=False)
+            assert frame.columns == [
+                "FILE",
+                "ROW",
+                "COLUMN",
+                "VALUE",
+                "SEVERITY",
+                "CODE",
+                "MESSAGE",
+            ]
+            row = frame.filter(pl.col("CODE") == "number_digits_lost").row(0, named=True)
+            assert (row["FILE"], row["ROW"], row["COLUMN"]) == ("a.csv", "3", "NIK")
+            assert "Excel" in row["MESSAGE"]
+        else:
+            assert "sudah pernah dimuat" in result.output  # second run: same batch, no change
+    # The error file is written on the first run only.
+    assert (tmp_path / "masalah.csv").exists()
+
+
+def test_import_names_a_missing_column(tmp_path: Path) -> None:
+    keluarga = write_csv(tmp_path / "k.csv", "ID_KELUARGA,ALAMAT", ["K1,x"])
+    anggota = write_csv(tmp_path / "a.csv", ANGGOTA_HEADER, [])
+    result = runner.invoke(app, ["import", str(keluarga), str(anggota)])
+    assert result.exit_code == 1
+    assert "KODE_WILAYAH" in result.output and "k.csv" in result.output
+
+
+def test_export_each_layout(tmp_path: Path) -> None:
+    runner.invoke(app, ["import", *map(str, good_batch(tmp_path))])
+    for kind, column in (("persons", "PERSON_ID"), ("families", "DESIL")):
+        out = tmp_path / f"{kind}.csv"
+        result = runner.invoke(app, ["export", kind, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert column in pl.read_csv(out).columns
+    bad = runner.invoke(app, ["export", "persons", "--out", str(tmp_path / "x.json")])
+    assert bad.exit_code == 1 and ".csv" in bad.output
+
+
+def test_synth_then_import(tmp_path: Path) -> None:
+    out = tmp_path / "synth"
+    result = runner.invoke(
+        app, ["synth", str(out), "--households", "50", "--kab", "3604", "--seed", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["import", str(out / "keluarga.csv"), str(out / "anggota.csv")])
+    assert result.exit_code == 0, result.output
+
+
+def test_demo_runs(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--households", "60"])
+    assert result.exit_code == 0, result.output
+    assert "Dimuat" in result.output
+
+
+def test_unknown_keluarga_header_file_is_not_a_crash(tmp_path: Path) -> None:
+    keluarga = tmp_path / "k.csv"
+    keluarga.write_text(KELUARGA_HEADER + "\n" + '"K1,unclosed\n')
+    anggota = write_csv(tmp_path / "a.csv", ANGGOTA_HEADER, [])
+    result = runner.invoke(app, ["import", str(keluarga), str(anggota)])
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
