@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
-from batches import ANGGOTA_HEADER, KELUARGA_HEADER, good_batch, write_csv  # noqa: E402
+from batches import ANGGOTA_HEADER, KELUARGA_HEADER, good_batch, write_csv
 
-from terpadu.cli import app  # noqa: E402
-from terpadu.settings import get_settings  # noqa: E402
+from terpadu.cli import app
+from terpadu.settings import get_settings
 
 runner = CliRunner()
 
