@@ -5,7 +5,10 @@ from __future__ import annotations
 import typer
 
 from terpadu.cli import data, demo
+from terpadu.cli.report import report_app
 from terpadu.cli.synth import synth
+from terpadu.cli.verval import audit_app, edition_app, usulan_app, verval_app
+from terpadu.cli.welfare import pmt_app, rank
 
 app = typer.Typer(
     name="terpadu",
@@ -20,6 +23,13 @@ app.command("export")(data.export)
 app.command("demo")(demo.demo)
 
 app.command("synth")(synth)
+app.add_typer(pmt_app, name="pmt")
+app.command("rank")(rank)
+app.add_typer(report_app, name="report")
+app.add_typer(usulan_app, name="usulan")
+app.add_typer(edition_app, name="edition")
+app.add_typer(audit_app, name="audit")
+app.add_typer(verval_app, name="verval")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection, Engine, Insert, insert, select, update
 
+from terpadu.audit import common_region, record_event
 from terpadu.intake import validate
 from terpadu.intake.clean import REPAIRED, CleanTable, clean_table
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
@@ -368,6 +369,34 @@ def import_batch(
                 persons_new=persons.new,
                 persons_changed=persons.changed,
             )
+        )
+        record_event(
+            conn,
+            actor=actor,
+            action="import.batch",
+            entity="batch",
+            entity_id=batch_id,
+            region=common_region(landed_k["kode_wilayah"].to_list()),
+            before=None,
+            after={
+                "source": source,
+                "fingerprint": fingerprint,
+                "files": [
+                    {
+                        "role": r.role,
+                        "name": r.path.name,
+                        "sha256": raw.sha256,
+                        "rows_read": r.rows_read,
+                        "rows_landed": r.rows_landed,
+                        "rows_rejected": r.rows_rejected,
+                    }
+                    for r, raw in zip(reports, (raw_k, raw_a), strict=True)
+                ],
+                "families_new": families.new,
+                "families_changed": families.changed,
+                "persons_new": persons.new,
+                "persons_changed": persons.changed,
+            },
         )
     result.issues = _issue_report(issues_k, issues_a, keluarga_path, anggota_path)
     return result

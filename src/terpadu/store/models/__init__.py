@@ -4,6 +4,8 @@ Importing this package registers every table on ``Base.metadata`` (Alembic
 compares against it), so each area's module is imported here.
 """
 
+from terpadu.store.models import audit, verval  # noqa: F401  (registers their tables)
+from terpadu.store.models import welfare as _welfare  # noqa: F401
 from terpadu.store.models.registry import (
     Base,
     Batch,

@@ -1,0 +1,663 @@
+"""Commands for verval and audit: ``terpadu usulan …``, ``edition …``, ``audit …``, ``verval …``.
+
+Who acts is given with ``--as USER --role ROLE --region CODE`` or the
+environment variables ``TERPADU_ACTOR``, ``TERPADU_ROLE``, ``TERPADU_REGION``
+(set them once in an operator's shell profile).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.table import Table
+
+from terpadu.audit import export_events, verify_chain
+from terpadu.audit.log import chain_head
+from terpadu.cli.common import console, fail, open_engine
+from terpadu.engine.snapshot import SnapshotDamaged
+from terpadu.store.ids import family_code, parse_code, person_code
+from terpadu.tables import TableFormatError, write_table
+from terpadu.verval import (
+    Actor,
+    VervalError,
+    add_comment,
+    attach_evidence,
+    bulk_decide,
+    create_proposal,
+    decide,
+    diff_editions,
+    get_proposal,
+    list_editions,
+    list_proposals,
+    load_config,
+    open_edition,
+    publish_edition,
+    updating_indicator,
+)
+from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
+from terpadu.verval.proposals import ACTION_LABELS, proposal_code
+
+usulan_app = typer.Typer(
+    name="usulan",
+    help="Usulan (proposals): create, review and decide changes to the registry.",
+    no_args_is_help=True,
+)
+edition_app = typer.Typer(
+    name="edition", help="Registry editions: publish, list, verify, compare.", no_args_is_help=True
+)
+audit_app = typer.Typer(
+    name="audit", help="The audit log: verify the hash chain, export events.", no_args_is_help=True
+)
+verval_app = typer.Typer(
+    name="verval", help="Verval indicators (regions actively updating).", no_args_is_help=True
+)
+
+UserOpt = Annotated[
+    str, typer.Option("--as", envvar="TERPADU_ACTOR", help="Your user name (TERPADU_ACTOR).")
+]
+RoleOpt = Annotated[
+    str,
+    typer.Option(
+        "--role",
+        envvar="TERPADU_ROLE",
+        help="operator_desa, verifikator_kab, admin_provinsi, analis_pusat or auditor.",
+    ),
+]
+RegionOpt = Annotated[
+    str,
+    typer.Option(
+        "--region",
+        envvar="TERPADU_REGION",
+        help="Region code of your role, e.g. 3604052001 (empty for national roles).",
+    ),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Note or reason for this step.")]
+
+
+def _actor(user: str, role: str, region: str) -> Actor:
+    try:
+        return Actor(user, role, region or None)
+    except VervalError as exc:
+        fail(str(exc))
+
+
+def _proposal_id(value: str) -> int:
+    text = value.strip().upper()
+    if text.startswith("USL"):
+        text = text[3:]
+    if not text.isdigit():
+        fail(f"Nomor usulan '{value}' tidak sah (contoh: 12 atau USL0000000012).")
+    return int(text)
+
+
+def _record_id(value: str | None, entity: str) -> int | None:
+    if value is None:
+        return None
+    if value.strip().isdigit():
+        return int(value)
+    parsed = parse_code(value)
+    if parsed is None or parsed[0] != entity:
+        example = "KLG0000000001" if entity == "family" else "ORG0000000001"
+        fail(f"'{value}' bukan ID yang sah (contoh: {example}).")
+    return parsed[1]
+
+
+def _pairs(text: str, separator: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for part in text.split(separator):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            fail(f"'{part}' harus berbentuk kolom=nilai.")
+        key, _, value = part.partition("=")
+        values[key.strip().lower()] = value.strip()
+    return values
+
+
+def _when(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _print_summary_line(summary: Any) -> None:
+    console.print(
+        f"{summary.code} · {KIND_LABELS[summary.kind]} · [bold]{STATE_LABELS[summary.state]}[/]"
+        + (f" · menunggu {summary.waiting_on}" if summary.waiting_on else "")
+    )
+
+
+@usulan_app.command("create")
+def create(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="new_family (keluarga-baru), add_member (tambah-anggota), remove_member "
+            "(keluarkan-anggota), correct (koreksi), deactivate (nonaktifkan), reactivate (aktifkan)."
+        ),
+    ],
+    user: UserOpt,
+    role: RoleOpt,
+    region: RegionOpt = "",
+    family: Annotated[
+        str | None, typer.Option("--family", help="The family: KLG0000000001 or its number.")
+    ] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", help="The member: ORG0000000001 or its number.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="A field value, kolom=nilai (repeat for more fields)."),
+    ] = None,
+    member: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--member", help="A new member: 'nama=Siti;nik=3604…;jenis_kelamin=2;hub_keluarga=2'."
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="A .json/.yaml file with 'values' and 'members'."),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="meninggal, pindah, tidak ditemukan, ganda or tidak layak."),
+    ] = None,
+    note: NoteOpt = None,
+    and_submit: Annotated[
+        bool, typer.Option("--submit", help="Submit right away for verification.")
+    ] = False,
+) -> None:
+    """Create a proposal (a draft until submitted). Nothing changes until it is approved."""
+    actor = _actor(user, role, region)
+    values: dict[str, Any] = {}
+    members: list[dict[str, Any]] = []
+    if data is not None:
+        try:
+            loaded = yaml.safe_load(data.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            fail(f"Berkas {data} tidak dapat dibaca: {exc}")
+        values |= dict(loaded.get("values") or {})
+        members += list(loaded.get("members") or [])
+    for item in set_ or []:
+        values |= _pairs(item, "\0")
+    members += [_pairs(m, ";") for m in member or []]
+    engine = open_engine()
+    try:
+        proposal_id = create_proposal(
+            engine,
+            actor,
+            kind,
+            family_id=_record_id(family, "family"),
+            person_id=_record_id(person, "person"),
+            values=values,
+            members=members,
+            reason=reason,
+            note=note,
+        )
+        console.print(f"Usulan {proposal_code(proposal_id)} dibuat (draf).")
+        if and_submit:
+            _print_summary_line(decide(engine, actor, proposal_id, "submit", note=note))
+    except VervalError as exc:
+        fail(str(exc))
+
+
+@usulan_app.command("list")
+def list_command(
+    user: UserOpt,
+    role: RoleOpt,
+    region: RegionOpt = "",
+    state: Annotated[
+        str | None,
+        typer.Option(help="draft, submitted, verified, approved, rejected or returned."),
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind.")] = None,
+    within: Annotated[
+        str | None, typer.Option("--within", help="Only this region code (and below).")
+    ] = None,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only proposals waiting for your role.")
+    ] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only those past their service-level target.")
+    ] = False,
+    out: Annotated[Path | None, typer.Option(help="Also write the list (.csv/.xlsx).")] = None,
+) -> None:
+    """List proposals in your region with their age against the service-level target."""
+    actor = _actor(user, role, region)
+    engine = open_engine()
+    try:
+        rows = list_proposals(
+            engine,
+            actor,
+            state=state,
+            kind=kind,
+            region=within,
+            waiting_for_me=mine,
+            overdue=True if overdue else None,
+        )
+    except VervalError as exc:
+        fail(str(exc))
+    table = Table(title=f"Usulan ({len(rows)})")
+    for column in (
+        "No.",
+        "Jenis",
+        "Status",
+        "Wilayah",
+        "Keluarga",
+        "Menunggu",
+        "Umur (hari)",
+        "Target",
+    ):
+        table.add_column(column, no_wrap=column in ("No.", "Wilayah", "Keluarga"))
+    for r in rows:
+        age = f"{r.age_days:.1f}"
+        table.add_row(
+            r.code,
+            KIND_LABELS[r.kind],
+            STATE_LABELS[r.state],
+            r.kode_wilayah,
+            r.family_code or "-",
+            r.waiting_on or "-",
+            f"[red]{age}[/]" if r.overdue else age,
+            "-" if r.sla_days is None else str(r.sla_days),
+        )
+    console.print(table)
+    if out is not None:
+        import polars as pl
+
+        frame = pl.DataFrame(
+            [
+                {
+                    "NO_USULAN": r.code,
+                    "JENIS": r.kind,
+                    "STATUS": r.state,
+                    "KODE_WILAYAH": r.kode_wilayah,
+                    "FAMILY_ID": r.family_code,
+                    "DIBUAT_OLEH": r.created_by,
+                    "DIBUAT": _when(r.created_at),
+                    "MENUNGGU": r.waiting_on,
+                    "UMUR_HARI": r.age_days,
+                    "TARGET_HARI": r.sla_days,
+                    "LEWAT_TARGET": r.overdue,
+                }
+                for r in rows
+            ]
+        )
+        try:
+            write_table(frame, out, sheet="usulan")
+        except TableFormatError as exc:
+            fail(str(exc))
+        console.print(f"Daftar ditulis ke {out}")
+
+
+@usulan_app.command("show")
+def show(
+    proposal: Annotated[str, typer.Argument(help="Proposal number (12 or USL0000000012).")],
+    user: UserOpt,
+    role: RoleOpt,
+    region: RegionOpt = "",
+) -> None:
+    """Show one proposal: content, history, comments and evidence."""
+    actor = _actor(user, role, region)
+    try:
+        d = get_proposal(open_engine(), actor, _proposal_id(proposal))
+    except VervalError as exc:
+        fail(str(exc))
+    s = d.summary
+    _print_summary_line(s)
+    console.print(f"  Wilayah: {s.kode_wilayah} · dibuat {s.created_by} {_when(s.created_at)}")
+    if s.family_id is not None:
+        console.print(f"  Keluarga: {family_code(s.family_id)} (versi {s.family_version})")
+    if s.person_id is not None:
+        console.print(f"  Anggota: {person_code(s.person_id)}")
+    if d.reason:
+        console.print(f"  Alasan: {d.reason}")
+    if d.note:
+        console.print(f"  Catatan: {d.note}")
+    console.print(f"  Tingkat: {' → '.join(d.levels)} (versi usulan {s.version})")
+    if s.waiting_on:
+        target = "-" if s.sla_days is None else f"{s.sla_days} hari"
+        flag = " [red]LEWAT TARGET[/]" if s.overdue else ""
+        console.print(f"  Umur di tahap ini: {s.age_days:.1f} hari (target {target}){flag}")
+    console.print("  Isi: " + json.dumps(d.payload, ensure_ascii=False, default=str))
+    if d.result:
+        console.print("  Hasil: " + json.dumps(d.result, ensure_ascii=False))
+    steps = Table(title="Riwayat")
+    for column in ("Waktu", "Tindakan", "Oleh", "Peran", "Catatan"):
+        steps.add_column(column)
+    for step in d.steps:
+        steps.add_row(
+            _when(step["at"]),
+            ACTION_LABELS.get(step["action"], step["action"]),
+            step["actor"],
+            step["role"],
+            step["note"] or "",
+        )
+    console.print(steps)
+    for c in d.comments:
+        console.print(f"  💬 {_when(c['at'])} {c['author']} ({c['role']}): {c['body']}")
+    for e in d.evidence:
+        console.print(
+            f"  📎 {e['file_name']} ({e['size_bytes']:,} byte, sha256 {e['sha256'][:12]}…)"
+            + (f" — {e['description']}" if e["description"] else "")
+        )
+
+
+def _step_command(action: str, doc: str) -> None:
+    def command(
+        proposal: Annotated[str, typer.Argument(help="Proposal number (12 or USL0000000012).")],
+        user: UserOpt,
+        role: RoleOpt,
+        region: RegionOpt = "",
+        note: NoteOpt = None,
+        version: Annotated[
+            int | None,
+            typer.Option(help="The proposal version you reviewed (refuses if it changed)."),
+        ] = None,
+        family_version: Annotated[
+            int | None,
+            typer.Option(help="The family version you reviewed (refuses if it changed)."),
+        ] = None,
+    ) -> None:
+        actor = _actor(user, role, region)
+        try:
+            summary = decide(
+                open_engine(),
+                actor,
+                _proposal_id(proposal),
+                action,
+                note=note,
+                expected_version=version,
+                family_version=family_version,
+            )
+        except VervalError as exc:
+            fail(str(exc))
+        _print_summary_line(summary)
+
+    command.__doc__ = doc
+    usulan_app.command(action)(command)
+
+
+_step_command("submit", "Submit a draft or corrected proposal (operator desa).")
+_step_command("verify", "Verify a proposal and pass it to the next level.")
+_step_command("approve", "Approve a proposal at the last level: the registry changes now.")
+_step_command("reject", "Reject a proposal (final); --note is required.")
+_step_command("return", "Return a proposal to the desa for correction; --note is required.")
+
+
+@usulan_app.command("comment")
+def comment(
+    proposal: Annotated[str, typer.Argument(help="Proposal number.")],
+    text: Annotated[str, typer.Argument(help="The comment.")],
+    user: UserOpt,
+    role: RoleOpt,
+    region: RegionOpt = "",
+) -> None:
+    """Add a comment to a proposal."""
+    actor = _actor(user, role, region)
+    try:
+        add_comment(open_engine(), actor, _proposal_id(proposal), text)
+    except VervalError as exc:
+        fail(str(exc))
+    console.print("Komentar disimpan.")
+
+
+@usulan_app.command("attach")
+def attach(
+    proposal: Annotated[str, typer.Argument(help="Proposal number.")],
+    file: Annotated[Path, typer.Argument(help="Evidence: berita acara, photo, letter.")],
+    user: UserOpt,
+    role: RoleOpt,
+    region: RegionOpt = "",
+    description: Annotated[str | None, typer.Option(help="What the file is.")] = None,
+) -> None:
+    """Attach an evidence file to a proposal (kept by its sha256 under data_dir/evidence)."""
+    actor = _actor(user, role, region)
+    try:
+        attach_evidence(open_engine(), actor, _proposal_id(proposal), file, description=description)
+    except VervalError as exc:
+        fail(str(exc))
+    console.print(f"Bukti {file.name} dilampirkan.")
+
+
+@usulan_app.command("bulk")
+def bulk(
+    action: Annotated[str, typer.Argument(help="verify, approve, reject, return or submit.")],
+    proposals: Annotated[
+        list[str] | None, typer.Argument(help="Proposal numbers; none: all waiting for you.")
+    ] = None,
+    user: UserOpt = "",
+    role: RoleOpt = "",
+    region: RegionOpt = "",
+    within: Annotated[
+        str | None, typer.Option("--within", help="With no numbers: only this region.")
+    ] = None,
+    note: NoteOpt = None,
+) -> None:
+    """Take one decision on many proposals; each succeeds or fails on its own."""
+    actor = _actor(user, role, region)
+    engine = open_engine()
+    if proposals:
+        ids = [_proposal_id(p) for p in proposals]
+    else:
+        try:
+            ids = [
+                r.id
+                for r in list_proposals(engine, actor, region=within, waiting_for_me=True)
+                if (action == "submit") == (r.state in ("draft", "returned"))
+            ]
+        except VervalError as exc:
+            fail(str(exc))
+    outcomes = bulk_decide(engine, actor, ids, action, note=note, config=load_config())
+    table = Table(title=f"Keputusan massal: {action}")
+    for column in ("No.", "Hasil", "Status", "Pesan"):
+        table.add_column(column)
+    for o in outcomes:
+        table.add_row(
+            proposal_code(o.proposal_id),
+            "[green]berhasil[/]" if o.ok else "[red]gagal[/]",
+            STATE_LABELS.get(o.state or "", "-"),
+            o.message,
+        )
+    console.print(table)
+    failed = sum(not o.ok for o in outcomes)
+    console.print(f"{len(outcomes) - failed} berhasil, {failed} gagal.")
+    if failed:
+        raise typer.Exit(1)
+
+
+def indicator(
+    period: Annotated[str, typer.Option("--period", help="2026-11, 2026-Q4 or 2026.")],
+    province: Annotated[str | None, typer.Option(help="Only this province code.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write to .xlsx or .csv.")] = None,
+) -> None:
+    """Share of desa and kab/kota with approved updates in the period, per province."""
+    try:
+        frame = updating_indicator(open_engine(), period, province=province)
+    except VervalError as exc:
+        fail(str(exc))
+    table = Table(
+        title=f"Wilayah aktif memperbarui data, periode {frame['PERIODE'][0]} (target 100 %)"
+    )
+    for column in ("Provinsi", "Desa", "Memperbarui", "%", "Kab/Kota", "Memperbarui", "%"):
+        table.add_column(column, justify="left" if column == "Provinsi" else "right")
+    for r in frame.iter_rows(named=True):
+        table.add_row(
+            f"{r['KODE_PROVINSI']} {r['NAMA_PROVINSI']}".strip(),
+            f"{r['JUMLAH_DESA']:,}",
+            f"{r['DESA_MEMPERBARUI']:,}",
+            f"{r['PERSEN_DESA']:.2f}",
+            f"{r['JUMLAH_KAB_KOTA']:,}",
+            f"{r['KAB_KOTA_MEMPERBARUI']:,}",
+            f"{r['PERSEN_KAB_KOTA']:.2f}",
+        )
+    console.print(table)
+    if out is not None:
+        try:
+            write_table(frame, out, sheet="indikator")
+        except TableFormatError as exc:
+            fail(str(exc))
+        console.print(f"Indikator ditulis ke {out}")
+
+
+verval_app.command("indicator")(indicator)
+usulan_app.command("indicator")(indicator)
+
+
+# -- editions -------------------------------------------------------------------------------
+@edition_app.command("publish")
+def publish(
+    period: Annotated[str, typer.Option("--period", help="2026-11, 2026-Q4 or 2026.")],
+    user: Annotated[
+        str, typer.Option("--as", envvar="TERPADU_ACTOR", help="Who publishes.")
+    ] = "system",
+    note: Annotated[str | None, typer.Option(help="E.g. the decree number.")] = None,
+) -> None:
+    """Freeze the registry as the edition of a period (once; it cannot be changed)."""
+    try:
+        info = publish_edition(open_engine(), period, actor=user, note=note)
+    except VervalError as exc:
+        fail(str(exc))
+    counts = ", ".join(f"{k} {v:,}" for k, v in info.row_counts.items())
+    console.print(f"Edisi {info.period} diterbitkan di {info.path} ({counts}).")
+    console.print(f"  sha256 manifest: {info.manifest_sha256}")
+
+
+@edition_app.command("list")
+def list_editions_command() -> None:
+    """List published editions."""
+    table = Table(title="Edisi")
+    for column in ("Periode", "Terbit (UTC)", "Oleh", "Keluarga", "Anggota", "Folder"):
+        table.add_column(column)
+    for e in list_editions(open_engine()):
+        table.add_row(
+            e.period,
+            _when(e.published_at),
+            e.published_by,
+            f"{e.row_counts.get('families', 0):,}",
+            f"{e.row_counts.get('persons', 0):,}",
+            str(e.path),
+        )
+    console.print(table)
+
+
+@edition_app.command("verify")
+def verify_edition_command(period: Annotated[str, typer.Argument(help="The period.")]) -> None:
+    """Check an edition's files against its manifest and the catalogue."""
+    try:
+        open_edition(open_engine(), period)
+    except (VervalError, SnapshotDamaged) as exc:
+        fail(str(exc))
+    console.print(f"Edisi {period} utuh: semua checksum cocok.")
+
+
+@edition_app.command("diff")
+def diff(
+    period_a: Annotated[str, typer.Argument(help="The earlier edition.")],
+    period_b: Annotated[str, typer.Argument(help="The later edition.")],
+    out: Annotated[Path | None, typer.Option(help="Write every row to .csv or .xlsx.")] = None,
+) -> None:
+    """Families and persons added, removed and changed between two editions, with reasons."""
+    try:
+        frame = diff_editions(open_engine(), period_a, period_b)
+    except (VervalError, SnapshotDamaged) as exc:
+        fail(str(exc))
+    table = Table(title=f"Perubahan {period_a} → {period_b} ({frame.height:,})")
+    for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):
+        table.add_column(column, no_wrap=column in ("ID", "Perubahan"))
+    for r in frame.head(200).iter_rows(named=True):
+        table.add_row(r["ENTITAS"], r["ID"], r["PERUBAHAN"], r["KOLOM"] or "", r["ALASAN"])
+    console.print(table)
+    if frame.height > 200 and out is None:
+        console.print("… gunakan --out untuk semua baris.")
+    if out is not None:
+        try:
+            write_table(frame, out, sheet="perubahan")
+        except TableFormatError as exc:
+            fail(str(exc))
+        console.print(f"Perbedaan ditulis ke {out}")
+
+
+# -- audit ----------------------------------------------------------------------------------
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the hash chain; name every altered, inserted or deleted event."""
+    report = verify_chain(open_engine())
+    if report.ok:
+        console.print(
+            f"Log audit utuh: {report.checked:,} event, kepala rantai #{report.head_id} "
+            f"{report.head_hash[:16]}…"
+        )
+        return
+    table = Table(title="Log audit RUSAK")
+    for column in ("Event", "Masalah", "Keterangan"):
+        table.add_column(column)
+    labels = {
+        "altered": "diubah",
+        "inserted": "disisipkan",
+        "deleted": "dihapus",
+        "broken_link": "rantai putus",
+    }
+    for p in report.problems:
+        table.add_row(f"#{p.event_id}", labels[p.kind], p.message)
+    console.print(table)
+    fail(f"{len(report.problems)} masalah pada log audit ({report.checked:,} event diperiksa).")
+
+
+@audit_app.command("export")
+def audit_export(
+    region: Annotated[str | None, typer.Option("--region", help="Region code (and below).")] = None,
+    start: Annotated[
+        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (UTC).")
+    ] = None,
+    end: Annotated[
+        dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (UTC).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write to .csv or .xlsx.")] = None,
+) -> None:
+    """Give an auditor the events of a region and period (with their hashes)."""
+    try:
+        frame = export_events(
+            open_engine(),
+            region=region,
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    if out is None:
+        table = Table(title=f"Event audit ({frame.height:,})")
+        for column in ("ID", "Waktu (UTC)", "Pelaku", "Aksi", "Entitas", "Wilayah"):
+            table.add_column(column)
+        for r in frame.iter_rows(named=True):
+            table.add_row(
+                str(r["EVENT_ID"]),
+                r["WAKTU_UTC"],
+                r["PELAKU"],
+                r["AKSI"],
+                f"{r['ENTITAS']} {r['ID_ENTITAS'] or ''}",
+                r["KODE_WILAYAH"] or "",
+            )
+        console.print(table)
+        return
+    try:
+        write_table(frame, out, sheet="audit")
+    except TableFormatError as exc:
+        fail(str(exc))
+    console.print(f"{frame.height:,} event ditulis ke {out}")
+
+
+@audit_app.command("head")
+def audit_head() -> None:
+    """Print the chain head (last event id and hash) to note down outside the system."""
+    engine = open_engine()
+    with engine.connect() as conn:
+        last_id, last_hash = chain_head(conn)
+    console.print(f"{last_id} {last_hash}")
+
+
+__all__ = ["audit_app", "edition_app", "usulan_app", "verval_app"]

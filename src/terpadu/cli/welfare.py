@@ -1,0 +1,140 @@
+"""``terpadu pmt fit`` and ``terpadu rank``: fit the proxy means test, rank the registry."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from terpadu.cli.common import console, fail, open_engine
+from terpadu.engine import SnapshotDamaged
+from terpadu.intake import InputFileError
+from terpadu.verval import VervalError
+from terpadu.welfare import (
+    ALATAS_2012,
+    DeprivationConfigError,
+    ModelNotFound,
+    fit_pmt,
+    rank_families,
+)
+
+
+class BatchEngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{100 * float(value):.1f}%"
+
+
+def pmt_fit(
+    survey_keluarga: Annotated[
+        Path,
+        typer.Argument(
+            help="Survey keluarga file with PENGELUARAN_PERKAPITA (CSV, XLSX, Parquet)."
+        ),
+    ],
+    survey_anggota: Annotated[
+        Path, typer.Argument(help="Survey anggota file of the same families.")
+    ],
+    folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed (folds and the tree model).")] = 2026,
+    min_gain: Annotated[
+        float,
+        typer.Option(
+            help="How much lower (absolute) the tree model's CV targeting error at 40 % "
+            "must be for it to replace OLS."
+        ),
+    ] = 0.01,
+) -> None:
+    """Fit the proxy means test (OLS and gradient boosting), evaluate out of sample, select."""
+    try:
+        model = fit_pmt(survey_keluarga, survey_anggota, folds=folds, seed=seed, min_gain=min_gain)
+    except (InputFileError, ValueError) as exc:
+        fail(str(exc))
+    evaluation = model.evaluation
+    table = Table(title=f"Galat penargetan di luar sampel ({evaluation['method']})")
+    table.add_column("Batas")
+    for name in ("OLS", "LightGBM"):
+        table.add_column(f"{name} inklusi", justify="right")
+        table.add_column(f"{name} eksklusi", justify="right")
+    table.add_column("Alatas dkk. 2012 (inklusi / eksklusi)", justify="right")
+    ols_rows = evaluation["models"]["ols"]["cuts"]
+    tree_rows = evaluation["models"]["lgbm"]["cuts"]
+    for ols_row, tree_row in zip(ols_rows, tree_rows, strict=True):
+        table.add_row(
+            f"{100 * ols_row['cut']:.0f}%",
+            _pct(ols_row["inclusion"]),
+            _pct(ols_row["exclusion"]),
+            _pct(tree_row["inclusion"]),
+            _pct(tree_row["exclusion"]),
+            f"{_pct(ALATAS_2012['inclusion'])} / {_pct(ALATAS_2012['exclusion'])}",
+        )
+    console.print(table)
+    for kind, label in (("ols", "OLS"), ("lgbm", "LightGBM")):
+        report = evaluation["models"][kind]
+        console.print(
+            f"{label}: korelasi peringkat Spearman {report['spearman']:.3f}, "
+            f"R² {report['r2']:.3f}, galat 40% (inklusi + eksklusi) "
+            f"{evaluation['selection'][kind]:.3f}"
+        )
+    console.print(
+        f"Model terpilih: [bold]{'OLS' if model.selected == 'ols' else 'LightGBM'}[/] · "
+        f"versi [bold]{model.version}[/] · {model.training['families']:,} keluarga survei"
+    )
+    console.print(f"Disimpan di {model.path}")
+
+
+def rank(
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="PMT model version (default: the newest fitted model)."),
+    ] = None,
+    engine: Annotated[
+        BatchEngineName,
+        typer.Option("--engine", help="Batch engine that scores and ranks: duckdb or spark."),
+    ] = BatchEngineName.duckdb,
+    deprivation: Annotated[
+        Path | None,
+        typer.Option(help="Deprivation configuration (YAML); default: the shipped one."),
+    ] = None,
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            help="Rank a published registry edition (e.g. 2026-11) instead of the live registry."
+        ),
+    ] = None,
+) -> None:
+    """Score and rank every active family into national percentile and desil 1-10."""
+    database = open_engine()
+    try:
+        run = rank_families(
+            database,
+            model_version=model,
+            batch=engine.value,
+            deprivation=deprivation,
+            edition=edition,
+        )
+    except (ModelNotFound, DeprivationConfigError, VervalError, SnapshotDamaged) as exc:
+        fail(str(exc))
+    console.print(
+        f"Run peringkat [bold]{run.run_id}[/]: {run.families_ranked:,} keluarga aktif "
+        f"diperingkat dengan model {run.model_version} ({run.model_kind}) di {run.engine}"
+    )
+    if run.families_skipped:
+        console.print(f"{run.families_skipped:,} keluarga aktif tanpa anggota aktif dilewati")
+    table = Table(title="Sebaran desil nasional")
+    table.add_column("Desil", justify="right")
+    table.add_column("Keluarga", justify="right")
+    for desil in range(1, 11):
+        table.add_row(str(desil), f"{run.desil_counts.get(desil, 0):,}")
+    console.print(table)
+    console.print(f"Snapshot {run.snapshot_path} (sha256 {run.snapshot_sha256[:12]}…)")
+
+
+pmt_app = typer.Typer(help="Proxy means test (PMT): fit and evaluate welfare models.")
+pmt_app.command("fit")(pmt_fit)

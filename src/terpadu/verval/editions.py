@@ -1,0 +1,487 @@
+"""Registry editions: publish a frozen, checksummed snapshot; list; compare two.
+
+An edition is written once under ``<data_dir>/editions/<period>`` (Parquet
+files and a manifest with their sha256) and catalogued in the ``edition``
+table with the manifest's own checksum and the audit chain's head at that
+moment. Publishing a period twice is refused; the files are made read-only.
+Ranking and targeting record the edition they ran on: :func:`current_edition`
+and :func:`edition_path`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import stat
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from terpadu.audit import chain_head, record_event
+from terpadu.audit.log import ActorLike, as_utc
+from terpadu.engine.snapshot import (
+    MANIFEST,
+    Snapshot,
+    SnapshotDamaged,
+    read_snapshot,
+    write_snapshot,
+)
+from terpadu.store.ids import family_code, person_code
+from terpadu.store.models import Batch, BatchFile, Membership, Source, StatusEvent, ValueChange
+from terpadu.store.models.verval import Edition, Proposal
+from terpadu.verval.errors import EditionExists, NotFound
+from terpadu.verval.kinds import FAMILY_EDITABLE, KIND_LABELS, PERSON_EDITABLE
+from terpadu.verval.periods import parse_period
+
+DIFF_COLUMNS = [
+    "ENTITAS",
+    "ID",
+    "ID_SUMBER",
+    "KODE_WILAYAH",
+    "PERUBAHAN",
+    "KOLOM",
+    "RINCIAN",
+    "ALASAN",
+]
+ADDED, REMOVED, CHANGED = "ditambah", "dihapus", "diubah"
+FAMILY_COMPARED = [*FAMILY_EDITABLE, "status", "status_reason"]
+PERSON_COMPARED = [*PERSON_EDITABLE, "status", "status_reason", "family_id"]
+CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """A catalogued edition."""
+
+    period: str
+    path: Path
+    published_at: dt.datetime
+    published_by: str
+    row_counts: dict[str, int]
+    checksums: dict[str, str]
+    manifest_sha256: str
+    audit_last_id: int | None
+    audit_last_hash: str | None
+    note: str | None
+
+
+def _info(row: Edition) -> EditionInfo:
+    return EditionInfo(
+        period=row.period,
+        path=Path(row.path),
+        published_at=as_utc(row.published_at),
+        published_by=row.published_by,
+        row_counts={k: int(v) for k, v in row.row_counts.items()},
+        checksums={k: str(v) for k, v in row.checksums.items()},
+        manifest_sha256=row.manifest_sha256,
+        audit_last_id=row.audit_last_id,
+        audit_last_hash=row.audit_last_hash,
+        note=row.note,
+    )
+
+
+def _default_dir() -> Path:
+    from terpadu.settings import get_settings
+
+    return get_settings().data_dir / "editions"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _freeze(folder: Path) -> None:
+    for file in folder.iterdir():
+        if file.is_file():
+            file.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+
+
+def _find(session: Session, period: str) -> Edition | None:
+    return session.scalars(select(Edition).where(Edition.period == period)).first()
+
+
+def publish_edition(
+    engine: Engine,
+    period: str,
+    *,
+    actor: str | ActorLike = "system",
+    editions_dir: Path | None = None,
+    note: str | None = None,
+) -> EditionInfo:
+    """Freeze the registry as the edition of ``period``; refused if it already exists."""
+    label, _, _ = parse_period(period)
+    root = editions_dir or _default_dir()
+    with Session(engine) as session:
+        existing = _find(session, label)
+        if existing is not None:
+            raise EditionExists(
+                f"Edisi {label} sudah diterbitkan pada "
+                f"{as_utc(existing.published_at):%Y-%m-%d %H:%M} UTC; edisi tidak dapat diubah."
+            )
+    root.mkdir(parents=True, exist_ok=True)
+    staging = root / f".{label}.{uuid.uuid4().hex[:8]}.tmp"
+    final = root / label
+    snapshot = write_snapshot(engine, staging)
+    manifest_sha = _sha256(staging / MANIFEST)
+    try:
+        with Session(engine) as session, session.begin():
+            head_id, head_hash = chain_head(session.connection())
+            row = Edition(
+                period=label,
+                path=str(final.resolve()),
+                published_at=snapshot.created_at,
+                published_by=actor if isinstance(actor, str) else actor.username,
+                row_counts=snapshot.row_counts,
+                checksums=snapshot.sha256,
+                manifest_sha256=manifest_sha,
+                audit_last_id=head_id,
+                audit_last_hash=head_hash,
+                note=note,
+            )
+            session.add(row)
+            session.flush()
+            record_event(
+                session.connection(),
+                actor=actor,
+                action="edition.publish",
+                entity="edition",
+                entity_id=label,
+                region=None,
+                before=None,
+                after={
+                    "period": label,
+                    "row_counts": snapshot.row_counts,
+                    "checksums": snapshot.sha256,
+                    "manifest_sha256": manifest_sha,
+                    "audit_last_id": head_id,
+                    "audit_last_hash": head_hash,
+                },
+            )
+            if final.exists():
+                # Left by a publication that failed before its catalogue row: keep it aside.
+                final.rename(root / f".{label}.orphan-{uuid.uuid4().hex[:8]}")
+            staging.rename(final)
+            _freeze(final)
+            info = _info(row)
+    except IntegrityError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise EditionExists(f"Edisi {label} sudah diterbitkan; edisi tidak dapat diubah.") from exc
+    except BaseException:
+        if final.exists() and not staging.exists():
+            _unfreeze_and_remove(final)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return info
+
+
+def _unfreeze_and_remove(folder: Path) -> None:
+    for file in folder.iterdir():
+        os.chmod(file, stat.S_IRUSR | stat.S_IWUSR)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def list_editions(engine: Engine) -> list[EditionInfo]:
+    """Every published edition, oldest first."""
+    with Session(engine) as session:
+        rows = session.scalars(select(Edition).order_by(Edition.published_at, Edition.id)).all()
+        return [_info(r) for r in rows]
+
+
+def get_edition(engine: Engine, period: str) -> EditionInfo:
+    """The catalogue row of ``period``; :class:`NotFound` if never published."""
+    label, _, _ = parse_period(period)
+    with Session(engine) as session:
+        row = _find(session, label)
+        if row is None:
+            raise NotFound(f"Edisi {label} belum diterbitkan.")
+        return _info(row)
+
+
+def current_edition(engine: Engine) -> EditionInfo | None:
+    """The latest published edition (what ranking and targeting should run on)."""
+    editions = list_editions(engine)
+    return editions[-1] if editions else None
+
+
+def edition_path(engine: Engine, period: str) -> Path:
+    """The folder of a published edition."""
+    return get_edition(engine, period).path
+
+
+def open_edition(engine: Engine, period: str) -> Snapshot:
+    """The edition's snapshot, checked file by file and against the catalogue.
+
+    Raises :class:`~terpadu.engine.snapshot.SnapshotDamaged` when a file, or the
+    manifest itself, differs from what was published.
+    """
+    info = get_edition(engine, period)
+    manifest = info.path / MANIFEST
+    if not manifest.exists():
+        raise SnapshotDamaged(f"{manifest}: berkas hilang (missing)")
+    if _sha256(manifest) != info.manifest_sha256:
+        raise SnapshotDamaged(f"{manifest}: manifest berbeda dari katalog edisi (altered)")
+    snapshot = read_snapshot(info.path, verify=True)
+    if snapshot.sha256 != info.checksums:
+        raise SnapshotDamaged(f"{info.path}: checksum berbeda dari katalog edisi (altered)")
+    return snapshot
+
+
+# -- diff -----------------------------------------------------------------------------------
+def _as_text_frame(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    present = [c for c in columns if c in frame.columns]
+    return frame.select(
+        pl.col("id").cast(pl.Int64),
+        pl.col("source_key").cast(pl.Utf8),
+        *[pl.col(c).cast(pl.Utf8) for c in present],
+    )
+
+
+def _compare(
+    old: pl.DataFrame, new: pl.DataFrame, columns: list[str]
+) -> list[tuple[int, str, list[str], str, str | None]]:
+    """(id, change, changed columns, detail, region) for every differing record."""
+    old_t = _as_text_frame(old, columns)
+    new_t = _as_text_frame(new, columns)
+    columns = [c for c in columns if c in old_t.columns and c in new_t.columns]
+    joined = old_t.join(new_t, on="id", how="full", suffix="__new", coalesce=True)
+    out: list[tuple[int, str, list[str], str, str | None]] = []
+    for row in joined.iter_rows(named=True):
+        in_old = row["source_key"] is not None
+        in_new = row["source_key__new"] is not None
+        region = row.get("kode_wilayah__new") or row.get("kode_wilayah")
+        if not in_old:
+            status = row.get("status__new")
+            out.append((row["id"], ADDED, [], f"status={status}", region))
+            continue
+        if not in_new:
+            out.append((row["id"], REMOVED, [], "tidak ada di edisi baru", region))
+            continue
+        changed = [c for c in columns if row[c] != row[f"{c}__new"]]
+        if not changed:
+            continue
+        detail = "; ".join(f"{c}: {row[c]!s} → {row[c + '__new']!s}" for c in changed)
+        was, now = row.get("status"), row.get("status__new")
+        if was == "aktif" and now == "nonaktif":
+            kind = REMOVED
+        elif was == "nonaktif" and now == "aktif":
+            kind = ADDED
+        else:
+            kind = CHANGED
+        out.append((row["id"], kind, changed, detail, region))
+    return out
+
+
+class _Reasons:
+    """Why records changed between two moments: imports, approved proposals, status events."""
+
+    def __init__(self, session: Session, start: dt.datetime, end: dt.datetime) -> None:
+        self.session = session
+        self.start, self.end = start, end
+        self._batches: dict[int, str] = {}
+
+    def batch(self, batch_id: int | None) -> str:
+        if batch_id is None:
+            return "tanpa batch"
+        if batch_id not in self._batches:
+            proposal = self.session.scalars(
+                select(Proposal).where(Proposal.batch_id == batch_id)
+            ).first()
+            if proposal is not None:
+                self._batches[batch_id] = (
+                    f"usulan #{proposal.id} ({KIND_LABELS[proposal.kind]}"
+                    + (f": {proposal.reason}" if proposal.reason else "")
+                    + f") disetujui {proposal.approved_by}"
+                )
+            else:
+                row = self.session.execute(
+                    select(Batch.id, Source.name, Batch.actor)
+                    .join(Source, Source.id == Batch.source_id)
+                    .where(Batch.id == batch_id)
+                ).first()
+                files = self.session.scalars(
+                    select(BatchFile.file_name).where(BatchFile.batch_id == batch_id)
+                ).all()
+                self._batches[batch_id] = (
+                    f"impor batch {batch_id} sumber '{row.name}' ({', '.join(files)})"
+                    if row is not None
+                    else f"batch {batch_id}"
+                )
+        return self._batches[batch_id]
+
+    def _window(self, column: Any) -> Any:
+        return (column > self.start) & (column <= self.end)
+
+    def for_entity(
+        self, entity: str, ids: Iterable[int], created: dict[int, int]
+    ) -> dict[int, str]:
+        """A reason text per record id."""
+        reasons: dict[int, list[str]] = {}
+
+        def add(entity_id: int, text: str) -> None:
+            items = reasons.setdefault(int(entity_id), [])
+            if text not in items:
+                items.append(text)
+
+        for entity_id, batch_id in created.items():
+            add(entity_id, f"dibuat oleh {self.batch(batch_id)}")
+        wanted = list(ids)
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            for e_id, status, reason, status_batch, actor in self.session.execute(
+                select(
+                    StatusEvent.entity_id,
+                    StatusEvent.status,
+                    StatusEvent.reason,
+                    StatusEvent.batch_id,
+                    StatusEvent.actor,
+                )
+                .where(
+                    StatusEvent.entity == entity,
+                    StatusEvent.entity_id.in_(chunk),
+                    self._window(StatusEvent.at),
+                )
+                .order_by(StatusEvent.id)
+            ):
+                source = self.batch(status_batch) if status_batch is not None else f"oleh {actor}"
+                add(e_id, f"status {status}" + (f" ({reason})" if reason else "") + f": {source}")
+            fields: dict[tuple[int, int], list[str]] = {}
+            for e_id, field, batch_id in self.session.execute(
+                select(ValueChange.entity_id, ValueChange.field, ValueChange.batch_id)
+                .where(
+                    ValueChange.entity == entity,
+                    ValueChange.entity_id.in_(chunk),
+                    self._window(ValueChange.at),
+                )
+                .order_by(ValueChange.id)
+            ):
+                fields.setdefault((int(e_id), int(batch_id)), []).append(field)
+            for (e_id, batch_id), names in fields.items():
+                add(e_id, f"{', '.join(names)} diubah oleh {self.batch(batch_id)}")
+            if entity == "person":
+                for p_id, joined, left, reason in self.session.execute(
+                    select(
+                        Membership.person_id,
+                        Membership.joined_batch_id,
+                        Membership.left_batch_id,
+                        Membership.left_reason,
+                    ).where(
+                        Membership.person_id.in_(chunk),
+                        self._window(Membership.joined_at) | self._window(Membership.left_at),
+                    )
+                ):
+                    if left is not None:
+                        add(p_id, f"keluar dari keluarga ({reason}): {self.batch(left)}")
+                    if joined is not None:
+                        add(p_id, f"masuk keluarga: {self.batch(joined)}")
+        return {k: "; ".join(v) for k, v in reasons.items()}
+
+
+def _person_region(
+    new: pl.DataFrame, old: pl.DataFrame, person_id: int, regions: dict[int, str]
+) -> str | None:
+    for frame in (new, old):
+        found = frame.filter(pl.col("id") == person_id)["family_id"]
+        if found.len() and found[0] is not None:
+            return regions.get(int(found[0]))
+    return None
+
+
+def diff_editions(engine: Engine, period_a: str, period_b: str) -> pl.DataFrame:
+    """Families and persons added, removed and changed from edition A to edition B.
+
+    *Removed* includes records deactivated (aktif → nonaktif), *added* includes
+    records reactivated. Each row says why, from the status events, value
+    changes, memberships and approved proposals between the two publications.
+    """
+    a, b = get_edition(engine, period_a), get_edition(engine, period_b)
+    snap_a, snap_b = open_edition(engine, a.period), open_edition(engine, b.period)
+    start, end = sorted((a.published_at, b.published_at))
+    rows: list[dict[str, Any]] = []
+    regions: dict[int, str] = {}
+    with Session(engine) as session:
+        reasons = _Reasons(session, start, end)
+        for entity, table, columns, code in (
+            ("family", "families", FAMILY_COMPARED, family_code),
+            ("person", "persons", PERSON_COMPARED, person_code),
+        ):
+            old = pl.read_parquet(snap_a.table(table))
+            new = pl.read_parquet(snap_b.table(table))
+            changes = _compare(old, new, columns)
+            if not changes:
+                continue
+            keys = dict(
+                zip(
+                    new["id"].cast(pl.Int64).to_list(),
+                    new["source_key"].cast(pl.Utf8).to_list(),
+                    strict=True,
+                )
+            )
+            keys |= {
+                k: v
+                for k, v in zip(
+                    old["id"].cast(pl.Int64).to_list(),
+                    old["source_key"].cast(pl.Utf8).to_list(),
+                    strict=True,
+                )
+                if k not in keys
+            }
+            new_ids = {c[0] for c in changes if c[1] == ADDED}
+            old_ids = set(old["id"].cast(pl.Int64).to_list())
+            created = {
+                int(i): int(bid)
+                for i, bid in new.select(
+                    pl.col("id").cast(pl.Int64), pl.col("batch_id").cast(pl.Int64)
+                ).iter_rows()
+                if i in new_ids and i not in old_ids
+            }
+            if entity == "family":
+                regions = dict(
+                    zip(
+                        new["id"].cast(pl.Int64).to_list(),
+                        new["kode_wilayah"].cast(pl.Utf8).to_list(),
+                        strict=True,
+                    )
+                )
+            else:
+                changes = [
+                    (i, k, c, d, r or _person_region(new, old, i, regions))
+                    for i, k, c, d, r in changes
+                ]
+            why = reasons.for_entity(entity, [c[0] for c in changes], created)
+            label = "keluarga" if entity == "family" else "anggota"
+            for entity_id, kind, changed, detail, region in changes:
+                rows.append(
+                    {
+                        "ENTITAS": label,
+                        "ID": code(entity_id),
+                        "ID_SUMBER": keys.get(entity_id),
+                        "KODE_WILAYAH": region,
+                        "PERUBAHAN": kind,
+                        "KOLOM": ";".join(changed),
+                        "RINCIAN": detail,
+                        "ALASAN": why.get(entity_id, "tidak tercatat"),
+                    }
+                )
+    return pl.DataFrame(rows, schema=dict.fromkeys(DIFF_COLUMNS, pl.Utf8))
+
+
+__all__ = [
+    "DIFF_COLUMNS",
+    "EditionInfo",
+    "current_edition",
+    "diff_editions",
+    "edition_path",
+    "get_edition",
+    "list_editions",
+    "open_edition",
+    "publish_edition",
+]

@@ -1,0 +1,110 @@
+import datetime as dt
+import os
+import stat
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine
+
+sys.path.insert(0, str(Path(__file__).parent))
+from verval_helpers import CONFIG, DESA, KAB, OPERATOR, OPERATOR_2, PROV, load_registry
+
+from terpadu.audit import verify_chain
+from terpadu.engine.snapshot import SnapshotDamaged
+from terpadu.store.ids import family_code, person_code
+from terpadu.verval import (
+    EditionExists,
+    approve,
+    create_proposal,
+    current_edition,
+    diff_editions,
+    edition_path,
+    list_editions,
+    open_edition,
+    publish_edition,
+    submit,
+    updating_indicator,
+    verify,
+)
+
+
+def _approved(engine: Engine, operator: object, kind: str, **kw: object) -> int:
+    pid = create_proposal(engine, operator, kind, **kw)  # type: ignore[arg-type]
+    submit(engine, operator, pid, config=CONFIG)  # type: ignore[arg-type]
+    verify(engine, KAB, pid, config=CONFIG)
+    approve(engine, PROV, pid, config=CONFIG)
+    return pid
+
+
+def test_publish_once_and_diff_with_reasons(engine: Engine, tmp_path: Path) -> None:
+    ids = load_registry(engine, tmp_path)
+    root = tmp_path / "editions"
+    first = publish_edition(engine, "2026-10", actor="pusdatin", editions_dir=root)
+    assert first.row_counts == {"families": 2, "persons": 4, "memberships": 4}
+    assert edition_path(engine, "2026-10") == (root / "2026-10").resolve()
+    assert not os.stat(first.path / "families.parquet").st_mode & stat.S_IWUSR
+    with pytest.raises(EditionExists, match="sudah diterbitkan"):
+        publish_edition(engine, "2026-10", editions_dir=root)
+
+    fix = _approved(
+        engine, OPERATOR, "correct", family_id=ids["K1"], values={"alamat": "Kp. Anyar"}
+    )
+    gone = _approved(engine, OPERATOR_2, "deactivate", family_id=ids["K2"], reason="pindah")
+    born = _approved(
+        engine,
+        OPERATOR,
+        "add_member",
+        family_id=ids["K1"],
+        values={"nama": "Bayi", "tgl_lahir": "2026-10-30", "hub_keluarga": "3"},
+    )
+    second = publish_edition(engine, "2026-11", editions_dir=root)
+    assert current_edition(engine) == second
+    assert [e.period for e in list_editions(engine)] == ["2026-10", "2026-11"]
+
+    diff = diff_editions(engine, "2026-10", "2026-11")
+    rows = {(r["ID"], r["PERUBAHAN"]): r for r in diff.iter_rows(named=True)}
+    k1 = rows[(family_code(ids["K1"]), "diubah")]
+    assert k1["KOLOM"] == "alamat" and f"usulan #{fix}" in k1["ALASAN"]
+    k2 = rows[(family_code(ids["K2"]), "dihapus")]
+    assert f"usulan #{gone}" in k2["ALASAN"] and "pindah" in k2["ALASAN"]
+    added = diff.filter((pl.col("ENTITAS") == "anggota") & (pl.col("PERUBAHAN") == "ditambah"))
+    assert added.height == 1 and f"usulan #{born}" in added["ALASAN"][0]
+    assert added["KODE_WILAYAH"][0] == DESA
+    assert person_code(ids["A1"]) not in diff["ID"].to_list()
+    assert verify_chain(engine).ok  # the editions' anchors still match the chain
+
+
+def test_a_damaged_edition_is_refused(engine: Engine, tmp_path: Path) -> None:
+    load_registry(engine, tmp_path)
+    info = publish_edition(engine, "2026-Q4", editions_dir=tmp_path / "editions")
+    assert info.period == "2026-Q4"
+    open_edition(engine, "2026-Q4")
+    target = info.path / "persons.parquet"
+    target.chmod(0o644)
+    target.write_bytes(target.read_bytes() + b"x")
+    with pytest.raises(SnapshotDamaged):
+        open_edition(engine, "2026-Q4")
+
+
+def test_indicator_counts_desa_and_kab_with_approved_updates(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ids = load_registry(engine, tmp_path)
+    _approved(engine, OPERATOR, "correct", family_id=ids["K1"], values={"rt": "004"})
+    pending = create_proposal(
+        engine, OPERATOR_2, "correct", family_id=ids["K2"], values={"rt": "4"}
+    )
+    submit(engine, OPERATOR_2, pending, config=CONFIG)
+    period = dt.datetime.now(dt.UTC).strftime("%Y-%m")
+    frame = updating_indicator(engine, period)
+    banten = frame.filter(pl.col("KODE_PROVINSI") == "36").row(0, named=True)
+    assert banten["DESA_MEMPERBARUI"] == 1 and banten["KAB_KOTA_MEMPERBARUI"] == 1
+    assert banten["JUMLAH_DESA"] > 1000 and banten["JUMLAH_KAB_KOTA"] == 8
+    assert banten["PERSEN_KAB_KOTA"] == 12.5
+    total = frame.filter(pl.col("KODE_PROVINSI") == "").row(0, named=True)
+    assert total["DESA_MEMPERBARUI"] == 1 and total["JUMLAH_DESA"] > 80_000
+    jabar = frame.filter(pl.col("KODE_PROVINSI") == "32").row(0, named=True)
+    assert jabar["PERSEN_DESA"] == 0.0
+    assert updating_indicator(engine, "2020-01", province="36")["DESA_MEMPERBARUI"].to_list() == [0]
