@@ -1,14 +1,15 @@
-"""``terpadu demo``: generate a kabupaten, import it, show what landed."""
+"""``terpadu demo``: the whole pipeline on a generated kabupaten, embedded database."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from terpadu.cli.common import console, open_engine
 from terpadu.cli.data import print_import_report, write_issues
+from terpadu.cli.report import print_profile
+from terpadu.cli.welfare import print_model
 from terpadu.intake import import_batch
 from terpadu.regions import get_region
 from terpadu.settings import get_settings
@@ -16,31 +17,62 @@ from terpadu.settings import get_settings
 
 def demo(
     households: Annotated[int, typer.Option(help="Households to generate.")] = 2_000,
+    survey_households: Annotated[
+        int, typer.Option(help="Survey households with measured consumption, to fit the PMT.")
+    ] = 2_000,
     kab: Annotated[str, typer.Option(help="Kab/kota code to generate in.")] = "3604",
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 2026,
 ) -> None:
-    """Run the whole pipeline on generated data with the embedded database."""
+    """Generate a kabupaten, import it, fit the PMT, rank every family, explain poverty."""
     from terpadu.synth import SynthConfig, generate
+    from terpadu.welfare import fit_pmt, poverty_profile, rank_families, write_poverty_report
 
     settings = get_settings()
     outdir = settings.data_dir / "demo"
     region = get_region(kab)
     console.rule(f"[bold]Terpadu demo · {region.name if region else kab}")
-    console.print(f"1. Membuat data contoh: {households:,} keluarga di {kab} → {outdir}")
-    summary = generate(
-        SynthConfig(households=households, kab_code=kab, seed=seed, faults="default"), outdir
+
+    console.print(f"[bold]1. Data contoh[/]: {households:,} keluarga di {kab} → {outdir}")
+    config = SynthConfig(
+        households=households,
+        kab_code=kab,
+        seed=seed,
+        faults="default",
+        survey_households=survey_households,
     )
-    console.print(f"   {summary.families:,} keluarga, {summary.persons:,} anggota")
+    summary = generate(config, outdir)
+    console.print(
+        f"   {summary.families:,} keluarga, {summary.persons:,} anggota; "
+        f"survei {summary.survey_families:,} keluarga"
+    )
 
     engine = open_engine()
-    console.print(f"2. Memuat ke {engine.url.render_as_string(hide_password=True)}")
+    console.print(f"[bold]2. Impor[/] ke {engine.url.render_as_string(hide_password=True)}")
     report = import_batch(
         engine, outdir / "keluarga.csv", outdir / "anggota.csv", source=f"demo-{seed}"
     )
     print_import_report(report)
     if not report.already_imported:
-        write_issues(report, Path(outdir / "masalah.csv"))
+        write_issues(report, outdir / "masalah.csv")
+
+    console.print("[bold]3. Proxy means test[/] pada data survei")
+    model = fit_pmt(outdir / "survey_keluarga.csv", outdir / "survey_anggota.csv")
+    print_model(model)
+
+    console.print("[bold]4. Peringkat kesejahteraan[/] (desil nasional)")
+    run = rank_families(engine, model_version=model.version)
     console.print(
-        "\nSelanjutnya: [bold]terpadu export families --out keluarga.xlsx[/], "
-        "[bold]terpadu export persons --out anggota.csv[/]"
+        f"   run {run.run_id}: {run.families_ranked:,} keluarga diperingkat · "
+        + " ".join(f"D{d}:{n:,}" for d, n in sorted(run.desil_counts.items()))
+    )
+
+    console.print("[bold]5. Kemiskinan terurai[/] menurut dimensi")
+    profile = poverty_profile(engine, kab)
+    print_profile(profile)
+    files = write_poverty_report(profile, outdir / f"profil_kemiskinan_{kab}.xlsx")
+    console.print(f"   Laporan: {files.xlsx} · grafik: {files.png}")
+
+    console.print(
+        "\nSelanjutnya: [bold]terpadu export families --out keluarga.xlsx[/] · "
+        f"[bold]terpadu report poverty --region {kab}[/] · [bold]terpadu usulan --help[/]"
     )

@@ -12,34 +12,11 @@ from terpadu.cli.common import console, fail, open_engine
 from terpadu.regions import RegionCodeError
 from terpadu.settings import get_settings
 from terpadu.welfare import NoRanking, poverty_profile, write_poverty_report
-from terpadu.welfare.report import default_report_path
-
-report_app = typer.Typer(help="Reports: poverty profile and more.")
+from terpadu.welfare.report import PovertyProfile, default_report_path
 
 
-@report_app.command("poverty")
-def poverty(
-    region: Annotated[
-        str,
-        typer.Option(
-            "--region", help="Region code (province, kab/kota, kecamatan, desa) or 'nasional'."
-        ),
-    ],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            help="XLSX file to write; the chart goes beside it as .png and .svg "
-            "(default: data_dir/reports/).",
-        ),
-    ] = None,
-) -> None:
-    """Print and write the poverty profile of a region, broken down by cause."""
-    engine = open_engine()
-    try:
-        profile = poverty_profile(engine, region)
-    except (NoRanking, RegionCodeError) as exc:
-        fail(str(exc))
+def print_profile(profile: PovertyProfile) -> None:
+    """Desil distribution, H, A, M0 and each dimension's contribution."""
     m = profile.measures
     console.rule(f"Profil kemiskinan {profile.region_name} ({profile.region or 'nasional'})")
     console.print(
@@ -72,6 +49,35 @@ def poverty(
             f"{100 * row['persen_terdeprivasi']:.1f}",
         )
     console.print(dims)
+
+
+report_app = typer.Typer(help="Reports: poverty profile and more.")
+
+
+@report_app.command("poverty")
+def poverty(
+    region: Annotated[
+        str,
+        typer.Option(
+            "--region", help="Region code (province, kab/kota, kecamatan, desa) or 'nasional'."
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="XLSX file to write; the chart goes beside it as .png and .svg "
+            "(default: data_dir/reports/).",
+        ),
+    ] = None,
+) -> None:
+    """Print and write the poverty profile of a region, broken down by cause."""
+    engine = open_engine()
+    try:
+        profile = poverty_profile(engine, region)
+    except (NoRanking, RegionCodeError) as exc:
+        fail(str(exc))
+    print_profile(profile)
     path = out or default_report_path(region, get_settings().data_dir)
     try:
         files = write_poverty_report(profile, path)
