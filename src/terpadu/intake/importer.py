@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,6 +163,50 @@ def _quarantine_rows(
     )
 
 
+def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.DataFrame]]:
+    """Clean the anggota table and run the checks that need no database."""
+    clean = clean_table(raw, ANGGOTA_COLUMNS, today)
+    values = clean.values.with_columns(validate.person_source_keys(clean.values))
+    clean = CleanTable(values, clean.issues, clean.raw, clean.mapping, clean.extra_columns)
+    checks = [
+        validate.duplicate_key_issues(values, "source_key", "ID_ANGGOTA", values["source_key"]),
+        validate.nik_consistency_issues(values, today),
+        validate.nik_duplicate_issues(values),
+    ]
+    return clean, checks
+
+
+def _family_reference_issues(
+    clean: CleanTable, known: set[str], rejected_keys: set[str]
+) -> pl.DataFrame:
+    """Members whose family was rejected in this batch, or is nowhere to be found."""
+    values = clean.values
+    orphans = values.filter(
+        pl.col("family_key").is_not_null() & ~pl.col("family_key").is_in(list(known))
+    )
+    family_header = next(h for h, c in clean.mapping.items() if c == "ID_KELUARGA")
+    orphan_raw = clean.raw.filter(pl.col(ROW).is_in(orphans[ROW].implode()))[family_header]
+    rejected_family = orphans["family_key"].is_in(list(rejected_keys))
+    return pl.concat(
+        [
+            validate.issues_frame(
+                orphans.filter(rejected_family)[ROW],
+                "ID_KELUARGA",
+                orphan_raw.filter(rejected_family),
+                "error",
+                "family_rejected",
+            ),
+            validate.issues_frame(
+                orphans.filter(~rejected_family)[ROW],
+                "ID_KELUARGA",
+                orphan_raw.filter(~rejected_family),
+                "error",
+                "family_not_found",
+            ),
+        ]
+    )
+
+
 def import_batch(
     engine: Engine,
     keluarga_path: Path,
@@ -195,209 +240,182 @@ def import_batch(
         .to_list()
     ) - set(landed_k["source_key"].to_list())
 
-    say("memeriksa anggota")
-    clean_a = clean_table(raw_a, ANGGOTA_COLUMNS, today)
-    values_a = clean_a.values.with_columns(validate.person_source_keys(clean_a.values))
-    clean_a = CleanTable(
-        values_a, clean_a.issues, clean_a.raw, clean_a.mapping, clean_a.extra_columns
-    )
-    person_checks = [
-        validate.duplicate_key_issues(values_a, "source_key", "ID_ANGGOTA", values_a["source_key"]),
-        validate.nik_consistency_issues(values_a, today),
-        validate.nik_duplicate_issues(values_a),
-    ]
+    # Members are checked on another thread while the families load: polars
+    # and the database driver both release the GIL, so the two cores share it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        say("memeriksa anggota")
+        members_checked = pool.submit(_check_members, raw_a, today)
 
-    reports = [
-        FileReport("keluarga", keluarga_path, raw_k.file_format, raw_k.encoding),
-        FileReport("anggota", anggota_path, raw_a.file_format, raw_a.encoding),
-    ]
-    now = dt.datetime.now(dt.UTC)
-    with bulk_transaction(engine) as conn:
-        source_id = _get_source(conn, source)
-        done = _completed_batch(conn, source_id, fingerprint)
-        if done is not None:
-            return ImportReport(source, done, True, reports)
-        batch_id = _insert_id(
-            conn,
-            insert(Batch).values(
-                source_id=source_id,
-                fingerprint=fingerprint,
-                status="running",
-                actor=actor,
-                started_at=now,
-            ),
-        )
-        file_ids = []
-        for role, raw in (("keluarga", raw_k), ("anggota", raw_a)):
-            file_ids.append(
-                _insert_id(
-                    conn,
-                    insert(BatchFile).values(
-                        batch_id=batch_id,
-                        role=role,
-                        file_name=raw.path.name,
-                        sha256=raw.sha256,
-                        size_bytes=raw.size_bytes,
-                        file_format=raw.file_format,
-                        encoding=raw.encoding,
-                    ),
-                )
-            )
-
-        # Members' families: in this batch, or already in the registry from this source.
-        batch_keys = set(landed_k["source_key"].to_list())
-        wanted = (
-            set(values_a["family_key"].drop_nulls().unique().to_list()) - batch_keys - rejected_keys
-        )
-        in_registry = lookup_keys(conn, FAMILY_TABLE, source_id, wanted, [])
-        known = batch_keys | set(in_registry["source_key"].to_list())
-        orphans = values_a.filter(
-            pl.col("family_key").is_not_null() & ~pl.col("family_key").is_in(list(known))
-        )
-        family_header = next(h for h, c in clean_a.mapping.items() if c == "ID_KELUARGA")
-        orphan_raw = clean_a.raw.filter(pl.col(ROW).is_in(orphans[ROW].implode()))[family_header]
-        rejected_family = orphans["family_key"].is_in(list(rejected_keys))
-        person_checks.append(
-            pl.concat(
-                [
-                    validate.issues_frame(
-                        orphans.filter(rejected_family)[ROW],
-                        "ID_KELUARGA",
-                        orphan_raw.filter(rejected_family),
-                        "error",
-                        "family_rejected",
-                    ),
-                    validate.issues_frame(
-                        orphans.filter(~rejected_family)[ROW],
-                        "ID_KELUARGA",
-                        orphan_raw.filter(~rejected_family),
-                        "error",
-                        "family_not_found",
-                    ),
-                ]
-            )
-        )
-        landed_a, issues_a = validate.accept(clean_a, person_checks)
-        _account(reports[0], clean_k, landed_k, issues_k)
-        _account(reports[1], clean_a, landed_a, issues_a)
-
-        say(f"memuat {landed_k.height} keluarga")
-        families = upsert(
-            conn,
-            FAMILY_TABLE,
-            landed_k,
-            FAMILY_FIELDS,
-            source_id=source_id,
-            batch_id=batch_id,
-            file_id=file_ids[0],
-            now=now,
-            entity="family",
-        )
-        family_ids = pl.concat([families.ids, in_registry.select("source_key", "id")])
-
-        say(f"memuat {landed_a.height} anggota")
-        landed_a = landed_a.with_columns(
-            pl.col("nik").is_null().cast(pl.Int16).alias("needs_civil_registration")
-        )
-        persons = upsert(
-            conn,
-            PERSON_TABLE,
-            landed_a,
-            PERSON_FIELDS,
-            source_id=source_id,
-            batch_id=batch_id,
-            file_id=file_ids[1],
-            now=now,
-            entity="person",
-            extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
-        )
-        members = (
-            landed_a.select("source_key", "family_key", "hub_keluarga")
-            .join(persons.ids.rename({"id": "person_id"}), on="source_key")
-            .join(
-                family_ids.rename({"source_key": "family_key", "id": "family_id"}), on="family_key"
-            )
-            .select("person_id", "family_id", "hub_keluarga")
-        )
-        place_members(
-            conn, members, batch_id=batch_id, now=now, known_person_ids=persons.existing_ids
-        )
-
-        quarantine = [
-            _quarantine_rows(issues_k, clean_k, batch_id, file_ids[0], "ID_KELUARGA"),
-            _quarantine_rows(issues_a, clean_a, batch_id, file_ids[1], "ID_ANGGOTA"),
+        reports = [
+            FileReport("keluarga", keluarga_path, raw_k.file_format, raw_k.encoding),
+            FileReport("anggota", anggota_path, raw_a.file_format, raw_a.encoding),
         ]
-        for frame in quarantine:
-            if frame.height:
-                bulk_insert(conn, "quarantine", frame)
-
-        for report, file_id in zip(reports, file_ids, strict=True):
-            conn.execute(
-                update(BatchFile)
-                .where(BatchFile.id == file_id)
-                .values(
-                    rows_read=report.rows_read,
-                    rows_landed=report.rows_landed,
-                    rows_repaired=report.rows_repaired,
-                    rows_rejected=report.rows_rejected,
-                    rows_warned=report.rows_warned,
-                )
+        now = dt.datetime.now(dt.UTC)
+        with bulk_transaction(engine) as conn:
+            source_id = _get_source(conn, source)
+            done = _completed_batch(conn, source_id, fingerprint)
+            if done is not None:
+                return ImportReport(source, done, True, reports)
+            batch_id = _insert_id(
+                conn,
+                insert(Batch).values(
+                    source_id=source_id,
+                    fingerprint=fingerprint,
+                    status="running",
+                    actor=actor,
+                    started_at=now,
+                ),
             )
-        result = ImportReport(
-            source,
-            batch_id,
-            False,
-            reports,
-            families_new=families.new,
-            families_changed=families.changed,
-            persons_new=persons.new,
-            persons_changed=persons.changed,
-            persons_without_nik=int(landed_a["needs_civil_registration"].sum()),
-        )
-        conn.execute(
-            update(Batch)
-            .where(Batch.id == batch_id)
-            .values(
-                status="completed",
-                finished_at=dt.datetime.now(dt.UTC),
-                rows_read=result.rows_read,
-                rows_landed=sum(r.rows_landed for r in reports),
-                rows_repaired=sum(r.rows_repaired for r in reports),
-                rows_rejected=result.rows_rejected,
+            file_ids = []
+            for role, raw in (("keluarga", raw_k), ("anggota", raw_a)):
+                file_ids.append(
+                    _insert_id(
+                        conn,
+                        insert(BatchFile).values(
+                            batch_id=batch_id,
+                            role=role,
+                            file_name=raw.path.name,
+                            sha256=raw.sha256,
+                            size_bytes=raw.size_bytes,
+                            file_format=raw.file_format,
+                            encoding=raw.encoding,
+                        ),
+                    )
+                )
+
+            say(f"memuat {landed_k.height} keluarga")
+            families = upsert(
+                conn,
+                FAMILY_TABLE,
+                landed_k,
+                FAMILY_FIELDS,
+                source_id=source_id,
+                batch_id=batch_id,
+                file_id=file_ids[0],
+                now=now,
+                entity="family",
+            )
+            clean_a, person_checks = members_checked.result()
+            values_a = clean_a.values
+            # Members' families: in this batch, or already in the registry from this source.
+            batch_keys = set(landed_k["source_key"].to_list())
+            wanted = (
+                set(values_a["family_key"].drop_nulls().unique().to_list())
+                - batch_keys
+                - rejected_keys
+            )
+            in_registry = lookup_keys(conn, FAMILY_TABLE, source_id, wanted, [])
+            known = batch_keys | set(in_registry["source_key"].to_list())
+            person_checks.append(_family_reference_issues(clean_a, known, rejected_keys))
+            landed_a, issues_a = validate.accept(clean_a, person_checks)
+            _account(reports[0], clean_k, landed_k, issues_k)
+            _account(reports[1], clean_a, landed_a, issues_a)
+            family_ids = pl.concat([families.ids, in_registry.select("source_key", "id")])
+
+            say(f"memuat {landed_a.height} anggota")
+            landed_a = landed_a.with_columns(
+                pl.col("nik").is_null().cast(pl.Int16).alias("needs_civil_registration")
+            )
+            persons = upsert(
+                conn,
+                PERSON_TABLE,
+                landed_a,
+                PERSON_FIELDS,
+                source_id=source_id,
+                batch_id=batch_id,
+                file_id=file_ids[1],
+                now=now,
+                entity="person",
+                extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
+            )
+            members = (
+                landed_a.select("source_key", "family_key", "hub_keluarga")
+                .join(persons.ids.rename({"id": "person_id"}), on="source_key")
+                .join(
+                    family_ids.rename({"source_key": "family_key", "id": "family_id"}),
+                    on="family_key",
+                )
+                .select("person_id", "family_id", "hub_keluarga")
+            )
+            place_members(
+                conn, members, batch_id=batch_id, now=now, known_person_ids=persons.existing_ids
+            )
+
+            quarantine = [
+                _quarantine_rows(issues_k, clean_k, batch_id, file_ids[0], "ID_KELUARGA"),
+                _quarantine_rows(issues_a, clean_a, batch_id, file_ids[1], "ID_ANGGOTA"),
+            ]
+            for frame in quarantine:
+                if frame.height:
+                    bulk_insert(conn, "quarantine", frame)
+
+            for report, file_id in zip(reports, file_ids, strict=True):
+                conn.execute(
+                    update(BatchFile)
+                    .where(BatchFile.id == file_id)
+                    .values(
+                        rows_read=report.rows_read,
+                        rows_landed=report.rows_landed,
+                        rows_repaired=report.rows_repaired,
+                        rows_rejected=report.rows_rejected,
+                        rows_warned=report.rows_warned,
+                    )
+                )
+            result = ImportReport(
+                source,
+                batch_id,
+                False,
+                reports,
                 families_new=families.new,
                 families_changed=families.changed,
                 persons_new=persons.new,
                 persons_changed=persons.changed,
+                persons_without_nik=int(landed_a["needs_civil_registration"].sum()),
             )
-        )
-        record_event(
-            conn,
-            actor=actor,
-            action="import.batch",
-            entity="batch",
-            entity_id=batch_id,
-            region=common_region(landed_k["kode_wilayah"].to_list()),
-            before=None,
-            after={
-                "source": source,
-                "fingerprint": fingerprint,
-                "files": [
-                    {
-                        "role": r.role,
-                        "name": r.path.name,
-                        "sha256": raw.sha256,
-                        "rows_read": r.rows_read,
-                        "rows_landed": r.rows_landed,
-                        "rows_rejected": r.rows_rejected,
-                    }
-                    for r, raw in zip(reports, (raw_k, raw_a), strict=True)
-                ],
-                "families_new": families.new,
-                "families_changed": families.changed,
-                "persons_new": persons.new,
-                "persons_changed": persons.changed,
-            },
-        )
+            conn.execute(
+                update(Batch)
+                .where(Batch.id == batch_id)
+                .values(
+                    status="completed",
+                    finished_at=dt.datetime.now(dt.UTC),
+                    rows_read=result.rows_read,
+                    rows_landed=sum(r.rows_landed for r in reports),
+                    rows_repaired=sum(r.rows_repaired for r in reports),
+                    rows_rejected=result.rows_rejected,
+                    families_new=families.new,
+                    families_changed=families.changed,
+                    persons_new=persons.new,
+                    persons_changed=persons.changed,
+                )
+            )
+            record_event(
+                conn,
+                actor=actor,
+                action="import.batch",
+                entity="batch",
+                entity_id=batch_id,
+                region=common_region(landed_k["kode_wilayah"].to_list()),
+                before=None,
+                after={
+                    "source": source,
+                    "fingerprint": fingerprint,
+                    "files": [
+                        {
+                            "role": r.role,
+                            "name": r.path.name,
+                            "sha256": raw.sha256,
+                            "rows_read": r.rows_read,
+                            "rows_landed": r.rows_landed,
+                            "rows_rejected": r.rows_rejected,
+                        }
+                        for r, raw in zip(reports, (raw_k, raw_a), strict=True)
+                    ],
+                    "families_new": families.new,
+                    "families_changed": families.changed,
+                    "persons_new": persons.new,
+                    "persons_changed": persons.changed,
+                },
+            )
     result.issues = _issue_report(issues_k, issues_a, keluarga_path, anggota_path)
     return result
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, text
-from sqlalchemy.schema import CreateIndex, DropIndex
 
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 # Batches smaller than this keep their indexes during a load (see rebuilt_indexes).
@@ -52,15 +51,45 @@ def _for_postgres(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(casts)
 
 
+def _all_null(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if frame[c].null_count() == frame.height]
+
+
+def _sqlite_literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _constants(frame: pl.DataFrame) -> dict[str, object]:
+    """Columns holding one value on every row (source, batch, status, timestamps)."""
+    found: dict[str, object] = {}
+    for name in frame.columns:
+        series = frame[name]
+        if series.null_count() == 0 and series.dtype != pl.Boolean:
+            low, high = series.min(), series.max()
+            if low == high:
+                found[name] = low
+    return found
+
+
 def bulk_insert(
     conn: Connection, table: str, frame: pl.DataFrame, chunk_rows: int = 200_000
 ) -> int:
-    """Insert every row of ``frame`` (its column names are the table's) into ``table``."""
+    """Insert every row of ``frame`` (its column names are the table's) into ``table``.
+
+    Columns that are null on every row are left out (they default to NULL).
+    On SQLite, columns with one value on every row are written as literals in
+    the statement rather than bound a million times.
+    """
     if frame.height == 0:
         return 0
-    columns = ", ".join(frame.columns)
+    frame = frame.drop(_all_null(frame))
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
+        columns = ", ".join(frame.columns)
         prepared = _for_postgres(frame)
         with dbapi.cursor() as cursor:  # type: ignore[union-attr]
             for offset in range(0, prepared.height, chunk_rows):
@@ -72,12 +101,16 @@ def bulk_insert(
                     copy.write(buffer.getvalue())
     else:
         prepared = _for_sqlite(frame)
-        marks = ", ".join("?" for _ in frame.columns)
+        constants = _constants(prepared) if prepared.height > 1 else {}
+        bound = [c for c in prepared.columns if c not in constants]
+        columns = ", ".join([*bound, *constants])
+        values = ", ".join(["?"] * len(bound) + [_sqlite_literal(v) for v in constants.values()])
+        prepared = prepared.select(bound)
         cursor = dbapi.cursor()  # type: ignore[union-attr]
         try:
             for offset in range(0, prepared.height, chunk_rows):
                 cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                    f"INSERT INTO {table} ({columns}) VALUES ({values})",
                     prepared.slice(offset, chunk_rows).iter_rows(),
                 )
         finally:
@@ -158,6 +191,31 @@ def has_rows(conn: Connection, table: str, source_id: int) -> bool:
     return found is not None
 
 
+def _index_definitions(conn: Connection, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's secondary indexes as they exist in the database."""
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(
+            text(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "JOIN pg_class c ON c.relname = i.indexname "
+                "JOIN pg_index x ON x.indexrelid = c.oid "
+                "WHERE i.tablename = :t AND i.schemaname = current_schema() "
+                "AND NOT x.indisprimary "
+                "AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+            ),
+            {"t": table},
+        ).all()
+    else:
+        rows = conn.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"
+            ),
+            {"t": table},
+        ).all()
+    return sorted((str(name), str(sql)) for name, sql in rows)
+
+
 @contextmanager
 def rebuilt_indexes(conn: Connection, table: Table, incoming_rows: int) -> Iterator[None]:
     """Load a large batch without index maintenance, then build the indexes once.
@@ -165,18 +223,19 @@ def rebuilt_indexes(conn: Connection, table: Table, incoming_rows: int) -> Itera
     Inserting a million rows into a B-tree in random key order (a NIK index)
     costs several times more than building the index by sorting afterwards.
     Worth it when the batch is large against the table; a small batch into a
-    big registry keeps its indexes. Inside the caller's transaction, so a
-    failure restores the indexes with everything else.
+    big registry keeps its indexes. The indexes are recreated from their
+    definitions in the database itself, whichever migration made them. Inside
+    the caller's transaction, so a failure restores them with everything else.
     """
     current = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table.name}")).scalar_one()
-    indexes = sorted(table.indexes, key=lambda index: str(index.name))
-    if incoming_rows < REBUILD_MIN_ROWS or incoming_rows < int(current) or not indexes:
+    if incoming_rows < REBUILD_MIN_ROWS or incoming_rows < int(current):
         yield
         return
+    indexes = _index_definitions(conn, table.name)
     if conn.dialect.name == "postgresql":
         conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
-    for index in indexes:
-        conn.execute(DropIndex(index))
+    for name, _ in indexes:
+        conn.execute(text(f'DROP INDEX "{name}"'))
     yield
-    for index in indexes:
-        conn.execute(CreateIndex(index))
+    for _, definition in indexes:
+        conn.execute(text(definition))
