@@ -7,7 +7,10 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 if [ "${1:-}" = "--dev" ]; then
-    .venv/bin/python -m uv sync --quiet --frozen --inexact --all-extras --group dev
+    .venv/bin/python -m uv sync --quiet --frozen --inexact --compile-bytecode --all-extras --group dev
 else
-    .venv/bin/python -m uv sync --quiet --frozen --inexact --no-dev
+    .venv/bin/python -m uv sync --quiet --frozen --inexact --compile-bytecode --no-dev
 fi
+# Byte-compile Terpadu itself too: where PYTHONDONTWRITEBYTECODE is set, every
+# command would otherwise recompile the package at start-up.
+.venv/bin/python -m compileall -q src >/dev/null
