@@ -41,7 +41,7 @@ class CleanTable:
 
     values: pl.DataFrame
     issues: pl.DataFrame
-    raw: pl.DataFrame  # the input as received, original headers, plus ROW
+    raw: pl.DataFrame  # the input as received (trimmed), original headers, plus ROW
     mapping: dict[str, str]  # original header → layout column name
     extra_columns: list[str]
 
@@ -139,7 +139,9 @@ def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> C
         ISSUE_SCHEMA
     )
     mapping = {header: column.name for header, column in mapped.items()}
-    return CleanTable(frame, issue_frame, raw.frame, mapping, extra)
+    # The trimmed input stands for the input from here on (issues quote it, the
+    # quarantine keeps it); the untrimmed copy is not held, to save memory.
+    return CleanTable(frame, issue_frame, stripped, mapping, extra)
 
 
 def _dtype(column: Column) -> pl.DataType:

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -140,13 +140,8 @@ def _quarantine_rows(
         pl.col(ROW),
         (pl.col(key_header) if key_header else pl.lit(None, dtype=pl.Utf8)).alias("record_key"),
     )
-    messages = [
-        message(code, column, value)
-        for code, column, value in issues.select("code", "column", "value").iter_rows()
-    ]
     return (
-        issues.with_columns(pl.Series("message", messages, dtype=pl.Utf8))
-        .join(raw_json, on=ROW, how="left")
+        issues.join(raw_json, on=ROW, how="left")
         .join(keys, on=ROW, how="left")
         .select(
             pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),
@@ -160,6 +155,23 @@ def _quarantine_rows(
             pl.col("message"),
             pl.col("raw"),
         )
+    )
+
+
+def _without_frame(raw: RawTable) -> RawTable:
+    return replace(raw, frame=pl.DataFrame())
+
+
+def with_messages(issues: pl.DataFrame) -> pl.DataFrame:
+    """Each issue with its operator message (formatted once per distinct code, column, value)."""
+    keys = issues.select("code", "column", "value").unique()
+    texts = [message(c, col, v) for c, col, v in keys.iter_rows()]
+    return issues.join(
+        keys.with_columns(pl.Series("message", texts, dtype=pl.Utf8)),
+        on=["code", "column", "value"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
     )
 
 
@@ -234,6 +246,8 @@ def import_batch(
         clean_k.values, "source_key", "ID_KELUARGA", clean_k.raw[key_header]
     )
     landed_k, issues_k = validate.accept(clean_k, [dup_k])
+    issues_k = with_messages(issues_k)
+    raw_k = _without_frame(raw_k)  # the cleaned table holds what is still needed
     rejected_keys = set(
         clean_k.values.filter(~pl.col(ROW).is_in(landed_k[ROW].implode()))["source_key"]
         .drop_nulls()
@@ -296,6 +310,7 @@ def import_batch(
                 entity="family",
             )
             clean_a, person_checks = members_checked.result()
+            raw_a = _without_frame(raw_a)
             values_a = clean_a.values
             # Members' families: in this batch, or already in the registry from this source.
             batch_keys = set(landed_k["source_key"].to_list())
@@ -308,6 +323,7 @@ def import_batch(
             known = batch_keys | set(in_registry["source_key"].to_list())
             person_checks.append(_family_reference_issues(clean_a, known, rejected_keys))
             landed_a, issues_a = validate.accept(clean_a, person_checks)
+            issues_a = with_messages(issues_a)
             _account(reports[0], clean_k, landed_k, issues_k)
             _account(reports[1], clean_a, landed_a, issues_a)
             family_ids = pl.concat([families.ids, in_registry.select("source_key", "id")])
@@ -394,7 +410,7 @@ def import_batch(
                 action="import.batch",
                 entity="batch",
                 entity_id=batch_id,
-                region=common_region(landed_k["kode_wilayah"].to_list()),
+                region=common_region(landed_k["kode_wilayah"].unique().to_list()),
                 before=None,
                 after={
                     "source": source,
@@ -439,13 +455,7 @@ def _issue_report(
                 "message": pl.Utf8,
             }
         )
-    issues = pl.concat(frames)
-    messages = [
-        message(c, col, v) for c, col, v in issues.select("code", "column", "value").iter_rows()
-    ]
-    return issues.with_columns(pl.Series("message", messages, dtype=pl.Utf8)).select(
-        "file", ROW, "column", "value", "severity", "code", "message"
-    )
+    return pl.concat(frames).select("file", ROW, "column", "value", "severity", "code", "message")
 
 
 __all__ = ["FileReport", "ImportReport", "import_batch"]

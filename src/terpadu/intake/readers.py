@@ -112,32 +112,35 @@ def _sniff_delimiter(first_line: str) -> str:
 
 
 def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str]:
-    data = path.read_bytes()
-    text, encoding = _decode(data)
-    del data
-    if not text.strip():
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    if not head.strip():
         raise InputFileError(f"{path}: berkas kosong (empty file)")
-    first_line = text.split("\n", 1)[0]
+    bom = head.startswith(b"\xef\xbb\xbf")
+    first_line = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
     delimiter = _sniff_delimiter(first_line)
+    options = {
+        "separator": delimiter,
+        "infer_schema": False,
+        "has_header": True,
+        "quote_char": '"',
+        "raise_if_empty": False,
+    }
     try:
-        frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")) if encoding != "utf-8" else _utf8_source(path),
-            separator=delimiter,
-            infer_schema=False,
-            has_header=True,
-            quote_char='"',
-            raise_if_empty=False,
-        )
+        if not bom:
+            try:  # the common case, read straight from the file
+                return pl.read_csv(path, **options), "utf-8", delimiter  # type: ignore[arg-type]
+            except pl.exceptions.ComputeError as exc:
+                if "utf-8" not in str(exc).lower():
+                    raise
+        text, encoding = _decode(path.read_bytes())
+        frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)  # type: ignore[arg-type]
     except pl.exceptions.ComputeError as exc:
         raise InputFileError(
             f"{path}: isi CSV rusak (jumlah kolom per baris tidak sama dengan judul, "
             f"atau tanda kutip tidak ditutup): {exc}"
         ) from exc
     return frame, encoding, delimiter
-
-
-def _utf8_source(path: Path) -> Path:
-    return path
 
 
 def _cell_text(value: object) -> str | None:
