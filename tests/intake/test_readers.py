@@ -59,3 +59,11 @@ def test_empty_file_is_refused(tmp_path: Path) -> None:
     path.write_text("")
     with pytest.raises(InputFileError, match="kosong"):
         read_table(path)
+
+
+def test_blank_rows_are_not_data_and_row_numbers_stay(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_text("ID_KELUARGA;NO_KK\nK1;1\n\nK2;2\n;\n")
+    table = read_table(path)
+    assert table.frame[ROW].to_list() == [2, 4]
+    assert table.frame["ID_KELUARGA"].to_list() == ["K1", "K2"]

@@ -86,7 +86,20 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     if frame.width == 0:
         raise InputFileError(f"{path}: berkas kosong, tidak ada baris judul (header)")
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    return RawTable(path, frame, file_format, encoding, delimiter, sha, size)
+    return RawTable(path, _without_blank_rows(frame), file_format, encoding, delimiter, sha, size)
+
+
+def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Drop rows with no value in any column (blank lines, ``;;;;`` left by spreadsheets).
+
+    They are not data: neither landed nor rejected. The other rows keep the
+    row numbers they have in the file.
+    """
+    data = [c for c in frame.columns if c != ROW]
+    filled = pl.any_horizontal(
+        [pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in data]
+    )
+    return frame.filter(filled)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -184,18 +197,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.DataFrame:
         workbook.close()
     if header is None:
         return pl.DataFrame()
-    frame = pl.DataFrame(
+    return pl.DataFrame(
         {
             name: pl.Series(name, col, dtype=pl.Utf8)
             for name, col in zip(header, columns, strict=True)
         }
     )
-    # Trailing rows that are entirely blank are spreadsheet noise, not data.
-    non_blank = pl.any_horizontal(
-        [pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in header]
-    )
-    last = frame.with_row_index("__i").filter(non_blank).select(pl.col("__i").max()).item()
-    return frame.head(0 if last is None else int(last) + 1)
 
 
 def _unique_headers(header: list[str]) -> list[str]:
