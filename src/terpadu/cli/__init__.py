@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from terpadu.cli import data, demo
+from terpadu.cli import targeting as targeting_cli
 from terpadu.cli.report import report_app
 from terpadu.cli.synth import synth
 from terpadu.cli.verval import audit_app, edition_app, usulan_app, verval_app
@@ -25,7 +26,13 @@ app.command("demo")(demo.demo)
 app.command("synth")(synth)
 app.add_typer(pmt_app, name="pmt")
 app.command("rank")(rank)
+report_app.command("convergence")(targeting_cli.convergence)
 app.add_typer(report_app, name="report")
+app.command("target")(targeting_cli.target)
+app.command("explain")(targeting_cli.explain)
+app.command("payments")(targeting_cli.payments)
+app.command("simulate")(targeting_cli.simulate)
+app.add_typer(targeting_cli.program_app, name="program")
 app.add_typer(usulan_app, name="usulan")
 app.add_typer(edition_app, name="edition")
 app.add_typer(audit_app, name="audit")

@@ -1,0 +1,302 @@
+"""``terpadu target``, ``explain``, ``payments``, ``simulate``, ``program``, ``report convergence``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from terpadu.cli.common import console, fail, open_engine
+from terpadu.engine import SnapshotDamaged
+from terpadu.intake import InputFileError
+from terpadu.targeting import (
+    ProgramConfigError,
+    QuotaFileError,
+    TargetingError,
+    convergence_report,
+    explain_family,
+    load_catalogue,
+    reconcile_payments,
+    run_targeting,
+    simulate_program,
+    write_convergence_report,
+    write_payments_report,
+    write_simulation,
+)
+from terpadu.targeting.convergence import default_convergence_path
+from terpadu.targeting.payments import PROBLEM_LABELS, default_payments_path
+from terpadu.verval import VervalError
+
+ProgramsDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--programs",
+        help="Folder of programme YAML files overriding the shipped ones "
+        "(default: data_dir/programs when it exists).",
+    ),
+]
+ERRORS = (
+    TargetingError,
+    ProgramConfigError,
+    QuotaFileError,
+    InputFileError,
+    SnapshotDamaged,
+    VervalError,
+)
+
+
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def target(
+    program: Annotated[str, typer.Option("--program", help="Programme id, e.g. pkh, sembako.")],
+    quota: Annotated[
+        Path, typer.Option("--quota", help="Quota file (kuota layout: CSV, XLSX, Parquet).")
+    ],
+    period: Annotated[
+        str, typer.Option("--period", help="Period: year 2025, quarter 2025-Q3 or month 2025-07.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Beneficiary list (BNBA): .xlsx, .csv or .parquet."),
+    ] = None,
+    engine: Annotated[
+        EngineName, typer.Option("--engine", help="Batch engine: duckdb or spark.")
+    ] = EngineName.duckdb,
+    edition: Annotated[
+        str | None,
+        typer.Option(help="Registry edition to target on (default: the latest published)."),
+    ] = None,
+    programs: ProgramsDir = None,
+    actor: Annotated[str, typer.Option("--as", help="Who runs the allocation (audit log).")] = (
+        "system"
+    ),
+) -> None:
+    """Fill each region's quota poorest-first, store the enrolments and write the BNBA."""
+    database = open_engine()
+    try:
+        result = run_targeting(
+            database,
+            program,
+            quota,
+            period,
+            out=out,
+            batch=engine.value,
+            programs_dir=programs,
+            edition=edition,
+            actor=actor,
+        )
+    except ERRORS as exc:
+        fail(str(exc))
+    source = (
+        f"edisi {result.edition_period}"
+        if result.edition_period
+        else f"snapshot {result.snapshot_sha256[:12]}"
+    )
+    table = Table(
+        title=f"{result.program.name} v{result.program.version} · periode {result.period} · {source}"
+    )
+    for name in ("Wilayah kuota", "Kuota", "Terisi", "Layak", "Layak tak terlayani"):
+        table.add_column(name, justify="right" if name != "Wilayah kuota" else "left")
+    for row in result.regions.iter_rows(named=True):
+        table.add_row(
+            row["kode_wilayah"],
+            f"{row['kuota']:,}",
+            f"{row['terisi']:,}",
+            f"{row['layak']:,}",
+            f"{row['tidak_terlayani']:,}",
+        )
+    console.print(table)
+    total = int(result.enrolled["nominal"].sum()) if result.enrolled.height else 0
+    console.print(
+        f"Run {result.run_id}: {result.enrolled.height:,} keluarga terdaftar, "
+        f"nominal Rp {total:,}".replace(",", ".")
+    )
+    if result.replaced_run_id:
+        console.print(
+            f"Menggantikan run {result.replaced_run_id}: {result.added:,} masuk, "
+            f"{result.removed:,} keluar (run lama disimpan sebagai riwayat)."
+        )
+    for warning in result.warnings:
+        console.print(f"[yellow]Peringatan:[/] {warning}")
+    if result.bnba_path:
+        console.print(f"BNBA ditulis ke {result.bnba_path}")
+
+
+def explain(
+    family: Annotated[str, typer.Argument(help="FAMILY_ID (KLG…) or ID_KELUARGA.")],
+    programs: ProgramsDir = None,
+) -> None:
+    """Why a family is in or out of every programme: the rule, the values, its rank."""
+    database = open_engine()
+    try:
+        result = explain_family(database, family, programs_dir=programs)
+    except ERRORS as exc:
+        fail(str(exc))
+    console.rule(
+        f"{result.family_code} · ID_KELUARGA {result.id_keluarga} · {result.kode_wilayah} · "
+        f"{result.status}"
+    )
+    for prog in result.programs:
+        header = f"[bold]{prog.name}[/] (v{prog.version}"
+        header += (
+            f", periode {prog.period}, run {prog.run_id})"
+            if prog.run_id
+            else ", belum dialokasikan)"
+        )
+        console.print(f"{header}: [bold]{prog.label}[/]")
+        for check in prog.checks:
+            mark = "[green]✓[/]" if check.passed else "[red]✗[/]"
+            console.print(f"  {mark} {check.rule}: {check.value}")
+        if prog.rank is not None:
+            console.print(
+                f"  peringkat {prog.rank:,} di wilayah kuota {prog.quota_region}: kuota "
+                f"{prog.quota:,}, terisi {prog.filled if prog.filled is not None else '-'}, "
+                f"layak {prog.eligible_in_region if prog.eligible_in_region is not None else '-'}"
+            )
+        elif prog.decision == "di_luar_wilayah_kuota":
+            console.print("  tidak ada baris kuota yang mencakup wilayah keluarga ini")
+        if prog.components:
+            console.print(f"  komponen: {prog.components}")
+        if prog.nominal is not None:
+            console.print(f"  nominal: Rp {prog.nominal:,}".replace(",", "."))
+
+
+def payments(
+    file: Annotated[Path, typer.Argument(help="Disbursement file (penyaluran layout).")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Report (.xlsx); default data_dir/reports/rekonsiliasi_*.xlsx."),
+    ] = None,
+    programs: ProgramsDir = None,
+) -> None:
+    """Reconcile disbursement results: failures, saldo nol, not found, paid twice, not eligible."""
+    database = open_engine()
+    try:
+        result = reconcile_payments(database, file, programs_dir=programs)
+        report, proposals = write_payments_report(result, out or default_payments_path(file))
+    except ERRORS as exc:
+        fail(str(exc))
+    table = Table(title=f"Rekonsiliasi penyaluran {file.name}")
+    table.add_column("Masalah")
+    table.add_column("Baris", justify="right")
+    codes = result.rows["MASALAH"].str.split(";").explode()
+    counts = codes.filter(codes != "").value_counts()
+    for code, n in counts.sort("count", descending=True).iter_rows():
+        table.add_row(PROBLEM_LABELS.get(code, code), f"{n:,}")
+    console.print(table)
+    console.print(
+        f"{result.rows.height:,} baris, {result.problems.height:,} bermasalah; "
+        f"{result.proposals.height:,} usulan perbaikan NIK."
+    )
+    console.print(f"Laporan: {report}\nUsulan perbaikan: {proposals}")
+
+
+def simulate(
+    rules: Annotated[Path, typer.Argument(help="Programme file (YAML) to try out.")],
+    period: Annotated[str, typer.Option("--period", help="Period for amounts, e.g. 2025-07.")],
+    quota: Annotated[
+        Path | None, typer.Option("--quota", help="Optional quota file; default: no quota.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Workbook (.xlsx) of the results.")] = (
+        None
+    ),
+    engine: Annotated[
+        EngineName, typer.Option("--engine", help="Batch engine: duckdb or spark.")
+    ] = EngineName.duckdb,
+    programs: ProgramsDir = None,
+) -> None:
+    """Run a new programme's rules on the current edition without enrolling anyone."""
+    database = open_engine()
+    try:
+        sim = simulate_program(
+            database, rules, period, quota=quota, batch=engine.value, programs_dir=programs
+        )
+        if out is not None:
+            write_simulation(sim, out)
+    except ERRORS as exc:
+        fail(str(exc))
+    console.print(
+        f"[bold]{sim.program.name}[/] v{sim.program.version} · periode {sim.period}: "
+        f"{sim.eligible:,} keluarga layak, {sim.selected:,} terpilih, biaya "
+        f"Rp {sim.cost:,}".replace(",", ".")
+    )
+    for title, frame in (
+        ("Cakupan per desil", sim.by_desil),
+        ("Cakupan per kab/kota", sim.by_region),
+        ("Tumpang tindih dengan program lain", sim.overlap),
+    ):
+        table = Table(title=title)
+        for column in frame.columns:
+            table.add_column(column)
+        for row in frame.iter_rows():
+            table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+        console.print(table)
+
+
+program_app = typer.Typer(help="Programme catalogue: list and check the programme files.")
+
+
+@program_app.command("list")
+def program_list(programs: ProgramsDir = None) -> None:
+    """List the programmes (shipped and user files), their version, desil and conflicts."""
+    try:
+        catalogue = load_catalogue(programs)
+    except ProgramConfigError as exc:
+        fail(str(exc))
+    table = Table(title="Katalog program")
+    for name in ("Program", "Nama", "Versi", "Desil", "Bertentangan dengan", "Berkas"):
+        table.add_column(name)
+    for prog in catalogue:
+        table.add_row(
+            prog.id,
+            prog.name,
+            prog.version,
+            f"{prog.desil[0]}-{prog.desil[1]}",
+            ", ".join(prog.conflicts) or "-",
+            prog.path,
+        )
+    console.print(table)
+
+
+def convergence(
+    region: Annotated[
+        str,
+        typer.Option("--region", help="Province, kab/kota, kecamatan or desa code, or nasional."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Workbook (.xlsx); default data_dir/reports/konvergensi_*.xlsx."
+        ),
+    ] = None,
+) -> None:
+    """Programme convergence: desil 1-2 without any programme, desil 6-10 with one."""
+    database = open_engine()
+    try:
+        report = convergence_report(database, region)
+        path = write_convergence_report(report, out or default_convergence_path(report.region))
+    except ERRORS as exc:
+        fail(str(exc))
+    table = Table(title=f"Konvergensi program {report.region or 'nasional'}")
+    for name in ("Wilayah", "Berperingkat", "Desil 1-2", "Eksklusi", "Desil 6-10", "Inklusi"):
+        table.add_column(name, justify="right" if name != "Wilayah" else "left")
+    for row in report.summary.iter_rows(named=True):
+        table.add_row(
+            row["KODE_WILAYAH"],
+            f"{row['keluarga_berperingkat']:,}",
+            f"{row['desil_1_2']:,}",
+            f"{row['eksklusi_desil_1_2_tanpa_program']:,}",
+            f"{row['desil_6_10']:,}",
+            f"{row['inklusi_desil_6_10_dengan_program']:,}",
+        )
+    console.print(table)
+    console.print(
+        f"Eksklusi: {report.exclusion.height:,} keluarga · Inklusi: {report.inclusion.height:,} "
+        f"keluarga · laporan {path}"
+    )

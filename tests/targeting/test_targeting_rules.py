@@ -1,0 +1,147 @@
+import datetime as dt
+
+import polars as pl
+import pyarrow as pa
+from targeting_frames import evaluate, existing, families, persons, welfare
+
+from terpadu.targeting.catalogue import load_catalogue
+
+CAT = load_catalogue(user=False)
+
+
+def _head(pid: int, fid: int, **kw: object) -> dict[str, object]:
+    return {
+        "id": pid,
+        "family_id": fid,
+        "hub_keluarga": 1,
+        "jenis_kelamin": 1,
+        "nik": f"36040101018{pid:05d}",
+        **kw,
+    }
+
+
+def test_pkh_components_caps_recipient_and_exclusions() -> None:
+    fam = families([{"id": i} for i in range(1, 6)])
+    per = persons(
+        [
+            # family 1: mother, 3 toddlers (cap 2), two elderly (cap 1), an SMP pupil
+            _head(1, 1),
+            {**_head(2, 1), "hub_keluarga": 2, "jenis_kelamin": 2, "nama": "Ibu Satu"},
+            *[{"id": 3 + k, "family_id": 1, "tgl_lahir": dt.date(2021, 5, 1)} for k in range(3)],
+            {"id": 6, "family_id": 1, "tgl_lahir": dt.date(1950, 1, 1), "hub_keluarga": 6},
+            {"id": 7, "family_id": 1, "tgl_lahir": dt.date(1948, 1, 1), "hub_keluarga": 6},
+            {
+                "id": 8,
+                "family_id": 1,
+                "tgl_lahir": dt.date(2011, 3, 1),
+                "partisipasi_sekolah": 1,
+                "pendidikan_tertinggi": 1,
+            },
+            # family 2: an ASN member
+            _head(9, 2, status_pekerjaan=5),
+            {"id": 10, "family_id": 2, "hamil": 1, "jenis_kelamin": 2},
+            # family 3: no component at all
+            _head(11, 3),
+            # family 4: pregnant mother, but her NIK was rejected by Dukcapil
+            {**_head(12, 4), "jenis_kelamin": 2, "hamil": 1},
+            # family 5: only a dead member (registry status)
+            {**_head(13, 5), "status": "nonaktif", "tgl_lahir": dt.date(1940, 1, 1)},
+        ]
+    )
+    wel = welfare([{"family_id": i, "desil": 1, "pmt_score": 12.0 + i} for i in range(1, 6)])
+    flags = pa.table(
+        {
+            "person_id": pa.array([12], pa.int64()),
+            "nik_ditolak": pa.array([1], pa.int64()),
+            "meninggal": pa.array([0], pa.int64()),
+        }
+    )
+    decisions, regions = evaluate(CAT.get("pkh"), fam, per, wel, {"3604": 10}, flags=flags)
+    rows = {r["family_id"]: r for r in decisions.to_dicts()}
+    one = rows[1]
+    assert one["terdaftar"] and one["nama_penerima"] == "Ibu Satu"
+    # max 4 components: 2 toddlers (3.0 M) + 1 elderly (2.4 M) + SMP (1.5 M)
+    assert one["komponen"] == "anak_usia_dini:2;lansia:1;smp:1"
+    assert one["nominal"] == 2 * 3_000_000 + 2_400_000 + 1_500_000
+    assert "asn_tni_polri" in rows[2]["alasan"] and not rows[2]["layak"]
+    assert rows[3]["alasan"] == "syarat:punya_komponen"
+    assert "nik_ditolak" in rows[4]["alasan"]
+    assert "meninggal" in rows[5]["alasan"]
+    assert regions.to_dicts()[0]["terisi"] == 1
+
+
+def test_quotas_most_specific_region_poorest_first_and_tie_break() -> None:
+    # families 1-4 in desa 3604052001 (kecamatan 360405), 5-8 in 3604062001 (kab 3604 only)
+    fam = families(
+        [{"id": i, "kode_wilayah": "3604052001" if i <= 4 else "3604062001"} for i in range(1, 9)]
+    )
+    per = persons([_head(i, i) for i in range(1, 9)])
+    scores = {
+        1: (2, 11.0),
+        2: (1, 12.0),
+        3: (1, 11.5),
+        4: (1, 11.5),
+        5: (3, 10.0),
+        6: (1, 13.0),
+        7: (2, 10.0),
+        8: (4, 9.0),
+    }
+    wel = welfare(
+        [
+            {"family_id": f, "desil": d, "pmt_score": s, "skor_deprivasi": 0.5 if f == 4 else 0.1}
+            for f, (d, s) in scores.items()
+        ]
+    )
+    decisions, regions = evaluate(
+        CAT.get("sembako"), fam, per, wel, {"36": 100, "3604": 2, "360405": 3}
+    )
+    got = {r["family_id"]: r for r in decisions.to_dicts()}
+    assert {f for f, r in got.items() if r["kuota_wilayah"] == "360405"} == {1, 2, 3, 4}
+    assert {f for f, r in got.items() if r["kuota_wilayah"] == "3604"} == {5, 6, 7, 8}
+    # 360405: desil 1 first by score; 3 and 4 tie on score, 4 is more deprived
+    order = sorted((r["peringkat"], f) for f, r in got.items() if r["kuota_wilayah"] == "360405")
+    assert [f for _, f in order] == [4, 3, 2, 1]
+    assert {f for f, r in got.items() if r["terdaftar"]} == {4, 3, 2, 6, 7}
+    summary = {r["kode_wilayah"]: r for r in regions.to_dicts()}
+    assert summary["360405"]["terisi"] == 3 and summary["360405"]["tidak_terlayani"] == 1
+    assert summary["36"]["terisi"] == 0  # nothing left for the province row
+    assert got[1]["keputusan"] == "di_bawah_batas_kuota"
+
+
+def test_same_person_in_two_families_and_cross_programme_conflict() -> None:
+    fam = families([{"id": i} for i in range(1, 5)])
+    per = persons(
+        [
+            _head(1, 1, resolved_person_id=77),
+            _head(2, 2, resolved_person_id=77, nik="3604010101800001"),  # same person, resolved
+            _head(3, 3, nik="3604010101800009"),
+            {**_head(4, 4), "nik": "3604010101800009", "hub_keluarga": 3},  # same NIK, no link
+        ]
+    )
+    wel = welfare([{"family_id": i, "desil": 1, "pmt_score": 10.0 + i} for i in range(1, 5)])
+    decisions, _ = evaluate(CAT.get("blt"), fam, per, wel, {"3604": 10})
+    got = {r["family_id"]: r for r in decisions.to_dicts()}
+    assert got[1]["terdaftar"] and got[2]["alasan"] == "anggota_ganda"
+    assert got[3]["terdaftar"] and got[4]["alasan"] == "anggota_ganda"
+    # family 1 already in PKH (conflicts with BLT): family 1 and, through person 77, family 2 out
+    decisions, _ = evaluate(
+        CAT.get("blt"), fam, per, wel, {"3604": 10}, enrolled=existing([(1, "pkh")])
+    )
+    got = {r["family_id"]: r for r in decisions.to_dicts()}
+    assert got[1]["alasan"] == "program_konflik" and got[2]["alasan"] == "program_konflik"
+    assert got[3]["terdaftar"]
+
+
+def test_rtlh_any_condition_and_pbi_amount_per_member() -> None:
+    fam = families(
+        [{"id": 1, "jenis_lantai": 8}, {"id": 2}, {"id": 3, "jenis_atap": 7, "status_bangunan": 2}]
+    )
+    per = persons([_head(1, 1), {"id": 2, "family_id": 1}, _head(3, 2), _head(4, 3)])
+    wel = welfare([{"family_id": i, "desil": 1, "pmt_score": 10.0} for i in range(1, 4)])
+    decisions, _ = evaluate(CAT.get("rtlh"), fam, per, wel, {"3604": 10})
+    got = {r["family_id"]: r for r in decisions.to_dicts()}
+    assert got[1]["terdaftar"] and got[1]["nominal"] == 15_000_000
+    assert got[2]["alasan"] == "syarat:rumah_tidak_layak"
+    assert got[3]["alasan"] == "syarat:rumah_milik_sendiri"
+    decisions, _ = evaluate(CAT.get("pbi-jk"), fam, per, wel, {"3604": 10})
+    assert decisions.filter(pl.col("family_id") == 1)["nominal"].item() == 2 * 42_000 * 12
