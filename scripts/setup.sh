@@ -8,6 +8,10 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 if [ "${1:-}" = "--dev" ]; then
     .venv/bin/python -m uv sync --quiet --frozen --inexact --compile-bytecode --all-extras --group dev
+    # The browser tests drive Debian's Chromium (Playwright downloads no browser).
+    if [ "$(id -u)" = "0" ]; then
+        command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+    fi
 else
     .venv/bin/python -m uv sync --quiet --frozen --inexact --compile-bytecode --no-dev
 fi

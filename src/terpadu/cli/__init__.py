@@ -9,6 +9,7 @@ from terpadu.cli import targeting as targeting_cli
 from terpadu.cli.report import report_app
 from terpadu.cli.synth import synth
 from terpadu.cli.verval import audit_app, edition_app, usulan_app, verval_app
+from terpadu.cli.web import serve, users_app
 from terpadu.cli.welfare import pmt_app, rank
 
 app = typer.Typer(
@@ -37,6 +38,8 @@ app.add_typer(usulan_app, name="usulan")
 app.add_typer(edition_app, name="edition")
 app.add_typer(audit_app, name="audit")
 app.add_typer(verval_app, name="verval")
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
 
 
 def main() -> None:

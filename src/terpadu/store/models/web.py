@@ -1,0 +1,94 @@
+"""Web application tables: operator accounts, login attempts, import jobs; search indexes.
+
+Accounts are separate from the registry: a user has one role and one region
+code (``None`` for the national roles). Login attempts are kept to throttle
+guessing per username and per address. An import started from a page runs as a
+job whose progress any server worker can read.
+
+Name search on PostgreSQL uses two expression indexes on ``lower(person.nama)``:
+a trigram GIN index (``pg_trgm``, for substring and spelling-tolerant search)
+and a ``text_pattern_ops`` B-tree (prefix search). They are declared here so the
+migration and the models agree; they exist on PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, Integer, SmallInteger, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from terpadu.store.models.registry import Base, Family, Id, Person, _now
+
+
+class WebUser(Base):
+    """An operator account: username, argon2 password hash, role and region."""
+
+    __tablename__ = "web_user"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    region: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[int] = mapped_column(SmallInteger, default=1)
+    # Bumped when the password changes or the account is disabled: old tokens stop working.
+    token_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAttempt(Base):
+    """One login attempt (failed or not), for throttling."""
+
+    __tablename__ = "web_login_attempt"
+    __table_args__ = (
+        Index("ix_web_login_attempt_username", "username", "at"),
+        Index("ix_web_login_attempt_ip", "ip", "at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    ip: Mapped[str] = mapped_column(String(45))
+    success: Mapped[int] = mapped_column(SmallInteger)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ImportJob(Base):
+    """An import started from the web: its files, progress and outcome."""
+
+    __tablename__ = "web_import_job"
+    __table_args__ = (Index("ix_web_import_job_username", "username"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # running, done, failed
+    stage: Mapped[str | None] = mapped_column(String(200))
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    steps: Mapped[int] = mapped_column(Integer, default=7)
+    batch_id: Mapped[int | None] = mapped_column(Id)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    folder: Mapped[str] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+_person = Person.__table__
+_family = Family.__table__
+# Name search (PostgreSQL only; see the module docstring and migration 0006).
+Index(
+    "ix_person_nama_trgm",
+    func.lower(_person.c.nama),
+    postgresql_using="gin",
+    postgresql_ops={"lower_1": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+Index(
+    "ix_person_nama_prefix",
+    func.lower(_person.c.nama).label("nama_lower"),
+    postgresql_ops={"nama_lower": "text_pattern_ops"},
+).ddl_if(dialect="postgresql")
+# ID_KELUARGA look-ups without the source (the API accepts the sender's id).
+Index("ix_family_source_key_only", _family.c.source_key)
+
+__all__ = ["ImportJob", "LoginAttempt", "WebUser"]

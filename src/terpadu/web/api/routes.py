@@ -1,0 +1,365 @@
+"""JSON routes: the pages' operations for scripts and other systems, region-scoped like them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import secrets
+import shutil
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse
+
+from terpadu.web import imports as web_imports
+from terpadu.web import queries, services
+from terpadu.web.api.schemas import (
+    Action,
+    BulkIn,
+    BulkOutcomePublic,
+    CommentIn,
+    DashboardPublic,
+    DecisionIn,
+    FamilyPublic,
+    FamilyRowPublic,
+    ImportJobPublic,
+    LoginIn,
+    Page,
+    PovertyPublic,
+    ProgramPublic,
+    ProposalCreate,
+    ProposalDetailPublic,
+    ProposalPublic,
+    ReviewPairPublic,
+    SearchPublic,
+    TokenPublic,
+    UserPublic,
+)
+from terpadu.web.auth.users import LoginFailed, LoginThrottled, authenticate
+from terpadu.web.deps import CurrentUser, EngineDep, StateDep
+from terpadu.web.errors import ERROR_RESPONSES, WebError
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+Id = Annotated[int, PathParam(ge=1, le=2**62)]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.post("/auth/login", tags=["auth"])
+def login(body: LoginIn, request: Request, state: StateDep) -> TokenPublic:
+    """Exchange a username and password for a bearer token (throttled after failures)."""
+    try:
+        user = authenticate(
+            state.engine,
+            body.username,
+            body.password,
+            ip=client_ip(request),
+            max_failures_per_user=state.config.max_failures_per_user,
+            max_failures_per_ip=state.config.max_failures_per_ip,
+            failure_window_s=state.config.failure_window_s,
+        )
+    except LoginThrottled as exc:
+        raise WebError(
+            429,
+            exc.code,
+            f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {exc.minutes} menit.",
+            headers={"Retry-After": str(exc.retry_after_s)},
+        ) from exc
+    except LoginFailed as exc:
+        raise WebError(401, exc.code, "Nama pengguna atau kata sandi salah.") from exc
+    return TokenPublic(
+        access_token=state.signer.bearer_token(user.id, user.token_version),
+        expires_in=state.config.token_max_age_s,
+    )
+
+
+@router.get("/auth/me", tags=["auth"])
+def me(user: CurrentUser) -> UserPublic:
+    return UserPublic(
+        username=user.username,
+        role=user.role,
+        region=user.region,
+        region_name=queries.region_name(user.region) or "Nasional",
+        sees_full_nik=user.sees_full_nik,
+    )
+
+
+@router.get("/search", tags=["registry"])
+def search(
+    user: CurrentUser,
+    state: StateDep,
+    q: Annotated[str, Query(max_length=200, description="NIK, KK number, name or FAMILY_ID")],
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> SearchPublic:
+    """Persons in your region by NIK, KK number, public id or (spelling-tolerant) name."""
+    page = queries.search_persons(state.engine, state.backend, user, q, limit=limit, offset=offset)
+    return SearchPublic(
+        items=[dataclasses.asdict(i) for i in page.items],
+        total=page.total,
+        total_exact=page.total_exact,
+        limit=page.limit,
+        offset=page.offset,
+        query=page.query,
+        kind=page.kind,
+        fuzzy=page.fuzzy,
+    )
+
+
+@router.get("/families", tags=["registry"])
+def families(
+    user: CurrentUser,
+    engine: EngineDep,
+    region: Annotated[str | None, Query(max_length=20)] = None,
+    status: Literal["aktif", "nonaktif"] | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[FamilyRowPublic]:
+    code = services.scoped_region(user, region) if region else None
+    rows, total = queries.list_families(
+        engine, user, region=code or None, status=status, limit=limit, offset=offset
+    )
+    return Page[FamilyRowPublic](
+        items=[FamilyRowPublic(**dataclasses.asdict(r)) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/families/{family_ref}", tags=["registry"])
+def family(family_ref: str, user: CurrentUser, engine: EngineDep) -> FamilyPublic:
+    """A family by FAMILY_ID (``KLG…``) or by the sender's ID_KELUARGA.
+
+    404 when it does not exist or lies outside your region; 409 with the choices
+    when an ID_KELUARGA is carried by several families (from different sources)
+    in your region.
+    """
+    family_id = services.family_id_or_404(engine, user, family_ref)
+    detail = queries.family_detail(engine, user, family_id)
+    if detail is None:
+        raise services.not_found()
+    data = dataclasses.asdict(detail)
+    data.pop("id")
+    return FamilyPublic(**data)
+
+
+@router.get("/dashboard", tags=["registry"])
+def dashboard(user: CurrentUser, engine: EngineDep) -> DashboardPublic:
+    return DashboardPublic(**queries.dashboard(engine, user))
+
+
+@router.get("/proposals", tags=["verval"])
+def proposals(
+    user: CurrentUser,
+    engine: EngineDep,
+    state: Literal["draft", "submitted", "verified", "approved", "rejected", "returned"]
+    | None = None,
+    waiting_for_me: bool = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[ProposalPublic]:
+    rows, total = services.proposals_page(
+        engine, user, state=state, waiting_for_me=waiting_for_me, limit=limit, offset=offset
+    )
+    return Page[ProposalPublic](
+        items=[ProposalPublic(**r) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.post("/proposals", status_code=201, tags=["verval"])
+def create(body: ProposalCreate, user: CurrentUser, engine: EngineDep) -> ProposalPublic:
+    """Create a proposal (draft); the desa operator then submits it."""
+    data = services.new_proposal(
+        engine,
+        user,
+        kind=body.kind,
+        family_ref=body.family_id,
+        person_ref=body.person_id,
+        values=body.values,
+        members=body.members,
+        reason=body.reason,
+        note=body.note,
+    )
+    return ProposalPublic(**data)
+
+
+@router.post("/proposals/bulk", tags=["verval"])
+def bulk(body: BulkIn, user: CurrentUser, engine: EngineDep) -> list[BulkOutcomePublic]:
+    """Decide many proposals; each in its own transaction, failures listed."""
+    return [
+        BulkOutcomePublic(**o)
+        for o in services.decide_many(engine, user, body.ids, body.action, body.note)
+    ]
+
+
+@router.get("/proposals/{proposal_id}", tags=["verval"])
+def proposal(
+    proposal_id: Id,
+    user: CurrentUser,
+    engine: EngineDep,
+) -> ProposalDetailPublic:
+    return ProposalDetailPublic(**services.proposal_detail(engine, user, proposal_id))
+
+
+@router.post("/proposals/{proposal_id}/comments", status_code=201, tags=["verval"])
+def add_comment(
+    proposal_id: Id, body: CommentIn, user: CurrentUser, engine: EngineDep
+) -> ProposalDetailPublic:
+    services.comment(engine, user, proposal_id, body.body)
+    return ProposalDetailPublic(**services.proposal_detail(engine, user, proposal_id))
+
+
+@router.post("/proposals/{proposal_id}/{action}", tags=["verval"])
+def act(
+    proposal_id: Id,
+    action: Action,
+    user: CurrentUser,
+    engine: EngineDep,
+    body: DecisionIn | None = None,
+) -> ProposalPublic:
+    """Submit, verify, approve, reject or return a proposal (reject and return need a note)."""
+    body = body or DecisionIn()
+    return ProposalPublic(
+        **services.decide_one(
+            engine,
+            user,
+            proposal_id,
+            action,
+            note=body.note,
+            expected_version=body.expected_version,
+            family_version=body.family_version,
+        )
+    )
+
+
+def job_public(job: dict[str, Any]) -> ImportJobPublic:
+    done = job["status"] == "done"
+    job = {
+        k: (v.replace(tzinfo=dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo is None else v)
+        for k, v in job.items()
+    }
+    base = f"/api/v1/imports/{job['id']}/errors"
+    return ImportJobPublic(
+        **{k: job[k] for k in ImportJobPublic.model_fields if k in job},
+        errors_csv=f"{base}?format=csv" if done else None,
+        errors_xlsx=f"{base}?format=xlsx" if done else None,
+    )
+
+
+def save_upload(upload: UploadFile, target: Path, max_bytes: int) -> None:
+    written = 0
+    with target.open("wb") as handle:
+        while block := upload.file.read(1 << 20):
+            written += len(block)
+            if written > max_bytes:
+                raise WebError(413, "too_large", "Berkas terlalu besar.")
+            handle.write(block)
+
+
+def safe_name(name: str | None, fallback: str) -> str:
+    base = Path(name or fallback).name
+    suffix = Path(base).suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xls", ".parquet", ".txt"):
+        suffix = ".csv"
+    return f"{fallback}{suffix}"
+
+
+def start_import(
+    state: Any, user: Any, keluarga: UploadFile, anggota: UploadFile, source: str | None
+) -> int:
+    if not user.can_import:
+        raise WebError(403, "forbidden", "Peran Anda hanya dapat membaca; impor tidak diizinkan.")
+    folder = Path(state.config.data_dir) / "web-imports" / secrets.token_hex(8)
+    folder.mkdir(parents=True, exist_ok=True)
+    k = folder / safe_name(keluarga.filename, "keluarga")
+    a = folder / safe_name(anggota.filename, "anggota")
+    try:
+        save_upload(keluarga, k, state.config.upload_max_bytes)
+        save_upload(anggota, a, state.config.upload_max_bytes)
+    except WebError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    name = (source or "").strip()[:100] or f"web-{user.region or 'nasional'}"
+    job_id = web_imports.create_job(state.engine, user, name, folder)
+    web_imports.start_job(state.engine, user, job_id, k, a, name, runner=state.import_runner)
+    return job_id
+
+
+@router.post("/imports", status_code=202, tags=["import"])
+def import_files(
+    user: CurrentUser,
+    state: StateDep,
+    keluarga: Annotated[UploadFile, File(description="keluarga file")],
+    anggota: Annotated[UploadFile, File(description="anggota file")],
+    source: Annotated[str | None, Form(max_length=100)] = None,
+) -> ImportJobPublic:
+    """Upload a keluarga and an anggota file; the import runs in the background."""
+    job_id = start_import(state, user, keluarga, anggota, source)
+    job = web_imports.get_job(state.engine, user, job_id)
+    assert job is not None
+    return job_public(job)
+
+
+@router.get("/imports/{job_id}", tags=["import"])
+def import_job(job_id: Id, user: CurrentUser, engine: EngineDep) -> ImportJobPublic:
+    job = web_imports.get_job(engine, user, job_id)
+    if job is None:
+        raise services.not_found()
+    return job_public(job)
+
+
+@router.get(
+    "/imports/{job_id}/errors",
+    tags=["import"],
+    response_class=FileResponse,
+    responses={200: {"content": {"text/csv": {}, "application/octet-stream": {}}}},
+)
+def import_errors(
+    job_id: Id,
+    user: CurrentUser,
+    engine: EngineDep,
+    format: Literal["csv", "xlsx"] = "csv",
+) -> FileResponse:
+    """The problems found by the import, as CSV or XLSX."""
+    job = web_imports.get_job(engine, user, job_id)
+    if job is None:
+        raise services.not_found()
+    path = web_imports.issues_file(job, format)
+    if path is None:
+        raise WebError(409, "not_ready", "Impor belum selesai; daftar masalah belum ada.")
+    return FileResponse(path, filename=path.name)
+
+
+@router.get("/reports/poverty", tags=["reports"])
+def poverty(
+    user: CurrentUser,
+    engine: EngineDep,
+    region: Annotated[str | None, Query(max_length=20)] = None,
+) -> PovertyPublic:
+    """Poverty profile (desil, H, A, M0, dimensions) of your region or a region below it."""
+    return PovertyPublic(**services.poverty(engine, user, region))
+
+
+@router.get("/linkage/review", tags=["linkage"])
+def review(
+    user: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+) -> Page[ReviewPairPublic]:
+    """Pending pairs of the linkage review queue in your region (404 "not_available" until linkage lands)."""
+    rows, total = services.review_pairs(engine, user, limit=limit, offset=offset)
+    return Page[ReviewPairPublic](
+        items=[ReviewPairPublic(**r) for r in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/programs", tags=["targeting"])
+def programs(user: CurrentUser, engine: EngineDep) -> ProgramPublic:
+    """Programme results in your region (404 "not_available" until targeting lands)."""
+    return ProgramPublic(rows=services.program_results(engine, user))

@@ -1,0 +1,190 @@
+"""The application factory: ``create_app(engine=None, settings=None)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from terpadu.settings import Settings, get_settings
+from terpadu.store import make_engine, upgrade
+from terpadu.web.auth.tokens import LANG_COOKIE, TokenSigner
+from terpadu.web.auth.users import UserCache
+from terpadu.web.config import WebConfig
+from terpadu.web.deps import AppState, LoginRequired
+from terpadu.web.errors import ErrorBody, ErrorResponse, WebError
+from terpadu.web.i18n import STATE_NAMES, translate
+from terpadu.web.queries import detect_backend
+
+HERE = Path(__file__).parent
+API_PREFIX = "/api/"
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def _error_json(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details))
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    state: AppState = request.app.state.terpadu
+    lang = request.cookies.get(LANG_COOKIE) or state.config.language
+    return state.templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "message": message, "lang": lang, "user": None, "csrf": ""},
+        status_code=status,
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WebError)
+    async def web_error(request: Request, exc: WebError) -> Response:
+        if _is_api(request) or request.headers.get("hx-request"):
+            return _error_json(exc.status, exc.code, exc.message, exc.details, exc.headers)
+        return _error_page(request, exc.status, exc.message)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/masuk"})
+        target = request.url.path
+        return RedirectResponse(f"/masuk?next={target}", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        details = [
+            {
+                "loc": [str(p) for p in e.get("loc", ())],
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in exc.errors()
+        ]
+        if not _is_api(request):
+            return _error_page(request, 422, "Isian tidak sah: periksa formulir lalu ulangi.")
+        return _error_json(422, "validation_error", "Isian tidak sah.", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = _STATUS_CODES.get(exc.status_code, "error")
+        message = str(exc.detail) if exc.detail else code
+        if exc.status_code == 404:
+            message = "Alamat tidak ditemukan."
+        if _is_api(request):
+            return _error_json(
+                exc.status_code, code, message, headers=getattr(exc, "headers", None)
+            )
+        return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        message = "Terjadi kesalahan di server; coba lagi atau hubungi admin."
+        if _is_api(request):
+            return _error_json(500, "server_error", message)
+        return _error_page(request, 500, message)
+
+
+def _templates(config: WebConfig) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.globals["tr"] = translate
+    env.globals["STATE_NAMES"] = STATE_NAMES
+    env.filters["num"] = lambda v: (
+        f"{v:,.0f}".replace(",", ".") if isinstance(v, int | float) else v
+    )
+    env.filters["pct"] = lambda v: f"{100 * float(v):.1f}%" if v is not None else "-"
+    return templates
+
+
+def create_app(
+    engine: Engine | None = None,
+    settings: Settings | None = None,
+    *,
+    migrate: bool = True,
+    import_runner: Callable[[Callable[[], None]], None] | None = None,
+) -> FastAPI:
+    """The Terpadu web application on ``engine`` (default: the configured database).
+
+    The schema is brought up to date (``migrate``); the signing key is kept in
+    ``<data_dir>/web_secret.key``.
+    """
+    settings = settings or get_settings()
+    if engine is None:
+        engine = make_engine(settings.resolved_database_url())
+    if migrate:
+        upgrade(engine)
+    config = WebConfig.from_settings(settings)
+    app = FastAPI(
+        title="Terpadu API",
+        version="1",
+        description=(
+            "Integrated social-welfare registry (DTKS/DTSEN). Log in with "
+            "`POST /api/v1/auth/login` and send `Authorization: Bearer <access_token>`. "
+            "Every answer is limited to your region; errors are "
+            '`{"error": {"code", "message", "details"}}`.'
+        ),
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.terpadu = AppState(
+        engine=engine,
+        config=config,
+        signer=TokenSigner(
+            config.secret_key,
+            session_max_age_s=config.session_max_age_s,
+            token_max_age_s=config.token_max_age_s,
+        ),
+        users=UserCache(engine),
+        backend=detect_backend(engine),
+        templates=_templates(config),
+        import_runner=import_runner,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=800)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    _install_error_handlers(app)
+    from terpadu.web.api import router as api_router
+    from terpadu.web.pages import router as pages_router
+
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    return app

@@ -1,0 +1,252 @@
+"""Operator accounts: create, authenticate (with throttling and an audit event), look up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from sqlalchemy import Engine, Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from terpadu.audit import record_event
+from terpadu.regions import RegionCodeError, normalize_code, region_exists
+from terpadu.store.models.web import LoginAttempt
+from terpadu.store.models.web import WebUser as UserRow
+from terpadu.verval.actors import NATIONAL_ROLES, ROLE_LABELS, ROLES
+from terpadu.web.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from terpadu.web.auth.scope import WebUser
+
+USERS: Table = UserRow.__table__  # type: ignore[assignment]
+ATTEMPTS: Table = LoginAttempt.__table__  # type: ignore[assignment]
+
+
+class AccountError(ValueError):
+    """A user cannot be created as asked (message in Bahasa Indonesia)."""
+
+
+class LoginFailed(Exception):
+    """Wrong username or password."""
+
+    code = "invalid_credentials"
+
+
+class LoginThrottled(LoginFailed):
+    """Too many recent failures for this username or address; ``retry_after_s`` to wait."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(retry_after_s)
+        self.retry_after_s = retry_after_s
+
+    @property
+    def minutes(self) -> int:
+        return max(1, -(-self.retry_after_s // 60))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def create_user(
+    engine: Engine, username: str, password: str, *, role: str, region: str | None
+) -> WebUser:
+    """Add an account; refuses unknown roles, unknown regions and short passwords."""
+    username = username.strip()
+    if not username or len(username) > 100 or any(c.isspace() for c in username):
+        raise AccountError("Nama pengguna harus diisi, tanpa spasi, paling panjang 100 huruf.")
+    if role not in ROLES:
+        raise AccountError(f"Peran '{role}' tidak dikenal; pilih salah satu: {', '.join(ROLES)}.")
+    code: str | None = None
+    if region not in (None, "", "nasional"):
+        try:
+            code = normalize_code(str(region))
+        except RegionCodeError as exc:
+            raise AccountError(str(exc)) from exc
+        if not region_exists(code):
+            raise AccountError(f"Kode wilayah {region} tidak ada dalam daftar Kemendagri.")
+    elif role not in NATIONAL_ROLES:
+        raise AccountError(f"Peran {ROLE_LABELS[role]} harus punya kode wilayah (--region).")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    hashed = hash_password(password)
+    now = _now()
+    try:
+        with engine.begin() as conn:
+            user_id = conn.execute(
+                insert(USERS).values(
+                    username=username,
+                    password_hash=hashed,
+                    role=role,
+                    region=code,
+                    active=1,
+                    token_version=1,
+                    created_at=now,
+                )
+            ).inserted_primary_key
+            assert user_id is not None
+            record_event(
+                conn,
+                actor="system",
+                action="user.create",
+                entity="user",
+                entity_id=int(user_id[0]),
+                region=code,
+                before=None,
+                after={"username": username, "role": role, "region": code},
+                at=now,
+            )
+    except IntegrityError as exc:
+        raise AccountError(f"Pengguna '{username}' sudah ada.") from exc
+    return WebUser(int(user_id[0]), username, role, code, 1)
+
+
+def _retry_after(
+    engine: Engine, username: str, ip: str, *, max_user: int, max_ip: int, window_s: int
+) -> int:
+    """Seconds to wait before another attempt is allowed (0: go ahead)."""
+    now = _now()
+    since = now - dt.timedelta(seconds=window_s)
+    waits = [0]
+    with engine.connect() as conn:
+        for column, value, limit in (
+            (ATTEMPTS.c.username, username, max_user),
+            (ATTEMPTS.c.ip, ip, max_ip),
+        ):
+            last_success = conn.execute(
+                select(func.max(ATTEMPTS.c.at)).where(column == value, ATTEMPTS.c.success == 1)
+            ).scalar()
+            start = max(since, _as_utc(last_success)) if last_success else since
+            failures = conn.execute(
+                select(ATTEMPTS.c.at)
+                .where(column == value, ATTEMPTS.c.success == 0, ATTEMPTS.c.at > start)
+                .order_by(ATTEMPTS.c.at.desc())
+                .limit(limit)
+            ).scalars()
+            recent = [_as_utc(a) for a in failures]
+            if len(recent) >= limit:
+                # Locked until the oldest of the last ``limit`` failures leaves the window.
+                unlock = recent[-1] + dt.timedelta(seconds=window_s)
+                waits.append(max(1, int((unlock - now).total_seconds()) + 1))
+    return max(waits)
+
+
+def authenticate(
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    ip: str,
+    max_failures_per_user: int = 5,
+    max_failures_per_ip: int = 20,
+    failure_window_s: int = 900,
+) -> WebUser:
+    """The user for these credentials; records the attempt and, on success, an audit event.
+
+    Raises :class:`LoginThrottled` (without checking the password) when the
+    username or the address has too many recent failures, else
+    :class:`LoginFailed` for a wrong username or password.
+    """
+    username = username.strip()[:100]
+    ip = ip[:45]
+    wait = _retry_after(
+        engine,
+        username,
+        ip,
+        max_user=max_failures_per_user,
+        max_ip=max_failures_per_ip,
+        window_s=failure_window_s,
+    )
+    if wait:
+        raise LoginThrottled(wait)
+    with engine.connect() as conn:
+        row = conn.execute(select(USERS).where(USERS.c.username == username)).first()
+    ok = verify_password(row.password_hash if row is not None else None, password)
+    ok = ok and row is not None and bool(row.active)
+    now = _now()
+    with engine.begin() as conn:
+        conn.execute(insert(ATTEMPTS).values(username=username, ip=ip, success=int(ok), at=now))
+        if not ok or row is None:
+            pass
+        else:
+            conn.execute(update(USERS).where(USERS.c.id == row.id).values(last_login_at=now))
+            record_event(
+                conn,
+                actor=row.username,
+                role=row.role,
+                action="auth.login",
+                entity="user",
+                entity_id=row.id,
+                region=row.region,
+                before=None,
+                after={"username": row.username, "ip": ip},
+                at=now,
+            )
+    if not ok or row is None:
+        raise LoginFailed()
+    return WebUser(row.id, row.username, row.role, row.region, row.token_version)
+
+
+class UserCache:
+    """Active users by id, kept a few seconds so a request does not always query the account."""
+
+    def __init__(self, engine: Engine, ttl_s: float = 10.0) -> None:
+        self._engine = engine
+        self._ttl = ttl_s
+        self._lock = threading.Lock()
+        self._items: dict[int, tuple[float, WebUser | None]] = {}
+
+    def get(self, user_id: int) -> WebUser | None:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(user_id)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1]
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(USERS).where(USERS.c.id == user_id, USERS.c.active == 1)
+            ).first()
+        user = (
+            None
+            if row is None
+            else WebUser(row.id, row.username, row.role, row.region, row.token_version)
+        )
+        with self._lock:
+            if len(self._items) > 10_000:
+                self._items.clear()
+            self._items[user_id] = (now, user)
+        return user
+
+    def forget(self, user_id: int) -> None:
+        with self._lock:
+            self._items.pop(user_id, None)
+
+
+def set_password(engine: Engine, username: str, password: str) -> None:
+    """Change a password; every existing session and token of the user stops working."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(USERS)
+            .where(USERS.c.username == username)
+            .values(password_hash=hash_password(password), token_version=USERS.c.token_version + 1)
+        ).rowcount
+    if not done:
+        raise AccountError(f"Pengguna '{username}' tidak ada.")
+
+
+__all__ = [
+    "AccountError",
+    "LoginFailed",
+    "LoginThrottled",
+    "UserCache",
+    "authenticate",
+    "create_user",
+    "set_password",
+]

@@ -1,0 +1,139 @@
+"""Dependencies declared once (full-stack-fastapi-template style): the engine, the user.
+
+``CurrentUser`` is the API's user, from a bearer token; ``PageUser`` is the
+pages' user, from the signed session cookie (a missing or stale cookie sends
+the browser to the login page). The dependencies are ``async``: they only read the
+request and in-process caches, and FastAPI would otherwise run each in the
+thread pool (a thread hop per dependency per request). ``CsrfChecked`` guards every state-changing
+form: the form field ``csrf_token`` (or the ``X-CSRF-Token`` header that htmx
+sends) must equal the token bound to the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+
+from terpadu.web.auth.scope import WebUser
+from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE, TokenSigner
+from terpadu.web.auth.users import UserCache
+from terpadu.web.config import WebConfig
+from terpadu.web.errors import WebError
+from terpadu.web.queries import SearchBackend
+
+
+@dataclass
+class AppState:
+    """What every request needs: the database, configuration, signer, caches, templates."""
+
+    engine: Engine
+    config: WebConfig
+    signer: TokenSigner
+    users: UserCache
+    backend: SearchBackend
+    templates: Jinja2Templates
+    # Runs an import job; None: a background thread (tests pass a synchronous runner).
+    import_runner: Callable[[Callable[[], None]], None] | None = None
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies; answered with a redirect to the login page."""
+
+
+async def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.terpadu
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+async def get_engine(state: StateDep) -> Engine:
+    return state.engine
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+_bearer = HTTPBearer(auto_error=False, description="POST /api/v1/auth/login gives the token.")
+
+
+async def current_user(
+    state: StateDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> WebUser:
+    """The API caller from ``Authorization: Bearer <token>``; 401 otherwise."""
+    if credentials is None:
+        raise WebError(
+            401,
+            "not_authenticated",
+            "Perlu masuk: kirim header Authorization: Bearer <token>.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    claims = state.signer.read_bearer(credentials.credentials)
+    user = state.users.get(claims.user_id) if claims else None
+    if claims is None or user is None or user.token_version != claims.token_version:
+        raise WebError(
+            401,
+            "invalid_token",
+            "Token tidak sah atau kedaluwarsa; masuk lagi.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+CurrentUser = Annotated[WebUser, Depends(current_user)]
+
+
+@dataclass(frozen=True)
+class PageSession:
+    user: WebUser
+    csrf: str
+
+
+async def page_session(request: Request, state: StateDep) -> PageSession:
+    value = request.cookies.get(SESSION_COOKIE)
+    claims = state.signer.read_session(value) if value else None
+    user = state.users.get(claims.user_id) if claims else None
+    if claims is None or user is None or user.token_version != claims.token_version:
+        raise LoginRequired()
+    return PageSession(user, claims.csrf or "")
+
+
+SessionDep = Annotated[PageSession, Depends(page_session)]
+
+
+async def page_user(session: SessionDep) -> WebUser:
+    return session.user
+
+
+PageUser = Annotated[WebUser, Depends(page_user)]
+
+
+async def csrf_checked(request: Request, session: SessionDep) -> PageSession:
+    """The session, after checking the CSRF token of a state-changing request."""
+    sent = request.headers.get("x-csrf-token")
+    if sent is None:
+        form = await request.form()
+        field = form.get("csrf_token")
+        sent = field if isinstance(field, str) else None
+    if not sent or not session.csrf or sent != session.csrf:
+        raise WebError(403, "csrf_failed", "Formulir kedaluwarsa; muat ulang halaman lalu ulangi.")
+    return session
+
+
+CsrfChecked = Annotated[PageSession, Depends(csrf_checked)]
+
+
+async def language(request: Request, state: StateDep) -> str:
+    """``?lang=`` first, then the language cookie, then the configured default."""
+    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    return asked if asked in ("id", "en") else state.config.language
+
+
+Lang = Annotated[str, Depends(language)]

@@ -1,0 +1,201 @@
+"""Imports started from the web: upload two files, run the import in the background, report.
+
+The uploaded files and the problem list live in ``<data_dir>/web-imports/<job>``;
+the job row (``web_import_job``) carries the progress, so any server worker can
+answer the progress page. Before importing, every family's KODE_WILAYAH must lie
+within the user's region: an operator cannot load another desa's families.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine, Table, insert, select, update
+
+from terpadu.intake import InputFileError, import_batch, read_table
+from terpadu.intake.clean import clean_table
+from terpadu.intake.columns import KELUARGA_COLUMNS
+from terpadu.store.models.web import ImportJob
+from terpadu.tables import write_table
+from terpadu.web.auth.scope import WebUser
+
+JOBS: Table = ImportJob.__table__  # type: ignore[assignment]
+IMPORT_STEPS = 7
+ISSUES_FILE = "masalah.parquet"
+ISSUE_COLUMNS = {
+    "file": "FILE",
+    "__row": "ROW",
+    "column": "COLUMN",
+    "value": "VALUE",
+    "severity": "SEVERITY",
+    "code": "CODE",
+    "message": "MESSAGE",
+}
+
+
+class ImportRefused(ValueError):
+    """The upload cannot be imported by this user (message in Bahasa Indonesia)."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def check_scope(user: WebUser, keluarga: Path) -> None:
+    """Refuse a keluarga file with families outside the user's region."""
+    if user.region is None:
+        return
+    raw = read_table(keluarga)
+    clean = clean_table(raw, KELUARGA_COLUMNS, dt.date.today())
+    if "kode_wilayah" not in clean.values.columns:
+        return
+    codes = clean.values["kode_wilayah"].drop_nulls().unique().to_list()
+    outside = sorted(c for c in codes if not str(c).startswith(user.region))
+    if outside:
+        shown = ", ".join(outside[:5])
+        raise ImportRefused(
+            f"Berkas memuat keluarga di luar wilayah kerja Anda ({user.region}): {shown}"
+            f"{' …' if len(outside) > 5 else ''}. Impor dibatalkan."
+        )
+
+
+def create_job(engine: Engine, user: WebUser, source: str, folder: Path) -> int:
+    with engine.begin() as conn:
+        key = conn.execute(
+            insert(JOBS).values(
+                username=user.username,
+                region=user.region,
+                source=source,
+                status="queued",
+                stage="menunggu",
+                step=0,
+                steps=IMPORT_STEPS,
+                folder=str(folder),
+                created_at=_now(),
+            )
+        ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _set(engine: Engine, job_id: int, **values: Any) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(**values))
+
+
+def run_job(
+    engine: Engine, user: WebUser, job_id: int, keluarga: Path, anggota: Path, source: str
+) -> None:
+    """Check the scope, import, store the problem list; progress goes to the job row."""
+    step = 0
+
+    def progress(message: str) -> None:
+        nonlocal step
+        step += 1
+        _set(engine, job_id, stage=message, step=min(step, IMPORT_STEPS), status="running")
+
+    try:
+        _set(engine, job_id, status="running", stage="memeriksa wilayah")
+        check_scope(user, keluarga)
+        report = import_batch(
+            engine, keluarga, anggota, source=source, actor=user.username, progress=progress
+        )
+        folder = keluarga.parent
+        report.issues.write_parquet(folder / ISSUES_FILE)
+        summary = {
+            "already_imported": report.already_imported,
+            "families_new": report.families_new,
+            "families_changed": report.families_changed,
+            "persons_new": report.persons_new,
+            "persons_changed": report.persons_changed,
+            "persons_without_nik": report.persons_without_nik,
+            "rows_read": report.rows_read,
+            "rows_rejected": report.rows_rejected,
+            "issues": report.issues.height,
+            "files": [
+                {
+                    "role": f.role,
+                    "name": f.path.name,
+                    "rows_read": f.rows_read,
+                    "rows_landed": f.rows_landed,
+                    "rows_repaired": f.rows_repaired,
+                    "rows_rejected": f.rows_rejected,
+                    "rows_warned": f.rows_warned,
+                }
+                for f in report.files
+            ],
+        }
+        _set(
+            engine,
+            job_id,
+            status="done",
+            stage="selesai",
+            step=IMPORT_STEPS,
+            batch_id=report.batch_id,
+            summary=summary,
+            finished_at=_now(),
+        )
+    except (ImportRefused, InputFileError) as exc:
+        _set(engine, job_id, status="failed", message=str(exc), finished_at=_now())
+    except Exception as exc:  # the page must show the failure, not spin forever
+        _set(
+            engine,
+            job_id,
+            status="failed",
+            message=f"Impor gagal: {type(exc).__name__}: {exc}",
+            finished_at=_now(),
+        )
+
+
+def start_job(
+    engine: Engine,
+    user: WebUser,
+    job_id: int,
+    keluarga: Path,
+    anggota: Path,
+    source: str,
+    *,
+    runner: Callable[[Callable[[], None]], None] | None = None,
+) -> None:
+    """Run the job in a background thread (or with ``runner``, e.g. synchronously in tests)."""
+
+    def work() -> None:
+        run_job(engine, user, job_id, keluarga, anggota, source)
+
+    if runner is not None:
+        runner(work)
+    else:
+        threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start()
+
+
+def get_job(engine: Engine, user: WebUser, job_id: int) -> dict[str, Any] | None:
+    """The job if the user may see it: their own, or one whose region lies in their scope."""
+    with engine.connect() as conn:
+        row = conn.execute(select(JOBS).where(JOBS.c.id == job_id)).first()
+    if row is None:
+        return None
+    mine = row.username == user.username
+    in_scope = row.region is not None and user.covers(row.region)
+    national = row.region is None and user.region is None
+    if not (mine or in_scope or national):
+        return None
+    return dict(row._mapping)
+
+
+def issues_file(job: dict[str, Any], fmt: str) -> Path | None:
+    """The job's problem list written as CSV or XLSX (None before the import finished)."""
+    folder = Path(job["folder"])
+    source = folder / ISSUES_FILE
+    if not source.exists():
+        return None
+    target = folder / f"masalah-impor-{job['id']}.{fmt}"
+    if not target.exists():
+        frame = pl.read_parquet(source)
+        frame = frame.rename({k: v for k, v in ISSUE_COLUMNS.items() if k in frame.columns})
+        write_table(frame, target, sheet="masalah")
+    return target

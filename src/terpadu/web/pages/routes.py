@@ -1,0 +1,499 @@
+"""Pages: login, dashboard, search, family, verval inbox, import, reports, linkage, programmes.
+
+Every page needs the session cookie; every form that changes something carries
+the session's CSRF token. Pages call the same region-scoped functions as the
+API (``terpadu.web.queries`` and ``terpadu.web.services``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LABELS
+from terpadu.web import imports as web_imports
+from terpadu.web import optional, queries, services
+from terpadu.web.api.routes import client_ip, start_import
+from terpadu.web.auth.scope import show_nik
+from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE
+from terpadu.web.auth.users import LoginFailed, LoginThrottled, authenticate
+from terpadu.web.charts import bar_chart
+from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
+from terpadu.web.errors import WebError
+from terpadu.web.i18n import translate
+
+router = APIRouter(include_in_schema=False)
+
+ACTIONS_BY_ROLE = {
+    "operator_desa": ("submit",),
+    "verifikator_kab": ("verify", "approve", "reject", "return"),
+    "admin_provinsi": ("approve", "reject", "return"),
+    "analis_pusat": (),
+    "auditor": (),
+}
+
+
+def render(
+    request: Request,
+    state: StateDep,
+    template: str,
+    lang: str,
+    session: PageSession | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    context.update(
+        lang=lang,
+        user=session.user if session else None,
+        csrf=session.csrf if session else "",
+        actions=ACTIONS_BY_ROLE.get(session.user.role, ()) if session else (),
+        path=request.url.path,
+    )
+    response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
+    if request.query_params.get("lang") in ("id", "en"):
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="lax")
+    return response
+
+
+# -- login ----------------------------------------------------------------------------------
+@router.get("/masuk", response_class=HTMLResponse)
+def login_page(request: Request, state: StateDep, lang: Lang, next: str = "/") -> HTMLResponse:
+    return render(request, state, "login.html", lang, None, next=_safe_next(next), error=None)
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.post("/masuk", response_model=None)
+def login_submit(
+    request: Request,
+    state: StateDep,
+    lang: Lang,
+    username: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    try:
+        user = authenticate(
+            state.engine,
+            username,
+            password,
+            ip=client_ip(request),
+            max_failures_per_user=state.config.max_failures_per_user,
+            max_failures_per_ip=state.config.max_failures_per_ip,
+            failure_window_s=state.config.failure_window_s,
+        )
+    except LoginThrottled as exc:
+        error = translate(lang, "throttled", minutes=exc.minutes)
+        return render(
+            request, state, "login.html", lang, None, 429, next=_safe_next(next), error=error
+        )
+    except LoginFailed:
+        error = translate(lang, "bad_login")
+        return render(
+            request, state, "login.html", lang, None, 401, next=_safe_next(next), error=error
+        )
+    value, _csrf = state.signer.session_cookie(user.id, user.token_version)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        value,
+        max_age=state.config.session_max_age_s,
+        httponly=True,
+        samesite="lax",
+        secure=state.config.secure_cookies,
+    )
+    return response
+
+
+@router.post("/keluar")
+def logout(_session: CsrfChecked) -> RedirectResponse:
+    response = RedirectResponse("/masuk", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# -- dashboard ------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request, state: StateDep, lang: Lang, session: SessionDep
+) -> HTMLResponse:
+    data = queries.dashboard(state.engine, session.user)
+    desil_chart = bar_chart(
+        [(str(d["desil"]), float(d["keluarga"])) for d in data["desil"]],
+        title=translate(lang, "desil_distribution"),
+    )
+    quality_chart = bar_chart(
+        [(q["kode"][-4:], float(q["error"] + q["warning"])) for q in data["quality"][:20]],
+        title=translate(lang, "quality"),
+        color="#a33b2b",
+    )
+    return render(
+        request,
+        state,
+        "dashboard.html",
+        lang,
+        session,
+        data=data,
+        desil_chart=desil_chart,
+        quality_chart=quality_chart,
+    )
+
+
+# -- search ---------------------------------------------------------------------------------
+@router.get("/cari", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    state: StateDep,
+    lang: Lang,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=200)] = "",
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    page = queries.search_persons(
+        state.engine, state.backend, session.user, q, limit=20, offset=offset
+    )
+    template = "_results.html" if request.headers.get("hx-request") else "search.html"
+    return render(request, state, template, lang, session, page=page, q=q)
+
+
+# -- family ---------------------------------------------------------------------------------
+@router.get("/keluarga/{family_ref}", response_class=HTMLResponse)
+def family_page(
+    request: Request, family_ref: str, state: StateDep, lang: Lang, session: SessionDep
+) -> HTMLResponse:
+    family_id = services.family_id_or_404(state.engine, session.user, family_ref)
+    detail = queries.family_detail(state.engine, session.user, family_id)
+    if detail is None:
+        raise services.not_found()
+    dims = (detail.welfare or {}).get("skor_dimensi") or {}
+    dim_chart = (
+        bar_chart(
+            [(str(k)[:10], 100 * float(v)) for k, v in dims.items()],
+            title=translate(lang, "deprivation"),
+            color="#8a5a00",
+        )
+        if dims
+        else None
+    )
+    return render(
+        request,
+        state,
+        "family.html",
+        lang,
+        session,
+        f=detail,
+        dim_chart=dim_chart,
+        kinds=KIND_LABELS,
+        editable=FAMILY_EDITABLE,
+        reasons=DEACTIVATION_REASONS,
+        message=request.query_params.get("pesan"),
+    )
+
+
+@router.post("/keluarga/{family_ref}/usulan")
+def family_proposal(
+    family_ref: str,
+    state: StateDep,
+    session: CsrfChecked,
+    kind: Annotated[str, Form(max_length=30)],
+    field: Annotated[str, Form(max_length=50)] = "",
+    value: Annotated[str, Form(max_length=500)] = "",
+    reason: Annotated[str, Form(max_length=50)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+    submit_now: Annotated[str, Form(max_length=5)] = "",
+) -> RedirectResponse:
+    """Create a proposal for this family from its page (and submit it at once if asked)."""
+    user = session.user
+    family_id = services.family_id_or_404(state.engine, user, family_ref)
+    values = {field: value} if kind == "correct" and field else None
+    created = services.new_proposal(
+        state.engine,
+        user,
+        kind=kind,
+        family_ref=f"KLG{family_id:010d}",
+        person_ref=None,
+        values=values,
+        members=None,
+        reason=reason or None,
+        note=note or None,
+    )
+    if submit_now:
+        services.decide_one(state.engine, user, created["id"], "submit")
+    return RedirectResponse(f"/usulan/{created['id']}", status_code=303)
+
+
+# -- verval ---------------------------------------------------------------------------------
+@router.get("/usulan", response_class=HTMLResponse)
+def inbox_page(
+    request: Request,
+    state: StateDep,
+    lang: Lang,
+    session: SessionDep,
+    tahap: Annotated[str, Query(max_length=20)] = "",
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    chosen = (
+        tahap
+        if tahap in ("draft", "submitted", "verified", "approved", "rejected", "returned")
+        else None
+    )
+    rows, total = services.proposals_page(
+        state.engine, session.user, state=chosen, limit=50, offset=offset
+    )
+    return render(
+        request,
+        state,
+        "proposals.html",
+        lang,
+        session,
+        rows=rows,
+        total=total,
+        tahap=chosen or "",
+        offset=offset,
+        kinds=KIND_LABELS,
+        outcomes=None,
+    )
+
+
+@router.post("/usulan/massal", response_class=HTMLResponse)
+async def inbox_bulk(
+    request: Request, state: StateDep, lang: Lang, session: CsrfChecked
+) -> HTMLResponse:
+    form = await request.form()
+    action = str(form.get("action") or "")
+    if action not in ("submit", "verify", "approve", "reject", "return"):
+        raise WebError(422, "invalid_action", "Pilih tindakan.")
+    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
+    note = str(form.get("note") or "") or None
+    outcomes = services.decide_many(state.engine, session.user, ids, action, note)
+    rows, total = services.proposals_page(state.engine, session.user, state=None, limit=50)
+    return render(
+        request,
+        state,
+        "proposals.html",
+        lang,
+        session,
+        rows=rows,
+        total=total,
+        tahap="",
+        offset=0,
+        kinds=KIND_LABELS,
+        outcomes=outcomes,
+    )
+
+
+@router.get("/usulan/{proposal_id}", response_class=HTMLResponse)
+def proposal_page(
+    request: Request,
+    proposal_id: int,
+    state: StateDep,
+    lang: Lang,
+    session: SessionDep,
+) -> HTMLResponse:
+    detail = services.proposal_detail(state.engine, session.user, proposal_id)
+    return render(
+        request,
+        state,
+        "proposal.html",
+        lang,
+        session,
+        p=detail,
+        kinds=KIND_LABELS,
+        message=request.query_params.get("pesan"),
+    )
+
+
+@router.post("/usulan/{proposal_id}/aksi")
+def proposal_action(
+    proposal_id: int,
+    state: StateDep,
+    session: CsrfChecked,
+    action: Annotated[str, Form(max_length=20)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+    version: Annotated[int | None, Form()] = None,
+) -> RedirectResponse:
+    if action == "comment":
+        services.comment(state.engine, session.user, proposal_id, note)
+    else:
+        if action not in ("submit", "verify", "approve", "reject", "return"):
+            raise WebError(422, "invalid_action", "Tindakan tidak dikenal.")
+        services.decide_one(
+            state.engine,
+            session.user,
+            proposal_id,
+            action,
+            note=note or None,
+            expected_version=version,
+        )
+    return RedirectResponse(f"/usulan/{proposal_id}?pesan={action}", status_code=303)
+
+
+# -- import ---------------------------------------------------------------------------------
+@router.get("/impor", response_class=HTMLResponse)
+def import_page(request: Request, state: StateDep, lang: Lang, session: SessionDep) -> HTMLResponse:
+    return render(request, state, "import.html", lang, session)
+
+
+@router.post("/impor")
+def import_submit(
+    state: StateDep,
+    session: CsrfChecked,
+    keluarga: Annotated[UploadFile, File()],
+    anggota: Annotated[UploadFile, File()],
+    source: Annotated[str, Form(max_length=100)] = "",
+) -> RedirectResponse:
+    job_id = start_import(state, session.user, keluarga, anggota, source)
+    return RedirectResponse(f"/impor/{job_id}", status_code=303)
+
+
+@router.get("/impor/{job_id}", response_class=HTMLResponse)
+def import_job_page(
+    request: Request, job_id: int, state: StateDep, lang: Lang, session: SessionDep
+) -> HTMLResponse:
+    job = web_imports.get_job(state.engine, session.user, job_id)
+    if job is None:
+        raise services.not_found()
+    template = "_job.html" if request.headers.get("hx-request") else "import_job.html"
+    return render(request, state, template, lang, session, job=job)
+
+
+@router.get("/impor/{job_id}/masalah.{fmt}")
+def import_errors_download(
+    job_id: int, fmt: str, state: StateDep, session: SessionDep
+) -> FileResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise services.not_found()
+    job = web_imports.get_job(state.engine, session.user, job_id)
+    if job is None:
+        raise services.not_found()
+    path = web_imports.issues_file(job, fmt)
+    if path is None:
+        raise WebError(409, "not_ready", "Impor belum selesai.")
+    return FileResponse(path, filename=path.name)
+
+
+# -- reports, linkage, programmes -----------------------------------------------------------
+@router.get("/laporan", response_class=HTMLResponse)
+def report_page(
+    request: Request,
+    state: StateDep,
+    lang: Lang,
+    session: SessionDep,
+    wilayah: Annotated[str, Query(max_length=20)] = "",
+) -> HTMLResponse:
+    try:
+        profile = services.poverty(state.engine, session.user, wilayah or None)
+        problem = None
+    except WebError as exc:
+        if exc.status != 404 or exc.code != "no_ranking":
+            raise
+        profile, problem = None, exc.message
+    chart = (
+        bar_chart(
+            [(str(d["desil"]), float(d["keluarga"])) for d in profile["desil"]],
+            title=translate(lang, "desil_distribution"),
+        )
+        if profile
+        else None
+    )
+    return render(
+        request, state, "report.html", lang, session, profile=profile, problem=problem, chart=chart
+    )
+
+
+@router.get("/tautan", response_class=HTMLResponse)
+def linkage_page(
+    request: Request,
+    state: StateDep,
+    lang: Lang,
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    try:
+        pairs, total = services.review_pairs(state.engine, session.user, limit=10, offset=offset)
+        available = True
+    except WebError as exc:
+        if exc.code != "not_available":
+            raise
+        pairs, total, available = [], 0, False
+    can_decide = optional.linkage_hook("web_decide_pair") is not None and not session.user.read_only
+    return render(
+        request,
+        state,
+        "linkage.html",
+        lang,
+        session,
+        pairs=pairs,
+        total=total,
+        available=available,
+        can_decide=can_decide,
+        offset=offset,
+    )
+
+
+@router.post("/tautan/{pair_id}")
+def linkage_decide(
+    pair_id: int,
+    state: StateDep,
+    session: CsrfChecked,
+    decision: Annotated[str, Form(max_length=20)],
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> RedirectResponse:
+    hook = optional.linkage_hook("web_decide_pair")
+    if hook is None:
+        raise WebError(404, "not_available", "Keputusan tinjauan belum tersedia.")
+    if session.user.read_only:
+        raise WebError(403, "forbidden", "Peran Anda hanya dapat membaca.")
+    pairs, _ = services.review_pairs(state.engine, session.user, limit=100_000)
+    if not any(p["id"] == pair_id for p in pairs):
+        raise services.not_found()
+    hook(state.engine, session.user.actor, pair_id, decision, note or None)
+    return RedirectResponse("/tautan", status_code=303)
+
+
+@router.get("/program", response_class=HTMLResponse)
+def programs_page(
+    request: Request, state: StateDep, lang: Lang, session: SessionDep
+) -> HTMLResponse:
+    try:
+        rows: list[dict[str, Any]] | None = services.program_results(state.engine, session.user)
+    except WebError as exc:
+        if exc.code != "not_available":
+            raise
+        rows = None
+    bnba = optional.targeting_hook("web_bnba_frame") is not None
+    return render(request, state, "programs.html", lang, session, rows=rows, bnba=bnba)
+
+
+@router.get("/program/bnba.csv")
+def bnba_download(
+    state: StateDep,
+    session: SessionDep,
+    program: Annotated[str, Query(max_length=50)],
+    periode: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    hook = optional.targeting_hook("web_bnba_frame")
+    if hook is None:
+        raise WebError(404, "not_available", "BNBA belum tersedia.")
+    frame = hook(state.engine, program, periode or None, session.user.region)
+    if "KODE_WILAYAH" in frame.columns and session.user.region:
+        import polars as pl
+
+        frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(session.user.region))
+    if "NIK_PENERIMA" in frame.columns and not session.user.sees_full_nik:
+        import polars as pl
+
+        frame = frame.with_columns(
+            pl.col("NIK_PENERIMA").map_elements(
+                lambda v: show_nik(session.user, v), return_dtype=pl.Utf8
+            )
+        )
+    return Response(
+        frame.write_csv(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="bnba-{program}.csv"'},
+    )

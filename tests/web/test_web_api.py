@@ -1,0 +1,124 @@
+"""The JSON API: login, search, families by either id, masking, pagination, errors, verval."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from webdata import WebEnv
+
+
+def test_search_by_nik_kk_name_and_misspelling(web: WebEnv) -> None:
+    c = web.api("op_a")
+    nik = c.get("/api/v1/search", params={"q": "3604051507870001"}).json()
+    assert [i["nama"] for i in nik["items"]][:1] == ["Ahmad bin Salim"]
+    # The same number is also K1's KK: the KK look-up brings the whole family.
+    assert {i["nama"] for i in nik["items"]} == {"Ahmad bin Salim", "Siti Aminah", "Budi"}
+    name = c.get("/api/v1/search", params={"q": "Hj. Siti"}).json()
+    assert [i["nama"] for i in name["items"]] == ["Siti Aminah"]
+    fuzzy = c.get("/api/v1/search", params={"q": "Achmad Salim"}).json()
+    assert fuzzy["fuzzy"] is True
+    assert [i["nama"] for i in fuzzy["items"]] == ["Ahmad bin Salim"]
+    # Joko lives in desa B: invisible to desa A's operator, visible to the kabupaten.
+    assert c.get("/api/v1/search", params={"q": "joko"}).json()["total"] == 0
+    assert web.api("ver").get("/api/v1/search", params={"q": "joko"}).json()["total"] == 1
+
+
+def test_family_by_family_id_or_id_keluarga(web: WebEnv) -> None:
+    c = web.api("op_a")
+    by_code = c.get(f"/api/v1/families/{web.family('K1')}")
+    by_key = c.get("/api/v1/families/K1")
+    assert by_code.status_code == by_key.status_code == 200
+    assert by_code.json()["family_id"] == by_key.json()["family_id"] == web.family("K1")
+    assert {m["nama"] for m in by_key.json()["members"]} == {
+        "Ahmad bin Salim",
+        "Siti Aminah",
+        "Budi",
+    }
+    for ref in (web.family("K2"), "K2", "KLG9999999999", "nothing"):
+        r = c.get(f"/api/v1/families/{ref}")
+        assert r.status_code == 404
+        assert r.json()["error"]["code"] == "not_found"
+
+
+def test_ambiguous_id_keluarga_answers_409_with_choices(web: WebEnv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from webdata import write_batch
+
+    from terpadu.intake import import_batch
+
+    k, a = write_batch(tmp_path / "other")
+    import_batch(web.engine, k, a, source="survei-lain")
+    r = web.api("op_a").get("/api/v1/families/K1")
+    assert r.status_code == 409
+    choices = r.json()["error"]["details"]
+    assert {c["source"] for c in choices} == {"desa-kramatwatu", "survei-lain"}
+
+
+def test_nik_masked_for_auditor_and_analyst(web: WebEnv) -> None:
+    for username in ("aud", "ana"):
+        body = web.api(username).get("/api/v1/families/K1").json()
+        niks = {m["nik"] for m in body["members"] if m["nik"]}
+        assert niks == {"3604********0001", "3604********0002"}
+    full = web.api("ver").get("/api/v1/families/K1").json()
+    assert "3604051507870001" in {m["nik"] for m in full["members"]}
+
+
+def test_pagination_and_error_shape(web: WebEnv) -> None:
+    c = web.api("ver")
+    first = c.get("/api/v1/families", params={"limit": 1}).json()
+    second = c.get("/api/v1/families", params={"limit": 1, "offset": 1}).json()
+    assert first["total"] == second["total"] == 2
+    assert first["items"][0]["family_id"] != second["items"][0]["family_id"]
+    bad = c.get("/api/v1/families", params={"limit": 0})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["code"] == "validation_error"
+    anon = web.client().get("/api/v1/families")
+    assert anon.status_code == 401 and anon.json()["error"]["code"] == "not_authenticated"
+    assert web.client().get("/api/v1/nowhere").json()["error"]["code"] == "not_found"
+
+
+def test_proposal_from_desa_through_kab_and_province(web: WebEnv) -> None:
+    op, ver, adm = web.api("op_a"), web.api("ver"), web.api("adm")
+    created = op.post(
+        "/api/v1/proposals",
+        json={"kind": "correct", "family_id": "K1", "values": {"alamat": "Kp. Baru Indah"}},
+    )
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    assert op.post(f"/api/v1/proposals/{pid}/submit").json()["state"] == "submitted"
+    # The desa operator cannot verify; the auditor cannot either.
+    assert op.post(f"/api/v1/proposals/{pid}/verify").status_code == 403
+    assert web.api("aud").post(f"/api/v1/proposals/{pid}/verify").status_code == 403
+    assert ver.post(f"/api/v1/proposals/{pid}/verify").json()["state"] == "verified"
+    done = adm.post(f"/api/v1/proposals/{pid}/approve")
+    assert done.json()["state"] == "approved", done.text
+    with web.engine.connect() as conn:
+        alamat = conn.execute(
+            text("SELECT alamat FROM family WHERE id = :id"), {"id": web.families["K1"]}
+        ).scalar()
+    assert alamat == "Kp. Baru Indah"
+    detail = op.get(f"/api/v1/proposals/{pid}").json()
+    assert [s["action"] for s in detail["steps"]] == ["create", "submit", "verify", "approve"]
+    family = op.get("/api/v1/families/K1").json()
+    assert pid in {p["id"] for p in family["proposals"]}
+    assert "usulan.approve" in {e["action"] for e in family["audit_events"]}
+
+
+def test_bulk_decisions_report_each_proposal(web: WebEnv) -> None:
+    op_a, op_b, ver = web.api("op_a"), web.api("op_b"), web.api("ver")
+    ids = []
+    for client, ref in ((op_a, "K1"), (op_b, "K2")):
+        r = client.post(
+            "/api/v1/proposals", json={"kind": "correct", "family_id": ref, "values": {"rt": "009"}}
+        )
+        ids.append(r.json()["id"])
+        client.post(f"/api/v1/proposals/{ids[-1]}/submit")
+    out = ver.post(
+        "/api/v1/proposals/bulk", json={"action": "verify", "ids": [*ids, 999999]}
+    ).json()
+    assert {(o["proposal_id"], o["ok"]) for o in out} == {
+        (ids[0], True),
+        (ids[1], True),
+        (999999, False),
+    }
+    listed = ver.get("/api/v1/proposals", params={"state": "verified"}).json()
+    assert listed["total"] == 2
+    assert op_a.get("/api/v1/proposals").json()["total"] == 1
