@@ -100,9 +100,10 @@ def test_synth_then_import(tmp_path: Path) -> None:
 
 
 def test_demo_runs(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--households", "60"])
+    result = runner.invoke(app, ["demo", "--households", "80", "--survey-households", "300"])
     assert result.exit_code == 0, result.output
-    assert "Dimuat" in result.output
+    for stage in ("Dimuat", "Model terpilih", "Sebaran desil", "M0", "masuk sebagai demo"):
+        assert stage in result.output, stage
 
 
 def test_unknown_keluarga_header_file_is_not_a_crash(tmp_path: Path) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
 from terpadu.cli.common import console, open_engine
 from terpadu.cli.data import print_import_report, write_issues
@@ -22,6 +24,14 @@ def demo(
     ] = 2_000,
     kab: Annotated[str, typer.Option(help="Kab/kota code to generate in.")] = "3604",
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 2026,
+    serve: Annotated[
+        bool | None,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Start the web app at the end (default: when run from a terminal).",
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
 ) -> None:
     """Generate a kabupaten, import it, fit the PMT, rank every family, explain poverty."""
     from terpadu.synth import SynthConfig, generate
@@ -72,7 +82,34 @@ def demo(
     files = write_poverty_report(profile, outdir / f"profil_kemiskinan_{kab}.xlsx")
     console.print(f"   Laporan: {files.xlsx} · grafik: {files.png}")
 
+    console.print("[bold]6. Aplikasi web[/]")
+    _demo_user(engine, kab)
+    console.print(
+        f"   Buka http://127.0.0.1:{port}/ dan masuk sebagai [bold]{DEMO_USER}[/] "
+        f"dengan kata sandi [bold]{DEMO_PASSWORD}[/] (verifikator {kab})"
+    )
     console.print(
         "\nSelanjutnya: [bold]terpadu export families --out keluarga.xlsx[/] · "
-        f"[bold]terpadu report poverty --region {kab}[/] · [bold]terpadu usulan --help[/]"
+        f"[bold]terpadu report poverty --region {kab}[/] · [bold]terpadu usulan --help[/] · "
+        f"[bold]terpadu serve --port {port}[/]"
     )
+    if serve if serve is not None else sys.stdin.isatty() and sys.stdout.isatty():
+        from terpadu.cli.web import serve as serve_command
+
+        serve_command(host="127.0.0.1", port=port, workers=1)
+
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo-terpadu-2026"
+
+
+def _demo_user(engine: Engine, kab: str) -> None:
+    """A kab/kota verifier account for trying the pages (created once)."""
+    from terpadu.web.auth import create_user
+    from terpadu.web.auth.users import AccountError
+
+    try:
+        create_user(engine, DEMO_USER, DEMO_PASSWORD, role="verifikator_kab", region=kab)
+    except AccountError as exc:
+        if "sudah" not in str(exc):  # an existing demo account is fine
+            raise
