@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from terpadu.cli import data, demo
+from terpadu.cli import data, demo, linkage
 from terpadu.cli import targeting as targeting_cli
 from terpadu.cli.report import report_app
 from terpadu.cli.synth import synth
@@ -25,6 +25,10 @@ app.command("export")(data.export)
 app.command("demo")(demo.demo)
 
 app.command("synth")(synth)
+app.command("link")(linkage.link)
+app.command("unmerge")(linkage.unmerge)
+app.add_typer(linkage.review_app, name="review")
+app.command("dukcapil")(linkage.dukcapil)
 app.add_typer(pmt_app, name="pmt")
 app.command("rank")(rank)
 report_app.command("convergence")(targeting_cli.convergence)

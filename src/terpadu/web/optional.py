@@ -3,7 +3,7 @@
 They render when the area's functions are importable and say "belum tersedia"
 (not available yet) otherwise. Programme data comes from
 ``terpadu.web.programs`` (coverage, a family's programmes, results, BNBA);
-review decisions from ``terpadu.linkage.review.web_decide_pair``.
+the review queue from the linkage tables.
 """
 
 from __future__ import annotations
@@ -27,11 +27,6 @@ def _hook(module: str, name: str) -> Callable[..., Any] | None:
 def targeting_hook(name: str) -> Callable[..., Any] | None:
     """A programme-data function (``terpadu.web.programs``), or None without targeting."""
     return _hook("terpadu.web.programs", name)
-
-
-def linkage_hook(name: str) -> Callable[..., Any] | None:
-    """A function of ``terpadu.linkage.review``, or None while it does not exist."""
-    return _hook("terpadu.linkage.review", name)
 
 
 def review_queue_available(engine: Engine) -> bool:

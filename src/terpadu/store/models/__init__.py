@@ -5,6 +5,7 @@ compares against it), so each area's module is imported here.
 """
 
 from terpadu.store.models import audit, verval  # noqa: F401  (registers their tables)
+from terpadu.store.models import linkage as _linkage  # noqa: F401
 from terpadu.store.models import targeting as _targeting  # noqa: F401
 from terpadu.store.models import web as _web  # noqa: F401
 from terpadu.store.models import welfare as _welfare  # noqa: F401

@@ -420,7 +420,7 @@ def linkage_page(
         if exc.code != "not_available":
             raise
         pairs, total, available = [], 0, False
-    can_decide = optional.linkage_hook("web_decide_pair") is not None and not session.user.read_only
+    can_decide = available and not session.user.read_only
     return render(
         request,
         state,
@@ -443,15 +443,20 @@ def linkage_decide(
     decision: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    hook = optional.linkage_hook("web_decide_pair")
-    if hook is None:
-        raise WebError(404, "not_available", "Keputusan tinjauan belum tersedia.")
+    from terpadu.linkage import LinkageError
+    from terpadu.linkage.review import decide_review
+
     if session.user.read_only:
         raise WebError(403, "forbidden", "Peran Anda hanya dapat membaca.")
     pairs, _ = services.review_pairs(state.engine, session.user, limit=100_000)
     if not any(p["id"] == pair_id for p in pairs):
         raise services.not_found()
-    hook(state.engine, session.user.actor, pair_id, decision, note or None)
+    try:
+        decide_review(
+            state.engine, pair_id, decision, actor=session.user.username, note=note or None
+        )
+    except LinkageError as exc:
+        raise WebError(422, "invalid_decision", str(exc)) from exc
     return RedirectResponse("/tautan", status_code=303)
 
 

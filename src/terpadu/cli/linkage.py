@@ -1,0 +1,269 @@
+"""``terpadu link``, ``unmerge``, ``review`` and ``dukcapil``: identity resolution commands.
+
+Registered by the lead in ``terpadu.cli``: ``app.command("link")(link)``,
+``app.command("unmerge")(unmerge)``, ``app.add_typer(review_app, name="review")``,
+``app.command("dukcapil")(dukcapil)``.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from terpadu.cli.common import console, fail, open_engine
+
+
+class LinkEngine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class Decision(StrEnum):
+    same = "same"
+    different = "different"
+    skip = "skip"
+
+
+def _actor(actor: str | None) -> str:
+    return actor or os.environ.get("TERPADU_ACTOR") or os.environ.get("USER") or "system"
+
+
+ActorOption = Annotated[
+    str | None, typer.Option("--as", help="Who acts (default: TERPADU_ACTOR or the login name).")
+]
+
+
+def link(
+    engine: Annotated[
+        LinkEngine, typer.Option("--engine", help="Batch engine that runs Splink.")
+    ] = LinkEngine.duckdb,
+    retrain: Annotated[
+        bool, typer.Option("--retrain", help="Fit a new model version instead of reusing one.")
+    ] = False,
+    threshold: Annotated[
+        float | None,
+        typer.Option("--threshold", min=0.0, max=1.0, help="Match probability to link at (0.95)."),
+    ] = None,
+    review_floor: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Lowest probability queued for review (0.5)."),
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Resolve every person in the registry: one person, one PERSON_ID."""
+    from terpadu.linkage import link_registry
+
+    db = open_engine()
+    with console.status("menautkan data orang (linkage)…"):
+        run = link_registry(
+            db,
+            batch=engine.value,
+            retrain=retrain,
+            threshold=threshold,
+            review_floor=review_floor,
+            actor=_actor(actor),
+        )
+    table = Table(title=f"Linkage run {run.id}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("engine", run.engine),
+        ("model version", f"{run.model_version}{' (baru dilatih)' if run.retrained else ''}"),
+        ("threshold", f"{run.threshold:.2f}"),
+        ("registrations", f"{run.persons:,}"),
+        ("pairs scored", f"{run.pairs_scored:,}"),
+        ("persons (PERSON_ID)", f"{run.resolved:,}"),
+        ("persons with >1 registration", f"{run.merged_clusters:,}"),
+        ("new merges recorded", f"{run.merges_new:,}"),
+        ("new PERSON_IDs", f"{run.ids_new:,}"),
+        ("queued for review", f"{run.review_queued:,}"),
+        ("seconds", f"{run.seconds.get('total', 0):.1f}"),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+    for name, path in run.reports.items():
+        console.print(f"laporan {name}: {path}")
+
+
+def unmerge(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="PERSON_ID (ORG…) to split, or a registration (ID_ANGGOTA or #row id)."
+        ),
+    ],
+    note: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Undo a merge; the separated registrations are never linked again by later runs."""
+    from terpadu.linkage import LinkageError
+    from terpadu.linkage import unmerge as do_unmerge
+    from terpadu.store.ids import person_code
+
+    try:
+        result = do_unmerge(open_engine(), target, actor=_actor(actor), note=note)
+    except LinkageError as exc:
+        fail(str(exc))
+    console.print(
+        f"{person_code(result.resolved_person_id)}: {len(result.separated)} pendaftaran dipisah "
+        f"({result.decisions} keputusan 'berbeda' dicatat)"
+    )
+    for person_id, rid in result.new_ids.items():
+        console.print(f"  pendaftaran #{person_id} → {person_code(rid)}")
+
+
+review_app = typer.Typer(
+    help="Clerical review of uncertain pairs (interactive without a subcommand).",
+    no_args_is_help=False,
+)
+
+
+def _pair_table(item: Any) -> Table:
+    table = Table(
+        title=f"Pasangan {item.id}: peluang cocok {item.match_probability:.3f} "
+        f"(bobot {item.match_weight:.1f})"
+    )
+    table.add_column("kolom")
+    table.add_column("pendaftaran A")
+    table.add_column("pendaftaran B")
+    for key in item.left:
+        if key == "person_id":
+            continue
+        left, right = item.left.get(key), item.right.get(key)
+        style = "" if left == right else "yellow"
+        table.add_row(key, str(left or "-"), str(right or "-"), style=style)
+    return table
+
+
+def _explain_table(item: Any) -> Table:
+    table = Table(title="Penjelasan bobot (log2 faktor Bayes)")
+    for col in ("perbandingan", "tingkat", "bobot", "A", "B"):
+        table.add_column(col)
+    for row in item.explanation:
+        weight = row.get("weight")
+        color = "green" if (weight or 0) > 0 else "red"
+        table.add_row(
+            row["comparison"],
+            row["level"],
+            f"[{color}]{weight:+.1f}[/]" if weight is not None else "-",
+            str(row.get("left") or "-"),
+            str(row.get("right") or "-"),
+        )
+    return table
+
+
+@review_app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="List the queue and exit (no prompts).")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="How many pairs.")] = 20,
+    region: Annotated[str | None, typer.Option(help="Only pairs in this region code.")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Review uncertain pairs one by one: same, different or skip."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from terpadu.linkage import decide_review, list_review
+
+    db = open_engine()
+    items = list_review(db, limit=limit, region=region)
+    if list_only:
+        table = Table(title=f"Antrean review ({len(items)})")
+        for col in ("PAIR", "peluang", "A", "B"):
+            table.add_column(col)
+        for item in items:
+            table.add_row(
+                str(item.id),
+                f"{item.match_probability:.3f}",
+                f"{item.left.get('nama')} ({item.left.get('nik') or '-'})",
+                f"{item.right.get('nama')} ({item.right.get('nik') or '-'})",
+            )
+        console.print(table)
+        return
+    if not items:
+        console.print("Antrean review kosong.")
+        return
+    for item in items:
+        console.print(_pair_table(item))
+        console.print(_explain_table(item))
+        answer = typer.prompt("sama / beda / lewati / keluar [s/b/l/k]", default="l")
+        choice = {"s": "same", "b": "different", "l": "skip"}.get(answer.strip().lower()[:1])
+        if choice is None:
+            break
+        decide_review(db, item.id, choice, actor=_actor(actor))
+
+
+@review_app.command("decide")
+def review_decide(
+    pair: Annotated[int, typer.Argument(help="Pair number (from --list).")],
+    decision: Annotated[Decision, typer.Argument(help="same, different or skip.")],
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Decide one queued pair without prompts (for scripts)."""
+    from terpadu.linkage import LinkageError, decide_review
+
+    try:
+        item = decide_review(open_engine(), pair, decision.value, actor=_actor(actor), note=note)
+    except LinkageError as exc:
+        fail(str(exc))
+    console.print(f"pasangan {item.id}: {item.state} ({item.decision or 'lewati'})")
+
+
+@review_app.command("show")
+def review_show(pair: Annotated[int, typer.Argument(help="Pair number.")]) -> None:
+    """Show one pair side by side with its explanation."""
+    from terpadu.linkage import LinkageError, get_review
+
+    try:
+        item = get_review(open_engine(), pair)
+    except LinkageError as exc:
+        fail(str(exc))
+    console.print(_pair_table(item))
+    console.print(_explain_table(item))
+
+
+def dukcapil(
+    file: Annotated[Path, typer.Argument(help="Dukcapil extract (CSV, XLSX or Parquet).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the per-desa reports.")] = Path(
+        "dukcapil-laporan"
+    ),
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write XLSX reports.")] = False,
+    proposals: Annotated[
+        bool, typer.Option(help="Raise draft verval proposals (deactivation, NIK correction).")
+    ] = True,
+    actor: ActorOption = None,
+) -> None:
+    """Check every registry person against a civil-registry (Dukcapil) extract."""
+    from terpadu.intake import InputFileError
+    from terpadu.linkage import check_against_dukcapil
+
+    try:
+        report = check_against_dukcapil(
+            open_engine(),
+            file,
+            outdir=out,
+            actor=_actor(actor),
+            raise_proposals=proposals,
+            formats=("csv", "xlsx") if xlsx else ("csv",),
+        )
+    except InputFileError as exc:
+        fail(str(exc))
+    table = Table(title=f"Pemeriksaan Dukcapil {report.check_id}", show_header=False)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("baris dibaca", f"{report.rows_read:,}")
+    table.add_row("baris tidak terbaca", f"{report.rows_unreadable:,}")
+    table.add_row("orang diperiksa", f"{report.persons_checked:,}")
+    for key, value in sorted(report.counts.items()):
+        table.add_row(key, f"{value:,}")
+    table.add_row("usulan dibuat", f"{report.proposals:,}")
+    console.print(table)
+    console.print(f"laporan per desa di {out}")

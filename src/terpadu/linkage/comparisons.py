@@ -1,0 +1,222 @@
+"""Comparisons and blocking rules for Indonesian registry data (and a generic baseline).
+
+Each comparison is a ladder of levels from most to least alike; Splink learns how much each
+level says about a match (its m and u probabilities). The SQL is dialect-neutral (Splink's level
+creators translate similarity functions for DuckDB and Spark) and reads only columns made by
+:mod:`terpadu.linkage.prepare`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import block_on
+
+
+def nik_comparison() -> Any:
+    """NIK: exact, one substituted digit, two adjacent digits swapped, else."""
+    return cl.CustomComparison(
+        output_column_name="nik",
+        comparison_description="NIK",
+        comparison_levels=[
+            cll.NullLevel("nik"),
+            cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama persis"),
+            cll.LevenshteinLevel("nik", 1).configure(label_for_charts="NIK beda satu digit"),
+            cll.DamerauLevenshteinLevel("nik", 1).configure(
+                label_for_charts="NIK dua digit bertukar tempat"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def birth_comparison() -> Any:
+    """Birth date: stated dates equal, one stated date equals the other's NIK-encoded date,
+    day and month swapped, one typo, same year, else.
+
+    When both NIKs carry the same date part the NIK comparison already counts the birth date;
+    counting it again would make two people born the same day in one kecamatan, whose NIKs
+    differ only in the serial, look like one. Such pairs take the null level here.
+    """
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="tanggal lahir (tertulis dan dari NIK)",
+        comparison_levels=[
+            # Missing, or already counted: two NIKs with the same date part say it themselves.
+            cll.CustomLevel(
+                "((dob_l IS NULL OR dob_r IS NULL) AND (nik_dob_l IS NULL OR nik_dob_r IS NULL))"
+                " OR nik_dob_l = nik_dob_r"
+            ).configure(is_null_level=True),
+            cll.ExactMatchLevel("dob").configure(label_for_charts="tanggal lahir sama"),
+            cll.CustomLevel(
+                "dob_l = nik_dob_r OR nik_dob_l = dob_r",
+                label_for_charts="sama dengan tanggal lahir di NIK",
+            ),
+            cll.CustomLevel(
+                "dob_swap_l = dob_r OR dob_l = dob_swap_r",
+                label_for_charts="tanggal dan bulan tertukar",
+            ),
+            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="beda satu angka"),
+            cll.DamerauLevenshteinLevel("dob", 2).configure(label_for_charts="beda dua angka"),
+            cll.ExactMatchLevel("dob_year").configure(label_for_charts="tahun lahir sama"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def sex_comparison() -> Any:
+    """Sex as stated, or as encoded in the NIK (day + 40 for women) where not stated."""
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="jenis kelamin",
+        comparison_levels=[
+            cll.NullLevel("sex"),
+            cll.ExactMatchLevel("sex").configure(label_for_charts="jenis kelamin sama"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def name_comparison(tf: bool = True) -> Any:
+    """Normalised name: exact (term-frequency adjusted: SITI AMINAH is weaker evidence than a
+    rare name), same variant family in any word order, the same written as one word
+    (Nur Hayati / Nurhayati), close spelling, initials, shared words."""
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="nama (dinormalkan)",
+        comparison_levels=[
+            cll.NullLevel("name_norm"),
+            cll.ExactMatchLevel("name_norm", term_frequency_adjustments=tf).configure(
+                label_for_charts="nama sama", disable_tf_exact_match_detection=True
+            ),
+            cll.ExactMatchLevel("name_key").configure(
+                label_for_charts="varian ejaan / urutan kata sama"
+            ),
+            cll.ExactMatchLevel("name_compact").configure(
+                label_for_charts="sama bila ditulis bersambung"
+            ),
+            cll.JaroWinklerLevel("name_norm", 0.94).configure(
+                label_for_charts="nama mirip (JW≥0.94)"
+            ),
+            cll.ExactMatchLevel("name_abbrev").configure(label_for_charts="inisial cocok"),
+            cll.ArrayIntersectLevel("name_tokens", 2).configure(label_for_charts="≥2 kata sama"),
+            cll.JaroWinklerLevel("name_compact", 0.9).configure(
+                label_for_charts="mirip bila ditulis bersambung"
+            ),
+            cll.JaroWinklerLevel("name_norm", 0.85).configure(label_for_charts="nama agak mirip"),
+            # Each TF level is an exact match itself, so it carries its own u (this also keeps
+            # Spark's SQL parser from having to find the exact-match level).
+            cll.ExactMatchLevel("name_first", term_frequency_adjustments=tf).configure(
+                label_for_charts="kata pertama sama", disable_tf_exact_match_detection=True
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def household_comparison() -> Any:
+    """Family context: the KK number and the mother's name, as one comparison.
+
+    Registrations of one family share both, so counting them separately would let a sibling
+    with the same name look like the same person; together they are one piece of evidence.
+    """
+    return cl.CustomComparison(
+        output_column_name="household",
+        comparison_description="KK dan nama ibu kandung",
+        comparison_levels=[
+            cll.CustomLevel(
+                "(no_kk_l IS NULL OR no_kk_r IS NULL) AND (mother_key_l IS NULL OR mother_key_r IS NULL)"
+            ).configure(is_null_level=True),
+            cll.CustomLevel(
+                "no_kk_l = no_kk_r AND mother_key_l = mother_key_r",
+                label_for_charts="KK dan nama ibu sama",
+            ),
+            cll.ExactMatchLevel("mother_key").configure(label_for_charts="nama ibu sama"),
+            cll.JaroWinklerLevel("mother_key", 0.9).configure(label_for_charts="nama ibu mirip"),
+            cll.ExactMatchLevel("no_kk").configure(label_for_charts="KK sama"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def region_comparison() -> Any:
+    """Where the person is registered: same desa, kecamatan, kab/kota, else."""
+    return cl.CustomComparison(
+        output_column_name="region",
+        comparison_description="wilayah",
+        comparison_levels=[
+            cll.NullLevel("desa"),
+            cll.ExactMatchLevel("desa").configure(label_for_charts="desa sama"),
+            cll.ExactMatchLevel("kec").configure(label_for_charts="kecamatan sama"),
+            cll.ExactMatchLevel("kab").configure(label_for_charts="kab/kota sama"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def indonesian_comparisons() -> list[Any]:
+    """The comparisons of the Terpadu model."""
+    return [
+        nik_comparison(),
+        birth_comparison(),
+        sex_comparison(),
+        name_comparison(),
+        household_comparison(),
+        region_comparison(),
+    ]
+
+
+def blocking_rules() -> list[Any]:
+    """Which pairs are compared at all: a pair is scored when any rule admits it.
+
+    Each rule catches a kind of duplicate the others miss: the same NIK; a typo in the NIK
+    serial (same region and date part) or in its region part (same date and serial); a blank
+    or badly mistyped NIK (same birth date and desa, name variant or mother's name, anywhere);
+    a mistyped birth date (same name variant and mother, or name variant and KK).
+    """
+    return [
+        block_on("nik"),
+        block_on("nik_head"),
+        block_on("nik_tail"),
+        block_on("dob", "desa"),
+        block_on("dob", "name_key"),
+        block_on("dob", "mother_key"),
+        block_on("name_key", "mother_key"),
+        block_on("name_key", "no_kk"),
+        block_on("mother_key", "desa"),
+        block_on("dob", "kec"),
+    ]
+
+
+def training_rules() -> list[list[tuple[str, ...]]]:
+    """Blocks (column tuples) for expectation maximisation, each a list of alternatives: the
+    first whose columns all hold values is used. Each leaves some comparisons free to learn."""
+    return [
+        [("nik",), ("name_key", "kab")],
+        [("dob", "desa"), ("dob", "kec")],
+        [("name_key", "mother_key"), ("name_key", "kab")],
+    ]
+
+
+def deterministic_rules() -> list[str]:
+    """Near-certain matches, used to estimate the share of matching pairs."""
+    return ["l.nik = r.nik AND l.name_key = r.name_key", "l.nik = r.nik AND l.dob = r.dob"]
+
+
+def generic_comparisons() -> list[Any]:
+    """A baseline without Indonesian rules: Splink's stock comparisons on raw-ish columns."""
+    return [
+        cl.ExactMatch("nik"),
+        cl.DateOfBirthComparison("dob", input_is_string=True),
+        cl.ExactMatch("sex"),
+        cl.JaroWinklerAtThresholds("name_norm", [0.92, 0.8]),
+        cl.ExactMatch("mother_key"),
+        cl.ExactMatch("desa"),
+    ]
+
+
+def generic_blocking_rules() -> list[Any]:
+    """The baseline's blocks: stock single-column blocks."""
+    return [block_on("nik"), block_on("dob", "desa"), block_on("name_norm")]

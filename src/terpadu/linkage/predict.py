@@ -1,0 +1,125 @@
+"""Scoring pairs with Splink on DuckDB or Spark, and training when no model is given.
+
+The same settings JSON drives both engines, so a model trained on DuckDB scores identically on
+Spark. The result is the scored pairs above a floor probability (the review band's lower edge),
+with each comparison's level and Bayes factor kept to explain the match.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+import pyarrow as pa
+
+from terpadu.linkage.model import base_settings, cap_m, settings_for_dialect, train
+
+Backend = Literal["duckdb", "spark"]
+
+
+@dataclass
+class Scored:
+    """Pairs Splink scored at or above ``floor``, the settings used, and timings."""
+
+    pairs: pl.DataFrame
+    settings: dict[str, Any]
+    trained: bool
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _quiet() -> None:
+    for name in ("splink", "py4j"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _duckdb_api(threads: int | None) -> Any:
+    import duckdb
+    from splink import DuckDBAPI
+
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET preserve_insertion_order = false")
+    return DuckDBAPI(connection=con)
+
+
+def _spark_api(session: Any | None) -> Any:
+    from splink import SparkAPI
+
+    from terpadu.engine import spark_session
+
+    return SparkAPI(spark_session=session or spark_session("terpadu-linkage"))  # type: ignore[no-untyped-call]
+
+
+def score(
+    records: pl.DataFrame | list[pl.DataFrame],
+    *,
+    settings: dict[str, Any] | None = None,
+    backend: Backend = "duckdb",
+    floor: float = 0.2,
+    generic: bool = False,
+    spark: Any | None = None,
+    threads: int | None = None,
+) -> Scored:
+    """Score the blocked pairs of prepared ``records`` (one frame: dedupe; two: link).
+
+    Without ``settings`` the model is trained on these records first (unsupervised).
+    """
+    from splink import Linker
+
+    _quiet()
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    frames = records if isinstance(records, list) else [records]
+    api = _duckdb_api(threads) if backend == "duckdb" else _spark_api(spark)
+    registered = []
+    for i, frame in enumerate(frames):
+        table: Any = frame.to_arrow()
+        if backend == "spark":
+            table = api.spark.createDataFrame(frame.to_pandas())
+        registered.append(api.register(table, dataset_display_name=f"records_{i}"))
+    link_type: Literal["dedupe_only", "link_only"] = (
+        "dedupe_only" if len(frames) == 1 else "link_only"
+    )
+    trained = settings is None
+    if settings is None:
+        creator = base_settings(generic=generic, link_type=link_type)
+        linker = Linker(registered if len(frames) > 1 else registered[0], creator, log_level=None)
+        present = {c for f in frames for c in f.columns if f[c].null_count() < f.height}
+        train(linker, generic=generic, present=present)
+        settings = linker.misc.save_model_to_json(out_path=None)
+        if not generic and _has_nik(frames):
+            settings = cap_m(settings)
+            linker = Linker(
+                registered if len(frames) > 1 else registered[0], settings, log_level=None
+            )
+        timings["train"] = time.perf_counter() - start
+        start = time.perf_counter()
+    else:
+        settings = settings_for_dialect({**settings, "link_type": link_type}, backend)
+        linker = Linker(registered if len(frames) > 1 else registered[0], settings, log_level=None)
+    predictions = linker.inference.predict(threshold_match_probability=floor)
+    arrow = _to_arrow(predictions, backend)
+    timings["predict"] = time.perf_counter() - start
+    pairs = pl.from_arrow(arrow)
+    assert isinstance(pairs, pl.DataFrame)
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return Scored(pairs=pairs, settings=settings, trained=trained, seconds=timings)
+
+
+def _has_nik(frames: list[pl.DataFrame]) -> bool:
+    """Whether the identity numbers are NIKs (their birth date decodes): only then do the
+    m-probability caps of :data:`terpadu.linkage.model.M_CAPS` hold."""
+    return any(f["nik_dob"].drop_nulls().len() > 0 for f in frames)
+
+
+def _to_arrow(predictions: Any, backend: Backend) -> pa.Table:
+    if backend == "duckdb":
+        return predictions.as_duckdbpyrelation().to_arrow_table()
+    frame = predictions.as_spark_dataframe()
+    if hasattr(frame, "toArrow"):
+        return frame.toArrow()
+    return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)

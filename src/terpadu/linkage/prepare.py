@@ -1,0 +1,191 @@
+"""Data preparation: the columns the linkage model compares, computed once per record.
+
+Everything the comparisons need is a plain column here (normalised and variant-folded names,
+the birth date and sex decoded from the NIK, the day/month-swapped birth date, region levels,
+blocking keys), so the comparison SQL stays trivial and runs the same on DuckDB and Spark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import polars as pl
+
+from terpadu.identity import normalize_name_series
+from terpadu.linkage.variants import variant_key, variant_token
+
+#: Columns of a prepared frame, in order; Splink's ``unique_id`` is the registry person id.
+LINK_COLUMNS: Final[tuple[str, ...]] = (
+    "unique_id",
+    "nik",
+    "nik_head",
+    "nik_tail",
+    "nik_dob",
+    "nik_sex",
+    "sex",
+    "dob",
+    "dob_swap",
+    "dob_year",
+    "name_norm",
+    "name_first",
+    "name_key",
+    "name_abbrev",
+    "name_compact",
+    "name_tokens",
+    "mother_key",
+    "desa",
+    "kec",
+    "kab",
+    "no_kk",
+)
+
+
+def _nik_parts(nik: pl.Expr, today: dt.date) -> list[pl.Expr]:
+    """Birth date (YYYY-MM-DD) and sex decoded from a 16-digit NIK; null when it cannot be."""
+    valid = nik.str.contains(r"^\d{16}$")
+    raw_day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    female = raw_day > 40
+    day = pl.when(female).then(raw_day - 40).otherwise(raw_day)
+    month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
+    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
+    year = pl.when(yy <= today.year % 100).then(2000 + yy).otherwise(1900 + yy)
+    text = (
+        pl.format(
+            "{}-{}-{}",
+            year.cast(pl.String),
+            month.cast(pl.String).str.zfill(2),
+            day.cast(pl.String).str.zfill(2),
+        )
+        .str.to_date(strict=False)
+        .cast(pl.String)
+    )
+    return [
+        pl.when(valid).then(text).alias("nik_dob"),
+        pl.when(valid & text.is_not_null())
+        .then(pl.when(female).then(2).otherwise(1))
+        .cast(pl.Int32)
+        .alias("nik_sex"),
+    ]
+
+
+def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
+    """Normalised name, first word, variant key, abbreviated form and variant tokens."""
+    normalised = normalize_name_series(names).replace("", None)
+    distinct = normalised.drop_nulls().unique().to_list()
+    keys = {v: variant_key(v) for v in distinct}
+    tokens = {v: [variant_token(t) for t in v.split()] for v in distinct}
+    abbrev = {
+        v: " ".join([t[0][0], *sorted(t[1:])]) if len(t) > 1 else None for v, t in tokens.items()
+    }
+    # The name as one word in written order: "NUR HAYATI" = "NURHAYATI".
+    compact = {v: "".join(t) for v, t in tokens.items()}
+    return pl.DataFrame(
+        {
+            f"{prefix}_norm": normalised,
+            f"{prefix}_first": normalised.str.split(" ").list.first(),
+            f"{prefix}_key": normalised.replace_strict(keys, default=None, return_dtype=pl.String),
+            f"{prefix}_abbrev": normalised.replace_strict(
+                abbrev, default=None, return_dtype=pl.String
+            ),
+            f"{prefix}_compact": normalised.replace_strict(
+                compact, default=None, return_dtype=pl.String
+            ),
+            f"{prefix}_tokens": normalised.replace_strict(
+                tokens, default=None, return_dtype=pl.List(pl.String)
+            ),
+        }
+    )
+
+
+def prepare_records(
+    records: pl.DataFrame, today: dt.date | None = None, *, use_nik: bool = True
+) -> pl.DataFrame:
+    """The linkage frame from generic records.
+
+    ``records`` has ``unique_id`` (int), ``nama`` and any of ``nik``, ``jenis_kelamin`` (1/2),
+    ``tgl_lahir`` (date or ISO text), ``nama_ibu_kandung``, ``desa``, ``kec``, ``kab``,
+    ``no_kk``; missing ones are null. ``use_nik=False`` leaves the NIK-derived columns null
+    (for identity numbers that encode nothing, as in FEBRL).
+    """
+    today = today or dt.date.today()
+    n = records.height
+
+    def col(name: str, dtype: pl.DataType) -> pl.Series:
+        if name in records.columns:
+            return records[name].cast(dtype, strict=False)
+        return pl.Series(name, [None] * n, dtype=dtype)
+
+    nik = col("nik", pl.String()).str.strip_chars().replace("", None)
+    desa = col("desa", pl.String())
+    dob_text = col("tgl_lahir", pl.String()).str.slice(0, 10).str.to_date(strict=False)
+    base = pl.DataFrame(
+        {
+            "unique_id": col("unique_id", pl.Int64()),
+            "nik": nik,
+            "sex_stated": col("jenis_kelamin", pl.Int32()),
+            "dob_date": dob_text,
+            "desa": desa,
+            "kec": col("kec", pl.String()) if "kec" in records.columns else desa.str.slice(0, 6),
+            "kab": col("kab", pl.String()) if "kab" in records.columns else desa.str.slice(0, 4),
+            "no_kk": col("no_kk", pl.String()).replace("", None),
+        }
+    )
+    names = _name_columns(col("nama", pl.String()), "name")
+    mothers = _name_columns(col("nama_ibu_kandung", pl.String()), "mother").select("mother_key")
+    frame = pl.concat([base, names.drop("name_tokens"), mothers], how="horizontal").with_columns(
+        names["name_tokens"]
+    )
+    nik_cols = (
+        _nik_parts(pl.col("nik"), today)
+        if use_nik
+        else [pl.lit(None, pl.String).alias("nik_dob"), pl.lit(None, pl.Int32).alias("nik_sex")]
+    )
+    dob = pl.col("dob_date")
+    frame = frame.with_columns(
+        *nik_cols,
+        dob.cast(pl.String).alias("dob"),
+        pl.when((dob.dt.day() <= 12) & (dob.dt.day() != dob.dt.month()))
+        .then(
+            pl.format(
+                "{}-{}-{}",
+                dob.dt.year().cast(pl.String),
+                dob.dt.day().cast(pl.String).str.zfill(2),
+                dob.dt.month().cast(pl.String).str.zfill(2),
+            )
+        )
+        .alias("dob_swap"),
+        dob.dt.year().cast(pl.Int32).alias("dob_year"),
+        pl.col("nik").str.slice(0, 12).alias("nik_head"),
+        pl.col("nik").str.slice(6, 10).alias("nik_tail"),
+    ).with_columns(
+        # The stated sex, else the one the NIK encodes.
+        pl.coalesce(pl.col("sex_stated"), pl.col("nik_sex")).alias("sex"),
+    )
+    if not use_nik:
+        # An identity number without NIK structure: block on its two halves instead, so one
+        # typo still leaves a shared block.
+        half = (pl.col("nik").str.len_chars() // 2).cast(pl.Int64)
+        frame = frame.with_columns(
+            pl.col("nik").str.head(half).alias("nik_head"),
+            pl.col("nik").str.slice(half).alias("nik_tail"),
+        )
+    return frame.select(LINK_COLUMNS)
+
+
+def prepare_snapshot(
+    persons: pl.DataFrame, families: pl.DataFrame, today: dt.date | None = None
+) -> pl.DataFrame:
+    """The linkage frame of a registry snapshot: every person registration, active or not.
+
+    Region and KK come from the person's current family (``family_id`` in the snapshot).
+    """
+    fam = families.select(
+        pl.col("id").alias("family_id"),
+        pl.col("kode_wilayah").cast(pl.String).alias("desa"),
+        pl.col("no_kk").cast(pl.String),
+    )
+    joined = persons.join(fam, on="family_id", how="left").with_columns(
+        pl.col("id").alias("unique_id")
+    )
+    return prepare_records(joined, today)

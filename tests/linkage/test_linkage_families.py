@@ -1,0 +1,57 @@
+"""Families registered twice and persons active in two families."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, text
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
+sys.path.insert(0, str(Path(__file__).parent))
+from batches import ANGGOTA_HEADER, KELUARGA_HEADER, write_csv
+from linkage_helpers import TODAY
+
+from terpadu.intake import import_batch
+from terpadu.linkage import link_registry
+
+KELUARGA = [
+    "K1,3604051507870001,3604052001,Kp. Baru,001,002,1,36.5,8",
+    "K2,3604051507870001,3604052001,Kp. Baru,001,002,1,36.5,8",  # same KK again
+    "K3,3604052001100002,3604052002,Kp. Lama,003,001,2,20,6",
+    "K4,3604052001100009,3604052002,Kp. Lama,004,001,2,20,6",
+]
+ANGGOTA = [
+    "A1,K1,3604051507870001,Ahmad bin Salim,1,1987-07-15,1",
+    "A2,K1,3604054107870002,Siti Aminah,2,1987-07-01,2",
+    "B1,K2,3604051507870001,Achmad bin Salim,1,1987-07-15,1",
+    "B2,K2,3604054107870002,Siti Aminah,2,1987-07-01,2",
+    "C1,K3,3604050203900003,Joko Susilo,1,1990-03-02,1",
+    "D1,K4,3604050203900003,Djoko Susilo,1,1990-03-02,8",  # Joko again, in another family
+    "D2,K4,3604054505950004,Rina Wati,2,1995-05-05,1",
+]
+
+
+def test_duplicate_families_and_two_family_persons_are_reported(
+    engine: Engine, tmp_path: Path, data_dir: Path
+) -> None:
+    k = write_csv(tmp_path / "keluarga.csv", KELUARGA_HEADER, KELUARGA)
+    a = write_csv(tmp_path / "anggota.csv", ANGGOTA_HEADER, ANGGOTA)
+    import_batch(engine, k, a, today=TODAY)
+    run = link_registry(engine, data_dir=data_dir)
+    dups = pl.read_csv(run.reports["keluarga_ganda.csv"], infer_schema=False)
+    assert dups.select("id_keluarga_a", "id_keluarga_b").rows() == [("K1", "K2")]
+    assert dups["same_kk"].to_list() == ["true"]
+    doubles = pl.read_csv(run.reports["orang_dua_keluarga.csv"], infer_schema=False)
+    joko = doubles.filter(pl.col("id_keluarga") == "K4")
+    assert joko.height == 1 and joko["dup_family"].to_list() == ["false"]
+    with engine.connect() as conn:
+        proposals = dict(
+            conn.execute(text("SELECT kind, COUNT(*) FROM proposal GROUP BY kind")).all()
+        )
+    assert proposals == {"deactivate": 1, "remove_member": 1}
+    # a second run raises no second proposal for the same finding
+    link_registry(engine, data_dir=data_dir)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM proposal")).scalar() == 2
