@@ -1,4 +1,3 @@
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -6,10 +5,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from welfare_frames import REFERENCE
+
 from terpadu.synth import SynthConfig, generate
 from terpadu.welfare import PmtModel, fit_pmt
-
-REFERENCE = dt.date(2025, 7, 1)
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 import typer
 from typer.testing import CliRunner
+from welfare_frames import REFERENCE
 
-from conftest import REFERENCE
 from terpadu.cli.report import report_app
 from terpadu.cli.welfare import pmt_app, rank
 from terpadu.intake import import_batch

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from welfare_frames import REFERENCE
 
-from conftest import REFERENCE
 from terpadu.engine import DuckDBEngine
 from terpadu.intake import InputFileError
 from terpadu.welfare import (

@@ -4,8 +4,8 @@ import openpyxl
 import polars as pl
 import pytest
 from sqlalchemy import Engine, text
+from welfare_frames import REFERENCE
 
-from conftest import REFERENCE
 from terpadu.intake import import_batch
 from terpadu.reports import export_families
 from terpadu.welfare import (

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from welfare_frames import REFERENCE
 
-from conftest import REFERENCE
 from terpadu.engine import DuckDBEngine
 from terpadu.welfare import PmtModel, load_deprivation_config, score_and_rank
 from terpadu.welfare.survey import read_survey

@@ -7,6 +7,9 @@ from typing import Any
 
 import pyarrow as pa
 
+# The generator's reference date: ages and NIK centuries are computed against it.
+REFERENCE = dt.date(2025, 7, 1)
+
 FAMILY_DEFAULTS: dict[str, Any] = {
     "status": "aktif",
     "kode_wilayah": "3604052001",
