@@ -33,7 +33,7 @@ class Settings(BaseSettings):
         default="id", description="Interface language: id (Bahasa Indonesia) or en."
     )
     import_chunk_rows: int = Field(
-        default=200_000,
+        default=100_000,
         description="Rows written to the database per round trip during import.",
     )
 

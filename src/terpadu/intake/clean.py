@@ -72,14 +72,7 @@ def map_headers(raw: RawTable, columns: tuple[Column, ...]) -> tuple[dict[str, C
 
 def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> CleanTable:
     mapped, extra = map_headers(raw, columns)
-    stripped = raw.frame.select(
-        pl.col(ROW),
-        *[
-            pl.col(h).str.strip_chars().replace("", None).alias(h)
-            for h in raw.frame.columns
-            if h != ROW
-        ],
-    )
+    stripped = raw.frame  # the reader trimmed every cell already
     by_name = {column.name: header for header, column in mapped.items()}
     values: list[pl.Series] = [stripped[ROW]]
     issues: list[pl.DataFrame] = []

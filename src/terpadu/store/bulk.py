@@ -76,7 +76,7 @@ def _constants(frame: pl.DataFrame) -> dict[str, object]:
 
 
 def bulk_insert(
-    conn: Connection, table: str, frame: pl.DataFrame, chunk_rows: int = 200_000
+    conn: Connection, table: str, frame: pl.DataFrame, chunk_rows: int | None = None
 ) -> int:
     """Insert every row of ``frame`` (its column names are the table's) into ``table``.
 
@@ -86,6 +86,10 @@ def bulk_insert(
     """
     if frame.height == 0:
         return 0
+    if chunk_rows is None:
+        from terpadu.settings import get_settings
+
+        chunk_rows = get_settings().import_chunk_rows
     frame = frame.drop(_all_null(frame))
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
