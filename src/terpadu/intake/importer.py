@@ -158,6 +158,13 @@ def _quarantine_rows(
     )
 
 
+def _keep_issue_rows(clean: CleanTable, issues: pl.DataFrame) -> CleanTable:
+    rows = issues[ROW].unique().implode()
+    return replace(
+        clean, values=clean.values.clear(), raw=clean.raw.filter(pl.col(ROW).is_in(rows))
+    )
+
+
 def _without_frame(raw: RawTable) -> RawTable:
     return replace(raw, frame=pl.DataFrame())
 
@@ -326,6 +333,11 @@ def import_batch(
             issues_a = with_messages(issues_a)
             _account(reports[0], clean_k, landed_k, issues_k)
             _account(reports[1], clean_a, landed_a, issues_a)
+            # From here on only the landed rows and the rows with issues are needed:
+            # let go of the rest (a million-row batch is a few hundred MB of text).
+            del values_a
+            clean_k = _keep_issue_rows(clean_k, issues_k)
+            clean_a = _keep_issue_rows(clean_a, issues_a)
             family_ids = pl.concat([families.ids, in_registry.select("source_key", "id")])
 
             say(f"memuat {landed_a.height} anggota")
