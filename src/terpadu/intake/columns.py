@@ -333,3 +333,9 @@ def header_index(columns: tuple[Column, ...]) -> dict[str, Column]:
         for alias in column.aliases:
             index[normalize_header(alias)] = column
     return index
+
+
+#: The dwelling, asset and welfare columns of a family (everything but its keys and address).
+DWELLING_FIELDS: tuple[str, ...] = tuple(
+    c.target for c in KELUARGA_COLUMNS if c.kind not in ("key", "kk", "region", "text")
+)

@@ -27,6 +27,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, Engine, text
 
 from terpadu.identity import normalize_name
+from terpadu.intake.columns import DWELLING_FIELDS
 from terpadu.regions import get_region, is_within, normalize_code
 from terpadu.regions.codes import RegionCodeError
 from terpadu.store.ids import family_code, parse_code, person_code
@@ -333,31 +334,7 @@ def resolve_family(engine: Engine, user: WebUser, ident: str) -> int | None:
     return int(rows[0].id)
 
 
-FAMILY_FIELDS: Final = (
-    "status_bangunan",
-    "luas_lantai",
-    "jenis_lantai",
-    "jenis_dinding",
-    "jenis_atap",
-    "sumber_air_minum",
-    "sumber_penerangan",
-    "daya_listrik",
-    "bahan_bakar_masak",
-    "fasilitas_bab",
-    "aset_tabung_gas",
-    "aset_kulkas",
-    "aset_ac",
-    "aset_tv",
-    "aset_emas",
-    "aset_komputer",
-    "aset_sepeda_motor",
-    "aset_mobil",
-    "aset_perahu_motor",
-    "aset_rumah_lain",
-    "luas_lahan",
-    "jumlah_ternak",
-    "pengeluaran_perkapita",
-)
+FAMILY_FIELDS: Final = DWELLING_FIELDS
 
 
 @dataclass
