@@ -134,3 +134,28 @@ def test_survivorship_prefers_civil_registry_then_most_recent_active() -> None:
     prov = json.loads(row["provenance"])
     assert prov["nik"] == {"source": "dukcapil", "person_id": 1, "ref": 9}
     assert prov["kode_wilayah"]["person_id"] == 2 and prov["kode_wilayah"]["source"] == "registry"
+
+
+def test_name_and_nik_keys_for_blocking_and_the_one_edit_guard() -> None:
+    """Every NIK one substitution or adjacent transposition away shares the head, the tail,
+    region + serial or the sorted digits: the comparison's guard never hides a one-edit pair."""
+    nik = "3604054107870002"
+    variants = [nik[:i] + d + nik[i + 1 :] for i in range(16) for d in "0123456789"]
+    variants += [nik[:i] + nik[i + 1] + nik[i] + nik[i + 2 :] for i in range(15)]
+    variants = [v for v in variants if v != nik]
+    frame = prepare_records(
+        pl.DataFrame(
+            {
+                "unique_id": list(range(len(variants) + 1)),
+                "nik": [nik, *variants],
+                "nama": ["Siti Nurul Aminah"] * (len(variants) + 1),
+            }
+        ),
+        dt.date(2025, 7, 1),
+    )
+    first = frame.row(0, named=True)
+    assert first["first_key"] == "SITI" and first["last_key"] == "AMINA"
+    assert first["name_tokens"] == ["SITI", "NUR", "AMINA"]
+    keys = ("nik_head", "nik_tail", "nik_rs", "nik_sorted")
+    for row in frame.iter_rows(named=True):
+        assert any(row[k] == first[k] for k in keys), row["nik"]

@@ -8,11 +8,32 @@ creators translate similarity functions for DuckDB and Spark) and reads only col
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import block_on
+
+#: Necessary for two NIKs one edit apart: a substitution leaves the head (region + date),
+#: the tail (date + serial) or region + serial intact, a transposition leaves the sorted
+#: digits, an inserted or dropped digit changes the length. Tested first, so the edit
+#: distances (most of the scoring time at a million records) are computed only for the few
+#: pairs that pass.
+_NIK_ONE_EDIT_POSSIBLE: Final = (
+    "nik_head_l = nik_head_r OR nik_tail_l = nik_tail_r "
+    "OR nik_rs_l = nik_rs_r OR nik_sorted_l = nik_sorted_r "
+    "OR LENGTH(nik_l) <> LENGTH(nik_r)"
+)
+#: Two ISO dates at most two edits apart keep their year, month or day.
+_DOB_CLOSE_POSSIBLE: Final = (
+    "SUBSTR(dob_l, 1, 4) = SUBSTR(dob_r, 1, 4) OR SUBSTR(dob_l, 6, 2) = SUBSTR(dob_r, 6, 2)"
+    " OR SUBSTR(dob_l, 9, 2) = SUBSTR(dob_r, 9, 2)"
+)
+
+
+def _guarded(guard: str, level: Any, label: str) -> Any:
+    """``level`` tested only where the cheap necessary condition ``guard`` holds."""
+    return cll.And(cll.CustomLevel(guard), level).configure(label_for_charts=label)
 
 
 def nik_comparison() -> Any:
@@ -23,9 +44,11 @@ def nik_comparison() -> Any:
         comparison_levels=[
             cll.NullLevel("nik"),
             cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama persis"),
-            cll.LevenshteinLevel("nik", 1).configure(label_for_charts="NIK beda satu digit"),
-            cll.DamerauLevenshteinLevel("nik", 1).configure(
-                label_for_charts="NIK dua digit bertukar tempat"
+            _guarded(_NIK_ONE_EDIT_POSSIBLE, cll.LevenshteinLevel("nik", 1), "NIK beda satu digit"),
+            _guarded(
+                _NIK_ONE_EDIT_POSSIBLE,
+                cll.DamerauLevenshteinLevel("nik", 1),
+                "NIK dua digit bertukar tempat",
             ),
             cll.ElseLevel(),
         ],
@@ -58,8 +81,8 @@ def birth_comparison() -> Any:
                 "dob_swap_l = dob_r OR dob_l = dob_swap_r",
                 label_for_charts="tanggal dan bulan tertukar",
             ),
-            cll.LevenshteinLevel("dob", 1).configure(label_for_charts="beda satu angka"),
-            cll.DamerauLevenshteinLevel("dob", 2).configure(label_for_charts="beda dua angka"),
+            _guarded(_DOB_CLOSE_POSSIBLE, cll.LevenshteinLevel("dob", 1), "beda satu angka"),
+            _guarded(_DOB_CLOSE_POSSIBLE, cll.DamerauLevenshteinLevel("dob", 2), "beda dua angka"),
             cll.ExactMatchLevel("dob_year").configure(label_for_charts="tahun lahir sama"),
             cll.ElseLevel(),
         ],
@@ -82,7 +105,8 @@ def sex_comparison() -> Any:
 def name_comparison(tf: bool = True) -> Any:
     """Normalised name: exact (term-frequency adjusted: SITI AMINAH is weaker evidence than a
     rare name), same variant family in any word order, the same written as one word
-    (Nur Hayati / Nurhayati), close spelling, initials, shared words."""
+    (Nur Hayati / Nurhayati), close spelling, initials, shared words, one shared or close
+    word."""
     return cl.CustomComparison(
         output_column_name="name",
         comparison_description="nama (dinormalkan)",
@@ -105,11 +129,21 @@ def name_comparison(tf: bool = True) -> Any:
             cll.JaroWinklerLevel("name_compact", 0.9).configure(
                 label_for_charts="mirip bila ditulis bersambung"
             ),
+            # Words in another order and one of them mistyped: the sorted variant keys.
+            cll.JaroWinklerLevel("name_key", 0.9).configure(
+                label_for_charts="urutan kata lain, mirip"
+            ),
             cll.JaroWinklerLevel("name_norm", 0.85).configure(label_for_charts="nama agak mirip"),
             # Each TF level is an exact match itself, so it carries its own u (this also keeps
             # Spark's SQL parser from having to find the exact-match level).
             cll.ExactMatchLevel("name_first", term_frequency_adjustments=tf).configure(
                 label_for_charts="kata pertama sama", disable_tf_exact_match_detection=True
+            ),
+            # One name word changed, dropped or added (a given name replaced, a surname or
+            # "binti ..." left out): one word in common, or one close.
+            cll.ArrayIntersectLevel("name_tokens", 1).configure(label_for_charts="satu kata sama"),
+            cll.PairwiseStringDistanceFunctionLevel("name_tokens", "jaro_winkler", 0.9).configure(
+                label_for_charts="satu kata mirip"
             ),
             cll.ElseLevel(),
         ],
@@ -174,7 +208,9 @@ def blocking_rules() -> list[Any]:
     Each rule catches a kind of duplicate the others miss: the same NIK; a typo in the NIK
     serial (same region and date part) or in its region part (same date and serial); a blank
     or badly mistyped NIK (same birth date and desa, name variant or mother's name, anywhere);
-    a mistyped birth date (same name variant and mother, or name variant and KK).
+    a mistyped birth date (same name variant and mother, or name variant and KK, or name
+    variant and kecamatan); a name with one word replaced or mistyped (one word kept, with the
+    birth date or with the birth year and kecamatan).
     """
     return [
         block_on("nik"),
@@ -187,6 +223,14 @@ def blocking_rules() -> list[Any]:
         block_on("name_key", "no_kk"),
         block_on("mother_key", "desa"),
         block_on("dob", "kec"),
+        # One name word kept (the other replaced or mistyped) with the birth date, or with the
+        # birth year in the same kecamatan; the whole name in another word order or spelling
+        # variant in the same kecamatan (birth date mistyped or blank).
+        block_on("dob", "first_key"),
+        block_on("dob", "last_key"),
+        block_on("name_key", "kec"),
+        block_on("first_key", "dob_year", "kec"),
+        block_on("last_key", "dob_year", "kec"),
     ]
 
 

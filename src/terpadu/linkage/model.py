@@ -23,7 +23,7 @@ from splink.internals.exceptions import EMTrainingException
 from terpadu.linkage import comparisons as C
 
 #: Changes whenever comparisons or prepared columns change; older artefacts are then refitted.
-MODEL_FORMAT: Final = "terpadu-linkage/6"
+MODEL_FORMAT: Final = "terpadu-linkage/7"
 _FILE = re.compile(r"^linkage-model-(\d{4,})\.json$")
 log = logging.getLogger(__name__)
 

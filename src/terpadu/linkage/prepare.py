@@ -13,7 +13,7 @@ from typing import Final
 import polars as pl
 
 from terpadu.identity import normalize_name_series
-from terpadu.linkage.variants import variant_key, variant_token
+from terpadu.linkage.variants import variant_token
 
 #: Columns of a prepared frame, in order; Splink's ``unique_id`` is the registry person id.
 LINK_COLUMNS: Final[tuple[str, ...]] = (
@@ -21,6 +21,8 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
     "nik",
     "nik_head",
     "nik_tail",
+    "nik_rs",
+    "nik_sorted",
     "nik_dob",
     "nik_sex",
     "sex",
@@ -29,6 +31,8 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
     "dob_year",
     "name_norm",
     "name_first",
+    "first_key",
+    "last_key",
     "name_key",
     "name_abbrev",
     "name_compact",
@@ -70,31 +74,49 @@ def _nik_parts(nik: pl.Expr, today: dt.date) -> list[pl.Expr]:
 
 
 def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
-    """Normalised name, first word, variant key, abbreviated form and variant tokens."""
-    normalised = normalize_name_series(names).replace("", None)
-    distinct = normalised.drop_nulls().unique().to_list()
-    keys = {v: variant_key(v) for v in distinct}
-    tokens = {v: [variant_token(t) for t in v.split()] for v in distinct}
-    abbrev = {
-        v: " ".join([t[0][0], *sorted(t[1:])]) if len(t) > 1 else None for v, t in tokens.items()
-    }
-    # The name as one word in written order: "NUR HAYATI" = "NURHAYATI".
-    compact = {v: "".join(t) for v, t in tokens.items()}
-    return pl.DataFrame(
-        {
-            f"{prefix}_norm": normalised,
-            f"{prefix}_first": normalised.str.split(" ").list.first(),
-            f"{prefix}_key": normalised.replace_strict(keys, default=None, return_dtype=pl.String),
-            f"{prefix}_abbrev": normalised.replace_strict(
-                abbrev, default=None, return_dtype=pl.String
-            ),
-            f"{prefix}_compact": normalised.replace_strict(
-                compact, default=None, return_dtype=pl.String
-            ),
-            f"{prefix}_tokens": normalised.replace_strict(
-                tokens, default=None, return_dtype=pl.List(pl.String)
-            ),
-        }
+    """Normalised name, first word, variant key, abbreviated form, variant tokens and the
+    variant-folded first and last words (blocking keys: a name with one word changed or
+    mistyped still shares one of them).
+
+    Computed once per distinct name, and the variant folding once per distinct word, in
+    Polars (names and words repeat; Python objects per row cost seconds at a million rows).
+    """
+    normalised = normalize_name_series(names).replace("", None).alias("norm")
+    distinct = pl.DataFrame({"norm": normalised.drop_nulls().unique()})
+    words = distinct["norm"].str.split(" ").explode().drop_nulls().unique()
+    fold = pl.DataFrame(
+        {"w": words, "t": [variant_token(w) for w in words.to_list()]},
+        schema={"w": pl.String, "t": pl.String},
+    )
+    tokens = (
+        distinct.with_row_index("_i")
+        .with_columns(pl.col("norm").str.split(" ").alias("w"))
+        .explode("w")
+        .filter(pl.col("w") != "")
+        .join(fold, on="w", how="left", maintain_order="left")
+        .group_by("_i", maintain_order=True)
+        .agg(pl.col("norm").first(), pl.col("t").alias("tokens"))
+    )
+    t = pl.col("tokens")
+    rest = t.list.slice(1).list.sort().list.join(" ")
+    per_name = tokens.select(
+        "norm",
+        pl.col("norm").str.split(" ").list.first().alias(f"{prefix}_first"),
+        t.list.first().alias(f"{prefix}_first_key"),
+        t.list.last().alias(f"{prefix}_last_key"),
+        # The variant-folded words sorted, so word order does not matter.
+        t.list.sort().list.join(" ").alias(f"{prefix}_key"),
+        pl.when(t.list.len() > 1)
+        .then(pl.format("{} {}", t.list.first().str.slice(0, 1), rest))
+        .alias(f"{prefix}_abbrev"),
+        # The name as one word in written order: "NUR HAYATI" = "NURHAYATI".
+        t.list.join("").alias(f"{prefix}_compact"),
+        t.alias(f"{prefix}_tokens"),
+    )
+    return (
+        normalised.to_frame()
+        .join(per_name, on="norm", how="left", maintain_order="left")
+        .rename({"norm": f"{prefix}_norm"})
     )
 
 
@@ -133,6 +155,7 @@ def prepare_records(
     )
     names = _name_columns(col("nama", pl.String()), "name")
     mothers = _name_columns(col("nama_ibu_kandung", pl.String()), "mother").select("mother_key")
+    names = names.rename({"name_first_key": "first_key", "name_last_key": "last_key"})
     frame = pl.concat([base, names.drop("name_tokens"), mothers], how="horizontal").with_columns(
         names["name_tokens"]
     )
@@ -158,6 +181,11 @@ def prepare_records(
         dob.dt.year().cast(pl.Int32).alias("dob_year"),
         pl.col("nik").str.slice(0, 12).alias("nik_head"),
         pl.col("nik").str.slice(6, 10).alias("nik_tail"),
+        # Region and serial (a typo in the date part); the digits sorted (any transposition).
+        # With head and tail, one of these agrees whenever two NIKs are one edit apart: the
+        # comparison computes edit distances only then (they dominate scoring time).
+        (pl.col("nik").str.slice(0, 6) + pl.col("nik").str.slice(12, 4)).alias("nik_rs"),
+        pl.col("nik").str.split("").list.sort().list.join("").alias("nik_sorted"),
     ).with_columns(
         # The stated sex, else the one the NIK encodes.
         pl.coalesce(pl.col("sex_stated"), pl.col("nik_sex")).alias("sex"),
@@ -169,6 +197,7 @@ def prepare_records(
         frame = frame.with_columns(
             pl.col("nik").str.head(half).alias("nik_head"),
             pl.col("nik").str.slice(half).alias("nik_tail"),
+            pl.lit(None, pl.String).alias("nik_rs"),
         )
     return frame.select(LINK_COLUMNS)
 
