@@ -2,12 +2,15 @@
 
 The snapshot tables (families, ~3 persons per family, the welfare ranking) are
 generated directly in DuckDB and written to Parquet (not timed). The timed part
-is what ``terpadu target`` runs on the batch engine: the shared member and
-family profiles, then for PKH, Sembako, PBI-JK, BLT (conflicting with PKH and
-Sembako, whose enrolments are fed back in order) and RTLH the eligibility,
-duplicate and conflict checks, quota assignment and ranking, and the per-region
-accounting, each materialised in full. Quotas: one per kab/kota, 10 % of its
-families (BLT 5 %, RTLH 1 %).
+is what ``terpadu target`` runs on the batch engine: the shared family profiles
+(one pass over the persons for every count and both recipients) and the
+shared-person table, then for PKH, Sembako, PBI-JK, BLT (conflicting with PKH and
+Sembako, whose enrolments are fed back in order) and RTLH: every family's reasons
+(materialised), duplicate and conflict checks, quota regions and the ranking
+(materialised), the per-region accounting, the enrolled families, and one full
+read of every family's decision (counts per decision, checked against the
+accounting). Writing decisions.parquet and the BNBA is not timed. Quotas: one per
+kab/kota, 10 % of its families (BLT 5 %, RTLH 1 %).
 
     .venv/bin/python benchmarks/bench_targeting.py                 # 10 M families
     .venv/bin/python benchmarks/bench_targeting.py --families 1000000 --threads 2
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import resource
 import sys
@@ -30,7 +34,14 @@ from terpadu.engine import DuckDBEngine
 from terpadu.targeting.allocation import parse_period_span
 from terpadu.targeting.catalogue import load_catalogue
 from terpadu.targeting.inputs import empty_flags
-from terpadu.targeting.rules import decide, prepare, register, summary_sql
+from terpadu.targeting.rules import (
+    decide,
+    enrolled_sql,
+    prepare,
+    register,
+    release,
+    summary_sql,
+)
 
 PROGRAMS = {"pkh": 0.10, "sembako": 0.10, "pbi-jk": 0.10, "blt": 0.05, "rtlh": 0.01}
 
@@ -95,7 +106,7 @@ def run(folder: Path, threads: int) -> dict[str, object]:
     span = parse_period_span("2025")
     batch = DuckDBEngine(threads=threads)
     batch.execute(f"SET temp_directory = '{folder}/spill'")
-    batch.execute("SET memory_limit = '6GB'")
+    batch.execute("SET memory_limit = '12GB'")
     batch.execute("SET preserve_insertion_order = false")
     batch.register_parquet("families", folder / "families.parquet")
     batch.register_parquet("persons", folder / "persons.parquet")
@@ -105,6 +116,7 @@ def run(folder: Path, threads: int) -> dict[str, object]:
     kab = batch.sql(
         "SELECT substr(kode_wilayah, 1, 4) AS kode, count(*) AS n FROM families GROUP BY 1"
     )
+    families = sum(kab.column("n").to_pylist())
     timings: dict[str, float] = {}
     counts: dict[str, int] = {}
     start = time.perf_counter()
@@ -133,9 +145,21 @@ def run(folder: Path, threads: int) -> dict[str, object]:
             )
         ), "quota exceeded"
         batch.execute(
-            f"INSERT INTO t_existing SELECT family_id, '{name}' FROM {table} WHERE terdaftar"
+            f"INSERT INTO t_existing SELECT family_id, '{name}' FROM ({enrolled_sql(table)}) e"
         )
         counts[name] = int(sum(summary.column("terisi").to_pylist()))
+        # every family gets a decision: read the whole outcome once
+        decided = batch.sql(f"SELECT keputusan, count(*) AS n FROM {table} GROUP BY keputusan")
+        per_decision = dict(
+            zip(
+                decided.column("keputusan").to_pylist(),
+                decided.column("n").to_pylist(),
+                strict=True,
+            )
+        )
+        assert sum(per_decision.values()) == families, "a family without a decision"
+        assert per_decision.get("terdaftar", 0) == counts[name], "enrolments disagree"
+        release(batch, table)
         timings[name] = time.perf_counter() - t0
     total = time.perf_counter() - start
     clash = (
@@ -163,8 +187,10 @@ def main() -> None:
             t0 = time.perf_counter()
             generate(folder, args.families, args.threads)
             print(f"generated {args.families:,} families in {time.perf_counter() - t0:.1f} s")
+        load_before = os.getloadavg()
         result = run(folder, args.threads)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss_mb = usage.ru_maxrss / 1024
     print(f"date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     print(
         f"machine: {platform.node()} {platform.machine()} {platform.processor() or ''}, "
@@ -177,7 +203,9 @@ def main() -> None:
     print(
         f"enrolled: {result['enrolled']}; BLT families also in PKH/Sembako: {result['blt_conflicts']}"
     )
-    print(f"peak RSS: {rss_mb:,.0f} MB")
+    print(f"peak RSS: {rss_mb:,.0f} MB; CPU time {usage.ru_utime + usage.ru_stime:.1f} s")
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*load_before))
+    print("load average after:  {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

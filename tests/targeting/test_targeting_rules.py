@@ -145,3 +145,59 @@ def test_rtlh_any_condition_and_pbi_amount_per_member() -> None:
     assert got[3]["alasan"] == "syarat:rumah_milik_sendiri"
     decisions, _ = evaluate(CAT.get("pbi-jk"), fam, per, wel, {"3604": 10})
     assert decisions.filter(pl.col("family_id") == 1)["nominal"].item() == 2 * 42_000 * 12
+
+
+def test_recipient_order_ties_and_partial_component_cut() -> None:
+    """Recipient: priority, then oldest (blank birth date last), then lowest person id;
+    components: the family cap can cut a component part-way (highest amounts first)."""
+    fam = families([{"id": i} for i in range(1, 5)])
+    woman = {"jenis_kelamin": 2, "hub_keluarga": 3}
+    per = persons(
+        [
+            # family 1: no wife; two women 17+ born the same day -> the lower person id
+            _head(21, 1),
+            {**_head(23, 1), **woman, "nama": "Kakak", "tgl_lahir": dt.date(1990, 1, 1)},
+            {**_head(22, 1), **woman, "nama": "Adik", "tgl_lahir": dt.date(1990, 1, 1)},
+            # family 2: a woman of unknown age is not "17+"; the heads come first, the
+            # one with a birth date before the one without
+            {**_head(31, 2), **woman, "nama": "Tanpa Tanggal", "tgl_lahir": None},
+            {**_head(34, 2), "nama": "Kepala Tanpa Tanggal", "tgl_lahir": None},
+            {**_head(32, 2), "nama": "Kepala Muda", "tgl_lahir": dt.date(2000, 1, 1)},
+            # family 3: wife; 3 toddlers (cap 2), 3 elderly (cap 1), SD and SMA pupils;
+            # max 4: toddlers 2 (3.0 M) + elderly 1 (2.4 M) + SMA 1 (2.0 M), SD cut
+            _head(41, 3),
+            {**_head(42, 3), "hub_keluarga": 2, "jenis_kelamin": 2, "nama": "Ibu Tiga"},
+            *[{"id": 43 + k, "family_id": 3, "tgl_lahir": dt.date(2022, 2, 1)} for k in range(3)],
+            *[{"id": 46 + k, "family_id": 3, "tgl_lahir": dt.date(1945, 2, 1)} for k in range(3)],
+            {
+                "id": 49,
+                "family_id": 3,
+                "tgl_lahir": dt.date(2015, 3, 1),
+                "partisipasi_sekolah": 1,
+                "pendidikan_tertinggi": 0,
+            },
+            {
+                "id": 50,
+                "family_id": 3,
+                "tgl_lahir": dt.date(2008, 3, 1),
+                "partisipasi_sekolah": 1,
+                "pendidikan_tertinggi": 2,
+            },
+            # family 4: no head, no spouse: the oldest adult is the head-recipient
+            {**_head(51, 4), "hub_keluarga": 3, "nama": "Muda", "tgl_lahir": dt.date(2000, 1, 1)},
+            {**_head(52, 4), "hub_keluarga": 4, "nama": "Tua", "tgl_lahir": dt.date(1970, 1, 1)},
+        ]
+    )
+    wel = welfare([{"family_id": i, "desil": 1, "pmt_score": 12.0} for i in range(1, 5)])
+    pkh, _ = evaluate(CAT.get("pkh"), fam, per, wel, {"3604": 10})
+    sembako, _ = evaluate(CAT.get("sembako"), fam, per, wel, {"3604": 10})
+    blt, _ = evaluate(CAT.get("blt"), fam, per, wel, {"3604": 10})
+    ibu = {r["family_id"]: r["nama_penerima"] for r in sembako.to_dicts()}
+    kepala = {r["family_id"]: r["nama_penerima"] for r in blt.to_dicts()}
+    assert ibu[1] == "Adik" and kepala[1] == "Anggota"  # same age: the lower person id
+    assert ibu[2] == "Kepala Muda" and kepala[2] == "Kepala Muda"  # blank age last
+    assert ibu[3] == "Ibu Tiga" and kepala[4] == "Tua"
+    three = pkh.filter(pl.col("family_id") == 3).to_dicts()[0]
+    assert three["komponen"] == "anak_usia_dini:2;lansia:1;sma:1"
+    assert three["n_komponen_pkh"] == 4
+    assert three["nominal"] == 2 * 3_000_000 + 2_400_000 + 2_000_000

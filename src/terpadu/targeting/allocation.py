@@ -36,7 +36,7 @@ from terpadu.targeting.inputs import (
     registry_inputs,
 )
 from terpadu.targeting.quota import Quotas, read_quotas
-from terpadu.targeting.rules import decide, prepare, register, summary_sql
+from terpadu.targeting.rules import decide, decisions_view, prepare, register, summary_sql
 
 BNBA_COLUMNS = [
     "PROGRAM",
@@ -137,7 +137,9 @@ def evaluate_program(
     register(batch, "t_quota", quotas)
     table = decide(batch, program, span.months, conflicting=program.conflicts)
     columns = ", ".join(DECISION_COLUMNS)
-    decisions = pl.from_arrow(batch.sql(f"SELECT {columns} FROM {table} ORDER BY family_id"))
+    decisions = pl.from_arrow(
+        batch.sql(f"SELECT {columns} FROM {decisions_view(table)} ORDER BY family_id")
+    )
     regions = pl.from_arrow(batch.sql(summary_sql(table)))
     assert isinstance(decisions, pl.DataFrame) and isinstance(regions, pl.DataFrame)
     return decisions, regions

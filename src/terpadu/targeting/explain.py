@@ -282,7 +282,7 @@ def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanatio
     from terpadu.engine import DuckDBEngine
     from terpadu.targeting.allocation import DECISION_COLUMNS, parse_period_span
     from terpadu.targeting.inputs import empty_flags
-    from terpadu.targeting.rules import decide, prepare, register
+    from terpadu.targeting.rules import decide, decisions_view, prepare, register
 
     families, persons = _family_tables(engine, family_id)
     welfare, _ = welfare_table(engine)
@@ -307,7 +307,9 @@ def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanatio
         )
         prepare(batch, today)
         table = decide(batch, program, span.months)
-        rows = pl.from_arrow(batch.sql(f"SELECT {', '.join(DECISION_COLUMNS)} FROM {table}"))
+        rows = pl.from_arrow(
+            batch.sql(f"SELECT {', '.join(DECISION_COLUMNS)} FROM {decisions_view(table)}")
+        )
     finally:
         batch.close()
     assert isinstance(rows, pl.DataFrame)

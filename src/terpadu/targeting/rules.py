@@ -9,9 +9,11 @@ Inputs, registered on the batch engine under these names:
 - ``t_existing``: ``family_id, program`` (current enrolments of other programmes);
 - ``t_quota``: ``kode, kuota`` (quota regions of the programme being allocated).
 
-:func:`prepare` builds the member and family profile tables once (shared by
-every programme); :func:`decide` evaluates one programme and allocates its
-quotas. Everything is set-wise SQL: no per-family Python.
+:func:`prepare` builds the family profiles and the shared-identity table once
+(shared by every programme; the members stay a view, read in one pass per use);
+:func:`decide` evaluates one programme and allocates its quotas over narrow
+per-programme tables. Everything is set-wise SQL, no per-family Python and no
+per-person window function.
 """
 
 from __future__ import annotations
@@ -121,94 +123,165 @@ def register(batch: BatchEngine, name: str, table: pa.Table) -> None:
     batch.execute(f"CREATE OR REPLACE TEMPORARY VIEW {name} AS SELECT {columns} WHERE 1 = 0")
 
 
+# The recipient is chosen inside the family GROUP BY (no per-person window): each member gets
+# one sortable BIGINT, ((priority * 10^5 + age code) * 10^12 + person id) * 4 + flags, where
+# the age code puts the oldest first and a blank age last, and the two flag bits carry what
+# the exclusions need of the recipient (NIK blank, NIK rejected by Dukcapil). The family's
+# minimum names its recipient and its flags. Exact for person ids below 10^12 and ages
+# within ±49,998 years (wider ages are clamped: only members with impossible birth dates
+# could then be ordered by person id instead of age).
+KEY_PRIORITY = 10**17
+KEY_AGE = 10**12
+RECIPIENT_PRIORITY: dict[str, str] = {
+    # the wife/mother: a woman with relation 2, a woman heading, the oldest woman 17+, the head
+    "ibu": "CASE WHEN jenis_kelamin = 2 AND hub = 2 THEN 1 WHEN jenis_kelamin = 2 AND hub = 1 "
+    "THEN 2 WHEN jenis_kelamin = 2 AND umur >= 17 THEN 3 WHEN hub = 1 THEN 4 "
+    "WHEN umur >= 17 THEN 5 ELSE 6 END",
+    # the head, else the spouse, else the oldest adult
+    "kepala": "CASE WHEN hub = 1 THEN 1 WHEN hub = 2 THEN 2 WHEN umur >= 17 THEN 3 ELSE 4 END",
+}
+JENJANG = """
+    CASE WHEN partisipasi_sekolah = 1 AND umur BETWEEN 6 AND 21 THEN
+        CASE WHEN pendidikan_tertinggi = 0 THEN 'sd'
+             WHEN pendidikan_tertinggi = 1 THEN 'smp'
+             WHEN pendidikan_tertinggi = 2 THEN 'sma'
+             WHEN pendidikan_tertinggi IS NULL THEN
+                 CASE WHEN umur BETWEEN 7 AND 12 THEN 'sd'
+                      WHEN umur BETWEEN 13 AND 15 THEN 'smp'
+                      WHEN umur BETWEEN 16 AND 18 THEN 'sma' END
+        END
+    END"""
+
+
+def recipient_key(who: str) -> str:
+    """The member's place in the recipient order and its flags as one BIGINT (smallest wins)."""
+    age = "CASE WHEN umur IS NULL THEN 99999 ELSE 50000 - least(greatest(umur, -49998), 50000) END"
+    flags = (
+        "CASE WHEN nik IS NULL OR nik = '' THEN 2 ELSE 0 END "
+        "+ CASE WHEN nik_ditolak = 1 THEN 1 ELSE 0 END"
+    )
+    return (
+        f"((CAST({RECIPIENT_PRIORITY[who]} AS BIGINT) * {KEY_PRIORITY} "
+        f"+ CAST({age} AS BIGINT) * {KEY_AGE} + person_id) * 4 + {flags})"
+    )
+
+
+def _recipient_columns(who: str) -> str:
+    """Decode the family's minimum :func:`recipient_key`: person id and the two flags."""
+    low = f"(a.k_{who} % {4 * KEY_AGE})"
+    return (
+        f"CAST(({low} - a.k_{who} % 4) / 4 AS BIGINT) AS {who}_id, "
+        f"CAST(floor((a.k_{who} % 4) / 2) AS BIGINT) AS {who}_tanpa_nik, "
+        f"CAST(a.k_{who} % 2 AS BIGINT) AS {who}_nik_ditolak"
+    )
+
+
 def members_sql(reference_date: dt.date) -> str:
-    """Active, living members in a current membership, with age, school level, identity key."""
+    """Active, living members in a current membership, with age and school level."""
     age = age_sql("p.tgl_lahir", reference_date)
     base = f"""
-        SELECT p.id AS person_id, p.family_id, p.nik, p.nama, p.jenis_kelamin,
+        SELECT p.id AS person_id, p.family_id, p.nik, p.jenis_kelamin,
                coalesce(p.membership_hub, p.hub_keluarga) AS hub,
                p.partisipasi_sekolah, p.pendidikan_tertinggi, p.status_pekerjaan,
                p.disabilitas, p.disabilitas_berat, p.penyakit_kronis, p.hamil,
-               {age} AS umur,
-               CASE WHEN p.resolved_person_id IS NOT NULL
-                        THEN concat('R', CAST(p.resolved_person_id AS STRING))
-                    WHEN p.nik IS NOT NULL AND p.nik <> '' THEN concat('N', p.nik) END AS pkey,
-               coalesce(fl.nik_ditolak, 0) AS nik_ditolak
+               {age} AS umur, coalesce(fl.nik_ditolak, 0) AS nik_ditolak
         FROM persons p LEFT JOIN t_flags fl ON fl.person_id = p.id
         WHERE p.status = 'aktif' AND p.family_id IS NOT NULL AND coalesce(fl.meninggal, 0) = 0
     """
-    return f"""
-        SELECT b.*,
-               CASE WHEN partisipasi_sekolah = 1 AND umur BETWEEN 6 AND 21 THEN
-                   CASE WHEN pendidikan_tertinggi = 0 THEN 'sd'
-                        WHEN pendidikan_tertinggi = 1 THEN 'smp'
-                        WHEN pendidikan_tertinggi = 2 THEN 'sma'
-                        WHEN pendidikan_tertinggi IS NULL THEN
-                            CASE WHEN umur BETWEEN 7 AND 12 THEN 'sd'
-                                 WHEN umur BETWEEN 13 AND 15 THEN 'smp'
-                                 WHEN umur BETWEEN 16 AND 18 THEN 'sma' END
-                   END
-               END AS jenjang,
-               row_number() OVER (PARTITION BY family_id ORDER BY
-                   CASE WHEN jenis_kelamin = 2 AND hub = 2 THEN 1
-                        WHEN jenis_kelamin = 2 AND hub = 1 THEN 2
-                        WHEN jenis_kelamin = 2 AND umur >= 17 THEN 3
-                        WHEN hub = 1 THEN 4 WHEN umur >= 17 THEN 5 ELSE 6 END,
-                   umur DESC NULLS LAST, person_id) AS rn_ibu,
-               row_number() OVER (PARTITION BY family_id ORDER BY
-                   CASE WHEN hub = 1 THEN 1 WHEN hub = 2 THEN 2 WHEN umur >= 17 THEN 3 ELSE 4 END,
-                   umur DESC NULLS LAST, person_id) AS rn_kepala
-        FROM ({base}) b
+    return f"SELECT b.*, {JENJANG} AS jenjang FROM ({base}) b"
+
+
+def people_sql() -> str:
+    """Who a recipient is: NIK, name and the civil registry's verdict, per (person, family)."""
+    return """
+        SELECT p.id AS person_id, p.family_id, p.nik, p.nama,
+               coalesce(fl.nik_ditolak, 0) AS nik_ditolak
+        FROM persons p LEFT JOIN t_flags fl ON fl.person_id = p.id
     """
 
 
 def profile_sql(members: str = "t_members") -> str:
-    """One row per family (every status): dwelling, welfare, member counts, both recipients."""
+    """One row per family (every status): what the rules test, and both recipients.
+
+    One GROUP BY over the members gives every count and, as the minimum of
+    :func:`recipient_key`, both recipients with their NIK flags. Names, NIKs and the
+    family's identifiers are joined in only when the full decision rows are read
+    (:func:`decisions_sql`).
+    """
     counts = ",\n".join(
-        f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {name}" for name, cond in COUNTS.items()
+        f"count(CASE WHEN {cond} THEN 1 END) AS {name}" for name, cond in COUNTS.items()
     )
     coalesced = ",\n".join(f"coalesce(a.{name}, 0) AS {name}" for name in COUNTS)
-    family_cols = ", ".join(f"f.{c}" for c in FAMILY_COLUMNS)
+    dwelling = ", ".join(f"f.{c}" for c in FAMILY_COLUMNS)
     return f"""
-        SELECT f.id AS family_id, f.source_key AS id_keluarga, f.no_kk, f.kode_wilayah, f.alamat,
-               f.status AS status_keluarga, {family_cols},
+        SELECT f.id AS family_id, f.kode_wilayah, f.status AS status_keluarga, {dwelling},
                w.desil, w.persentil, w.pmt_score, w.skor_deprivasi, w.miskin_multidimensi,
                coalesce(a.jumlah_anggota, 0) AS jumlah_anggota,
                {coalesced},
                coalesce(a.kepala_perempuan, 0) AS kepala_perempuan,
                CAST(f.luas_lantai AS DOUBLE) / nullif(a.jumlah_anggota, 0) AS luas_lantai_perkapita,
-               ri.person_id AS ibu_id, ri.nik AS ibu_nik, ri.nama AS ibu_nama,
-               ri.nik_ditolak AS ibu_nik_ditolak,
-               rk.person_id AS kepala_id, rk.nik AS kepala_nik, rk.nama AS kepala_nama,
-               rk.nik_ditolak AS kepala_nik_ditolak
+               {_recipient_columns("ibu")},
+               {_recipient_columns("kepala")}
         FROM families f
         LEFT JOIN t_welfare w ON w.family_id = f.id
         LEFT JOIN (
             SELECT family_id, count(*) AS jumlah_anggota, {counts},
                    max(CASE WHEN hub = 1 AND jenis_kelamin = 2 THEN 1 ELSE 0 END)
-                       AS kepala_perempuan
+                       AS kepala_perempuan,
+                   min({recipient_key("ibu")}) AS k_ibu,
+                   min({recipient_key("kepala")}) AS k_kepala
             FROM {members} GROUP BY family_id
         ) a ON a.family_id = f.id
-        LEFT JOIN {members} ri ON ri.family_id = f.id AND ri.rn_ibu = 1
-        LEFT JOIN {members} rk ON rk.family_id = f.id AND rk.rn_kepala = 1
     """
 
 
-def shared_sql(members: str = "t_members") -> str:
-    """(identity key, family) for persons registered in more than one family."""
-    return f"""
-        SELECT pkey, family_id FROM (
-            SELECT pkey, family_id, count(*) OVER (PARTITION BY pkey) AS n
-            FROM (SELECT DISTINCT pkey, family_id FROM {members} WHERE pkey IS NOT NULL) d
-        ) x WHERE n > 1
+def shared_sql() -> str:
+    """(identity key, family) for persons registered in more than one family.
+
+    The identity key ``pkey`` is ``R<resolved PERSON_ID>``, else ``N<NIK>``. Grouped
+    on the raw identity (resolved PERSON_ID, else NIK; -1 and '' stand for
+    "none", neither being a valid id or NIK) rather than on the ``pkey`` string, which
+    is built only for the few shared identities.
     """
+    return """
+        WITH k AS (
+            SELECT p.family_id, coalesce(p.resolved_person_id, -1) AS rid,
+                   CASE WHEN p.resolved_person_id IS NULL THEN p.nik ELSE '' END AS nk
+            FROM persons p LEFT JOIN t_flags fl ON fl.person_id = p.id
+            WHERE p.status = 'aktif' AND p.family_id IS NOT NULL
+              AND coalesce(fl.meninggal, 0) = 0
+              AND (p.resolved_person_id IS NOT NULL OR (p.nik IS NOT NULL AND p.nik <> ''))
+        )
+        SELECT DISTINCT
+               CASE WHEN k.rid <> -1 THEN concat('R', CAST(k.rid AS STRING))
+                    ELSE concat('N', k.nk) END AS pkey,
+               k.family_id
+        FROM k JOIN (
+            SELECT rid, nk FROM k GROUP BY rid, nk HAVING min(family_id) <> max(family_id)
+        ) s ON s.rid = k.rid AND s.nk = k.nk
+    """
+
+
+def view(batch: BatchEngine, name: str, query: str) -> None:
+    """Name ``query`` without computing it (read where it is used)."""
+    batch.execute(f"CREATE OR REPLACE TEMPORARY VIEW {name} AS {query}")
 
 
 def prepare(batch: BatchEngine, reference_date: dt.date) -> None:
-    """Members, family profiles and shared identities, computed once for every programme."""
-    materialise(batch, "t_members", members_sql(reference_date))
-    materialise(batch, "t_profile", profile_sql())
+    """Family profiles, shared identities and region codes, computed once for every programme.
+
+    The members stay a view over the snapshot: the profile, the shared identities and
+    the components each read the few person columns they need in one pass.
+    """
+    view(batch, "t_members", members_sql(reference_date))
+    view(batch, "t_people", people_sql())
     materialise(batch, "t_shared", shared_sql())
+    materialise(batch, "t_profile", profile_sql())
+    materialise(
+        batch,
+        "t_kode",
+        "SELECT DISTINCT kode_wilayah FROM t_profile WHERE kode_wilayah IS NOT NULL",
+    )
 
 
 # -- one programme -----------------------------------------------------------------------------
@@ -235,22 +308,25 @@ def condition_sql(condition: Condition, alias: str = "p") -> str:
     return f"coalesce({test}, FALSE)"
 
 
+COMPONENT_BASE: dict[str, str] = {
+    "hamil": "hamil = 1",
+    "anak_usia_dini": "umur BETWEEN 0 AND 6",
+    "sd": "jenjang = 'sd'",
+    "smp": "jenjang = 'smp'",
+    "sma": "jenjang = 'sma'",
+    "lansia": "umur >= 70",
+    "disabilitas_berat": "disabilitas_berat = 1",
+}
+
+
 def _component_predicate(program: Program, code: str) -> str:
     comp = next(c for c in program.components if c.code == code)
-    base = {
-        "hamil": "hamil = 1",
-        "anak_usia_dini": "umur BETWEEN 0 AND 6",
-        "sd": "jenjang = 'sd'",
-        "smp": "jenjang = 'smp'",
-        "sma": "jenjang = 'sma'",
-        "lansia": "umur >= 70",
-        "disabilitas_berat": "disabilitas_berat = 1",
-    }[code]
+    base = COMPONENT_BASE[code]
     if comp.min_age is not None:
         base += f" AND umur >= {comp.min_age}"
     if comp.max_age is not None:
         base += f" AND umur <= {comp.max_age}"
-    return base
+    return f"({base})"
 
 
 def components_sql(program: Program, kind: str, members: str = "t_members") -> str:
@@ -258,37 +334,43 @@ def components_sql(program: Program, kind: str, members: str = "t_members") -> s
 
     A person counts for one component (the highest amount); each component keeps at
     most ``cap`` persons (lowest person id first); the family keeps at most
-    ``max_per_family`` components, highest amounts first.
+    ``max_per_family`` components, highest amounts first. Only counts leave this
+    query, so the caps are arithmetic on per-family counts (one GROUP BY, no window):
+    taking components in (amount desc, file order), each keeps
+    ``min(count, cap, room left under max_per_family)``.
     """
-    parts = [
-        f"SELECT family_id, person_id, '{c.code}' AS komponen, {c.amount} AS nominal, "
-        f"{c.cap or NO_CAP} AS cap, {i} AS ord FROM {members} "
-        f"WHERE {_component_predicate(program, c.code)}"
-        for i, c in enumerate(program.components)
+    del kind  # the same SQL on every engine
+    ordered = [
+        c for _, c in sorted(enumerate(program.components), key=lambda t: (-t[1].amount, t[0]))
     ]
+    choice = " ".join(
+        f"WHEN {_component_predicate(program, c.code)} THEN {j}" for j, c in enumerate(ordered)
+    )
+    counts = ", ".join(
+        f"count(CASE WHEN pilihan = {j} THEN 1 END) AS n{j}" for j in range(len(ordered))
+    )
+    query = f"""
+        SELECT family_id, {counts} FROM (
+            SELECT family_id, CASE {choice} END AS pilihan FROM {members}
+        ) c WHERE pilihan IS NOT NULL GROUP BY family_id
+    """
     max_total = program.max_components or NO_CAP
-    label = "concat(komponen, ':', CAST(n AS STRING))"
+    for j, comp in enumerate(ordered):
+        used = " + ".join(f"x.k{i}" for i in range(j)) or "0"
+        query = (
+            f"SELECT x.*, greatest(0, least(x.n{j}, {comp.cap or NO_CAP}, "
+            f"{max_total} - ({used}))) AS k{j} FROM ({query}) x"
+        )
+    kept = [f"k{j}" for j in range(len(ordered))]
+    labels = ", ".join(
+        f"CASE WHEN k{j} > 0 THEN concat('{c.code}:', CAST(k{j} AS STRING)) END"
+        for j, c in sorted(enumerate(ordered), key=lambda t: t[1].code + ":")
+    )
     return f"""
-        SELECT family_id, sum(n) AS n_komponen, sum(nominal) AS nominal_komponen,
-               {string_agg(kind, label)} AS komponen
-        FROM (
-            SELECT family_id, komponen, count(*) AS n, sum(nominal) AS nominal
-            FROM (
-                SELECT k.*, row_number() OVER (PARTITION BY family_id
-                                               ORDER BY nominal DESC, ord, person_id) AS rf
-                FROM (
-                    SELECT o.*, row_number() OVER (PARTITION BY family_id, komponen
-                                                   ORDER BY person_id) AS rk
-                    FROM (
-                        SELECT c.*, row_number() OVER (PARTITION BY person_id
-                                                       ORDER BY nominal DESC, ord) AS rp
-                        FROM ({" UNION ALL ".join(parts)}) c
-                    ) o WHERE rp = 1
-                ) k WHERE rk <= cap
-            ) kept WHERE rf <= {max_total}
-            GROUP BY family_id, komponen
-        ) per
-        GROUP BY family_id
+        SELECT family_id, {" + ".join(kept)} AS n_komponen,
+               {" + ".join(f"k{j} * {c.amount}" for j, c in enumerate(ordered))} AS nominal_komponen,
+               nullif(concat_ws(';', {labels}), '') AS komponen
+        FROM ({query}) caps
     """
 
 
@@ -306,13 +388,23 @@ def _exclusion_sql(code: str) -> str:
         "asn_tni_polri": "p.n_asn_tni_polri > 0",
         "meninggal": "p.jumlah_anggota = 0",
         "nik_ditolak": "coalesce(p.penerima_nik_ditolak, 0) = 1",
-        "tanpa_nik": "p.penerima_id IS NOT NULL AND (p.nik_penerima IS NULL OR p.nik_penerima = '')",
+        "tanpa_nik": "p.penerima_id IS NOT NULL AND p.penerima_tanpa_nik = 1",
         "program_konflik": "cf.family_id IS NOT NULL",
     }[code]
 
 
-def eligibility_sql(program: Program, kind: str, months: int, conflict_table: str | None) -> str:
-    """Every family with the reasons (``;``-joined codes) it fails; '' when it qualifies."""
+def eligibility_sql(
+    program: Program,
+    kind: str,
+    months: int,
+    conflict_table: str | None,
+    regions: str | None = None,
+) -> str:
+    """Every family with the reasons (``;``-joined codes) it fails; '' when it qualifies.
+
+    Narrow: the family id, its quota region (from ``regions``, :func:`region_sql`), the
+    sort keys, the amount and components, and the reasons; the rest stays in ``t_profile``.
+    """
     who = program.recipient
     comp_join = (
         f"LEFT JOIN ({components_sql(program, kind)}) c ON c.family_id = b.family_id"
@@ -323,7 +415,8 @@ def eligibility_sql(program: Program, kind: str, months: int, conflict_table: st
         "coalesce(c.n_komponen, 0) AS n_komponen_pkh, coalesce(c.nominal_komponen, 0) "
         "AS nominal_komponen, c.komponen"
         if program.components
-        else "0 AS n_komponen_pkh, 0 AS nominal_komponen, CAST(NULL AS STRING) AS komponen"
+        else "CAST(0 AS BIGINT) AS n_komponen_pkh, CAST(0 AS BIGINT) AS nominal_komponen, "
+        "CAST(NULL AS STRING) AS komponen"
     )
     conflict_join = (
         f"LEFT JOIN {conflict_table} cf ON cf.family_id = p.family_id" if conflict_table else ""
@@ -341,35 +434,46 @@ def eligibility_sql(program: Program, kind: str, months: int, conflict_table: st
         if code == "program_konflik" and not conflict_table:
             continue
         reasons.append(f"CASE WHEN {_exclusion_sql(code)} THEN '{code}' END")
+    region_cols = (
+        "r.kuota_wilayah, r.kuota"
+        if regions
+        else "CAST(NULL AS STRING) AS kuota_wilayah, CAST(NULL AS BIGINT) AS kuota"
+    )
+    region_join = f" LEFT JOIN {regions} r ON r.kode_wilayah = p.kode_wilayah" if regions else ""
     factor = period_factor(program, months)
     amount = (
         f"CAST(round(CAST({program.amount_family} + {program.amount_member} * p.jumlah_anggota "
         f"+ p.nominal_komponen AS DOUBLE) * {factor!r}, 0) AS BIGINT)"
     )
     return f"""
-        SELECT p.*, {amount} AS nominal,
+        SELECT p.family_id, {region_cols}, p.desil, p.pmt_score, p.skor_deprivasi,
+               p.jumlah_anggota, p.n_komponen_pkh, p.komponen, {amount} AS nominal,
                concat_ws(';', {", ".join(reasons)}) AS alasan_awal
         FROM (
             SELECT b.*, {comp_cols},
-                   b.{who}_id AS penerima_id, b.{who}_nik AS nik_penerima,
-                   b.{who}_nama AS nama_penerima, b.{who}_nik_ditolak AS penerima_nik_ditolak
+                   b.{who}_id AS penerima_id, b.{who}_tanpa_nik AS penerima_tanpa_nik,
+                   b.{who}_nik_ditolak AS penerima_nik_ditolak
             FROM t_profile b {comp_join}
-        ) p {conflict_join}
+        ) p {conflict_join}{region_join}
     """
 
 
 def conflict_sql(programs: Sequence[str]) -> str:
-    """Families enrolled in any of ``programs``, or sharing a person with such a family."""
+    """Families enrolled in any of ``programs``, or sharing a person with such a family.
+
+    A person shared with another family is in ``t_shared`` (identities in two or more
+    families), so the second half reads that small table, not every member.
+    """
     names = ", ".join(_literal(p) for p in programs)
     return f"""
         SELECT DISTINCT family_id FROM (
             SELECT e.family_id FROM t_existing e WHERE e.program IN ({names})
             UNION ALL
-            SELECT m2.family_id FROM t_members m2 JOIN (
-                SELECT DISTINCT m.pkey FROM t_members m
-                JOIN t_existing e ON e.family_id = m.family_id
-                WHERE e.program IN ({names}) AND m.pkey IS NOT NULL
-            ) k ON k.pkey = m2.pkey
+            SELECT s2.family_id FROM t_shared s2 JOIN (
+                SELECT DISTINCT s.pkey FROM t_shared s
+                JOIN t_existing e ON e.family_id = s.family_id
+                WHERE e.program IN ({names})
+            ) k ON k.pkey = s2.pkey
         ) c
     """
 
@@ -387,42 +491,105 @@ def duplicate_sql(eligibility: str) -> str:
     """
 
 
-def allocation_sql(eligibility: str, duplicates: str) -> str:
-    """Final reasons, the quota region (most specific prefix), the rank and the decision."""
-    return f"""
-        SELECT y.*,
-               CASE WHEN y.layak AND y.kuota_wilayah IS NOT NULL AND y.peringkat <= y.kuota
-                    THEN TRUE ELSE FALSE END AS terdaftar,
-               CASE WHEN NOT y.layak THEN 'tidak_layak'
-                    WHEN y.kuota_wilayah IS NULL THEN 'di_luar_wilayah_kuota'
-                    WHEN y.peringkat <= y.kuota THEN 'terdaftar'
-                    ELSE 'di_bawah_batas_kuota' END AS keputusan
-        FROM (
-            SELECT x.*,
-                   CASE WHEN x.layak AND x.kuota_wilayah IS NOT NULL THEN
-                       row_number() OVER (PARTITION BY x.layak, x.kuota_wilayah
-                                          ORDER BY {ORDER_KEYS}) END AS peringkat
-            FROM (
-                SELECT e.*,
-                       CASE WHEN d.family_id IS NOT NULL THEN 'anggota_ganda'
-                            ELSE e.alasan_awal END AS alasan,
-                       CASE WHEN e.alasan_awal = '' AND d.family_id IS NULL
-                            THEN TRUE ELSE FALSE END AS layak,
-                       coalesce(q10.kode, q6.kode, q4.kode, q2.kode) AS kuota_wilayah,
-                       coalesce(q10.kuota, q6.kuota, q4.kuota, q2.kuota) AS kuota
-                FROM {eligibility} e
-                LEFT JOIN {duplicates} d ON d.family_id = e.family_id
-                LEFT JOIN t_quota q10 ON q10.kode = e.kode_wilayah
-                LEFT JOIN t_quota q6 ON q6.kode = substr(e.kode_wilayah, 1, 6)
-                LEFT JOIN t_quota q4 ON q4.kode = substr(e.kode_wilayah, 1, 4)
-                LEFT JOIN t_quota q2 ON q2.kode = substr(e.kode_wilayah, 1, 2)
-            ) x
-        ) y
+def region_sql() -> str:
+    """Per region code in the registry: its quota region (the most specific covering row)."""
+    return """
+        SELECT kode_wilayah, kuota_wilayah, kuota FROM (
+            SELECT k.kode_wilayah,
+                   coalesce(q10.kode, q6.kode, q4.kode, q2.kode) AS kuota_wilayah,
+                   coalesce(q10.kuota, q6.kuota, q4.kuota, q2.kuota) AS kuota
+            FROM t_kode k
+            LEFT JOIN t_quota q10 ON q10.kode = k.kode_wilayah
+            LEFT JOIN t_quota q6 ON q6.kode = substr(k.kode_wilayah, 1, 6)
+            LEFT JOIN t_quota q4 ON q4.kode = substr(k.kode_wilayah, 1, 4)
+            LEFT JOIN t_quota q2 ON q2.kode = substr(k.kode_wilayah, 1, 2)
+        ) r WHERE kuota_wilayah IS NOT NULL
     """
 
 
-def summary_sql(decisions: str) -> str:
-    """Per quota region: quota, filled, eligible, eligible but unserved, the cut's desil/score."""
+def rank_sql(eligibility: str, duplicates: str) -> str:
+    """Qualifying families in a quota region, ranked poorest first within it."""
+    return f"""
+        SELECT family_id, desil, pmt_score, kuota_wilayah, kuota,
+               row_number() OVER (PARTITION BY kuota_wilayah ORDER BY {ORDER_KEYS}) AS peringkat
+        FROM (
+            SELECT e.family_id, e.desil, e.pmt_score, e.skor_deprivasi, e.jumlah_anggota,
+                   e.kuota_wilayah, e.kuota
+            FROM {eligibility} e
+            LEFT JOIN {duplicates} d ON d.family_id = e.family_id
+            WHERE e.alasan_awal = '' AND d.family_id IS NULL AND e.kuota_wilayah IS NOT NULL
+        ) x
+    """
+
+
+def outcome_sql(eligibility: str, duplicates: str, ranked: str) -> str:
+    """Per family: final reasons, eligibility, quota region, rank, enrolled (narrow)."""
+    return f"""
+        SELECT e.family_id, e.desil, e.pmt_score, e.n_komponen_pkh, e.komponen, e.nominal,
+               CASE WHEN d.family_id IS NOT NULL THEN 'anggota_ganda'
+                    ELSE e.alasan_awal END AS alasan,
+               CASE WHEN e.alasan_awal = '' AND d.family_id IS NULL
+                    THEN TRUE ELSE FALSE END AS layak,
+               e.kuota_wilayah, e.kuota, k.peringkat,
+               CASE WHEN k.peringkat IS NOT NULL AND k.peringkat <= k.kuota
+                    THEN TRUE ELSE FALSE END AS terdaftar,
+               CASE WHEN e.alasan_awal <> '' OR d.family_id IS NOT NULL THEN 'tidak_layak'
+                    WHEN e.kuota_wilayah IS NULL THEN 'di_luar_wilayah_kuota'
+                    WHEN k.peringkat <= k.kuota THEN 'terdaftar'
+                    ELSE 'di_bawah_batas_kuota' END AS keputusan
+        FROM {eligibility} e
+        LEFT JOIN {duplicates} d ON d.family_id = e.family_id
+        LEFT JOIN {ranked} k ON k.family_id = e.family_id
+    """
+
+
+def decisions_sql(program: Program, outcome: str) -> str:
+    """One row per family: the profile, the recipient and the programme's outcome.
+
+    The full decision row (what ``decisions.parquet``, the BNBA and ``explain`` show),
+    joined from the shared profile, the family's registry row and the recipient's
+    person row only when read.
+    """
+    who = program.recipient
+    counts = ", ".join(f"p.{c}" for c in COUNTS)
+    dwelling = ", ".join(f"p.{c}" for c in FAMILY_COLUMNS)
+    return f"""
+        SELECT o.family_id, f.source_key AS id_keluarga, f.no_kk, p.kode_wilayah, f.alamat,
+               p.status_keluarga, {dwelling},
+               o.desil, p.persentil, o.pmt_score, p.skor_deprivasi, p.miskin_multidimensi,
+               p.jumlah_anggota, {counts}, p.kepala_perempuan, p.luas_lantai_perkapita,
+               p.{who}_id AS penerima_id, r.nik AS nik_penerima, r.nama AS nama_penerima,
+               p.{who}_nik_ditolak AS penerima_nik_ditolak,
+               o.n_komponen_pkh, o.komponen, o.nominal, o.alasan, o.layak,
+               o.kuota_wilayah, o.kuota, o.peringkat, o.terdaftar, o.keputusan
+        FROM {outcome} o
+        JOIN t_profile p ON p.family_id = o.family_id
+        LEFT JOIN families f ON f.id = o.family_id
+        LEFT JOIN t_people r ON r.family_id = o.family_id AND r.person_id = p.{who}_id
+    """
+
+
+def decisions_view(outcome: str) -> str:
+    """The name of the full decision rows of the outcome table ``outcome`` (see :func:`decide`)."""
+    return f"{outcome}_lengkap"
+
+
+def ranked_table(outcome: str) -> str:
+    """The ranked qualifying families (in a quota region) behind a :func:`decide` outcome."""
+    return f"{outcome}_urut"
+
+
+def enrolled_sql(outcome: str) -> str:
+    """The enrolled families of a :func:`decide` outcome (read from its ranked table)."""
+    return f"SELECT family_id FROM {ranked_table(outcome)} WHERE peringkat <= kuota"
+
+
+def summary_sql(outcome: str) -> str:
+    """Per quota region: quota, filled, eligible, eligible but unserved, the cut's desil/score.
+
+    Read from the outcome's ranked table: the qualifying families of a quota region
+    are exactly its rows, the enrolled ones those ranked within the quota.
+    """
     return f"""
         SELECT q.kode AS kode_wilayah, q.kuota,
                CAST(coalesce(a.terisi, 0) AS BIGINT) AS terisi,
@@ -432,11 +599,11 @@ def summary_sql(decisions: str) -> str:
                CAST(a.batas_pmt_score AS DOUBLE) AS batas_pmt_score
         FROM t_quota q LEFT JOIN (
             SELECT kuota_wilayah,
-                   sum(CASE WHEN terdaftar THEN 1 ELSE 0 END) AS terisi,
-                   sum(CASE WHEN layak THEN 1 ELSE 0 END) AS layak,
-                   max(CASE WHEN terdaftar THEN desil END) AS batas_desil,
-                   max(CASE WHEN terdaftar THEN pmt_score END) AS batas_pmt_score
-            FROM {decisions} WHERE kuota_wilayah IS NOT NULL GROUP BY kuota_wilayah
+                   sum(CASE WHEN peringkat <= kuota THEN 1 ELSE 0 END) AS terisi,
+                   count(*) AS layak,
+                   max(CASE WHEN peringkat <= kuota THEN desil END) AS batas_desil,
+                   max(CASE WHEN peringkat <= kuota THEN pmt_score END) AS batas_pmt_score
+            FROM {ranked_table(outcome)} GROUP BY kuota_wilayah
         ) a ON a.kuota_wilayah = q.kode
         ORDER BY q.kode
     """
@@ -454,19 +621,45 @@ def decide(
 
     ``conflicting``: programmes whose current enrolments (``t_existing``) exclude
     a family (applied when the programme lists the ``program_konflik`` exclusion).
-    Returns the name of the materialised decisions table (one row per family).
+    Returns the name of the programme's outcome, one narrow row per family:
+    ``family_id, desil, pmt_score, n_komponen_pkh, komponen, nominal, alasan, layak,
+    kuota_wilayah, kuota, peringkat, terdaftar, keputusan``. What is computed is
+    materialised once: every family's reasons (``<name>_layak``), the shared-person
+    duplicates, the region map and the ranked qualifying families
+    (:func:`ranked_table`); the outcome itself is a view joining them, and the full
+    decision rows (profile and recipient too) are the view :func:`decisions_view`.
+    :func:`summary_sql` and :func:`enrolled_sql` read the ranked table directly.
     """
     tag = name or f"t_dec_{uuid.uuid4().hex[:8]}"
     conflict_table: str | None = None
     if conflicting and "program_konflik" in program.exclusions:
         conflict_table = f"{tag}_konflik"
         materialise(batch, conflict_table, conflict_sql(conflicting))
-    eligibility = f"{tag}_layak"
-    materialise(batch, eligibility, eligibility_sql(program, batch.kind, months, conflict_table))
-    duplicates = f"{tag}_ganda"
+    eligibility, duplicates, regions = f"{tag}_layak", f"{tag}_ganda", f"{tag}_wilayah"
+    ranked = ranked_table(tag)
+    materialise(batch, regions, region_sql())
+    materialise(
+        batch, eligibility, eligibility_sql(program, batch.kind, months, conflict_table, regions)
+    )
     materialise(batch, duplicates, duplicate_sql(eligibility))
-    materialise(batch, tag, allocation_sql(eligibility, duplicates))
+    materialise(batch, ranked, rank_sql(eligibility, duplicates))
+    view(batch, tag, outcome_sql(eligibility, duplicates, ranked))
+    view(batch, decisions_view(tag), decisions_sql(program, tag))
     return tag
+
+
+def release(batch: BatchEngine, outcome: str) -> None:
+    """Drop everything :func:`decide` made for ``outcome`` once it has been read."""
+    views = (decisions_view(outcome), outcome)
+    tables = [f"{outcome}_{part}" for part in ("urut", "wilayah", "ganda", "layak", "konflik")]
+    for name in views:
+        batch.execute(f"DROP VIEW IF EXISTS {name}")
+    for name in tables:
+        if batch.kind == "spark":
+            batch.execute(f"UNCACHE TABLE IF EXISTS {name}")
+            batch.execute(f"DROP VIEW IF EXISTS {name}")
+        else:
+            batch.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 REASON_LABELS: dict[str, str] = {**BUILTIN_REASONS, **EXCLUSIONS}
