@@ -274,3 +274,11 @@ def test_large_batch_path_rebuilds_indexes(
             text("SELECT nama FROM person WHERE nik = '3604050203900003'")
         ).scalar()
     assert found == "Joko Susilo"
+
+
+def test_progress_is_reported_once_per_stage(engine: Engine, tmp_path: Path) -> None:
+    from terpadu.intake import PROGRESS_STEPS
+
+    stages: list[str] = []
+    import_batch(engine, *good_batch(tmp_path), today=TODAY, progress=stages.append)
+    assert len(stages) == PROGRESS_STEPS

@@ -13,6 +13,7 @@ from terpadu.targeting.allocation import PeriodSpan, evaluate_program
 from terpadu.targeting.catalogue import Program
 from terpadu.targeting.inputs import empty_flags
 from terpadu.targeting.rules import prepare, register
+from terpadu.welfare.features import ASSETS
 
 REF = dt.date(2025, 1, 1)
 SPAN = PeriodSpan("2025", REF, 12)
@@ -33,21 +34,7 @@ FAMILY_DEFAULTS: dict[str, Any] = {
     "daya_listrik": 900,
     "bahan_bakar_masak": 3,
     "fasilitas_bab": 1,
-    **{
-        f"aset_{a}": 0
-        for a in (
-            "tabung_gas",
-            "kulkas",
-            "ac",
-            "tv",
-            "emas",
-            "komputer",
-            "sepeda_motor",
-            "mobil",
-            "perahu_motor",
-            "rumah_lain",
-        )
-    },
+    **dict.fromkeys(ASSETS, 0),
     "luas_lahan": 0.0,
     "jumlah_ternak": 0,
 }

@@ -7,6 +7,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from terpadu.welfare.features import ASSETS
+
 # The generator's reference date: ages and NIK centuries are computed against it.
 REFERENCE = dt.date(2025, 7, 1)
 
@@ -23,21 +25,7 @@ FAMILY_DEFAULTS: dict[str, Any] = {
     "daya_listrik": 900,
     "bahan_bakar_masak": 3,
     "fasilitas_bab": 1,
-    **{
-        f"aset_{a}": 0
-        for a in (
-            "tabung_gas",
-            "kulkas",
-            "ac",
-            "tv",
-            "emas",
-            "komputer",
-            "sepeda_motor",
-            "mobil",
-            "perahu_motor",
-            "rumah_lain",
-        )
-    },
+    **dict.fromkeys(ASSETS, 0),
     "luas_lahan": 0.0,
     "jumlah_ternak": 0,
 }

@@ -14,12 +14,10 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.i18n import t
-from terpadu.intake import ImportReport, InputFileError, import_batch
+from terpadu.intake import PROGRESS_STEPS, ImportReport, InputFileError, import_batch
 from terpadu.reports import export_families, export_persons
 from terpadu.store.db import current_revision
 from terpadu.tables import TableFormatError, write_table
-
-IMPORT_STAGES = 7
 
 
 def init() -> None:
@@ -53,7 +51,7 @@ def import_batch_command(
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("mulai", total=IMPORT_STAGES)
+        task = progress.add_task("mulai", total=PROGRESS_STEPS)
 
         def step(message: str) -> None:
             progress.update(task, description=message, advance=1)

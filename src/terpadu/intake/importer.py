@@ -37,6 +37,8 @@ from terpadu.store.bulk import bulk_insert, bulk_transaction, utc_now
 from terpadu.store.models import Batch, BatchFile, Source
 
 Progress = Callable[[str], None]
+#: How many times an import calls its progress callback (one per stage).
+PROGRESS_STEPS = 6
 
 
 @dataclass

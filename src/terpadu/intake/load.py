@@ -48,7 +48,7 @@ def lookup_keys(
     names = ["id", "source_key", "version", *fields]
     wanted = list(keys)
     if not wanted or not has_rows(conn, table.name, source_id):
-        return _typed_empty(table, fields)
+        return _typed_empty(fields)
     columns = [table.c.id, table.c.source_key, table.c.version, *[table.c[f] for f in fields]]
     if len(wanted) <= KEY_CHUNK:
         statement = select(*columns).where(
@@ -67,14 +67,13 @@ def lookup_keys(
         )
     rows = conn.execute(statement).all()
     if not rows:
-        return _typed_empty(table, fields)
+        return _typed_empty(fields)
     return pl.DataFrame(
         [tuple(r) for r in rows], schema=names, orient="row", infer_schema_length=None
     ).with_columns(pl.col("id").cast(pl.Int64), pl.col("version").cast(pl.Int64))
 
 
-def _typed_empty(table: Table, fields: list[str]) -> pl.DataFrame:
-    del table
+def _typed_empty(fields: list[str]) -> pl.DataFrame:
     schema = {"id": pl.Int64, "source_key": pl.Utf8, "version": pl.Int64}
     return pl.DataFrame(schema=schema | dict.fromkeys(fields, pl.Utf8))
 
