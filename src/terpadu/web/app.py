@@ -22,6 +22,7 @@ from terpadu.web.auth.users import UserCache
 from terpadu.web.config import WebConfig
 from terpadu.web.deps import AppState, LoginRequired
 from terpadu.web.errors import ErrorBody, ErrorResponse, WebError
+from terpadu.web.headers import SecurityHeaders
 from terpadu.web.i18n import STATE_NAMES, translate
 from terpadu.web.queries import detect_backend
 
@@ -170,15 +171,7 @@ def create_app(
     )
     app.add_middleware(GZipMiddleware, minimum_size=800)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     _install_error_handlers(app)
     from terpadu.web.api import router as api_router

@@ -8,15 +8,17 @@ roles that may not see them.
 Search is built for a million persons on PostgreSQL: a NIK or KK is an index
 look-up; a name is matched token by token with ``LIKE '%token%'`` on
 ``lower(nama)`` (served by the trigram index of migration 0006), and when
-nothing matches, by trigram word similarity (spelling variants such as
-*Achmad*/*Ahmad*). Pages of results are bounded by LIMIT; the total is
-counted up to :data:`COUNT_CAP`.
+nothing matches, again with each word widened to the registry's words spelt
+like it (*Achmad* → *Ahmad*; :mod:`terpadu.web.vocabulary`). A name search collects at most :data:`NAME_MATCH_CAP`
+matching persons in one bounded pass (no ordering over every *Siti* in a
+province), then sorts and pages that set: a query matching more is reported as
+"more than 200" and the operator adds a word. NIK, KK and id look-ups are exact
+and their totals counted up to :data:`COUNT_CAP`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 import threading
@@ -24,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine, text
 
 from terpadu.identity import normalize_name
@@ -32,40 +35,31 @@ from terpadu.regions import get_region, is_within, normalize_code
 from terpadu.regions.codes import RegionCodeError
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.web.auth.scope import WebUser, show_nik
+from terpadu.web.vocabulary import NameVocabulary
 
 COUNT_CAP: Final = 1000
+# Name matches collected per search: ten pages of 20. A name shared by more people is
+# reported as "more than 200", and the operator adds a word rather than paging on.
+NAME_MATCH_CAP: Final = 200
+# rapidfuzz token_sort_ratio (0-100) a spelling-tolerant match must reach: "achmad salim"
+# against "ahmad bin salim" scores 81.
+MIN_NAME_SCORE: Final = 60.0
 MAX_LIMIT: Final = 100
 _DIGITS = re.compile(r"^\d+$")
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
-# -- capabilities of the database ---------------------------------------------------------
+# -- what name search works with -----------------------------------------------------------
 @dataclass(frozen=True)
 class SearchBackend:
-    """What the database offers for name search (detected once per engine)."""
+    """The database dialect and the registry's name words (for spelling-tolerant search)."""
 
     dialect: str
-    trigram_schema: str | None = None
-
-    @property
-    def trigram(self) -> bool:
-        return self.trigram_schema is not None
+    vocabulary: NameVocabulary
 
 
 def detect_backend(engine: Engine) -> SearchBackend:
-    if engine.dialect.name != "postgresql":
-        return SearchBackend(engine.dialect.name)
-    with engine.connect() as conn:
-        schema = conn.execute(
-            text(
-                "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
-                "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
-            )
-        ).scalar()
-        has_index = conn.execute(
-            text("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_person_nama_trgm'")
-        ).scalar()
-    return SearchBackend("postgresql", str(schema) if schema and has_index else None)
+    return SearchBackend(engine.dialect.name, NameVocabulary(engine))
 
 
 def _like_prefix(user: WebUser) -> str:
@@ -183,6 +177,40 @@ def _run(
     return list(rows), min(int(total), COUNT_CAP), int(total) <= COUNT_CAP
 
 
+def _run_capped(
+    conn: Connection, where: str, params: dict[str, Any], *, limit: int, offset: int
+) -> tuple[list[Any], int, bool]:
+    """One page of the first NAME_MATCH_CAP + 1 matches found, sorted by id, and their count.
+
+    The candidate set is materialised with a LIMIT and no ORDER BY, so the
+    planner stops after NAME_MATCH_CAP + 1 rows of the trigram bitmap scan
+    instead of walking the primary key past every non-matching person (its row
+    estimates for ``LIKE '%token%'`` are often off by 100x). On PostgreSQL the
+    query runs without parallel workers: starting one costs more than the
+    bounded scan it would share, and the web server has other requests to serve.
+    """
+    # The extra (cap + 1st) match only tells that there are more; it is never shown.
+    page_size = max(0, min(limit, NAME_MATCH_CAP - offset))
+    materialized = ""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        materialized = "MATERIALIZED"
+    # The count row is always there; the page's columns are NULL past the last match.
+    rows = conn.execute(
+        text(
+            f"WITH hits AS {materialized} (SELECT {_PERSON_COLUMNS} {_PERSON_FROM} "
+            f"WHERE {where} LIMIT :cap) "
+            "SELECT n.total, page.* FROM (SELECT count(*) AS total FROM hits) n "
+            "LEFT JOIN (SELECT * FROM hits ORDER BY pid LIMIT :limit OFFSET :offset) page "
+            "ON 1 = 1"
+        ),
+        {**params, "cap": NAME_MATCH_CAP + 1, "limit": page_size, "offset": offset},
+    ).all()
+    total = int(rows[0].total)
+    items = [r for r in rows if r.pid is not None]
+    return items, min(total, NAME_MATCH_CAP), total <= NAME_MATCH_CAP
+
+
 def search_persons(
     engine: Engine,
     backend: SearchBackend,
@@ -234,7 +262,7 @@ def search_persons(
                 params[f"t{i}"] = f"%{token}%"
                 conditions.append(f"lower(p.nama) LIKE :t{i}")
             where = f"{' AND '.join(conditions)} AND {in_scope}"
-            rows, total, exact = _run(conn, where, params, limit=limit, offset=offset, order="p.id")
+            rows, total, exact = _run_capped(conn, where, params, limit=limit, offset=offset)
             if total == 0 and offset == 0:
                 fuzzy = _fuzzy(conn, backend, normal, tokens, scope, limit)
                 return SearchPage(
@@ -251,39 +279,38 @@ def _fuzzy(
     scope: dict[str, Any],
     limit: int,
 ) -> list[Any]:
-    """Spelling-tolerant matches, best first (trigram similarity; difflib on SQLite)."""
-    if backend.trigram:
-        s = backend.trigram_schema
-        return list(
-            conn.execute(
-                text(
-                    f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM} "
-                    f'WHERE lower(p.nama) OPERATOR("{s}".%) :q AND f.kode_wilayah LIKE :scope '
-                    f'ORDER BY "{s}".similarity(lower(p.nama), :q) DESC, p.id LIMIT :limit'
-                ),
-                {**scope, "q": normal, "limit": limit},
-            ).all()
-        )
-    if backend.dialect == "postgresql":
-        return []
-    # SQLite (small registries): candidates sharing a 3-letter piece, ranked in Python.
+    """Spelling-tolerant matches, best first.
+
+    Every query word is replaced by the registry's words close to it
+    (:class:`NameVocabulary`); a person matches when each word matches one of
+    its alternatives. The bounded candidate set is ranked by how closely the
+    whole name resembles the query. A word nothing resembles is left out.
+    """
     params: dict[str, Any] = dict(scope)
-    pieces = []
-    for i, token in enumerate(tokens[:3]):
-        params[f"c{i}"] = f"%{token[:3]}%"
-        pieces.append(f"lower(p.nama) LIKE :c{i}")
-    candidates = conn.execute(
-        text(
-            f"SELECT {_PERSON_COLUMNS} {_PERSON_FROM} WHERE ({' OR '.join(pieces)}) "
-            "AND f.kode_wilayah LIKE :scope LIMIT 2000"
-        ),
+    conditions = []
+    for i, token in enumerate(tokens):
+        options = backend.vocabulary.alternatives(token)
+        if not options:
+            continue
+        likes = []
+        for j, option in enumerate(options):
+            params[f"f{i}_{j}"] = f"%{option}%"
+            likes.append(f"lower(p.nama) LIKE :f{i}_{j}")
+        conditions.append(f"({' OR '.join(likes)})")
+    if not conditions:
+        return []
+    candidates, _, _ = _run_capped(
+        conn,
+        f"{' AND '.join(conditions)} AND f.kode_wilayah LIKE :scope",
         params,
-    ).all()
+        limit=NAME_MATCH_CAP,
+        offset=0,
+    )
     scored = [
-        (difflib.SequenceMatcher(None, normal, normalize_name(r.nama).lower()).ratio(), r)
-        for r in candidates
+        (fuzz.token_sort_ratio(normal, normalize_name(r.nama).lower()), r) for r in candidates
     ]
-    return [r for score, r in sorted(scored, key=lambda x: -x[0]) if score >= 0.6][:limit]
+    ranked = sorted((x for x in scored if x[0] >= MIN_NAME_SCORE), key=lambda x: -x[0])
+    return [r for _, r in ranked][:limit]
 
 
 # -- families -------------------------------------------------------------------------------
