@@ -5,10 +5,9 @@ code (``None`` for the national roles). Login attempts are kept to throttle
 guessing per username and per address. An import started from a page runs as a
 job whose progress any server worker can read.
 
-Name search on PostgreSQL uses two expression indexes on ``lower(person.nama)``:
-a trigram GIN index (``pg_trgm``, for substring and spelling-tolerant search)
-and a ``text_pattern_ops`` B-tree (prefix search). They are declared here so the
-migration and the models agree; they exist on PostgreSQL only.
+Name search on PostgreSQL uses a trigram GIN index (``pg_trgm``) on
+``lower(person.nama)`` for words anywhere in a name. It is declared here so the
+migrations and the models agree; it exists on PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -76,17 +75,12 @@ class ImportJob(Base):
 
 _person = Person.__table__
 _family = Family.__table__
-# Name search (PostgreSQL only; see the module docstring and migration 0006).
+# Name search (PostgreSQL only; see the module docstring and migrations 0006, 0007).
 Index(
     "ix_person_nama_trgm",
     func.lower(_person.c.nama),
     postgresql_using="gin",
     postgresql_ops={"lower_1": "gin_trgm_ops"},
-).ddl_if(dialect="postgresql")
-Index(
-    "ix_person_nama_prefix",
-    func.lower(_person.c.nama).label("nama_lower"),
-    postgresql_ops={"nama_lower": "text_pattern_ops"},
 ).ddl_if(dialect="postgresql")
 # ID_KELUARGA look-ups without the source (the API accepts the sender's id).
 Index("ix_family_source_key_only", _family.c.source_key)
