@@ -1,0 +1,96 @@
+"""Bulk loading on SQLite: rollback journal when alone, WAL kept beside other connections."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine, text
+
+from terpadu.store import make_engine, upgrade
+from terpadu.store.bulk import bulk_insert, bulk_transaction
+
+
+def _journal(path: Path) -> str:
+    with sqlite3.connect(path) as conn:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def _sources(n: int, start: int = 1) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "id": list(range(start, start + n)),
+            "name": [f"sumber-{i}" for i in range(start, start + n)],
+            "created_at": ["2026-11-23 00:00:00"] * n,
+        }
+    )
+
+
+@pytest.fixture
+def sqlite_file(tmp_path: Path) -> tuple[Engine, Path]:
+    path = tmp_path / "registry.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return engine, path
+
+
+def test_a_load_alone_uses_a_rollback_journal_and_restores_wal(
+    sqlite_file: tuple[Engine, Path],
+) -> None:
+    engine, path = sqlite_file
+    with bulk_transaction(engine) as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
+        bulk_insert(conn, "source", _sources(500))
+    assert _journal(path) == "wal"
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM source")).scalar() == 500
+
+
+def test_beside_another_connection_the_load_stays_in_wal(
+    sqlite_file: tuple[Engine, Path],
+) -> None:
+    engine, path = sqlite_file
+    reader = sqlite3.connect(path)
+    try:
+        reader.execute("SELECT count(*) FROM source").fetchone()
+        with bulk_transaction(engine) as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            bulk_insert(conn, "source", _sources(300))
+            # WAL: the other connection keeps reading the committed state meanwhile.
+            assert reader.execute("SELECT count(*) FROM source").fetchone()[0] == 0
+        assert reader.execute("SELECT count(*) FROM source").fetchone()[0] == 300
+    finally:
+        reader.close()
+    assert _journal(path) == "wal"
+
+
+def test_a_connection_opened_during_a_load_works_and_wal_returns(
+    sqlite_file: tuple[Engine, Path],
+) -> None:
+    engine, path = sqlite_file
+    other = make_engine(f"sqlite:///{path}")
+    with bulk_transaction(engine) as conn:
+        bulk_insert(conn, "source", _sources(200))
+        with other.connect() as late:  # its WAL pragma fails quietly; it still connects
+            assert late.execute(text("SELECT 1")).scalar() == 1
+    with other.connect() as late:
+        assert late.execute(text("SELECT count(*) FROM source")).scalar() == 200
+    other.dispose()
+    engine.dispose()
+    with make_engine(f"sqlite:///{path}").connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_failed_load_leaves_nothing_and_restores_wal(
+    sqlite_file: tuple[Engine, Path],
+) -> None:
+    engine, path = sqlite_file
+    with pytest.raises(RuntimeError), bulk_transaction(engine) as conn:
+        bulk_insert(conn, "source", _sources(100))
+        raise RuntimeError("interrupted")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM source")).scalar() == 0
+    assert _journal(path) == "wal"
