@@ -114,9 +114,11 @@ def bulk_insert(
         cursor = dbapi.cursor()  # type: ignore[union-attr]
         try:
             for offset in range(0, prepared.height, chunk_rows):
+                chunk = prepared.slice(offset, chunk_rows)
+                # Column lists zipped into tuples: cheaper than polars building row tuples.
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES ({values})",
-                    prepared.slice(offset, chunk_rows).iter_rows(),
+                    zip(*(series.to_list() for series in chunk.iter_columns()), strict=True),
                 )
         finally:
             cursor.close()
