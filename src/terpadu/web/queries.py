@@ -185,16 +185,11 @@ def _run_capped(
     The candidate set is materialised with a LIMIT and no ORDER BY, so the
     planner stops after NAME_MATCH_CAP + 1 rows of the trigram bitmap scan
     instead of walking the primary key past every non-matching person (its row
-    estimates for ``LIKE '%token%'`` are often off by 100x). On PostgreSQL the
-    query runs without parallel workers: starting one costs more than the
-    bounded scan it would share, and the web server has other requests to serve.
+    estimates for ``LIKE '%token%'`` are often off by 100x).
     """
     # The extra (cap + 1st) match only tells that there are more; it is never shown.
     page_size = max(0, min(limit, NAME_MATCH_CAP - offset))
-    materialized = ""
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-        materialized = "MATERIALIZED"
+    materialized = "MATERIALIZED" if conn.dialect.name == "postgresql" else ""
     # The count row is always there; the page's columns are NULL past the last match.
     rows = conn.execute(
         text(
@@ -229,7 +224,8 @@ def search_persons(
     in_scope = "f.kode_wilayah LIKE :scope"
     if kind in ("empty", "number"):
         return SearchPage(q, kind, [], 0, True, limit, offset)
-    with engine.connect() as conn:
+    # Autocommit: a read needs no BEGIN and ROLLBACK round trips around it.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if kind == "code":
             entity, ident = parse_code(q) or ("", 0)
             column = "p.id" if entity == "person" else "f.id"

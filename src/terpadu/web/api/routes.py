@@ -27,6 +27,7 @@ from terpadu.web.api.schemas import (
     ImportJobPublic,
     LoginIn,
     Page,
+    PersonHitPublic,
     PovertyPublic,
     ProgramPublic,
     ProposalCreate,
@@ -102,7 +103,8 @@ def search(
     """Persons in your region by NIK, KK number, public id or (spelling-tolerant) name."""
     page = queries.search_persons(state.engine, state.backend, user, q, limit=limit, offset=offset)
     return SearchPublic(
-        items=[dataclasses.asdict(i) for i in page.items],
+        # Attributes straight into the public model (asdict deep-copies every field).
+        items=[PersonHitPublic.model_validate(i, from_attributes=True) for i in page.items],
         total=page.total,
         total_exact=page.total_exact,
         limit=page.limit,
