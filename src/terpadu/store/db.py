@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -36,7 +37,13 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No server-side prepared statements (psycopg prepares a query after 5 runs): their
+    # generic plan cannot know a parameter's value, and for LIKE '%word%' or a region
+    # prefix it scans the table, seconds at a million persons. Each query is planned
+    # for its own values instead.
+    psycopg = parsed.get_driver_name() == "psycopg"
+    connect_args: dict[str, Any] = {"prepare_threshold": None} if psycopg else {}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
