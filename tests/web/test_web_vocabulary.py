@@ -46,3 +46,19 @@ def test_misspelt_search_finds_the_person_in_scope_only(web: WebEnv) -> None:
     # Desa A's operator is told nothing about desa B's Joko, misspelt or not.
     op_a = web.api("op_a").get("/api/v1/search", params={"q": "Joko Susilho"}).json()
     assert op_a["items"] == []
+
+
+def test_a_renamed_person_brings_the_new_name_words(web: WebEnv) -> None:
+    vocabulary = NameVocabulary(web.engine, check_every_s=0)
+    assert "susilowati" not in vocabulary.words()
+    k, a = write_batch(
+        web.data_dir / "rename",
+        "ID_KELUARGA,NO_KK,KODE_WILAYAH\nK2,3604052001100002,3604052002\n",
+        "ID_ANGGOTA,ID_KELUARGA,NIK,NAMA,JENIS_KELAMIN,TGL_LAHIR,HUB_KELUARGA\n"
+        "A4,K2,3604050203900003,Joko Susilowati,1,1990-03-02,1\n",
+    )
+    report = import_batch(web.engine, k, a, source="desa-kramatwatu")
+    assert report.persons_changed == 1
+    assert "susilowati" in vocabulary.words()
+    # The old words stay: they only ever widen a misspelt search.
+    assert "susilo" in vocabulary.words()

@@ -7,8 +7,9 @@ thousands of rows: 100-400 ms at 1 M persons), each query word is compared with
 the registry's distinct name words (tens of thousands) using rapidfuzz, and the
 search runs again with the close words as alternatives, through the same index.
 
-The word list is read once per process and read again when a new batch has
-landed (checked at most every :data:`CHECK_EVERY_S` seconds). It only suggests
+The word list is read once per process; when a new batch has landed (checked at
+most every :data:`CHECK_EVERY_S` seconds) the words of the names it brought are
+added, while searches go on with the list they have. It only suggests
 spellings; which persons a user sees is still decided by the scoped query.
 """
 
@@ -37,7 +38,8 @@ class NameVocabulary:
     def __init__(self, engine: Engine, *, check_every_s: float = CHECK_EVERY_S) -> None:
         self._engine = engine
         self._check_every_s = check_every_s
-        self._lock = threading.Lock()
+        # One refresh at a time; other threads keep using the list they have meanwhile.
+        self._refresh = threading.Lock()
         self._words: list[str] = []
         # One string of every word: "is the token inside some word" at C speed.
         self._joined = ""
@@ -48,28 +50,42 @@ class NameVocabulary:
         with self._engine.connect() as conn:
             return int(conn.execute(text("SELECT coalesce(max(id), 0) FROM batch")).scalar_one())
 
-    def _load(self) -> None:
+    def _read_words(self, after_batch: int | None) -> set[str]:
+        """Words of every name, or only of names that batches after ``after_batch`` brought
+        (new persons, and renamed ones through their recorded value change)."""
+        if after_batch is None:
+            sql, params = "SELECT DISTINCT lower(nama) FROM person", {}
+        else:
+            sql = (
+                "SELECT DISTINCT lower(nama) FROM person WHERE batch_id > :b UNION "
+                "SELECT DISTINCT lower(new_value) FROM value_change "
+                "WHERE entity = 'person' AND field = 'nama' AND batch_id > :b"
+            )
+            params = {"b": after_batch}
         words: set[str] = set()
         with self._engine.connect() as conn:
-            result = conn.execution_options(yield_per=50_000).execute(
-                text("SELECT DISTINCT lower(nama) FROM person")
-            )
+            result = conn.execution_options(yield_per=50_000).execute(text(sql), params)
             for (name,) in result:
-                words.update(_WORD.findall(name or ""))
-        self._words = sorted(w for w in words if len(w) >= 2)
-        self._joined = "\n".join(self._words)
+                words.update(w for w in _WORD.findall(name or "") if len(w) >= 2)
+        return words
 
     def words(self) -> list[str]:
-        """The current word list (read or re-read if a batch landed since)."""
-        with self._lock:
-            now = time.monotonic()
-            if now - self._checked_at >= self._check_every_s:
+        """The current word list, read on first use and extended when a batch has landed."""
+        due = time.monotonic() - self._checked_at >= self._check_every_s
+        # The first read makes every caller wait (there is nothing to answer with yet);
+        # later refreshes run in one thread while the others go on with the old list.
+        if due and self._refresh.acquire(blocking=not self._words):
+            try:
+                self._checked_at = time.monotonic()
                 mark = self._latest_batch()
-                self._checked_at = now
                 if mark != self._batch_mark:
-                    self._load()
+                    added = self._read_words(self._batch_mark)
+                    words = sorted(added.union(self._words))
+                    self._words, self._joined = words, "\n".join(words)
                     self._batch_mark = mark
-            return self._words
+            finally:
+                self._refresh.release()
+        return self._words
 
     def alternatives(self, token: str) -> list[str]:
         """Spellings of ``token`` to look for: close registry words, and the token itself
