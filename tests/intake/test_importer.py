@@ -276,6 +276,38 @@ def test_large_batch_path_rebuilds_indexes(
     assert found == "Joko Susilo"
 
 
+def _column_defaults(engine: Engine, table: str) -> dict[str, object]:
+    from sqlalchemy import inspect
+
+    return {c["name"]: c.get("default") for c in inspect(engine).get_columns(table)}
+
+
+def test_large_batch_constants_land_and_defaults_come_back(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the bulk path sends per-batch constants as column defaults for the COPY:
+    every row still gets them, and the tables keep the defaults they had."""
+    monkeypatch.setattr("terpadu.store.bulk.REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr("terpadu.store.bulk.CONSTANT_DEFAULT_MIN_ROWS", 1)
+    before = {t: _column_defaults(engine, t) for t in ("family", "person", "membership")}
+    report = import_batch(engine, *good_batch(tmp_path), today=TODAY)
+    assert {t: _column_defaults(engine, t) for t in before} == before
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT p.source_id, p.batch_id, p.file_id, p.status, p.version, p.created_at, "
+                "m.joined_batch_id, m.joined_at FROM person p "
+                "JOIN membership m ON m.person_id = p.id"
+            )
+        ).all()
+    assert len(rows) == 4
+    assert {(r.batch_id, r.status, r.version, r.joined_batch_id) for r in rows} == {
+        (report.batch_id, "aktif", 1, report.batch_id)
+    }
+    assert all(r.created_at is not None and r.joined_at is not None for r in rows)
+    assert len({r.source_id for r in rows}) == 1 and len({r.file_id for r in rows}) == 1
+
+
 def test_progress_is_reported_once_per_stage(engine: Engine, tmp_path: Path) -> None:
     from terpadu.intake import PROGRESS_STEPS
 
