@@ -1,9 +1,11 @@
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
-from terpadu.store import Base, upgrade
-from terpadu.store.db import current_revision
+from terpadu.store import Base, make_engine, upgrade
+from terpadu.store.db import MIGRATIONS_DIR, SCHEMA_HEADS, current_revision, is_current
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
@@ -20,3 +22,29 @@ def test_upgrade_is_repeatable(engine: Engine) -> None:
     assert {"family", "person", "membership", "quarantine", "value_change"} <= set(
         inspect(engine).get_table_names()
     )
+
+
+def test_schema_heads_are_the_heads_of_the_migration_scripts() -> None:
+    """SCHEMA_HEADS lets commands skip Alembic on an up-to-date database: it must name the
+    newest migration of every branch, or a new migration would never be applied."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert set(ScriptDirectory.from_config(config).get_heads()) == set(SCHEMA_HEADS)
+
+
+def test_is_current_after_upgrade_and_not_before(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert not is_current(engine)
+    upgrade(engine)
+    assert is_current(engine)
+    with engine.begin() as conn:  # an older stamp: upgrade must go through Alembic again
+        conn.execute(
+            text("UPDATE alembic_version SET version_num = '0006' WHERE version_num = '0007'")
+        )
+    assert not is_current(engine)
+    upgrade(engine)
+    assert is_current(engine)
+    engine.dispose()
