@@ -147,7 +147,7 @@ def test_regions_frame_rejects_unknown_level() -> None:
 
 def test_public_walk_fallback_gives_same_regions(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = dict(data._iter_lokal())
-    monkeypatch.delattr(data._wilayah, "_region_names")
+    monkeypatch.delattr(data._wilayah(), "_region_names")
     assert dict(data._iter_lokal()) == fast
 
 

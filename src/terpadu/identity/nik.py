@@ -19,10 +19,9 @@ from functools import cache
 from typing import Final, Literal
 
 import polars as pl
-from lokal import PROVINCES
 
 from terpadu.identity.issue import Issue
-from terpadu.regions import region_exists, regions_frame
+from terpadu.regions import province_codes, region_exists, regions_frame
 
 #: Surrounding characters ignored by the checks (ASCII whitespace; clean Excel damage first with
 #: :func:`terpadu.identity.repair_identity_number`).
@@ -98,7 +97,7 @@ def _shape_error(text: str, label: str, prefix: str) -> Issue | None:
 def _region_errors(digits: str, label: str, prefix: str) -> list[Issue]:
     pp, kk, cc = digits[0:2], digits[2:4], digits[4:6]
     errors: list[Issue] = []
-    if pp not in PROVINCES:
+    if pp not in province_codes():
         errors.append(
             Issue(f"{prefix}_province_unknown", f"Kode provinsi {pp} di {label} tidak dikenal.")
         )
@@ -268,7 +267,7 @@ def _decoded(s: pl.Series, today: date, *, plus_40: bool) -> pl.DataFrame:
     v16 = pl.col("v16")
     raw_day = v16.str.slice(6, 2).cast(pl.Int32)
     frame = frame.with_columns(
-        province_ok=v16.str.slice(0, 2).is_in(list(PROVINCES)),
+        province_ok=v16.str.slice(0, 2).is_in(sorted(province_codes())),
         region_nonzero=(v16.str.slice(2, 2) != "00") & (v16.str.slice(4, 2) != "00"),
         serial_zero=v16.str.slice(12, 4) == "0000",
         female=(raw_day > 40) if plus_40 else pl.lit(False),

@@ -19,6 +19,7 @@ from terpadu.regions.hierarchy import (
     get_region,
     is_within,
     parent,
+    province_codes,
     region_exists,
     regions_frame,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "level_of",
     "normalize_code",
     "parent",
+    "province_codes",
     "region_exists",
     "regions_frame",
 ]

@@ -160,3 +160,8 @@ def regions_frame(level: str | None = None) -> pl.DataFrame:
         )
     checked: Level | None = next((lv for lv in LEVELS if lv == level), None)
     return _regions_frame(checked).clone()
+
+
+def province_codes() -> frozenset[str]:
+    """The two-digit codes of every province."""
+    return _data.provinces()
