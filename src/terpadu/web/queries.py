@@ -9,11 +9,12 @@ Search is built for a million persons on PostgreSQL: a NIK or KK is an index
 look-up; a name is matched token by token with ``LIKE '%token%'`` on
 ``lower(nama)`` (served by the trigram index of migration 0006), and when
 nothing matches, again with each word widened to the registry's words spelt
-like it (*Achmad* → *Ahmad*; :mod:`terpadu.web.vocabulary`). A name search collects at most :data:`NAME_MATCH_CAP`
-matching persons in one bounded pass (no ordering over every *Siti* in a
-province), then sorts and pages that set: a query matching more is reported as
-"more than 200" and the operator adds a word. NIK, KK and id look-ups are exact
-and their totals counted up to :data:`COUNT_CAP`.
+like it (*Achmad* → *Ahmad*; :mod:`terpadu.web.vocabulary`). A name search
+collects at most :data:`NAME_MATCH_CAP` matching persons in one bounded pass (no
+ordering over every *Siti* in a province), then sorts and pages that set: a
+query matching more is reported as "more than 200" and the operator adds a
+word. NIK, KK and id look-ups are exact and their totals counted up to
+:data:`COUNT_CAP`.
 """
 
 from __future__ import annotations
@@ -52,14 +53,13 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 # -- what name search works with -----------------------------------------------------------
 @dataclass(frozen=True)
 class SearchBackend:
-    """The database dialect and the registry's name words (for spelling-tolerant search)."""
+    """The registry's name words (for spelling-tolerant search), one list per engine."""
 
-    dialect: str
     vocabulary: NameVocabulary
 
 
 def detect_backend(engine: Engine) -> SearchBackend:
-    return SearchBackend(engine.dialect.name, NameVocabulary(engine))
+    return SearchBackend(NameVocabulary(engine))
 
 
 def _like_prefix(user: WebUser) -> str:

@@ -40,9 +40,9 @@ class NameVocabulary:
         self._check_every_s = check_every_s
         # One refresh at a time; other threads keep using the list they have meanwhile.
         self._refresh = threading.Lock()
-        self._words: list[str] = []
-        # One string of every word: "is the token inside some word" at C speed.
-        self._joined = ""
+        # The words, and one string of them all ("is the token inside some word" at C
+        # speed), replaced together so a reader never pairs one list with another's string.
+        self._current: tuple[list[str], str] = ([], "")
         self._batch_mark: int | None = None
         self._checked_at = float("-inf")
 
@@ -71,28 +71,31 @@ class NameVocabulary:
 
     def words(self) -> list[str]:
         """The current word list, read on first use and extended when a batch has landed."""
+        return self._refreshed()[0]
+
+    def _refreshed(self) -> tuple[list[str], str]:
         due = time.monotonic() - self._checked_at >= self._check_every_s
         # The first read makes every caller wait (there is nothing to answer with yet);
         # later refreshes run in one thread while the others go on with the old list.
-        if due and self._refresh.acquire(blocking=not self._words):
+        if due and self._refresh.acquire(blocking=not self._current[0]):
             try:
                 self._checked_at = time.monotonic()
                 mark = self._latest_batch()
                 if mark != self._batch_mark:
                     added = self._read_words(self._batch_mark)
-                    words = sorted(added.union(self._words))
-                    self._words, self._joined = words, "\n".join(words)
+                    words = sorted(added.union(self._current[0]))
+                    self._current = (words, "\n".join(words))
                     self._batch_mark = mark
             finally:
                 self._refresh.release()
-        return self._words
+        return self._current
 
     def alternatives(self, token: str) -> list[str]:
         """Spellings of ``token`` to look for: close registry words, and the token itself
         where it occurs inside some word. Empty when nothing in the registry resembles it."""
-        words = self.words()
+        words, joined = self._refreshed()
         found: list[str] = []
-        if token in self._joined:
+        if token in joined:
             found.append(token)
         if len(token) >= MIN_FUZZY_LENGTH:
             for word, _score, _index in process.extract(
