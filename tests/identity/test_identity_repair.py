@@ -113,7 +113,9 @@ noisy = st.text(alphabet=st.sampled_from("0123456789.,eE+-'` \u00a0\u2019x\t"), 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.none() | noisy | excel_damage().map(lambda c: c[1]), max_size=40))
 def test_frame_agrees_with_scalar(values: list[str | None]) -> None:
-    frame = repair_identity_frame(pl.Series(values, dtype=pl.String))
+    given_series = pl.Series(values, dtype=pl.String)
+    frame = repair_identity_frame(given_series)
+    assert given_series.to_list() == values  # the caller's column is left as it was
     expected = []
     for value in values:
         result = repair_identity_number(value)

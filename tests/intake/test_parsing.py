@@ -2,9 +2,18 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS, normalize_header
-from terpadu.intake.parsing import parse_code, parse_date, parse_number
+from terpadu.intake.clean import single_spaced
+from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS, Column, normalize_header
+from terpadu.intake.parsing import (
+    parse_code,
+    parse_code_series,
+    parse_date,
+    parse_number,
+    parse_number_series,
+)
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -80,3 +89,37 @@ def test_codes_by_number_or_label(column: str, text: str, code: int | None) -> N
 @pytest.mark.parametrize("header", ["No. KK", "NO_KK", "nokk", " no-kk ", "\ufeffNO KK"])
 def test_headers_match_ignoring_case_spaces_dots_dashes(header: str) -> None:
     assert normalize_header(header) == "nokk"
+
+
+cells = st.none() | st.text(
+    alphabet=st.sampled_from("0123456789.,-+ eEmMvVaArRpP²\t\u00a0xyYaTtidkLl"), max_size=12
+)
+ALL_COLUMNS = [c for c in (*KELUARGA_COLUMNS, *ANGGOTA_COLUMNS) if c.kind in ("code", "flag")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(cells, max_size=30), st.sampled_from(ALL_COLUMNS))
+def test_column_code_reading_agrees_with_the_expression(
+    values: list[str | None], column: Column
+) -> None:
+    text = pl.Series(values, dtype=pl.Utf8)
+    labels = [label for spellings in column.codes.values() for label in spellings]
+    text = pl.concat([text, pl.Series([*labels, "1", "01", "1.0", "+1", "001"], dtype=pl.Utf8)])
+    expected = pl.select(parse_code(pl.lit(text), column.label_map())).to_series()
+    assert parse_code_series(text, column.label_map()).to_list() == expected.to_list()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(cells, max_size=30))
+def test_column_number_reading_agrees_with_the_expression(values: list[str | None]) -> None:
+    text = pl.Series([*values, "77", "007", "+5", "-0", "1.250", "99999999999999999999"])
+    expected = pl.select(parse_number(pl.lit(text))).to_series()
+    assert parse_number_series(text).to_list() == expected.to_list()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.none() | st.text(alphabet=st.sampled_from("ab .\t\n\u00a0\u2003"), max_size=8)))
+def test_whitespace_runs_become_one_space(values: list[str | None]) -> None:
+    text = pl.Series(values, dtype=pl.Utf8)
+    assert single_spaced(text).to_list() == text.str.replace_all(r"\s+", " ").to_list()
+    assert text.to_list() == values  # the caller's column is left as it was

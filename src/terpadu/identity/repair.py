@@ -83,6 +83,33 @@ def repair_identity_frame(s: pl.Series) -> pl.DataFrame:
     """Vectorised :func:`repair_identity_number`: columns ``value`` (String), ``repaired``
     (Boolean) and ``error_code`` (null or ``number_digits_lost``), one row per input row."""
     raw = s if s.dtype == pl.String else s.cast(pl.String)
+    # Nearly every value is plain digits, which need no repair: only the rest are worked on.
+    plain = raw.str.contains("^[0-9]+$").fill_null(False)
+    damaged = ~plain
+    if not damaged.any():
+        return pl.DataFrame(
+            {
+                "value": raw,
+                "repaired": pl.Series([False] * len(raw), dtype=pl.Boolean),
+                "error_code": pl.Series([None] * len(raw), dtype=pl.String),
+            }
+        )
+    if plain.any():
+        positions = damaged.arg_true()
+        worked = _repair_all(raw.filter(damaged))
+        return pl.DataFrame(
+            {
+                "value": raw.clone().scatter(positions, worked["value"]),
+                "repaired": plain.not_().scatter(positions, worked["repaired"]) & damaged,
+                "error_code": pl.Series([None] * len(raw), dtype=pl.String).scatter(
+                    positions, worked["error_code"]
+                ),
+            }
+        )
+    return _repair_all(raw)
+
+
+def _repair_all(raw: pl.Series) -> pl.DataFrame:
     v = pl.col("raw")
     stripped = v.str.strip_chars(_SPACES)
     text = stripped.str.replace_all(_SPACE_CLASS, "").str.replace("^" + _APOSTROPHES, "")

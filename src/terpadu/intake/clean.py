@@ -16,7 +16,7 @@ import polars as pl
 
 from terpadu.identity import check_kk_frame, check_nik_frame, repair_identity_frame
 from terpadu.intake.columns import Column, header_index, normalize_header
-from terpadu.intake.parsing import parse_code, parse_date, parse_number
+from terpadu.intake.parsing import parse_code_series, parse_date, parse_number_series
 from terpadu.intake.readers import ROW, InputFileError, RawTable
 from terpadu.regions import regions_frame
 
@@ -169,6 +169,14 @@ def _dates(text: pl.Series, today: dt.date) -> pl.Series:
     return value
 
 
+def single_spaced(text: pl.Series) -> pl.Series:
+    """Runs of whitespace as one space; only the cells that have such a run are rewritten."""
+    uneven = text.str.contains(r"\s\s|[^\S ]").fill_null(False)
+    if not uneven.any():
+        return text
+    return text.clone().scatter(uneven.arg_true(), text.filter(uneven).str.replace_all(r"\s+", " "))
+
+
 def _clean_column(
     column: Column, text: pl.Series, today: dt.date
 ) -> tuple[pl.Series, pl.Series, pl.Series | None, pl.Series | None]:
@@ -176,14 +184,14 @@ def _clean_column(
     present = text.is_not_null()
     kind = column.kind
     if kind in ("key", "text"):
-        value = text.str.replace_all(r"\s+", " ")
+        value = single_spaced(text)
         limit = KEY_LIMIT if kind == "key" else TEXT_LIMITS.get(column.target, 2000)
         return value, _when(value.str.len_chars() > limit, "text_too_long"), None, None
     if kind in ("code", "flag"):
-        value = pl.select(parse_code(pl.lit(text), column.label_map())).to_series()
+        value = parse_code_series(text, column.label_map())
         return value, _when(present & value.is_null(), "code_unknown"), None, None
     if kind in ("number", "int", "power"):
-        number = pl.select(parse_number(pl.lit(text))).to_series()
+        number = parse_number_series(text)
         errors = _when(present & number.is_null(), "number_invalid")
         if kind == "number":
             value = number

@@ -191,7 +191,7 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
     clean = CleanTable(values, clean.issues, clean.raw, clean.mapping, clean.extra_columns)
     checks = [
         validate.duplicate_key_issues(values, "source_key", "ID_ANGGOTA", values["source_key"]),
-        validate.nik_consistency_issues(values, today),
+        validate.nik_consistency_issues(values),
         validate.nik_duplicate_issues(values),
     ]
     return clean, checks

@@ -65,9 +65,38 @@ def parse_number(col: pl.Expr) -> pl.Expr:
     return normalised.cast(pl.Float64, strict=False)
 
 
+def _folded_keys(label_map: dict[str, int]) -> dict[str, int]:
+    # Labels were folded like the cells; "1.0" from Excel keeps its dot in the map.
+    return {k.replace(".", ""): v for k, v in label_map.items()}
+
+
 def parse_code(col: pl.Expr, label_map: dict[str, int]) -> pl.Expr:
     """A coded value given as its number or one of its labels."""
     folded = col.str.to_lowercase().str.replace_all(r"[\s._\-/]+", "")
-    # Labels were folded the same way; "1.0" from Excel keeps its dot in the map.
-    keys = {k.replace(".", ""): v for k, v in label_map.items()}
-    return folded.replace_strict(keys, default=None, return_dtype=pl.Int16)
+    return folded.replace_strict(_folded_keys(label_map), default=None, return_dtype=pl.Int16)
+
+
+def parse_code_series(text: pl.Series, label_map: dict[str, int]) -> pl.Series:
+    """:func:`parse_code` over a column, looking plain numbers ("1", "01") up directly.
+
+    Folding leaves a plain number as it is, so the direct look-up gives what
+    folding would; only the other cells (labels, "1.0") are folded.
+    """
+    keys = _folded_keys(label_map)
+    plain = {k: v for k, v in keys.items() if k.isascii() and k.isdigit()}
+    value = text.replace_strict(plain, default=None, return_dtype=pl.Int16)
+    rest = (value.is_null() & text.is_not_null()).fill_null(False)
+    if rest.any():
+        folded = pl.select(parse_code(pl.lit(text.filter(rest)), label_map)).to_series()
+        value = value.scatter(rest.arg_true(), folded)
+    return value
+
+
+def parse_number_series(text: pl.Series) -> pl.Series:
+    """:func:`parse_number` over a column; plain integers ("77", "007") are read directly."""
+    value = text.cast(pl.Int64, strict=False).cast(pl.Float64)
+    rest = (value.is_null() & text.is_not_null()).fill_null(False)
+    if rest.any():
+        parsed = pl.select(parse_number(pl.lit(text.filter(rest)))).to_series()
+        value = value.scatter(rest.arg_true(), parsed)
+    return value

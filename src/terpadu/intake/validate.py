@@ -7,11 +7,8 @@ stated birth date and sex, a NIK used twice.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from terpadu.identity import check_nik_frame
 from terpadu.intake.clean import ISSUE_SCHEMA, CleanTable
 from terpadu.intake.readers import ROW
 
@@ -40,9 +37,8 @@ def duplicate_key_issues(
 ) -> pl.DataFrame:
     """Every row after the first that repeats a key (the first one stands)."""
     frame = values.select(pl.col(ROW), pl.col(key)).with_columns(raw_key.alias("__raw"))
-    repeated = frame.filter(pl.col(key).is_not_null() & pl.col(key).is_duplicated()).filter(
-        pl.col(ROW) != pl.col(ROW).min().over(key)
-    )
+    # Rows are in file order, so "after the first" is "not the first of its key".
+    repeated = frame.filter(pl.col(key).is_not_null() & ~pl.col(key).is_first_distinct())
     return issues_frame(repeated[ROW], column, repeated["__raw"], "error", "duplicate_key")
 
 
@@ -66,20 +62,33 @@ def person_source_keys(values: pl.DataFrame) -> pl.Expr:
     )
 
 
-def nik_consistency_issues(values: pl.DataFrame, today: dt.date) -> pl.DataFrame:
+def nik_consistency_issues(values: pl.DataFrame) -> pl.DataFrame:
     """Warnings where the NIK's birth date or sex differ from the stated ones."""
-    with_nik = values.filter(pl.col("nik").is_not_null())
-    if with_nik.height == 0:
-        return pl.DataFrame(schema=ISSUE_SCHEMA)
-    decoded = check_nik_frame(with_nik["nik"], today)
-    frame = with_nik.select(ROW, "nik", "tgl_lahir", "jenis_kelamin").with_columns(
-        decoded["nik_birth_date"].alias("nik_date"), decoded["nik_sex"].alias("nik_sex")
+    # Cleaning kept only NIKs that passed every check (a real, past date), so the
+    # date and sex are read straight from the digits: DDMMYY, women's day + 40.
+    # The century is only inferred: day, month and two-digit year are compared.
+    nik = pl.col("nik")
+    raw_day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    frame = values.filter(nik.is_not_null()).select(
+        ROW,
+        "nik",
+        "tgl_lahir",
+        "jenis_kelamin",
+        (raw_day - pl.when(raw_day > 40).then(40).otherwise(0)).alias("nik_day"),
+        nik.str.slice(8, 2).cast(pl.Int32, strict=False).alias("nik_month"),
+        nik.str.slice(10, 2).cast(pl.Int32, strict=False).alias("nik_yy"),
+        pl.when(raw_day > 40).then(2).otherwise(1).alias("nik_sex"),
     )
-    # The NIK's century is only inferred: compare day, month and two-digit year.
+    if frame.height == 0:
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
+    stated = pl.col("tgl_lahir")
     date_off = frame.filter(
-        pl.col("tgl_lahir").is_not_null()
-        & pl.col("nik_date").is_not_null()
-        & (pl.col("tgl_lahir").dt.strftime("%d%m%y") != pl.col("nik_date").dt.strftime("%d%m%y"))
+        stated.is_not_null()
+        & (
+            (stated.dt.day().cast(pl.Int32) != pl.col("nik_day"))
+            | (stated.dt.month().cast(pl.Int32) != pl.col("nik_month"))
+            | ((stated.dt.year() % 100).cast(pl.Int32) != pl.col("nik_yy"))
+        )
     )
     sex_off = frame.filter(
         pl.col("jenis_kelamin").is_not_null()

@@ -18,6 +18,8 @@ from psycopg import sql as psycopg_sql
 from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.exc import OperationalError
 
+from terpadu.store.pgcopy import binary_plan, encoded_chunks
+
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 # Batches smaller than this keep their indexes during a load (see rebuilt_indexes).
 REBUILD_MIN_ROWS = 50_000
@@ -29,13 +31,20 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _in_utc(name: str, dtype: pl.Datetime) -> pl.Expr:
+    """A timestamp column as UTC wall time (naive values are UTC already)."""
+    if dtype.time_zone is None:
+        return pl.col(name)
+    return pl.col(name).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+
+
 def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
     casts: list[pl.Expr] = []
     for name, dtype in frame.schema.items():
         if dtype == pl.Date:
             casts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
         elif isinstance(dtype, pl.Datetime):
-            casts.append(pl.col(name).dt.strftime(SQLITE_TIMESTAMP))
+            casts.append(_in_utc(name, dtype).dt.strftime(SQLITE_TIMESTAMP))
         elif dtype == pl.Boolean:
             casts.append(pl.col(name).cast(pl.Int8))
         else:
@@ -47,7 +56,7 @@ def _for_postgres(frame: pl.DataFrame) -> pl.DataFrame:
     casts: list[pl.Expr] = []
     for name, dtype in frame.schema.items():
         if isinstance(dtype, pl.Datetime):
-            casts.append(pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"))
+            casts.append(_in_utc(name, dtype).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"))
         elif dtype == pl.Boolean:
             casts.append(pl.col(name).cast(pl.Int8))
         else:
@@ -97,23 +106,13 @@ def bulk_insert(
     frame = frame.drop(_all_null(frame))
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        prepared = _for_postgres(frame)
         constants = (
-            _constants(prepared)
-            if prepared.height >= CONSTANT_DEFAULT_MIN_ROWS and _held_exclusively(conn, table)
+            _constants(frame)
+            if frame.height >= CONSTANT_DEFAULT_MIN_ROWS and _held_exclusively(conn, table)
             else {}
         )
         with _constant_defaults(conn, table, constants):
-            prepared = prepared.drop(list(constants))
-            columns = ", ".join(prepared.columns)
-            with dbapi.cursor() as cursor:  # type: ignore[union-attr]
-                for offset in range(0, prepared.height, chunk_rows):
-                    buffer = io.BytesIO()
-                    prepared.slice(offset, chunk_rows).write_csv(
-                        buffer, include_header=False, null_value="", quote_style="necessary"
-                    )
-                    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-                        copy.write(buffer.getvalue())
+            _copy(conn, table, frame.drop(list(constants)), chunk_rows)
     else:
         prepared = _for_sqlite(frame)
         constants = _constants(prepared) if prepared.height > 1 else {}
@@ -133,6 +132,39 @@ def bulk_insert(
         finally:
             cursor.close()
     return frame.height
+
+
+def _column_types(conn: Connection, table: str) -> dict[str, str]:
+    rows = conn.execute(
+        text(
+            "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
+            "WHERE attrelid = CAST(:t AS regclass) AND attnum > 0 AND NOT attisdropped"
+        ),
+        {"t": table},
+    ).all()
+    return {str(name): str(pg_type) for name, pg_type in rows}
+
+
+def _copy(conn: Connection, table: str, frame: pl.DataFrame, chunk_rows: int) -> None:
+    """COPY the frame into ``table``: binary where every column has an exact binary form."""
+    dbapi = conn.connection.driver_connection
+    plan = binary_plan(frame, _column_types(conn, table))
+    with dbapi.cursor() as cursor:  # type: ignore[union-attr]
+        if plan is not None:
+            columns = ", ".join(f.name for f in plan)
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)") as copy:
+                for chunk in encoded_chunks(frame, plan, chunk_rows):
+                    copy.write(chunk)
+            return
+        prepared = _for_postgres(frame)
+        columns = ", ".join(frame.columns)
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+            for offset in range(0, prepared.height, chunk_rows):
+                buffer = io.BytesIO()
+                prepared.slice(offset, chunk_rows).write_csv(
+                    buffer, include_header=False, null_value="", quote_style="necessary"
+                )
+                copy.write(buffer.getvalue())
 
 
 def _held_exclusively(conn: Connection, table: str) -> bool:
