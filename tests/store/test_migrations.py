@@ -42,7 +42,7 @@ def test_is_current_after_upgrade_and_not_before(tmp_path: Path) -> None:
     assert is_current(engine)
     with engine.begin() as conn:  # an older stamp: upgrade must go through Alembic again
         conn.execute(
-            text("UPDATE alembic_version SET version_num = '0006' WHERE version_num = '0007'")
+            text("UPDATE alembic_version SET version_num = '0007' WHERE version_num = '0008'")
         )
     assert not is_current(engine)
     upgrade(engine)

@@ -14,11 +14,8 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 import polars as pl
-from psycopg import sql as psycopg_sql
 from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.exc import OperationalError
-
-from terpadu.store.pgcopy import binary_plan, encoded_chunks
 
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 # Batches smaller than this keep their indexes during a load (see rebuilt_indexes).
@@ -147,6 +144,9 @@ def _column_types(conn: Connection, table: str) -> dict[str, str]:
 
 def _copy(conn: Connection, table: str, frame: pl.DataFrame, chunk_rows: int) -> None:
     """COPY the frame into ``table``: binary where every column has an exact binary form."""
+    # PostgreSQL-only modules, imported here so that SQLite commands start faster.
+    from terpadu.store.pgcopy import binary_plan, encoded_chunks
+
     dbapi = conn.connection.driver_connection
     plan = binary_plan(frame, _column_types(conn, table))
     with dbapi.cursor() as cursor:  # type: ignore[union-attr]
@@ -196,6 +196,8 @@ def _constant_defaults(
     if not constants:
         yield
         return
+    from psycopg import sql as psycopg_sql
+
     dbapi = conn.connection.driver_connection
     rows = conn.execute(
         text(

@@ -99,6 +99,14 @@ class BatchFile(Base):
     rows_warned: Mapped[int] = mapped_column(Integer, default=0)
 
 
+def _code_text(length: int) -> String:
+    """Text compared byte by byte on PostgreSQL (collation "C"): identity numbers and keys
+    are only ever matched, never sorted for people, and byte order sorts several times
+    faster than a language collation when an import builds their indexes. SQLite already
+    compares bytes."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class _Provenance:
     """Columns that say which batch, file and row created a record.
 
@@ -136,8 +144,8 @@ class Family(_Provenance, Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     source_id: Mapped[int] = mapped_column(Id)  # no FK: bulk-loaded, see _Provenance
-    source_key: Mapped[str] = mapped_column(String(100))  # ID_KELUARGA as received
-    no_kk: Mapped[str | None] = mapped_column(String(16))
+    source_key: Mapped[str] = mapped_column(_code_text(100))  # ID_KELUARGA as received
+    no_kk: Mapped[str | None] = mapped_column(_code_text(16))
     kode_wilayah: Mapped[str] = mapped_column(String(10))
     alamat: Mapped[str | None] = mapped_column(Text)
     rt: Mapped[str | None] = mapped_column(String(10))
@@ -183,9 +191,9 @@ class Person(_Provenance, Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     source_id: Mapped[int] = mapped_column(Id)  # no FK: bulk-loaded, see _Provenance
     # ID_ANGGOTA when the sender gave one, else derived from family and NIK or name.
-    source_key: Mapped[str] = mapped_column(String(200))
+    source_key: Mapped[str] = mapped_column(_code_text(200))
     id_anggota: Mapped[str | None] = mapped_column(String(100))
-    nik: Mapped[str | None] = mapped_column(String(16))
+    nik: Mapped[str | None] = mapped_column(_code_text(16))
     nama: Mapped[str] = mapped_column(String(200))
     jenis_kelamin: Mapped[int | None] = mapped_column(SmallInteger)
     tempat_lahir: Mapped[str | None] = mapped_column(String(100))
