@@ -274,7 +274,7 @@ def import_batch(
             FileReport("anggota", anggota_path, raw_a.file_format, raw_a.encoding),
         ]
         now = dt.datetime.now(dt.UTC)
-        with bulk_transaction(engine) as conn:
+        with bulk_transaction(engine, staged=True) as conn:
             source_id = _get_source(conn, source)
             done = _completed_batch(conn, source_id, fingerprint)
             if done is not None:

@@ -24,7 +24,7 @@ from terpadu.store.bulk import (
     bulk_insert,
     bulk_update,
     has_rows,
-    rebuilt_indexes,
+    insert_new_rows,
 )
 from terpadu.store.models import Family, Membership, Person
 
@@ -119,8 +119,7 @@ def upsert(
         "updated_at": pl.lit(now),
         **(extra_columns or {}),
     }
-    with rebuilt_indexes(conn, table, new.height):
-        bulk_insert(conn, table.name, new.select(**record_columns))
+    insert_new_rows(conn, table, new.select(**record_columns))
 
     # Changed records: compare every field as text, old against new.
     old = incoming.filter(pl.col("id").is_not_null())
@@ -211,19 +210,18 @@ def place_members(
         pl.col("membership_id").is_null() | (pl.col("old_family_id") != pl.col("family_id"))
     )
     new_ids = allocate_ids(conn, "membership", joining.height)
-    with rebuilt_indexes(conn, MEMBERSHIP_TABLE, joining.height):
-        bulk_insert(
-            conn,
-            "membership",
-            joining.select(
-                new_ids.alias("id"),
-                pl.col("person_id"),
-                pl.col("family_id"),
-                pl.col("hub_keluarga"),
-                pl.lit(now).alias("joined_at"),
-                pl.lit(batch_id, dtype=pl.Int64).alias("joined_batch_id"),
-            ),
-        )
+    insert_new_rows(
+        conn,
+        MEMBERSHIP_TABLE,
+        joining.select(
+            new_ids.alias("id"),
+            pl.col("person_id"),
+            pl.col("family_id"),
+            pl.col("hub_keluarga"),
+            pl.lit(now).alias("joined_at"),
+            pl.lit(batch_id, dtype=pl.Int64).alias("joined_batch_id"),
+        ),
+    )
     return joining.height
 
 

@@ -17,9 +17,14 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.exc import OperationalError
 
+from terpadu.store.sqlite_stage import STAGE_MIN_ROWS, Stage
+from terpadu.store.sqlite_stage import attach as attach_stage
+from terpadu.store.sqlite_stage import detach as detach_stage
+
 SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 # Batches smaller than this keep their indexes during a load (see rebuilt_indexes).
 REBUILD_MIN_ROWS = 50_000
+_STAGE_KEY = "terpadu_stage"
 # PostgreSQL COPYs at least this large send per-batch constants as column defaults.
 CONSTANT_DEFAULT_MIN_ROWS = 10_000
 
@@ -35,7 +40,7 @@ def _in_utc(name: str, dtype: pl.Datetime) -> pl.Expr:
     return pl.col(name).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
 
 
-def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
+def for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
     casts: list[pl.Expr] = []
     for name, dtype in frame.schema.items():
         if dtype == pl.Date:
@@ -111,7 +116,7 @@ def bulk_insert(
         with _constant_defaults(conn, table, constants):
             _copy(conn, table, frame.drop(list(constants)), chunk_rows)
     else:
-        prepared = _for_sqlite(frame)
+        prepared = for_sqlite(frame)
         constants = _constants(prepared) if prepared.height > 1 else {}
         bound = [c for c in prepared.columns if c not in constants]
         columns = ", ".join([*bound, *constants])
@@ -229,7 +234,7 @@ def bulk_update(conn: Connection, table: str, frame: pl.DataFrame, key: str = "i
     if frame.height == 0:
         return 0
     setters = [c for c in frame.columns if c != key]
-    prepared = _for_postgres(frame) if conn.dialect.name == "postgresql" else _for_sqlite(frame)
+    prepared = _for_postgres(frame) if conn.dialect.name == "postgresql" else for_sqlite(frame)
     params: list[dict[str, Any]] = prepared.select([*setters, key]).to_dicts()
     assignments = ", ".join(f"{c} = :{c}" for c in setters)
     conn.execute(text(f"UPDATE {table} SET {assignments} WHERE {key} = :{key}"), params)
@@ -290,33 +295,56 @@ def _restore_wal(conn: Connection) -> None:
 
 
 @contextmanager
-def bulk_transaction(engine: Engine) -> Iterator[Connection]:
+def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connection]:
     """One transaction tuned for loading many rows; all or nothing.
 
     On SQLite the caller has checked every reference itself, so foreign-key
     checks are off for the load (they cost a look-up per row), the page cache
     is enlarged and, when no one else has the database open, the journal is a
     rollback journal (:func:`_rollback_journal`); all is restored before the
-    connection goes back.
+    connection goes back. With ``staged``, :func:`insert_new_rows` writes large
+    tables on other threads (:mod:`terpadu.store.sqlite_stage`); they are
+    copied in before the commit.
     """
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         rollback_journal = False
+        stage: Stage | None = None
         if sqlite:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
             rollback_journal = _rollback_journal(conn)
+            if staged:
+                stage = attach_stage(conn)
             conn.commit()  # closes SQLAlchemy's autobegun (empty) transaction
+        conn.info[_STAGE_KEY] = stage
         try:
             with conn.begin():
                 yield conn
+                if stage is not None:
+                    stage.land(conn)
         finally:
+            conn.info.pop(_STAGE_KEY, None)
             if sqlite:
+                if stage is not None:
+                    detach_stage(conn, stage)
                 if rollback_journal:
                     _restore_wal(conn)
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
                 conn.commit()
+
+
+def insert_new_rows(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    """Insert a batch's new records into ``table``: staged on other threads where the
+    transaction allows it (SQLite, large batches), else directly, with the indexes
+    rebuilt once when the batch is large against the table."""
+    stage: Stage | None = conn.info.get(_STAGE_KEY)
+    if stage is not None and frame.height >= STAGE_MIN_ROWS:
+        stage.add(conn, table, frame)
+        return
+    with rebuilt_indexes(conn, table, frame.height):
+        bulk_insert(conn, table.name, frame)
 
 
 def has_rows(conn: Connection, table: str, source_id: int) -> bool:
