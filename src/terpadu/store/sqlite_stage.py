@@ -130,17 +130,40 @@ def _for_adbc(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _write(path: Path, table: str, create: str, frame: pl.DataFrame) -> None:
-    import adbc_driver_sqlite.dbapi as adbc_sqlite
+    # The driver manager's own API: its DB-API layer would import pandas for nothing.
+    import adbc_driver_manager as adbc
+    import adbc_driver_sqlite
 
-    connection = adbc_sqlite.connect(str(path), autocommit=True)
+    database = adbc_driver_sqlite.connect(str(path))
+    connection = adbc.AdbcConnection(database)
+
+    def run(sql: str) -> None:
+        statement = adbc.AdbcStatement(connection)
+        try:
+            statement.set_sql_query(sql)
+            statement.execute_update()
+        finally:
+            statement.close()
+
     try:
-        with connection.cursor() as cursor:
-            # A scratch file: nothing to recover after a crash, so no journal and no syncs.
-            cursor.execute("PRAGMA journal_mode=OFF")
-            cursor.execute("PRAGMA synchronous=OFF")
-            cursor.execute("BEGIN")
-            cursor.execute(create)
-            cursor.adbc_ingest(table, frame.to_arrow(), mode="append")
-            cursor.execute("COMMIT")
+        # A scratch file: nothing to recover after a crash, so no journal and no syncs.
+        run("PRAGMA journal_mode=OFF")
+        run("PRAGMA synchronous=OFF")
+        run("BEGIN")
+        run(create)
+        ingest = adbc.AdbcStatement(connection)
+        try:
+            ingest.set_options(
+                **{
+                    adbc.INGEST_OPTION_TARGET_TABLE: table,
+                    adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_APPEND,
+                }
+            )
+            ingest.bind_stream(frame)  # the Arrow C stream interface: no copy through pyarrow
+            ingest.execute_update()
+        finally:
+            ingest.close()
+        run("COMMIT")
     finally:
         connection.close()
+        database.close()
