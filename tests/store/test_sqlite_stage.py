@@ -62,7 +62,12 @@ def _second_batch(folder: Path) -> tuple[Path, Path]:
     anggota = write_csv(
         folder / "anggota.csv",
         ANGGOTA_HEADER,
-        ["A91,K9,3604055507900009,Dewi Lestari,2,1990-07-15,1", "A2,K1,,Siti,2,1987-07-01,2"],
+        [
+            "A91,K9,3604055507900009,Dewi Lestari,2,1990-07-15,1",
+            "A2,K1,,Siti,2,1987-07-01,2",
+            "A92,K9,12345,Rina,2,1990-02-31,3",  # quarantined: NIK and date
+            "A93,K8,,Tono,1,2001-01-01,3",  # quarantined: no such family
+        ],
     )
     return keluarga, anggota
 
@@ -86,7 +91,9 @@ def test_staged_loads_land_what_direct_loads_do(
     url = _registry(direct)
     _import(url, first)
     _import(url, second)
-    assert _contents(staged) == _contents(direct)
+    contents = _contents(staged)
+    assert contents == _contents(direct)
+    assert len(contents["quarantine"]) >= 3  # type: ignore[arg-type]
     assert _leftovers(staged.parent) == []
 
 

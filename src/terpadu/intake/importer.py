@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Insert, insert, select, update
+from sqlalchemy import Connection, Engine, Insert, Table, insert, select, update
 
 from terpadu.audit import common_region, record_event
 from terpadu.intake import validate
@@ -33,10 +33,11 @@ from terpadu.intake.load import (
 )
 from terpadu.intake.messages import message
 from terpadu.intake.readers import ROW, RawTable, read_table
-from terpadu.store.bulk import bulk_insert, bulk_transaction, utc_now
-from terpadu.store.models import Batch, BatchFile, Source
+from terpadu.store.bulk import allocate_ids, bulk_transaction, insert_new_rows, utc_now
+from terpadu.store.models import Batch, BatchFile, QuarantineEntry, Source
 
 Progress = Callable[[str], None]
+QUARANTINE_TABLE: Table = QuarantineEntry.__table__  # type: ignore[assignment]
 #: How many times an import calls its progress callback (one per stage).
 PROGRESS_STEPS = 6
 
@@ -372,12 +373,17 @@ def import_batch(
             )
 
             quarantine = [
-                _quarantine_rows(issues_k, clean_k, batch_id, file_ids[0], "ID_KELUARGA"),
-                _quarantine_rows(issues_a, clean_a, batch_id, file_ids[1], "ID_ANGGOTA"),
+                frame
+                for frame in (
+                    _quarantine_rows(issues_k, clean_k, batch_id, file_ids[0], "ID_KELUARGA"),
+                    _quarantine_rows(issues_a, clean_a, batch_id, file_ids[1], "ID_ANGGOTA"),
+                )
+                if frame.height
             ]
-            for frame in quarantine:
-                if frame.height:
-                    bulk_insert(conn, "quarantine", frame)
+            if quarantine:
+                entries = pl.concat(quarantine, how="vertical_relaxed")
+                ids = allocate_ids(conn, "quarantine", entries.height)
+                insert_new_rows(conn, QUARANTINE_TABLE, entries.with_columns(ids.alias("id")))
 
             for report, file_id in zip(reports, file_ids, strict=True):
                 conn.execute(

@@ -340,8 +340,7 @@ def insert_new_rows(conn: Connection, table: Table, frame: pl.DataFrame) -> None
     transaction allows it (SQLite, large batches), else directly, with the indexes
     rebuilt once when the batch is large against the table."""
     stage: Stage | None = conn.info.get(_STAGE_KEY)
-    if stage is not None and frame.height >= STAGE_MIN_ROWS:
-        stage.add(conn, table, frame)
+    if stage is not None and frame.height >= STAGE_MIN_ROWS and stage.add(conn, table, frame):
         return
     with rebuilt_indexes(conn, table, frame.height):
         bulk_insert(conn, table.name, frame)

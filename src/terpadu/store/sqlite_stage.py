@@ -36,79 +36,94 @@ from sqlalchemy import Connection, Table, text
 STAGE_MIN_ROWS = 50_000
 
 
+#: Scratch files attached per transaction (SQLite allows ten attached databases).
+SCRATCH_FILES = 8
+
+
 @dataclass
 class _Staged:
     table: Table
     rows: int
+    files: list[int]  # the scratch files holding its parts, in row order
     parts: list[Future[None]]
 
 
 @dataclass
 class Stage:
-    """Scratch databases attached as ``stage_0`` … ``stage_{n-1}`` for one bulk transaction."""
+    """Scratch databases attached as ``stage_0`` … ``stage_7`` for one bulk transaction.
+
+    Each staged table gets scratch files of its own, one per part, so the registry's
+    connection can copy a table in while other tables are still being written.
+    """
 
     folder: Path
-    writers: list[ThreadPoolExecutor]  # one per scratch file: its writes never overlap
+    writers: ThreadPoolExecutor
+    parts: int  # parts per table: one per core
+    free: list[int] = field(default_factory=lambda: list(range(SCRATCH_FILES)))
     staged: list[_Staged] = field(default_factory=list)
 
-    def path(self, part: int) -> Path:
-        return self.folder / f"stage_{part}.db"
+    def path(self, file: int) -> Path:
+        return self.folder / f"stage_{file}.db"
 
-    def add(self, conn: Connection, table: Table, frame: pl.DataFrame) -> None:
-        """Write ``frame`` (new rows, the table's column names) in parts into the scratch
-        databases on the background threads; :meth:`land` copies them in."""
+    def add(self, conn: Connection, table: Table, frame: pl.DataFrame) -> bool:
+        """Write ``frame`` (new rows, the table's column names) in parts into scratch files
+        on the background threads, for :meth:`land` to copy in; False (nothing done) when
+        the scratch files are used up."""
+        count = min(self.parts, len(self.free))
+        if count == 0:
+            return False
+        files, self.free = self.free[:count], self.free[count:]
         create = _create_statement(conn, table.name)
         prepared = _for_adbc(frame)
-        size = -(-prepared.height // len(self.writers))
+        size = -(-prepared.height // count)
         parts = [
-            writer.submit(_write, self.path(i), table.name, create, prepared.slice(i * size, size))
-            for i, writer in enumerate(self.writers)
-            if i * size < prepared.height
+            self.writers.submit(
+                _write, self.path(file), table.name, create, prepared.slice(i * size, size)
+            )
+            for i, file in enumerate(files)
         ]
-        self.staged.append(_Staged(table, frame.height, parts))
+        self.staged.append(_Staged(table, frame.height, files, parts))
+        return True
 
     def land(self, conn: Connection) -> None:
-        """Wait for the staged tables and copy them into the registry (in its transaction)."""
+        """Copy the staged tables into the registry (in its transaction), each as soon as
+        its own parts are written."""
         from terpadu.store.bulk import rebuilt_indexes
 
-        # Every write is finished (and its file closed) before the registry's connection
-        # reads a scratch file: it then holds a read lock there until the commit.
         for staged in self.staged:
+            # Its files are written and closed before the registry's connection reads them
+            # (and holds a read lock there until the commit).
             for part in staged.parts:
                 part.result()
-        for staged in self.staged:
             name = staged.table.name
             with rebuilt_indexes(conn, staged.table, staged.rows):
-                for i in range(len(staged.parts)):
-                    conn.execute(text(f"INSERT INTO main.{name} SELECT * FROM stage_{i}.{name}"))
+                for file in staged.files:
+                    conn.execute(text(f"INSERT INTO main.{name} SELECT * FROM stage_{file}.{name}"))
         self.staged.clear()
 
     def close(self) -> None:
-        for writer in self.writers:
-            writer.shutdown(wait=True)  # a write still running finishes before its file goes
+        self.writers.shutdown(wait=True)  # a write still running finishes before its file goes
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def attach(conn: Connection) -> Stage | None:
-    """Attach fresh scratch databases beside the registry file, one per core;
-    None for an in-memory registry."""
+    """Attach fresh scratch databases beside the registry file; None for an in-memory one."""
     database = conn.engine.url.database
     if not database or database == ":memory:":
         return None
     folder = Path(tempfile.mkdtemp(prefix=".terpadu-stage-", dir=Path(database).parent))
-    count = max(2, min(os.cpu_count() or 2, 4))
-    stage = Stage(folder, [ThreadPoolExecutor(max_workers=1) for _ in range(count)])
-    for i in range(count):
-        conn.exec_driver_sql(f"ATTACH DATABASE ? AS stage_{i}", (str(stage.path(i)),))
+    parts = max(2, min(os.cpu_count() or 2, 4))
+    stage = Stage(folder, ThreadPoolExecutor(max_workers=parts), parts)
+    for file in range(SCRATCH_FILES):
+        conn.exec_driver_sql(f"ATTACH DATABASE ? AS stage_{file}", (str(stage.path(file)),))
     return stage
 
 
 def detach(conn: Connection, stage: Stage) -> None:
-    for writer in stage.writers:
-        writer.shutdown(wait=True)
+    stage.writers.shutdown(wait=True)
     try:
-        for i in range(len(stage.writers)):
-            conn.exec_driver_sql(f"DETACH DATABASE stage_{i}")
+        for file in range(SCRATCH_FILES):
+            conn.exec_driver_sql(f"DETACH DATABASE stage_{file}")
     finally:
         stage.close()
 
