@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -128,3 +129,16 @@ def test_an_in_memory_registry_loads_directly(monkeypatch: pytest.MonkeyPatch) -
     with bulk_transaction(engine, staged=True) as conn:
         assert conn.info.get("terpadu_stage") is None
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_scratch_left_by_a_killed_import_is_removed(tmp_path: Path) -> None:
+    path = tmp_path / "registry" / "registry.db"
+    url = _registry(path)
+    abandoned = path.parent / ".terpadu-stage-999999999-abc"  # no such process
+    abandoned.mkdir()
+    (abandoned / "stage_0.db").write_bytes(b"")
+    running = path.parent / f".terpadu-stage-{os.getppid()}-abc"  # a live process's
+    running.mkdir()
+    _import(url, _first_batch(tmp_path / "batch"))
+    assert not abandoned.exists()
+    assert running.exists()

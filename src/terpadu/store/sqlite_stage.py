@@ -111,12 +111,30 @@ def attach(conn: Connection) -> Stage | None:
     database = conn.engine.url.database
     if not database or database == ":memory:":
         return None
-    folder = Path(tempfile.mkdtemp(prefix=".terpadu-stage-", dir=Path(database).parent))
+    parent = Path(database).parent
+    _remove_abandoned(parent)
+    folder = Path(tempfile.mkdtemp(prefix=f".terpadu-stage-{os.getpid()}-", dir=parent))
     parts = max(2, min(os.cpu_count() or 2, 4))
     stage = Stage(folder, ThreadPoolExecutor(max_workers=parts), parts)
     for file in range(SCRATCH_FILES):
         conn.exec_driver_sql(f"ATTACH DATABASE ? AS stage_{file}", (str(stage.path(file)),))
     return stage
+
+
+def _remove_abandoned(parent: Path) -> None:
+    """Remove scratch folders left by imports that were killed outright (their process is gone)."""
+    if os.name != "posix":
+        return  # os.kill(pid, 0) only asks on POSIX
+    for folder in parent.glob(".terpadu-stage-*-*"):
+        pid = folder.name.removeprefix(".terpadu-stage-").split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, another user's
 
 
 def detach(conn: Connection, stage: Stage) -> None:
