@@ -130,7 +130,7 @@ def test_columns_without_an_exact_binary_form_go_as_csv(engine: Engine, scratch:
     assert [tuple(r) for r in rows] == [(dt.date(2020, 2, 29), 5), (None, 6)]
 
 
-def test_the_plan_sends_never_null_fixed_columns_first() -> None:
+def test_the_plan_sends_fixed_width_columns_first() -> None:
     plan = binary_plan(
         pl.DataFrame(
             {"name": ["a"], "code": [None], "id": [1]},
@@ -139,5 +139,13 @@ def test_the_plan_sends_never_null_fixed_columns_first() -> None:
         {"name": "text", "code": "smallint", "id": "bigint"},
     )
     assert plan is not None
-    assert [(f.name, f.solid) for f in plan] == [("id", True), ("name", False), ("code", False)]
+    assert [(f.name, f.solid) for f in plan] == [("code", False), ("id", True), ("name", False)]
     assert binary_plan(pl.DataFrame({"flag": [True]}), {"flag": "boolean"}) is None
+
+
+def test_rows_of_numbers_only_come_back_as_sent(engine: Engine, scratch: Table) -> None:
+    numbers = FRAME.select("id", "small", "whole", "ratio", "day")
+    with bulk_transaction(engine) as conn:
+        bulk_insert(conn, scratch.name, numbers, chunk_rows=3)
+    got = [row[:5] for row in _read_back(engine, scratch)]
+    assert got == [tuple(row) for row in numbers.iter_rows()]

@@ -61,7 +61,7 @@ def binary_plan(frame: pl.DataFrame, pg_types: dict[str, str]) -> list[Field] | 
             return None
         solid = width is not None and frame[name].null_count() == 0
         fields.append(Field(name, pg_type, width, solid))
-    return sorted(fields, key=lambda f: not f.solid)
+    return sorted(fields, key=lambda f: f.width is None)  # fixed widths first, then texts
 
 
 def _fixed_values(series: pl.Series, field: Field) -> np.ndarray:
@@ -87,48 +87,81 @@ def _fixed_values(series: pl.Series, field: Field) -> np.ndarray:
     return (micros - _POSTGRES_EPOCH * 86_400_000_000).astype(">i8")
 
 
-def _as_binary(data: np.ndarray, width: int, rows: int) -> pa.Array:
-    fixed = pa.FixedSizeBinaryArray.from_buffers(
-        pa.binary(width), rows, [None, pa.py_buffer(np.ascontiguousarray(data).view(np.uint8))]
+def _binary(data: np.ndarray, lengths: np.ndarray) -> pa.Array:
+    """Rows of ``lengths`` bytes, one after another in ``data``, as an Arrow binary array."""
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.Array.from_buffers(
+        pa.large_binary(),
+        len(lengths),
+        [None, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(data).view(np.uint8))],
     )
-    return fixed.cast(pa.large_binary())
+
+
+def _fixed_block(
+    frame: pl.DataFrame, fields: list[Field], tail: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the field count, every fixed-width field (length and value) and the
+    ``tail`` (the first text field's length), as bytes and row lengths.
+
+    A null field is its length (-1) alone: the value bytes of null fields are masked out,
+    so rows shrink where values are missing and nothing is assembled row by row.
+    """
+    rows = frame.height
+    layout: list[tuple[str, str]] = [("count", ">i2")]
+    for f in fields:
+        layout += [(f"{f.name}__len", ">i4"), (f.name, _dtype_of(f))]
+    if tail is not None:
+        layout.append(("__tail", ">i4"))
+    record = np.empty(rows, dtype=layout)
+    record["count"] = len(frame.columns)
+    if tail is not None:
+        record["__tail"] = tail
+    keep: np.ndarray | None = None
+    lengths = np.full(rows, record.dtype.itemsize, dtype=np.int64)
+    for f in fields:
+        series = frame[f.name]
+        record[f.name] = _fixed_values(series, f)
+        if f.solid:
+            record[f"{f.name}__len"] = f.width
+            continue
+        present = series.is_not_null().to_numpy()
+        width = f.width or 0
+        record[f"{f.name}__len"] = np.where(present, width, -1)
+        if keep is None:
+            keep = np.ones((rows, record.dtype.itemsize), dtype=bool)
+        start = record.dtype.fields[f.name][1]  # type: ignore[index]
+        keep[~present, start : start + width] = False
+        lengths -= np.where(present, 0, width)
+    data = record.view(np.uint8).reshape(rows, record.dtype.itemsize)
+    return (data.reshape(-1) if keep is None else data[keep]), lengths
 
 
 def encode_rows(frame: pl.DataFrame, fields: list[Field]) -> memoryview:
     """The frame's rows in the COPY binary format (no signature, no trailer)."""
-    rows = frame.height
-    solid = [f for f in fields if f.solid]
-    rest = [f for f in fields if not f.solid]
-    layout: list[tuple[str, str]] = [("count", ">i2")]
-    for f in solid:
-        layout += [(f"{f.name}__len", ">i4"), (f.name, _dtype_of(f))]
-    record = np.empty(rows, dtype=layout)
-    record["count"] = len(fields)
-    for f in solid:
-        record[f"{f.name}__len"] = f.width
-        record[f.name] = _fixed_values(frame[f.name], f)
-    if not rest:
-        return record.view(np.uint8).data
-    empty = pa.scalar(b"", pa.large_binary())
-    parts = [_as_binary(record, record.dtype.itemsize, rows)]
-    for f in rest:
-        series = frame[f.name]
-        present = series.is_not_null()
-        if f.width is None:
-            text = series.cast(pl.Utf8)
-            lengths = text.str.len_bytes().cast(pl.Int32).fill_null(-1).to_numpy()
-            payload = text.fill_null("").to_arrow().cast(pa.large_binary())
-        else:
-            lengths = present.cast(pl.Int32).to_numpy() * (f.width + 1) - 1  # width or -1
-            values = _as_binary(_fixed_values(series, f), f.width, rows)
-            payload = pc.if_else(pa.array(present.to_numpy()), values, empty)
-        parts.append(_as_binary(lengths.astype(">i4"), 4, rows))
-        parts.append(payload)
-    joined = pc.binary_join_element_wise(*parts, empty)
+    fixed = [f for f in fields if f.width is not None]
+    texts = [f for f in fields if f.width is None]
+    text_lengths = [
+        frame[f.name].cast(pl.Utf8).str.len_bytes().cast(pl.Int32).fill_null(-1).to_numpy()
+        for f in texts
+    ]
+    data, lengths = _fixed_block(frame, fixed, text_lengths[0] if texts else None)
+    if not texts:
+        return data.data
+    parts = [_binary(data, lengths)]
+    for index, f in enumerate(texts):
+        if index:  # the other text fields' lengths go between the texts
+            parts.append(_binary(text_lengths[index].astype(">i4"), np.full(frame.height, 4)))
+        # A null text joins as nothing: its length (-1) says null.
+        parts.append(frame[f.name].cast(pl.Utf8).to_arrow().cast(pa.large_binary()))
+    separator = pa.scalar(b"", pa.large_binary())
+    joined = pc.binary_join_element_wise(
+        *parts, separator, null_handling="replace", null_replacement=""
+    )
     if isinstance(joined, pa.ChunkedArray):
         joined = joined.combine_chunks()
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)
-    start, end = int(offsets[joined.offset]), int(offsets[joined.offset + rows])
+    start, end = int(offsets[joined.offset]), int(offsets[joined.offset + frame.height])
     return memoryview(joined.buffers()[2][start:end])
 
 
