@@ -31,6 +31,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Connection, Table, text
+from sqlalchemy.exc import SQLAlchemyError
 
 #: Tables with fewer new rows than this go straight in (threads and a copy cost more).
 STAGE_MIN_ROWS = 50_000
@@ -142,6 +143,10 @@ def detach(conn: Connection, stage: Stage) -> None:
     try:
         for file in range(SCRATCH_FILES):
             conn.exec_driver_sql(f"DETACH DATABASE stage_{file}")
+    except SQLAlchemyError:
+        # A connection still holding a scratch file must not go back to the pool.
+        conn.invalidate()
+        raise
     finally:
         stage.close()
 
