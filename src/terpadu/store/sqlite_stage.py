@@ -35,8 +35,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 #: Tables with fewer new rows than this go straight in (threads and a copy cost more).
 STAGE_MIN_ROWS = 50_000
-
-
 #: Scratch files attached per transaction (SQLite allows ten attached databases).
 SCRATCH_FILES = 8
 
