@@ -84,29 +84,19 @@ def repair_identity_frame(s: pl.Series) -> pl.DataFrame:
     (Boolean) and ``error_code`` (null or ``number_digits_lost``), one row per input row."""
     raw = s if s.dtype == pl.String else s.cast(pl.String)
     # Nearly every value is plain digits, which need no repair: only the rest are worked on.
-    plain = raw.str.contains("^[0-9]+$").fill_null(False)
-    damaged = ~plain
-    if not damaged.any():
-        return pl.DataFrame(
-            {
-                "value": raw,
-                "repaired": pl.Series([False] * len(raw), dtype=pl.Boolean),
-                "error_code": pl.Series([None] * len(raw), dtype=pl.String),
-            }
-        )
-    if plain.any():
-        positions = damaged.arg_true()
-        worked = _repair_all(raw.filter(damaged))
-        return pl.DataFrame(
-            {
-                "value": raw.clone().scatter(positions, worked["value"]),
-                "repaired": plain.not_().scatter(positions, worked["repaired"]) & damaged,
-                "error_code": pl.Series([None] * len(raw), dtype=pl.String).scatter(
-                    positions, worked["error_code"]
-                ),
-            }
-        )
-    return _repair_all(raw)
+    damaged = ~raw.str.contains("^[0-9]+$").fill_null(False)
+    positions = damaged.arg_true()
+    worked = _repair_all(raw.filter(damaged))
+    rows = len(raw)
+    return pl.DataFrame(
+        {
+            "value": raw.clone().scatter(positions, worked["value"]),
+            "repaired": pl.repeat(False, rows, eager=True).scatter(positions, worked["repaired"]),
+            "error_code": pl.repeat(None, rows, dtype=pl.String, eager=True).scatter(
+                positions, worked["error_code"]
+            ),
+        }
+    )
 
 
 def _repair_all(raw: pl.Series) -> pl.DataFrame:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Insert, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Insert, insert, select, update
 
 from terpadu.audit import common_region, record_event
 from terpadu.intake import validate
@@ -27,6 +27,7 @@ from terpadu.intake.load import (
     FAMILY_TABLE,
     PERSON_FIELDS,
     PERSON_TABLE,
+    QUARANTINE_TABLE,
     lookup_keys,
     place_members,
     upsert,
@@ -34,10 +35,9 @@ from terpadu.intake.load import (
 from terpadu.intake.messages import message
 from terpadu.intake.readers import ROW, RawTable, read_table
 from terpadu.store.bulk import allocate_ids, bulk_transaction, insert_new_rows, utc_now
-from terpadu.store.models import Batch, BatchFile, QuarantineEntry, Source
+from terpadu.store.models import Batch, BatchFile, Source
 
 Progress = Callable[[str], None]
-QUARANTINE_TABLE: Table = QuarantineEntry.__table__  # type: ignore[assignment]
 #: How many times an import calls its progress callback (one per stage).
 PROGRESS_STEPS = 6
 

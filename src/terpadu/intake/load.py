@@ -26,7 +26,7 @@ from terpadu.store.bulk import (
     has_rows,
     insert_new_rows,
 )
-from terpadu.store.models import Family, Membership, Person
+from terpadu.store.models import Family, Membership, Person, QuarantineEntry
 
 FAMILY_FIELDS = [c.target for c in KELUARGA_COLUMNS if c.target != "source_key"]
 PERSON_FIELDS = [c.target for c in ANGGOTA_COLUMNS if c.target != "family_key"]
@@ -228,3 +228,4 @@ def place_members(
 FAMILY_TABLE: Table = Family.__table__  # type: ignore[assignment]
 PERSON_TABLE: Table = Person.__table__  # type: ignore[assignment]
 MEMBERSHIP_TABLE: Table = Membership.__table__  # type: ignore[assignment]
+QUARANTINE_TABLE: Table = QuarantineEntry.__table__  # type: ignore[assignment]

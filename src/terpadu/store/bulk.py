@@ -66,7 +66,7 @@ def _for_postgres(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(casts)
 
 
-def _all_null(frame: pl.DataFrame) -> list[str]:
+def all_null_columns(frame: pl.DataFrame) -> list[str]:
     return [c for c in frame.columns if frame[c].null_count() == frame.height]
 
 
@@ -105,7 +105,7 @@ def bulk_insert(
         from terpadu.settings import get_settings
 
         chunk_rows = get_settings().import_chunk_rows
-    frame = frame.drop(_all_null(frame))
+    frame = frame.drop(all_null_columns(frame))
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         constants = (

@@ -178,13 +178,13 @@ def encoded_chunks(
     thread while the caller sends the current one (NumPy, Arrow and the driver release
     the GIL)."""
     yield SIGNATURE
-    starts = range(0, frame.height, chunk_rows)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = [pool.submit(encode_rows, frame.slice(s, chunk_rows), fields) for s in starts[:1]]
-        for index in range(len(starts)):
-            current = pending.pop()
-            if index + 1 < len(starts):
-                nxt = frame.slice(starts[index + 1], chunk_rows)
-                pending.append(pool.submit(encode_rows, nxt, fields))
-            yield current.result()
+        pending = None
+        for start in range(0, frame.height, chunk_rows):
+            encoding = pool.submit(encode_rows, frame.slice(start, chunk_rows), fields)
+            if pending is not None:
+                yield pending.result()
+            pending = encoding
+        if pending is not None:
+            yield pending.result()
     yield TRAILER

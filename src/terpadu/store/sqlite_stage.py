@@ -100,10 +100,6 @@ class Stage:
                     conn.execute(text(f"INSERT INTO main.{name} SELECT * FROM stage_{file}.{name}"))
         self.staged.clear()
 
-    def close(self) -> None:
-        self.writers.shutdown(wait=True)  # a write still running finishes before its file goes
-        shutil.rmtree(self.folder, ignore_errors=True)
-
 
 def attach(conn: Connection) -> Stage | None:
     """Attach fresh scratch databases beside the registry file; None for an in-memory one."""
@@ -137,7 +133,7 @@ def _remove_abandoned(parent: Path) -> None:
 
 
 def detach(conn: Connection, stage: Stage) -> None:
-    stage.writers.shutdown(wait=True)
+    stage.writers.shutdown(wait=True)  # a write still running finishes before its file goes
     try:
         for file in range(SCRATCH_FILES):
             conn.exec_driver_sql(f"DETACH DATABASE stage_{file}")
@@ -146,7 +142,7 @@ def detach(conn: Connection, stage: Stage) -> None:
         conn.invalidate()
         raise
     finally:
-        stage.close()
+        shutil.rmtree(stage.folder, ignore_errors=True)
 
 
 def _create_statement(conn: Connection, table: str) -> str:
@@ -159,10 +155,10 @@ def _create_statement(conn: Connection, table: str) -> str:
 
 
 def _for_adbc(frame: pl.DataFrame) -> pl.DataFrame:
-    from terpadu.store.bulk import for_sqlite
+    from terpadu.store.bulk import all_null_columns, for_sqlite
 
     prepared = for_sqlite(frame)
-    return prepared.drop([c for c in prepared.columns if prepared[c].null_count() == len(prepared)])
+    return prepared.drop(all_null_columns(prepared))
 
 
 def _write(path: Path, table: str, create: str, frame: pl.DataFrame) -> None:
