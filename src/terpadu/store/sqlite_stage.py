@@ -33,6 +33,8 @@ import polars as pl
 from sqlalchemy import Connection, Table, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from terpadu.store.db import SQLITE_PAGE_SIZE
+
 #: Tables with fewer new rows than this go straight in (threads and a copy cost more).
 STAGE_MIN_ROWS = 50_000
 #: Scratch files attached per transaction (SQLite allows ten attached databases).
@@ -181,6 +183,7 @@ def _write(path: Path, table: str, create: str, frame: pl.DataFrame) -> None:
         # A scratch file: nothing to recover after a crash, so no journal and no syncs.
         run("PRAGMA journal_mode=OFF")
         run("PRAGMA synchronous=OFF")
+        run(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
         run("BEGIN")
         run(create)
         ingest = adbc.AdbcStatement(connection)
