@@ -34,7 +34,13 @@ from terpadu.intake.load import (
 )
 from terpadu.intake.messages import message
 from terpadu.intake.readers import ROW, RawTable, read_table
-from terpadu.store.bulk import allocate_ids, bulk_transaction, insert_new_rows, utc_now
+from terpadu.store.bulk import (
+    allocate_ids,
+    bulk_transaction,
+    insert_new_rows,
+    land_staged,
+    utc_now,
+)
 from terpadu.store.models import Batch, BatchFile, Source
 
 Progress = Callable[[str], None]
@@ -319,6 +325,8 @@ def import_batch(
                 now=now,
                 entity="family",
             )
+            # The families are copied in while the members are still being checked.
+            land_staged(conn)
             clean_a, person_checks = members_checked.result()
             raw_a = _without_frame(raw_a)
             values_a = clean_a.values

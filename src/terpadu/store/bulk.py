@@ -346,6 +346,14 @@ def insert_new_rows(conn: Connection, table: Table, frame: pl.DataFrame) -> None
         bulk_insert(conn, table.name, frame)
 
 
+def land_staged(conn: Connection) -> None:
+    """Copy the tables staged so far into the transaction now (waiting for their writers),
+    rather than at commit: for a caller that would otherwise sit waiting on other work."""
+    stage: Stage | None = conn.info.get(_STAGE_KEY)
+    if stage is not None:
+        stage.land(conn)
+
+
 def has_rows(conn: Connection, table: str, source_id: int) -> bool:
     """Whether ``table`` holds any record from ``source_id``."""
     found = conn.execute(
