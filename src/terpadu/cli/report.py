@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -11,8 +11,9 @@ from rich.table import Table
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.regions import RegionCodeError
 from terpadu.settings import get_settings
-from terpadu.welfare import NoRanking, poverty_profile, write_poverty_report
-from terpadu.welfare.report import PovertyProfile, default_report_path
+
+if TYPE_CHECKING:
+    from terpadu.welfare.report import PovertyProfile
 
 
 def print_profile(profile: PovertyProfile) -> None:
@@ -72,6 +73,10 @@ def poverty(
     ] = None,
 ) -> None:
     """Print and write the poverty profile of a region, broken down by cause."""
+    # Imported here: the welfare package brings NumPy and Arrow, which other commands skip.
+    from terpadu.welfare import NoRanking, poverty_profile, write_poverty_report
+    from terpadu.welfare.report import default_report_path
+
     engine = open_engine()
     try:
         profile = poverty_profile(engine, region)

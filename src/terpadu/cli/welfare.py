@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
-from terpadu.engine import SnapshotDamaged
 from terpadu.intake import InputFileError
-from terpadu.verval import VervalError
-from terpadu.welfare import (
-    ALATAS_2012,
-    DeprivationConfigError,
-    ModelNotFound,
-    PmtModel,
-    fit_pmt,
-    rank_families,
-)
+
+if TYPE_CHECKING:
+    from terpadu.welfare import PmtModel
+
+# terpadu.welfare, terpadu.engine and terpadu.verval are imported by the commands that
+# use them: they bring NumPy and Arrow, which every other command would load for nothing.
 
 
 class BatchEngineName(StrEnum):
@@ -53,6 +49,8 @@ def pmt_fit(
     ] = 0.01,
 ) -> None:
     """Fit the proxy means test (OLS and gradient boosting), evaluate out of sample, select."""
+    from terpadu.welfare import fit_pmt
+
     try:
         model = fit_pmt(survey_keluarga, survey_anggota, folds=folds, seed=seed, min_gain=min_gain)
     except (InputFileError, ValueError) as exc:
@@ -62,6 +60,8 @@ def pmt_fit(
 
 def print_model(model: PmtModel) -> None:
     """The out-of-sample targeting errors beside Alatas et al., and the selection."""
+    from terpadu.welfare import ALATAS_2012
+
     evaluation = model.evaluation
     # Two readings of each cut: against the families truly in the bottom share
     # (inclusion = exclusion then, the groups being equal in size), and against
@@ -122,6 +122,10 @@ def rank(
     ] = None,
 ) -> None:
     """Score and rank every active family into national percentile and desil 1-10."""
+    from terpadu.engine import SnapshotDamaged
+    from terpadu.verval import VervalError
+    from terpadu.welfare import DeprivationConfigError, ModelNotFound, rank_families
+
     database = open_engine()
     try:
         run = rank_families(
