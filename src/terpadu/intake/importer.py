@@ -205,16 +205,16 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
 
 
 def _family_reference_issues(
-    clean: CleanTable, known: set[str], rejected_keys: set[str]
+    clean: CleanTable, known: pl.Series, rejected_keys: pl.Series
 ) -> pl.DataFrame:
     """Members whose family was rejected in this batch, or is nowhere to be found."""
     values = clean.values
     orphans = values.filter(
-        pl.col("family_key").is_not_null() & ~pl.col("family_key").is_in(list(known))
+        pl.col("family_key").is_not_null() & ~pl.col("family_key").is_in(known.implode())
     )
     family_header = next(h for h, c in clean.mapping.items() if c == "ID_KELUARGA")
     orphan_raw = clean.raw.filter(pl.col(ROW).is_in(orphans[ROW].implode()))[family_header]
-    rejected_family = orphans["family_key"].is_in(list(rejected_keys))
+    rejected_family = orphans["family_key"].is_in(rejected_keys.implode())
     return pl.concat(
         [
             validate.issues_frame(
@@ -264,11 +264,13 @@ def import_batch(
     landed_k, issues_k = validate.accept(clean_k, [dup_k])
     issues_k = with_messages(issues_k)
     raw_k = _without_frame(raw_k)  # the cleaned table holds what is still needed
-    rejected_keys = set(
+    # Family keys of this batch that were rejected (and landed under no other row).
+    rejected_keys = (
         clean_k.values.filter(~pl.col(ROW).is_in(landed_k[ROW].implode()))["source_key"]
         .drop_nulls()
-        .to_list()
-    ) - set(landed_k["source_key"].to_list())
+        .unique()
+    )
+    rejected_keys = rejected_keys.filter(~rejected_keys.is_in(landed_k["source_key"].implode()))
 
     # Members are checked on another thread while the families load: polars
     # and the database driver both release the GIL, so the two cores share it.
@@ -331,14 +333,13 @@ def import_batch(
             raw_a = _without_frame(raw_a)
             values_a = clean_a.values
             # Members' families: in this batch, or already in the registry from this source.
-            batch_keys = set(landed_k["source_key"].to_list())
-            wanted = (
-                set(values_a["family_key"].drop_nulls().unique().to_list())
-                - batch_keys
-                - rejected_keys
+            batch_keys = landed_k["source_key"]
+            wanted = values_a["family_key"].drop_nulls().unique()
+            wanted = wanted.filter(
+                ~wanted.is_in(batch_keys.implode()) & ~wanted.is_in(rejected_keys.implode())
             )
             in_registry = lookup_keys(conn, FAMILY_TABLE, source_id, wanted, [])
-            known = batch_keys | set(in_registry["source_key"].to_list())
+            known = pl.concat([batch_keys, in_registry["source_key"]])
             person_checks.append(_family_reference_issues(clean_a, known, rejected_keys))
             landed_a, issues_a = validate.accept(clean_a, person_checks)
             issues_a = with_messages(issues_a)

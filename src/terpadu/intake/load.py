@@ -10,7 +10,6 @@ value's batch, file and row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -42,23 +41,23 @@ class UpsertResult:
 
 
 def lookup_keys(
-    conn: Connection, table: Table, source_id: int, keys: Iterable[str], fields: list[str]
+    conn: Connection, table: Table, source_id: int, keys: pl.Series, fields: list[str]
 ) -> pl.DataFrame:
     """Rows of ``table`` from ``source_id`` whose source_key is among ``keys``."""
     names = ["id", "source_key", "version", *fields]
-    wanted = list(keys)
-    if not wanted or not has_rows(conn, table.name, source_id):
+    # A first import from a source looks nothing up (and turns no million keys into objects).
+    if keys.len() == 0 or not has_rows(conn, table.name, source_id):
         return _typed_empty(fields)
     columns = [table.c.id, table.c.source_key, table.c.version, *[table.c[f] for f in fields]]
-    if len(wanted) <= KEY_CHUNK:
+    if keys.len() <= KEY_CHUNK:
         statement = select(*columns).where(
-            table.c.source_id == source_id, table.c.source_key.in_(wanted)
+            table.c.source_id == source_id, table.c.source_key.in_(keys.to_list())
         )
     else:
         # Many keys: join against a temporary table instead of huge IN lists.
         conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS wanted_key (k VARCHAR(200))")
         conn.exec_driver_sql("DELETE FROM wanted_key")
-        bulk_insert(conn, "wanted_key", pl.DataFrame({"k": wanted}, schema={"k": pl.Utf8}))
+        bulk_insert(conn, "wanted_key", pl.DataFrame({"k": keys.cast(pl.Utf8)}))
         wanted_table = table_clause("wanted_key", column("k"))
         statement = (
             select(*columns)
@@ -96,7 +95,7 @@ def upsert(
     extra_columns: dict[str, pl.Expr] | None = None,
 ) -> UpsertResult:
     """Insert new records and update changed ones."""
-    existing = lookup_keys(conn, table, source_id, landed["source_key"].to_list(), fields)
+    existing = lookup_keys(conn, table, source_id, landed["source_key"], fields)
     incoming = landed.join(
         existing.select("id", "source_key", "version"), on="source_key", how="left"
     )
