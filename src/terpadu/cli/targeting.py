@@ -10,25 +10,9 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
-from terpadu.engine import SnapshotDamaged
-from terpadu.intake import InputFileError
-from terpadu.targeting import (
-    ProgramConfigError,
-    QuotaFileError,
-    TargetingError,
-    convergence_report,
-    explain_family,
-    load_catalogue,
-    reconcile_payments,
-    run_targeting,
-    simulate_program,
-    write_convergence_report,
-    write_payments_report,
-    write_simulation,
-)
-from terpadu.targeting.convergence import default_convergence_path
-from terpadu.targeting.payments import PROBLEM_LABELS, default_payments_path
-from terpadu.verval import VervalError
+
+# The targeting package and the batch engine are imported by the commands that run them:
+# they bring NumPy and Arrow, which every other command would load for nothing.
 
 ProgramsDir = Annotated[
     Path | None,
@@ -38,14 +22,23 @@ ProgramsDir = Annotated[
         "(default: data_dir/programs when it exists).",
     ),
 ]
-ERRORS = (
-    TargetingError,
-    ProgramConfigError,
-    QuotaFileError,
-    InputFileError,
-    SnapshotDamaged,
-    VervalError,
-)
+
+
+def _errors() -> tuple[type[Exception], ...]:
+    """The failures these commands report in the operator's words rather than a traceback."""
+    from terpadu.engine import SnapshotDamaged
+    from terpadu.intake import InputFileError
+    from terpadu.targeting import ProgramConfigError, QuotaFileError, TargetingError
+    from terpadu.verval import VervalError
+
+    return (
+        TargetingError,
+        ProgramConfigError,
+        QuotaFileError,
+        InputFileError,
+        SnapshotDamaged,
+        VervalError,
+    )
 
 
 class EngineName(StrEnum):
@@ -78,6 +71,8 @@ def target(
     ),
 ) -> None:
     """Fill each region's quota poorest-first, store the enrolments and write the BNBA."""
+    from terpadu.targeting import run_targeting
+
     database = open_engine()
     try:
         result = run_targeting(
@@ -91,7 +86,7 @@ def target(
             edition=edition,
             actor=actor,
         )
-    except ERRORS as exc:
+    except _errors() as exc:
         fail(str(exc))
     source = (
         f"edisi {result.edition_period}"
@@ -133,10 +128,12 @@ def explain(
     programs: ProgramsDir = None,
 ) -> None:
     """Why a family is in or out of every programme: the rule, the values, its rank."""
+    from terpadu.targeting import explain_family
+
     database = open_engine()
     try:
         result = explain_family(database, family, programs_dir=programs)
-    except ERRORS as exc:
+    except _errors() as exc:
         fail(str(exc))
     console.rule(
         f"{result.family_code} · ID_KELUARGA {result.id_keluarga} · {result.kode_wilayah} · "
@@ -176,11 +173,14 @@ def payments(
     programs: ProgramsDir = None,
 ) -> None:
     """Reconcile disbursement results: failures, saldo nol, not found, paid twice, not eligible."""
+    from terpadu.targeting import reconcile_payments, write_payments_report
+    from terpadu.targeting.payments import PROBLEM_LABELS, default_payments_path
+
     database = open_engine()
     try:
         result = reconcile_payments(database, file, programs_dir=programs)
         report, proposals = write_payments_report(result, out or default_payments_path(file))
-    except ERRORS as exc:
+    except _errors() as exc:
         fail(str(exc))
     table = Table(title=f"Rekonsiliasi penyaluran {file.name}")
     table.add_column("Masalah")
@@ -212,6 +212,8 @@ def simulate(
     programs: ProgramsDir = None,
 ) -> None:
     """Run a new programme's rules on the current edition without enrolling anyone."""
+    from terpadu.targeting import simulate_program, write_simulation
+
     database = open_engine()
     try:
         sim = simulate_program(
@@ -219,7 +221,7 @@ def simulate(
         )
         if out is not None:
             write_simulation(sim, out)
-    except ERRORS as exc:
+    except _errors() as exc:
         fail(str(exc))
     console.print(
         f"[bold]{sim.program.name}[/] v{sim.program.version} · periode {sim.period}: "
@@ -245,6 +247,8 @@ program_app = typer.Typer(help="Programme catalogue: list and check the programm
 @program_app.command("list")
 def program_list(programs: ProgramsDir = None) -> None:
     """List the programmes (shipped and user files), their version, desil and conflicts."""
+    from terpadu.targeting import ProgramConfigError, load_catalogue
+
     try:
         catalogue = load_catalogue(programs)
     except ProgramConfigError as exc:
@@ -277,11 +281,14 @@ def convergence(
     ] = None,
 ) -> None:
     """Programme convergence: desil 1-2 without any programme, desil 6-10 with one."""
+    from terpadu.targeting import convergence_report, write_convergence_report
+    from terpadu.targeting.convergence import default_convergence_path
+
     database = open_engine()
     try:
         report = convergence_report(database, region)
         path = write_convergence_report(report, out or default_convergence_path(report.region))
-    except ERRORS as exc:
+    except _errors() as exc:
         fail(str(exc))
     table = Table(title=f"Konvergensi program {report.region or 'nasional'}")
     for name in ("Wilayah", "Berperingkat", "Desil 1-2", "Eksklusi", "Desil 6-10", "Inklusi"):

@@ -1,14 +1,45 @@
-"""The batch engine (DuckDB or Spark) and registry snapshots in Parquet."""
+"""The batch engine (DuckDB or Spark) and registry snapshots in Parquet.
 
-from terpadu.engine.batch import (
-    BatchEngine,
-    DuckDBEngine,
-    EngineKind,
-    SparkEngine,
-    open_batch_engine,
-    spark_session,
-)
-from terpadu.engine.snapshot import Snapshot, SnapshotDamaged, read_snapshot, write_snapshot
+Names are loaded on first use: the batch engine brings Arrow, which commands that only
+need snapshots (or nothing of this package) should not pay for at start-up.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from terpadu.engine.batch import (
+        BatchEngine,
+        DuckDBEngine,
+        EngineKind,
+        SparkEngine,
+        open_batch_engine,
+        spark_session,
+    )
+    from terpadu.engine.snapshot import Snapshot, SnapshotDamaged, read_snapshot, write_snapshot
+
+_HOME = {
+    "BatchEngine": "batch",
+    "DuckDBEngine": "batch",
+    "EngineKind": "batch",
+    "SparkEngine": "batch",
+    "open_batch_engine": "batch",
+    "spark_session": "batch",
+    "Snapshot": "snapshot",
+    "SnapshotDamaged": "snapshot",
+    "read_snapshot": "snapshot",
+    "write_snapshot": "snapshot",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"terpadu.engine.{home}"), name)
+
 
 __all__ = [
     "BatchEngine",
