@@ -18,7 +18,8 @@ from batches import (
 )
 from sqlalchemy import Engine, func, select, text
 
-from terpadu.intake import import_batch
+from terpadu.intake import InputFileError, import_batch
+from terpadu.intake import importer as importer_module
 from terpadu.intake import load as load_module
 from terpadu.store import Batch, Family, Membership, Person, QuarantineEntry, ValueChange
 from terpadu.store.integrity import check_integrity
@@ -133,6 +134,35 @@ def test_same_batch_twice_changes_nothing(engine: Engine, tmp_path: Path) -> Non
     assert not first.already_imported and second.already_imported
     assert second.batch_id == first.batch_id
     assert (count(engine, Family), count(engine, Person), count(engine, Batch)) == (2, 4, 1)
+
+
+def test_files_sent_again_are_recognised_before_they_are_read(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = good_batch(tmp_path)
+    first = import_batch(engine, *paths, source="desa-a", today=TODAY)
+
+    def unread(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a batch imported before was read again")
+
+    monkeypatch.setattr(importer_module, "read_table", unread)
+    again = import_batch(engine, *paths, source="desa-a", today=TODAY)
+    assert again.already_imported and again.batch_id == first.batch_id
+    assert [(f.role, f.file_format, f.rows_read) for f in again.files] == [
+        ("keluarga", "csv", 0),
+        ("anggota", "csv", 0),
+    ]
+    monkeypatch.undo()
+    # The same files from another source are that source's first batch.
+    other = import_batch(engine, *paths, source="desa-b", today=TODAY)
+    assert not other.already_imported and other.batch_id != first.batch_id
+
+
+def test_a_missing_file_is_named(engine: Engine, tmp_path: Path) -> None:
+    keluarga, _ = good_batch(tmp_path)
+    with pytest.raises(InputFileError, match=r"tidak_ada\.csv: berkas tidak ditemukan"):
+        import_batch(engine, keluarga, tmp_path / "tidak_ada.csv", today=TODAY)
+    assert count(engine, Batch) == 0
 
 
 def test_same_rows_in_a_new_file_change_nothing(engine: Engine, tmp_path: Path) -> None:

@@ -61,13 +61,20 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
-def read_table(path: Path, sheet: str | None = None) -> RawTable:
-    """Read ``path`` by its format; raise ``InputFileError`` with a clear reason."""
+def require_file(path: Path) -> None:
     if not path.exists():
         raise InputFileError(f"{path}: berkas tidak ditemukan (file not found)")
+
+
+def read_table(path: Path, sheet: str | None = None, *, sha256: str | None = None) -> RawTable:
+    """Read ``path`` by its format; raise ``InputFileError`` with a clear reason.
+
+    ``sha256``: the file's digest when the caller has taken it already.
+    """
+    require_file(path)
     file_format = detect_format(path)
     size = path.stat().st_size
-    sha = file_digest(path)
+    sha = sha256 or file_digest(path)
     encoding: str | None = None
     delimiter: str | None = None
     try:
