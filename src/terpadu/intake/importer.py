@@ -96,8 +96,8 @@ class ImportReport:
 
 def _fingerprint(source: str, file_digests: list[str]) -> str:
     digest = hashlib.sha256(source.encode())
-    for file_digest_ in file_digests:
-        digest.update(b"\0" + file_digest_.encode())
+    for sha in file_digests:
+        digest.update(b"\0" + sha.encode())
     return digest.hexdigest()
 
 
