@@ -33,6 +33,19 @@ def test_init_creates_the_database(tmp_path: Path) -> None:
     assert (tmp_path / "var" / "terpadu.db").exists()
 
 
+def test_import_out_of_disk_space_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from terpadu.store.bulk import StorageFull
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise StorageFull("ruang disk di folder /data tidak cukup untuk memuat kiriman ini")
+
+    monkeypatch.setattr("terpadu.cli.data.import_batch", full)
+    result = runner.invoke(app, ["import", *map(str, good_batch(tmp_path))])
+    assert result.exit_code == 1
+    assert "ruang disk di folder /data tidak cukup" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_import_reports_and_writes_errors(tmp_path: Path) -> None:
     keluarga, _ = good_batch(tmp_path)
     anggota = write_csv(

@@ -8,9 +8,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from terpadu.store import make_engine, upgrade
-from terpadu.store.bulk import bulk_insert, bulk_transaction
+from terpadu.store.bulk import _is_disk_full, bulk_insert, bulk_transaction
 
 
 def _journal(path: Path) -> str:
@@ -94,3 +95,30 @@ def test_a_failed_load_leaves_nothing_and_restores_wal(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM source")).scalar() == 0
     assert _journal(path) == "wal"
+
+
+class _DriverError(Exception):
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("error", "full"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), True),
+        (OSError(28, "No space left on device"), True),
+        (
+            OperationalError("COPY", {}, _DriverError("could not extend file", sqlstate="53100")),
+            True,
+        ),
+        (OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked")), False),
+        (ValueError("column nik: a value does not fit smallint"), False),
+    ],
+)
+def test_a_full_disk_is_recognised_in_each_database_s_words(error: Exception, full: bool) -> None:
+    assert _is_disk_full(error) is full
+    try:
+        raise RuntimeError("load failed") from error
+    except RuntimeError as wrapped:
+        assert _is_disk_full(wrapped) is full

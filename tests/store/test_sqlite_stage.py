@@ -120,6 +120,37 @@ def test_a_load_interrupted_after_staging_leaves_nothing(
     assert _leftovers(path.parent) == []
 
 
+def test_a_full_disk_is_named_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import adbc_driver_manager
+
+    from terpadu.store.bulk import StorageFull
+
+    monkeypatch.setattr("terpadu.store.bulk.STAGE_MIN_ROWS", 1)
+    path = tmp_path / "registry" / "registry.db"
+    url = _registry(path)
+
+    def full(*args: object, **kwargs: object) -> None:
+        # What ADBC's SQLite says when a scratch file cannot grow.
+        raise adbc_driver_manager.InternalError(
+            "INTERNAL: failed to execute: database or disk is full",
+            status_code=adbc_driver_manager.AdbcStatusCode.INTERNAL,
+        )
+
+    monkeypatch.setattr("terpadu.store.sqlite_stage._write", full)
+    with pytest.raises(StorageFull, match=r"ruang disk di folder .*registry tidak cukup") as caught:
+        _import(url, _first_batch(tmp_path / "batch"))
+    assert "tidak ada yang diubah" in str(caught.value)
+    with sqlite3.connect(path) as conn:
+        counts = [
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("family", "person", "batch")
+        ]
+    assert counts == [0, 0, 0]
+    assert _leftovers(path.parent) == []
+
+
 def test_an_in_memory_registry_loads_directly(monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy import text
 

@@ -16,6 +16,7 @@ from terpadu.cli.common import console, fail, open_engine
 from terpadu.i18n import t
 from terpadu.intake import PROGRESS_STEPS, ImportReport, InputFileError, import_batch
 from terpadu.reports import export_families, export_persons
+from terpadu.store.bulk import StorageFull
 from terpadu.store.db import current_revision
 from terpadu.tables import TableFormatError, write_table
 
@@ -58,7 +59,7 @@ def import_batch_command(
 
         try:
             report = import_batch(engine, keluarga, anggota, source=source, progress=step)
-        except InputFileError as exc:
+        except (InputFileError, StorageFull) as exc:
             fail(str(exc))
     print_import_report(report)
     if errors is not None and not report.already_imported:

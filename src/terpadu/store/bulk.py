@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -294,9 +295,48 @@ def _restore_wal(conn: Connection) -> None:
         conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
+class StorageFull(Exception):
+    """A load ran out of disk space; it was rolled back (message in Bahasa Indonesia)."""
+
+
+# How SQLite (Python's and ADBC's) and PostgreSQL say that the disk is full.
+_DISK_FULL_WORDS = ("database or disk is full", "no space left on device")
+_DISK_FULL_SQLSTATE = "53100"
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc``, or an error it was raised from, says that the disk is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        original = getattr(current, "orig", None)  # SQLAlchemy wraps the driver's error
+        if getattr(original, "sqlstate", None) == _DISK_FULL_SQLSTATE:
+            return True
+        if any(words in str(current).lower() for words in _DISK_FULL_WORDS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _storage_full(engine: Engine) -> StorageFull:
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        where = f"di folder {Path(database).resolve().parent}"
+    else:
+        where = f"di server basis data ({engine.url.host or 'lokal'})"
+    return StorageFull(
+        f"ruang disk {where} tidak cukup untuk memuat kiriman ini (disk full); "
+        "tidak ada yang diubah di registri. Kosongkan ruang disk, lalu ulangi impor."
+    )
+
+
 @contextmanager
 def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connection]:
     """One transaction tuned for loading many rows; all or nothing.
+
+    A load that runs out of disk space is rolled back and raises :class:`StorageFull`,
+    which says where space is missing, rather than the database's own words.
 
     On SQLite the caller has checked every reference itself, so foreign-key
     checks are off for the load (they cost a look-up per row), the page cache
@@ -323,6 +363,10 @@ def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connec
                 yield conn
                 if stage is not None:
                     stage.land(conn)
+        except Exception as exc:
+            if _is_disk_full(exc):
+                raise _storage_full(engine) from exc
+            raise
         finally:
             conn.info.pop(_STAGE_KEY, None)
             if sqlite:

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, Table, insert, select, update
 from terpadu.intake import InputFileError, import_batch, read_table
 from terpadu.intake.clean import clean_table
 from terpadu.intake.columns import KELUARGA_COLUMNS
+from terpadu.store.bulk import StorageFull
 from terpadu.store.models.web import ImportJob
 from terpadu.tables import write_table
 from terpadu.web.auth.scope import WebUser
@@ -140,7 +141,7 @@ def run_job(
             summary=summary,
             finished_at=_now(),
         )
-    except (ImportRefused, InputFileError) as exc:
+    except (ImportRefused, InputFileError, StorageFull) as exc:
         _set(engine, job_id, status="failed", message=str(exc), finished_at=_now())
     except Exception as exc:  # the page must show the failure, not spin forever
         _set(
