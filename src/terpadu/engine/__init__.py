@@ -41,6 +41,10 @@ def __getattr__(name: str) -> Any:
     return getattr(import_module(f"terpadu.engine.{home}"), name)
 
 
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
+
+
 __all__ = [
     "BatchEngine",
     "DuckDBEngine",
