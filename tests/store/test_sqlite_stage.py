@@ -73,6 +73,15 @@ def _second_batch(folder: Path) -> tuple[Path, Path]:
     return keluarga, anggota
 
 
+def _row_counts(path: Path) -> list[int]:
+    """Families, persons and batches in the registry file."""
+    with sqlite3.connect(path) as conn:
+        return [
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("family", "person", "batch")
+        ]
+
+
 def _leftovers(folder: Path) -> list[Path]:
     return sorted(folder.glob(".terpadu-stage-*"))
 
@@ -111,12 +120,7 @@ def test_a_load_interrupted_after_staging_leaves_nothing(
     monkeypatch.setattr("terpadu.intake.importer.place_members", crash)
     with pytest.raises(KeyboardInterrupt):
         _import(url, _first_batch(tmp_path / "batch"))
-    with sqlite3.connect(path) as conn:
-        counts = [
-            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("family", "person", "batch")
-        ]
-    assert counts == [0, 0, 0]
+    assert _row_counts(path) == [0, 0, 0]
     assert _leftovers(path.parent) == []
 
 
@@ -142,12 +146,7 @@ def test_a_full_disk_is_named_and_changes_nothing(
     with pytest.raises(StorageFull, match=r"ruang disk di folder .*registry tidak cukup") as caught:
         _import(url, _first_batch(tmp_path / "batch"))
     assert "tidak ada yang diubah" in str(caught.value)
-    with sqlite3.connect(path) as conn:
-        counts = [
-            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("family", "person", "batch")
-        ]
-    assert counts == [0, 0, 0]
+    assert _row_counts(path) == [0, 0, 0]
     assert _leftovers(path.parent) == []
 
 

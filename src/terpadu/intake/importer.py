@@ -104,9 +104,8 @@ def _fingerprint(source: str, file_digests: list[str]) -> str:
 def _imported_before(engine: Engine, source: str, fingerprint: str) -> int | None:
     """The completed batch of these very files from ``source``, looked up before reading them."""
     with engine.connect() as conn:
-        table = Source.__table__
-        source_id = conn.execute(select(table.c.id).where(table.c.name == source)).scalar()
-        return None if source_id is None else _completed_batch(conn, int(source_id), fingerprint)
+        source_id = _find_source(conn, source)
+        return None if source_id is None else _completed_batch(conn, source_id, fingerprint)
 
 
 def _insert_id(conn: Connection, statement: Insert) -> int:
@@ -116,11 +115,16 @@ def _insert_id(conn: Connection, statement: Insert) -> int:
     return int(key[0])
 
 
-def _get_source(conn: Connection, name: str) -> int:
+def _find_source(conn: Connection, name: str) -> int | None:
     table = Source.__table__
     found = conn.execute(select(table.c.id).where(table.c.name == name)).scalar()
+    return None if found is None else int(found)
+
+
+def _get_source(conn: Connection, name: str) -> int:
+    found = _find_source(conn, name)
     if found is not None:
-        return int(found)
+        return found
     return _insert_id(conn, insert(Source).values(name=name, created_at=utc_now()))
 
 
@@ -315,6 +319,7 @@ def import_batch(
         now = dt.datetime.now(dt.UTC)
         with bulk_transaction(engine, staged=True) as conn:
             source_id = _get_source(conn, source)
+            # Asked again under the transaction: another import may have finished meanwhile.
             done = _completed_batch(conn, source_id, fingerprint)
             if done is not None:
                 return ImportReport(source, done, True, reports)
