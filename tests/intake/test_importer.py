@@ -16,7 +16,8 @@ from batches import (
     good_batch,
     write_csv,
 )
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from terpadu.intake import InputFileError, import_batch
 from terpadu.intake import importer as importer_module
@@ -295,15 +296,63 @@ def test_large_batch_path_rebuilds_indexes(
     monkeypatch.setattr("terpadu.store.bulk.REBUILD_MIN_ROWS", 1)
     report = import_batch(engine, *good_batch(tmp_path), today=TODAY)
     assert (report.families_new, report.persons_new) == (2, 4)
-    from sqlalchemy import inspect
-
-    names = {ix["name"] for ix in inspect(engine).get_indexes("person")}
+    inspector = inspect(engine)
+    names = {ix["name"] for ix in inspector.get_indexes("person")}
     assert {"uq_person_source_key", "ix_person_nik"} <= names
+    # The keys come back too (PostgreSQL drops them for the load), and the foreign keys
+    # that reference them.
+    for table in ("family", "person", "membership", "quarantine"):
+        assert inspector.get_pk_constraint(table)["constrained_columns"] == ["id"]
+    referenced = {fk["referred_table"] for fk in inspector.get_foreign_keys("proposal")}
+    assert {"family", "person"} <= referenced
+    # The primary key is enforced again: a copy of a person under the same id is refused.
+    columns = [c["name"] for c in inspector.get_columns("person")]
+    copied = ", ".join("source_key || '-b'" if c == "source_key" else c for c in columns)
+    with engine.connect() as conn, pytest.raises(IntegrityError):
+        conn.execute(
+            text(
+                f"INSERT INTO person ({', '.join(columns)}) SELECT {copied} FROM person "
+                "WHERE nik = '3604050203900003'"
+            )
+        )
     with engine.connect() as conn:
         found = conn.execute(
             text("SELECT nama FROM person WHERE nik = '3604050203900003'")
         ).scalar()
     assert found == "Joko Susilo"
+
+
+def test_large_batch_keeps_references_to_earlier_persons(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proposal about an earlier person stays valid when a later batch takes the bulk
+    path (PostgreSQL drops and re-checks the foreign keys that lean on the primary key)."""
+    monkeypatch.setattr("terpadu.store.bulk.REBUILD_MIN_ROWS", 1)
+    import_batch(engine, *good_batch(tmp_path), source="desa-a", today=TODAY)
+    with engine.begin() as conn:
+        person_id, family_id = conn.execute(
+            text("SELECT person_id, family_id FROM membership ORDER BY id LIMIT 1")
+        ).one()
+        conn.execute(
+            text(
+                "INSERT INTO proposal (kind, state, stage, family_id, person_id, "
+                "kode_wilayah, payload, created_by, created_role, created_at, updated_at, "
+                "state_since, version) VALUES ('correct', 'draft', 0, :f, :p, "
+                "'3604052001', '{}', 'tester', 'operator_desa', :now, :now, :now, 1)"
+            ),
+            {"f": family_id, "p": person_id, "now": dt.datetime.now(dt.UTC)},
+        )
+    second = tmp_path / "second"
+    second.mkdir()
+    report = import_batch(engine, *good_batch(second), source="desa-b", today=TODAY)
+    assert report.persons_new == 4
+    with engine.connect() as conn:
+        kept = conn.execute(
+            text("SELECT p.nama FROM proposal r JOIN person p ON p.id = r.person_id")
+        ).scalar_one()
+    assert kept == "Ahmad bin Salim"
+    referenced = {fk["referred_table"] for fk in inspect(engine).get_foreign_keys("proposal")}
+    assert {"family", "person"} <= referenced
 
 
 def _column_defaults(engine: Engine, table: str) -> dict[str, object]:
