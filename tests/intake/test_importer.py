@@ -289,6 +289,81 @@ def test_unknown_columns_are_kept(engine: Engine, tmp_path: Path) -> None:
     assert extra == {"CATATAN_DESA": "rumah panggung"}
 
 
+EXCEL_KELUARGA = (
+    "ID Keluarga;No. KK;Kode-Wilayah;Alamat;RT;RW;Status Bangunan;Luas Lantai;Jenis Lantai;"
+    "Daya Listrik;Aset Kulkas;Catatan Desa\r\n"
+    'K1;\'3604051507870001;36.04.05.2001;"Kp. Baru; Gg. 2";001;002;Milik sendiri;36,5;'
+    "Keramik;900 VA;Ya;rumah di pojok\r\n"
+    "K2;3.60405E+15;3604052002;Kp. Lama;003;001;2;20;6;1.300;Tidak;\r\n"
+    'K3;3604052001100002.0;3604052001;"Jl. Mawar\r\nNo 5";1;1;1;45.5;2;450;1;\r\n'
+    ";;;;;;;;;;;\r\n"
+    "K4;3604 0520 0110 0003;3604052001;;;;;;;;;\r\n"
+)
+EXCEL_ANGGOTA = (
+    "ID_ANGGOTA;ID_KELUARGA;NIK;Nama;Jenis Kelamin;Tgl. Lahir;Hub. Keluarga;Status Kawin\n"
+    "A1;K1;3604051507870001;H. Ahmad bin Salim, S.Pd.;Laki-laki;15-07-1987;Kepala Keluarga;"
+    "Kawin\n"
+    "A2;K1;3604054107870002;Siti Aminah;P;01/07/1987;Istri;2\n"
+    "A3;K1;;Budi;L;32000;Anak;belum kawin\n"
+    "A4;K3;3604050203900003;José Susilo;1;02-03-90;1;2\n"
+    "A5;K4;3.604050203900004E+15;Dewi;2;1990-03-02 00:00:00;2;2\n"
+    "A6;K9;3604050203900005;Tanpa Keluarga;1;1990-03-02;1;2\n"
+)
+
+
+def test_a_batch_as_indonesian_excel_saves_it(engine: Engine, tmp_path: Path) -> None:
+    """Semicolons, BOM and CRLF, Windows-1252, decimal commas, labels for codes, every date
+    form in one column, Excel-damaged numbers, a quoted line break and a blank row."""
+    keluarga = tmp_path / "keluarga.csv"
+    keluarga.write_bytes(("\ufeff" + EXCEL_KELUARGA).encode("utf-8"))
+    anggota = tmp_path / "anggota.csv"
+    anggota.write_bytes(EXCEL_ANGGOTA.encode("cp1252"))
+    report = import_batch(engine, keluarga, anggota, source="desa", today=TODAY)
+    k, a = report.files
+    assert (k.rows_read, k.rows_landed, k.rows_rejected) == (4, 3, 1)  # K2: NO_KK digits lost
+    assert (a.rows_read, a.rows_landed, a.rows_rejected) == (6, 5, 1)  # A6: no family K9
+    with engine.connect() as conn:
+        families = {
+            r.source_key: r
+            for r in conn.execute(
+                text(
+                    "SELECT source_key, no_kk, alamat, rt, status_bangunan, luas_lantai, "
+                    "jenis_lantai, daya_listrik, aset_kulkas FROM family"
+                )
+            )
+        }
+        persons = {
+            r.source_key: r
+            for r in conn.execute(
+                text(
+                    "SELECT source_key, nik, nama, jenis_kelamin, tgl_lahir, hub_keluarga FROM person"
+                )
+            )
+        }
+    k1 = families["K1"]
+    assert (k1.no_kk, k1.alamat, k1.rt, k1.status_bangunan) == (
+        "3604051507870001",
+        "Kp. Baru; Gg. 2",
+        "001",
+        1,
+    )
+    assert (k1.luas_lantai, k1.jenis_lantai, k1.daya_listrik, k1.aset_kulkas) == (36.5, 2, 900, 1)
+    assert families["K3"].no_kk == "3604052001100002"
+    assert families["K3"].alamat == "Jl. Mawar No 5"
+    assert families["K4"].no_kk == "3604052001100003"
+    assert persons["A4"].nama == "José Susilo"
+    assert persons["A5"].nik == "3604050203900004"
+    births = {key: str(row.tgl_lahir)[:10] for key, row in persons.items()}
+    assert births == {
+        "A1": "1987-07-15",
+        "A2": "1987-07-01",
+        "A3": "1987-08-11",
+        "A4": "1990-03-02",
+        "A5": "1990-03-02",
+    }
+    assert (persons["A1"].jenis_kelamin, persons["A1"].hub_keluarga) == (1, 1)
+
+
 def test_large_batch_path_rebuilds_indexes(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

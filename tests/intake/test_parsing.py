@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from terpadu.intake.clean import single_spaced
+from terpadu.intake.clean import _dates, single_spaced
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS, Column, normalize_header
 from terpadu.intake.parsing import (
     parse_code,
@@ -105,7 +105,7 @@ def test_column_code_reading_agrees_with_the_expression(
     text = pl.Series(values, dtype=pl.Utf8)
     labels = [label for spellings in column.codes.values() for label in spellings]
     text = pl.concat([text, pl.Series([*labels, "1", "01", "1.0", "+1", "001"], dtype=pl.Utf8)])
-    expected = pl.select(parse_code(pl.lit(text), column.label_map())).to_series()
+    expected = text.to_frame("v").select(parse_code(pl.col("v"), column.label_map())).to_series()
     assert parse_code_series(text, column.label_map()).to_list() == expected.to_list()
 
 
@@ -113,8 +113,38 @@ def test_column_code_reading_agrees_with_the_expression(
 @given(st.lists(cells, max_size=30))
 def test_column_number_reading_agrees_with_the_expression(values: list[str | None]) -> None:
     text = pl.Series([*values, "77", "007", "+5", "-0", "1.250", "99999999999999999999"])
-    expected = pl.select(parse_number(pl.lit(text))).to_series()
+    expected = text.to_frame("v").select(parse_number(pl.col("v"))).to_series()
     assert parse_number_series(text).to_list() == expected.to_list()
+
+
+DATE_FORMS = [
+    "1987-07-15",
+    "15-07-1987",
+    "5/7/1987",
+    "15-07-87",
+    "31973",
+    "31973.0",
+    "1987-07-15 00:00:00",
+    "30-02-1987",
+    "15.07.1987",
+    "kemarin",
+]
+
+
+def test_a_column_mixing_every_date_form_is_read() -> None:
+    """Excel files mix forms in one column (typed dates, serials, day-first text)."""
+    text = pl.Series(DATE_FORMS, dtype=pl.Utf8)
+    assert _dates(text, TODAY).to_list() == [
+        _one(parse_date(pl.col("v"), TODAY), v) for v in DATE_FORMS
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.none() | st.sampled_from(DATE_FORMS), max_size=20))
+def test_column_date_reading_agrees_with_one_cell_at_a_time(values: list[str | None]) -> None:
+    text = pl.Series(values, dtype=pl.Utf8)
+    expected = [_one(parse_date(pl.col("v"), TODAY), v) for v in values]
+    assert _dates(text, TODAY).to_list() == expected
 
 
 @settings(max_examples=150, deadline=None)

@@ -16,7 +16,12 @@ import polars as pl
 
 from terpadu.identity import check_kk_frame, check_nik_frame, repair_identity_frame
 from terpadu.intake.columns import Column, header_index, normalize_header
-from terpadu.intake.parsing import parse_code_series, parse_date, parse_number_series
+from terpadu.intake.parsing import (
+    over_series,
+    parse_code_series,
+    parse_date,
+    parse_number_series,
+)
 from terpadu.intake.readers import ROW, InputFileError, RawTable
 from terpadu.regions import regions_frame
 
@@ -149,14 +154,26 @@ def _dtype(column: Column) -> pl.DataType:
 
 
 def _codes(mask: pl.Series, code: str) -> pl.Series:
-    return pl.select(pl.when(mask).then(pl.lit(code)).otherwise(None).alias("c")).to_series()
+    return _when(mask, code)
 
 
 def _when(mask: pl.Series, code: str, otherwise: pl.Series | None = None) -> pl.Series:
+    """``code`` where ``mask`` holds, else ``otherwise`` (null when not given)."""
     base = otherwise if otherwise is not None else pl.Series([None] * len(mask), dtype=pl.Utf8)
-    return pl.select(
-        pl.when(mask.fill_null(False)).then(pl.lit(code)).otherwise(base).alias("c")
-    ).to_series()
+    return (
+        pl.DataFrame({"mask": mask.fill_null(False), "base": base})
+        .select(pl.when(pl.col("mask")).then(pl.lit(code)).otherwise(pl.col("base")).alias("c"))
+        .to_series()
+    )
+
+
+def _kept(value: pl.Series, errors: pl.Series) -> pl.Series:
+    """``value`` where there is no error, else null."""
+    return (
+        pl.DataFrame({"v": value, "e": errors})
+        .select(pl.when(pl.col("e").is_null()).then(pl.col("v")).alias("v"))
+        .to_series()
+    )
 
 
 def _dates(text: pl.Series, today: dt.date) -> pl.Series:
@@ -164,7 +181,7 @@ def _dates(text: pl.Series, today: dt.date) -> pl.Series:
     value = text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
     slow = value.is_null() & text.is_not_null()
     if slow.any():
-        parsed = pl.select(parse_date(pl.lit(text.filter(slow)), today)).to_series()
+        parsed = over_series(text.filter(slow), lambda cell: parse_date(cell, today))
         value = value.scatter(slow.arg_true(), parsed)
     return value
 
@@ -215,12 +232,8 @@ def _clean_column(
     if kind in ("nik", "kk"):
         repair = repair_identity_frame(text)
         checked = (check_nik_frame if kind == "nik" else check_kk_frame)(repair["value"], today)
-        errors = pl.select(
-            pl.coalesce(repair["error_code"], checked["error_code"]).alias("c")
-        ).to_series()
-        value = pl.select(
-            pl.when(errors.is_null()).then(checked["nik" if kind == "nik" else "kk"]).alias("v")
-        ).to_series()
+        errors = repair["error_code"].fill_null(checked["error_code"]).alias("c")
+        value = _kept(checked["nik" if kind == "nik" else "kk"], errors)
         warnings = checked["warning_code"]
         return value, errors, warnings, repair["repaired"] & errors.is_null()
     if kind == "region":
@@ -229,6 +242,6 @@ def _clean_column(
         known = code.is_in(regions_frame("desa")["code"].implode())
         errors = _when(present & ~well_formed, "region_format")
         errors = _when(present & well_formed & ~known, "region_unknown", errors)
-        value = pl.select(pl.when(errors.is_null()).then(code).alias("v")).to_series()
+        value = _kept(code, errors)
         return value, errors, None, None
     raise ValueError(f"unknown column kind {kind}")  # pragma: no cover

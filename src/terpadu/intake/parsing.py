@@ -8,10 +8,21 @@ read. Callers compare "text present but value null" to flag errors.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import polars as pl
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def over_series(series: pl.Series, expr_of: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``expr_of`` evaluated over ``series`` as a frame's column.
+
+    Not as ``pl.select(expr_of(pl.lit(series)))``: polars 2.1 panics on some of
+    these expressions over a literal series (a Date branch beside others in a
+    coalesce, as mixed date forms give).
+    """
+    return series.to_frame("v").select(expr_of(pl.col("v")).alias(series.name)).to_series()
 
 
 def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -87,7 +98,7 @@ def parse_code_series(text: pl.Series, label_map: dict[str, int]) -> pl.Series:
     value = text.replace_strict(plain, default=None, return_dtype=pl.Int16)
     rest = (value.is_null() & text.is_not_null()).fill_null(False)
     if rest.any():
-        folded = pl.select(parse_code(pl.lit(text.filter(rest)), label_map)).to_series()
+        folded = over_series(text.filter(rest), lambda cell: parse_code(cell, label_map))
         value = value.scatter(rest.arg_true(), folded)
     return value
 
@@ -97,6 +108,6 @@ def parse_number_series(text: pl.Series) -> pl.Series:
     value = text.cast(pl.Int64, strict=False).cast(pl.Float64)
     rest = (value.is_null() & text.is_not_null()).fill_null(False)
     if rest.any():
-        parsed = pl.select(parse_number(pl.lit(text.filter(rest)))).to_series()
+        parsed = over_series(text.filter(rest), parse_number)
         value = value.scatter(rest.arg_true(), parsed)
     return value
