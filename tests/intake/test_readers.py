@@ -4,6 +4,7 @@ import polars as pl
 import pytest
 from openpyxl import Workbook
 
+from terpadu.identity.repair import repair_identity_frame
 from terpadu.intake.readers import ROW, InputFileError, read_table
 
 
@@ -40,6 +41,34 @@ def test_xlsx_keeps_long_numbers_and_dates_exact(tmp_path: Path) -> None:
     assert table.frame["NIK"].to_list() == ["3604051507870001", "'3604054107870002"]
     assert table.frame["TGL_LAHIR"].to_list() == ["1987-07-15", "01-07-1987"]
     assert table.frame[ROW].to_list() == [2, 3]
+
+
+def test_xlsx_numbers_excel_may_have_rounded_are_not_trusted(tmp_path: Path) -> None:
+    """Excel keeps 15 digits: a NIK typed into a number cell is saved ending in 0. Such
+    numbers come out the way Excel shows them, so the identity check reports lost digits;
+    a 16-digit number ending otherwise was written exactly by a program and is kept."""
+    path = tmp_path / "a.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NIK", "LUAS"])
+    sheet.append([3604051507870000, 36.5])
+    sheet.append([3.60405e15, 20.0])
+    sheet.append([3604051507870001.0, 1e3])
+    sheet.append([1000000000000000, 0])
+    book.save(path)
+    table = read_table(path)
+    assert table.frame["NIK"].to_list() == [
+        "3.60405150787E+15",
+        "3.60405E+15",
+        "3604051507870001",
+        "1E+15",
+    ]
+    assert table.frame["LUAS"].to_list() == ["36.5", "20", "1000", "0"]
+    repaired = repair_identity_frame(table.frame["NIK"])
+    assert repaired["error_code"].to_list() == ["number_digits_lost"] * 2 + [
+        None,
+        "number_digits_lost",
+    ]
 
 
 def test_parquet_is_read_as_text(tmp_path: Path) -> None:

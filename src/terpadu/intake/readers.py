@@ -2,7 +2,8 @@
 
 Everything is read as text: cleaning and checking decide what a value means,
 so nothing is lost to a reader's type guess (a NIK read as a float loses
-digits). Each row keeps its number as the operator sees it in a spreadsheet or
+digits; one typed into an Excel number cell already lost its 16th, see
+``_long_number_text``). Each row keeps its number as the operator sees it in a spreadsheet or
 editor: the header is row 1, the first data row is row 2.
 """
 
@@ -162,15 +163,40 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str]:
     return frame, encoding, delimiter
 
 
+# Excel keeps 15 significant digits of a number; a 16-digit NIK typed into a number cell
+# is saved with its last digit as 0 (3604051507870001 → 3604051507870000).
+EXCEL_DIGITS = 15
+
+
+def _long_number_text(value: int) -> str:
+    """A whole number of 16 or more digits, as exact as the cell can be trusted.
+
+    Ending in a non-zero digit, it was written by a program, not rounded by
+    Excel: its digits are exact. Ending in zeros, digits may have been dropped;
+    it is given the way Excel shows it (``3.60405150787E+15``), which the identity
+    checks reject as digits lost rather than accept a wrong NIK.
+    """
+    digits = str(abs(value))
+    if not digits.endswith("0"):
+        return str(value)
+    significant = digits.rstrip("0")
+    mantissa = significant[0] + (f".{significant[1:]}" if len(significant) > 1 else "")
+    return f"{'-' if value < 0 else ''}{mantissa}E+{len(digits) - 1}"
+
+
 def _cell_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, int | float) and abs(value) >= 10**EXCEL_DIGITS:
+        if isinstance(value, int) or value.is_integer():
+            return _long_number_text(int(value))
+        return repr(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
