@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from terpadu.identity.repair import repair_identity_frame
-from terpadu.intake.readers import ROW, InputFileError, read_table
+from terpadu.intake.readers import ROW, InputFileError, header_row, read_table
 
 
 def test_semicolon_csv_with_bom(tmp_path: Path) -> None:
@@ -69,6 +69,49 @@ def test_xlsx_numbers_excel_may_have_rounded_are_not_trusted(tmp_path: Path) -> 
         None,
         "number_digits_lost",
     ]
+
+
+def test_csv_title_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "DATA ANGGOTA DESA KRAMATWATU;;;\nPetugas: Budi;;;\n;;;\n"
+        "ID_ANGGOTA;ID_KELUARGA;NIK;NAMA\nA1;K1;3604051507870001;Ahmad\n\nA2;K1;;Siti\n"
+    )
+    table = read_table(path)
+    assert table.delimiter == ";"
+    assert table.frame.columns == [ROW, "ID_ANGGOTA", "ID_KELUARGA", "NIK", "NAMA"]
+    # Row numbers stay the spreadsheet's: the header is row 4.
+    assert table.frame[ROW].to_list() == [5, 7]
+    assert table.frame["NAMA"].to_list() == ["Ahmad", "Siti"]
+
+
+def test_xlsx_title_rows_above_the_header_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "k.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DATA KELUARGA DESA KRAMATWATU TAHUN 2026"])
+    sheet.append([])
+    sheet.append(["Kecamatan", "Kramatwatu"])
+    sheet.append(["ID_KELUARGA", "NO_KK", "KODE_WILAYAH", "ALAMAT", "RT"])
+    sheet.append(["K1", "3604051507870001", "3604052001", "Kp. Baru", "001"])
+    book.save(path)
+    table = read_table(path)
+    assert table.frame.columns == [ROW, "ID_KELUARGA", "NO_KK", "KODE_WILAYAH", "ALAMAT", "RT"]
+    assert table.frame[ROW].to_list() == [5]
+
+
+@pytest.mark.parametrize(
+    ("rows", "header"),
+    [
+        ([["ID", "NAMA"], ["1", "Ahmad"]], 0),
+        ([["DATA"], [], ["ID", "NAMA", "NIK"], ["1", "A", "2"]], 2),
+        ([["Judul", "2026"], ["ID", "NAMA", "NIK", "KK", "RT"]], 1),
+        ([[], ["NIK"], ["3604051507870001"]], 1),  # one column
+        ([], 0),
+    ],
+)
+def test_header_row(rows: list[list[str]], header: int) -> None:
+    assert header_row(rows) == header
 
 
 def test_parquet_is_read_as_text(tmp_path: Path) -> None:

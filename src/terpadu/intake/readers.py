@@ -9,15 +9,20 @@ editor: the header is row 1, the first data row is row 2.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
 import polars as pl
 
 ROW = "__row"
+# Title and note rows above a table's header are looked for among this many first rows.
+HEADER_SEARCH_ROWS = 10
 
 
 class InputFileError(Exception):
@@ -78,11 +83,12 @@ def read_table(path: Path, sheet: str | None = None, *, sha256: str | None = Non
     sha = sha256 or file_digest(path)
     encoding: str | None = None
     delimiter: str | None = None
+    above_header = 0  # title and note rows above the header (see header_row)
     try:
         if file_format == "csv":
-            frame, encoding, delimiter = _read_csv(path)
+            frame, encoding, delimiter, above_header = _read_csv(path)
         elif file_format == "xlsx":
-            frame = _read_xlsx(path, sheet)
+            frame, above_header = _read_xlsx(path, sheet)
         else:
             frame = _read_parquet(path)
     except InputFileError:
@@ -93,7 +99,9 @@ def read_table(path: Path, sheet: str | None = None, *, sha256: str | None = Non
         ) from exc
     if frame.width == 0:
         raise InputFileError(f"{path}: berkas kosong, tidak ada baris judul (header)")
-    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    frame = frame.with_row_index(ROW, offset=2 + above_header).with_columns(
+        pl.col(ROW).cast(pl.Int64)
+    )
     return RawTable(path, _without_blank_rows(frame), file_format, encoding, delimiter, sha, size)
 
 
@@ -131,25 +139,51 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str]:
+def header_row(rows: Sequence[Sequence[object]]) -> int:
+    """Which of a file's first rows is the header.
+
+    Spreadsheets often open with a title (*DATA KELUARGA DESA ...*), a line of
+    notes or a blank row above the table. The header is the first row with at
+    least two values and at least half as many as the fullest of these rows; a
+    file of one column has its header in its first non-blank row.
+    """
+    filled = [sum(1 for v in row if v is not None and str(v).strip()) for row in rows]
+    widest = max(filled, default=0)
+    for index, count in enumerate(filled):
+        if count >= 2 and count * 2 >= widest:
+            return index
+    return next((index for index, count in enumerate(filled) if count), 0)
+
+
+def _split_line(line: str) -> list[str]:
+    return next(csv.reader([line], delimiter=_sniff_delimiter(line)), [])
+
+
+def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str, int]:
+    """(table, encoding, delimiter, lines above the header)."""
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if not head.strip():
         raise InputFileError(f"{path}: berkas kosong (empty file)")
     bom = head.startswith(b"\xef\xbb\xbf")
-    first_line = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
-    delimiter = _sniff_delimiter(first_line)
-    options = {
+    first_lines = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n")
+    first_lines = [line.rstrip("\r") for line in first_lines[:HEADER_SEARCH_ROWS]]
+    above_header = header_row([_split_line(line) for line in first_lines])
+    delimiter = _sniff_delimiter(first_lines[above_header])
+    options: dict[str, object] = {
         "separator": delimiter,
         "infer_schema": False,
         "has_header": True,
         "quote_char": '"',
         "raise_if_empty": False,
     }
+    if above_header:
+        options["skip_lines"] = above_header
     try:
         if not bom:
             try:  # the common case, read straight from the file
-                return pl.read_csv(path, **options), "utf-8", delimiter  # type: ignore[arg-type]
+                frame = pl.read_csv(path, **options)  # type: ignore[arg-type]
+                return frame, "utf-8", delimiter, above_header
             except pl.exceptions.ComputeError as exc:
                 if "utf-8" not in str(exc).lower():
                     raise
@@ -160,7 +194,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str]:
             f"{path}: isi CSV rusak (jumlah kolom per baris tidak sama dengan judul, "
             f"atau tanda kutip tidak ditutup): {exc}"
         ) from exc
-    return frame, encoding, delimiter
+    return frame, encoding, delimiter, above_header
 
 
 # Excel keeps 15 significant digits of a number; a 16-digit NIK typed into a number cell
@@ -205,36 +239,35 @@ def _cell_text(value: object) -> str | None:
     return text
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> pl.DataFrame:
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int]:
+    """(table, rows above the header)."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
-        header: list[str] | None = None
-        columns: list[list[str | None]] = []
-        for values in rows:
-            if header is None:
-                if values is None or all(v is None or str(v).strip() == "" for v in values):
-                    continue  # leading empty rows before the header
-                header = [str(v).strip() if v is not None else "" for v in values]
-                header = _unique_headers(header)
-                columns = [[] for _ in header]
-                continue
-            cells = list(values) + [None] * (len(header) - len(values))
+        first = [tuple(values or ()) for values in islice(rows, HEADER_SEARCH_ROWS)]
+        if not any(v is not None and str(v).strip() for values in first for v in values):
+            return pl.DataFrame(), 0
+        above_header = header_row(first)
+        header = _unique_headers(
+            [str(v).strip() if v is not None else "" for v in first[above_header]]
+        )
+        columns: list[list[str | None]] = [[] for _ in header]
+        for values in chain(first[above_header + 1 :], rows):
+            cells = list(values or ()) + [None] * (len(header) - len(values or ()))
             for index in range(len(header)):
                 columns[index].append(_cell_text(cells[index]))
     finally:
         workbook.close()
-    if header is None:
-        return pl.DataFrame()
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {
             name: pl.Series(name, col, dtype=pl.Utf8)
             for name, col in zip(header, columns, strict=True)
         }
     )
+    return frame, above_header
 
 
 def _unique_headers(header: list[str]) -> list[str]:
