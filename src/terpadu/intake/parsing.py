@@ -32,8 +32,42 @@ def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     return text.str.to_date("%Y-%m-%d", strict=False)
 
 
+# Month names as Indonesians write them (and Excel's English abbreviations).
+MONTHS: dict[str, str] = {
+    name: f"{number:02d}"
+    for number, names in enumerate(
+        [
+            ("januari", "jan"),
+            ("februari", "pebruari", "feb", "peb"),
+            ("maret", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("agustus", "agu", "agt", "ags", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt", "oct"),
+            ("november", "nopember", "nov", "nop"),
+            ("desember", "des", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def _full_year(year: pl.Expr, today: dt.date) -> pl.Expr:
+    """Four-digit years as they are; two-digit ones pivot on today (``05`` is 2005 unless
+    that is in the future, then 1905)."""
+    number = year.cast(pl.Int32, strict=False)
+    two_digit = year.str.len_chars() == 2
+    pivoted = pl.when(number <= today.year % 100).then(number + 2000).otherwise(number + 1900)
+    return pl.when(two_digit).then(pivoted).otherwise(number)
+
+
 def parse_date(col: pl.Expr, today: dt.date) -> pl.Expr:
-    """Dates as YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY, DD-MM-YY or Excel serial numbers.
+    """Dates as YYYY-MM-DD, DD-MM-YYYY, DD/MM/YYYY, DD-MM-YY, Excel serial numbers, or
+    with the month by name (``15 Juli 1987``, ``15-Jul-87``, ``5 Agt 2001``).
 
     Two-digit years pivot on today: ``05`` is 2005 when that is not in the
     future, else 1905. A time part after an ISO date (from XLSX) is ignored.
@@ -41,9 +75,12 @@ def parse_date(col: pl.Expr, today: dt.date) -> pl.Expr:
     iso = col.str.extract_groups(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T].*)?$")
     dmy = col.str.extract_groups(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
     dmyy = col.str.extract_groups(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2})$")
+    named = col.str.to_lowercase().str.extract_groups(
+        r"^(\d{1,2})[\s\-/.]+([a-z]{3,9})\.?[\s\-/.,]+(\d{4}|\d{2})$"
+    )
     serial = col.str.extract(r"^(\d{1,5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
-    yy = dmyy.struct.field("3").cast(pl.Int32, strict=False)
-    century_year = pl.when(yy <= today.year % 100).then(yy + 2000).otherwise(yy + 1900)
+    century_year = _full_year(dmyy.struct.field("3"), today)
+    month = named.struct.field("2").replace_strict(MONTHS, default=None, return_dtype=pl.Utf8)
     from_serial = (
         pl.when(serial.is_between(1, 109_575))  # up to year 2199
         .then(pl.lit(EXCEL_EPOCH) + pl.duration(days=serial))
@@ -53,6 +90,7 @@ def parse_date(col: pl.Expr, today: dt.date) -> pl.Expr:
         _ymd(iso.struct.field("1"), iso.struct.field("2"), iso.struct.field("3")),
         _ymd(dmy.struct.field("3"), dmy.struct.field("2"), dmy.struct.field("1")),
         _ymd(century_year, dmyy.struct.field("2"), dmyy.struct.field("1")),
+        _ymd(_full_year(named.struct.field("3"), today), month, named.struct.field("1")),
         from_serial,
     )
 
