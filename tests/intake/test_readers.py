@@ -121,6 +121,19 @@ def test_parquet_is_read_as_text(tmp_path: Path) -> None:
     assert table.frame["JENIS_KELAMIN"].to_list() == ["1"]
 
 
+def test_parquet_float_numbers_follow_the_spreadsheet_rule(tmp_path: Path) -> None:
+    """A NIK column of floats came through a spreadsheet: the 15-digit rule of XLSX holds."""
+    path = tmp_path / "a.parquet"
+    nik = [3604051507870001.0, 3604051507870000.0, None]
+    pl.DataFrame(
+        {"NIK": nik, "LUAS": [36.5, 20.0, None], "KK": [3604051507870000, 1, None]}
+    ).write_parquet(path)
+    table = read_table(path)
+    assert table.frame["NIK"].to_list() == ["3604051507870001", "3.60405150787E+15", None]
+    assert table.frame["LUAS"].to_list() == ["36.5", "20.0", None]
+    assert table.frame["KK"].to_list() == ["3604051507870000", "1", None]  # integers are exact
+
+
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="tidak ditemukan"):
         read_table(tmp_path / "nope.csv")

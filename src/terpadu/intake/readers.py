@@ -284,6 +284,34 @@ def _unique_headers(header: list[str]) -> list[str]:
     return result
 
 
+def _float_text(column: pl.Expr) -> pl.Expr:
+    """Floats as text; whole numbers of 16 or more digits as ``_long_number_text`` gives them.
+
+    A NIK stored as a float has passed through a spreadsheet (a typed export would hold
+    text or integers), so the same 15-digit rule as for XLSX cells applies.
+    """
+    long = column.is_finite() & (column.abs() >= 10**EXCEL_DIGITS) & (column.round(0) == column)
+    digits = column.abs().cast(pl.Int64, strict=False).cast(pl.Utf8)
+    significant = digits.str.strip_chars_end("0")
+    mantissa = (
+        pl.when(significant.str.len_chars() > 1)
+        .then(pl.concat_str([significant.str.head(1), pl.lit("."), significant.str.slice(1)]))
+        .otherwise(significant)
+    )
+    sign = pl.when(column < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    rounded = pl.concat_str(
+        [sign, mantissa, pl.lit("E+"), (digits.str.len_chars() - 1).cast(pl.Utf8)]
+    )
+    exact = pl.concat_str([sign, digits])
+    return (
+        pl.when(long & digits.str.ends_with("0"))
+        .then(rounded)
+        .when(long)
+        .then(exact)
+        .otherwise(column.cast(pl.Utf8))
+    )
+
+
 def _read_parquet(path: Path) -> pl.DataFrame:
     frame = pl.read_parquet(path)
     casts = []
@@ -292,6 +320,8 @@ def _read_parquet(path: Path) -> pl.DataFrame:
             casts.append(pl.col(name))
         elif dtype.is_temporal():
             casts.append(pl.col(name).dt.strftime("%Y-%m-%d").alias(name))
+        elif dtype.is_float():
+            casts.append(_float_text(pl.col(name)).alias(name))
         else:
             casts.append(pl.col(name).cast(pl.Utf8).alias(name))
     return frame.select(casts)
