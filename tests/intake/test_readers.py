@@ -125,9 +125,8 @@ def test_parquet_float_numbers_follow_the_spreadsheet_rule(tmp_path: Path) -> No
     """A NIK column of floats came through a spreadsheet: the 15-digit rule of XLSX holds."""
     path = tmp_path / "a.parquet"
     nik = [3604051507870001.0, 3604051507870000.0, None]
-    pl.DataFrame(
-        {"NIK": nik, "LUAS": [36.5, 20.0, None], "KK": [3604051507870000, 1, None]}
-    ).write_parquet(path)
+    frame = {"NIK": nik, "LUAS": [36.5, 20.0, None], "KK": [3604051507870000, 1, None]}
+    pl.DataFrame({**frame, "NAMA": ["Ahmad", "Siti", "Budi"]}).write_parquet(path)
     table = read_table(path)
     assert table.frame["NIK"].to_list() == ["3604051507870001", "3.60405150787E+15", None]
     assert table.frame["LUAS"].to_list() == ["36.5", "20.0", None]
