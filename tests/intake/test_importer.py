@@ -364,6 +364,38 @@ def test_a_batch_as_indonesian_excel_saves_it(engine: Engine, tmp_path: Path) ->
     assert (persons["A1"].jenis_kelamin, persons["A1"].hub_keluarga) == (1, 1)
 
 
+def test_a_row_with_shifted_values_is_rejected_and_the_rest_lands(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """An unquoted comma in an address shifts the row's values: that row (and its members)
+    is rejected with the row as received; the file's other rows land."""
+    keluarga = tmp_path / "keluarga.csv"
+    keluarga.write_text(
+        f"{KELUARGA_HEADER}\n"
+        "K1,3604051507870001,3604052001,Jl. Mawar, No 5,001,002,1,36.5,8\n"
+        "K2,3604052001100002,3604052001,Kp. Lama,003,001,2,20,6\n"
+    )
+    anggota = write_csv(
+        tmp_path / "anggota.csv",
+        ANGGOTA_HEADER,
+        [
+            "A1,K1,3604051507870001,Ahmad,1,1987-07-15,1",
+            "A4,K2,3604050203900003,Joko,1,1990-03-02,1",
+        ],
+    )
+    report = import_batch(engine, keluarga, anggota, today=TODAY)
+    k, a = report.files
+    assert (k.rows_read, k.rows_landed, k.rows_rejected) == (2, 1, 1)
+    assert (a.rows_read, a.rows_landed, a.rows_rejected) == (2, 1, 1)
+    with engine.connect() as conn:
+        codes = {
+            (r.row_number, r.code)
+            for r in conn.execute(text("SELECT row_number, code FROM quarantine"))
+        }
+    assert (2, "row_too_many_fields") in codes
+    assert (2, "family_rejected") in codes
+
+
 def test_large_batch_path_rebuilds_indexes(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -114,6 +114,41 @@ def test_header_row(rows: list[list[str]], header: int) -> None:
     assert header_row(rows) == header
 
 
+RAGGED = (
+    "ID_KELUARGA,NO_KK,ALAMAT,RT\n"
+    "K1,3604051507870001,Jl. Mawar, No 5,001\n"  # unquoted comma: values shift
+    'K2,3604052001100002,"Jl. Melati, No 6",003\n'
+    "K3,3604052001100003,Kp Baru,005,,\n"  # trailing separators: nothing is lost
+    "K4,3604052001100004\n"  # short row: the rest is blank
+)
+
+
+def test_a_row_longer_than_the_header_refuses_the_file_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_text(RAGGED)
+    with pytest.raises(InputFileError, match=r"baris 2 berisi 5 nilai, padahal judul hanya 4"):
+        read_table(path)
+
+
+def test_rows_longer_than_the_header_are_reported_one_by_one(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_text(RAGGED)
+    table = read_table(path, report_long_rows=True)
+    assert table.frame[ROW].to_list() == [2, 3, 4, 5]
+    assert table.frame["ALAMAT"].to_list() == ["Jl. Mawar", "Jl. Melati, No 6", "Kp Baru", None]
+    assert table.frame["RT"].to_list() == ["No 5", "003", "005", None]
+    issues = table.row_issues.to_dicts()
+    assert issues == [
+        {
+            ROW: 2,
+            "column": "BARIS",
+            "value": "K1,3604051507870001,Jl. Mawar, No 5,001",
+            "severity": "error",
+            "code": "row_too_many_fields",
+        }
+    ]
+
+
 def test_parquet_is_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
     pl.DataFrame({"NIK": ["3604051507870001"], "JENIS_KELAMIN": [1]}).write_parquet(path)

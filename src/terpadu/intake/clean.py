@@ -22,18 +22,9 @@ from terpadu.intake.parsing import (
     parse_date,
     parse_number_series,
 )
-from terpadu.intake.readers import ROW, InputFileError, RawTable
+from terpadu.intake.readers import ISSUE_SCHEMA, ROW, InputFileError, RawTable
 from terpadu.regions import regions_frame
 
-ISSUE_SCHEMA = pl.Schema(
-    {
-        ROW: pl.Int64(),
-        "column": pl.Utf8(),
-        "value": pl.Utf8(),
-        "severity": pl.Utf8(),
-        "code": pl.Utf8(),
-    }
-)
 REPAIRED = "__repaired"
 EXTRA = "__extra"
 TEXT_LIMITS = {"nama": 200, "nama_ibu_kandung": 200, "tempat_lahir": 100, "rt": 10, "rw": 10}

@@ -219,6 +219,7 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
         validate.duplicate_key_issues(values, "source_key", "ID_ANGGOTA", values["source_key"]),
         validate.nik_consistency_issues(values),
         validate.nik_duplicate_issues(values),
+        raw.row_issues,
     ]
     return clean, checks
 
@@ -285,9 +286,9 @@ def import_batch(
                 FileReport("anggota", anggota_path, detect_format(anggota_path), None),
             ],
         )
-    raw_k = read_table(keluarga_path, sha256=digests[0])
+    raw_k = read_table(keluarga_path, sha256=digests[0], report_long_rows=True)
     say(f"membaca {anggota_path.name}")
-    raw_a = read_table(anggota_path, sha256=digests[1])
+    raw_a = read_table(anggota_path, sha256=digests[1], report_long_rows=True)
 
     say("memeriksa keluarga")
     clean_k = clean_table(raw_k, KELUARGA_COLUMNS, today)
@@ -295,7 +296,7 @@ def import_batch(
     dup_k = validate.duplicate_key_issues(
         clean_k.values, "source_key", "ID_KELUARGA", clean_k.raw[key_header]
     )
-    landed_k, issues_k = validate.accept(clean_k, [dup_k])
+    landed_k, issues_k = validate.accept(clean_k, [dup_k, raw_k.row_issues])
     issues_k = with_messages(issues_k)
     raw_k = _without_frame(raw_k)  # the cleaned table holds what is still needed
     # Family keys of this batch that were rejected (and landed under no other row).

@@ -44,7 +44,7 @@ MESSAGES: dict[str, str] = {
     "duplicate_key": "{column} '{value}' sudah dipakai baris lain di berkas ini; baris ini tidak dimuat.",
     "family_not_found": "Keluarga '{value}' tidak ada di berkas keluarga kiriman ini maupun di registri.",
     "family_rejected": "Keluarga '{value}' ditolak (lihat kesalahan baris keluarganya), jadi anggota ini juga tidak dimuat.",
-    "extra_fields": "Baris ini berisi lebih banyak kolom daripada judul; kolom berlebih disimpan sebagai atribut tambahan.",
+    "row_too_many_fields": "Baris ini berisi lebih banyak nilai daripada kolom judul, sehingga nilai-nilainya bergeser (biasanya pemisah koma/titik koma di dalam alamat atau nama yang tidak diberi tanda kutip). Perbaiki barisnya lalu kirim ulang: '{value}'",
 }
 
 

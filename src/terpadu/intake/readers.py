@@ -14,13 +14,25 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import chain, islice
+from dataclasses import dataclass, field
+from itertools import chain, islice, repeat
 from pathlib import Path
 
 import polars as pl
 
 ROW = "__row"
+# One problem with one cell or row: the row, the column, the value as received, its weight.
+ISSUE_SCHEMA = pl.Schema(
+    {
+        ROW: pl.Int64(),
+        "column": pl.Utf8(),
+        "value": pl.Utf8(),
+        "severity": pl.Utf8(),
+        "code": pl.Utf8(),
+    }
+)
+# The column named by a problem that concerns a whole row.
+WHOLE_ROW = "BARIS"
 # Title and note rows above a table's header are looked for among this many first rows.
 HEADER_SEARCH_ROWS = 10
 
@@ -40,6 +52,8 @@ class RawTable:
     delimiter: str | None
     sha256: str
     size_bytes: int
+    # Rows the reader could not split into the header's columns (ISSUE_SCHEMA).
+    row_issues: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ISSUE_SCHEMA))
 
 
 def file_digest(path: Path) -> str:
@@ -72,10 +86,20 @@ def require_file(path: Path) -> None:
         raise InputFileError(f"{path}: berkas tidak ditemukan (file not found)")
 
 
-def read_table(path: Path, sheet: str | None = None, *, sha256: str | None = None) -> RawTable:
+def read_table(
+    path: Path,
+    sheet: str | None = None,
+    *,
+    sha256: str | None = None,
+    report_long_rows: bool = False,
+) -> RawTable:
     """Read ``path`` by its format; raise ``InputFileError`` with a clear reason.
 
     ``sha256``: the file's digest when the caller has taken it already.
+    ``report_long_rows``: a CSV row with more values than the header has columns
+    (a separator inside an unquoted value shifts every value after it) is kept
+    with the header's width and reported in ``row_issues``, for a caller that
+    rejects such rows one by one; otherwise the first one refuses the file.
     """
     require_file(path)
     file_format = detect_format(path)
@@ -84,9 +108,10 @@ def read_table(path: Path, sheet: str | None = None, *, sha256: str | None = Non
     encoding: str | None = None
     delimiter: str | None = None
     above_header = 0  # title and note rows above the header (see header_row)
+    long_rows: list[tuple[int, int, str]] = []
     try:
         if file_format == "csv":
-            frame, encoding, delimiter, above_header = _read_csv(path)
+            frame, encoding, delimiter, above_header, long_rows = _read_csv(path)
         elif file_format == "xlsx":
             frame, above_header = _read_xlsx(path, sheet)
         else:
@@ -102,7 +127,26 @@ def read_table(path: Path, sheet: str | None = None, *, sha256: str | None = Non
     frame = frame.with_row_index(ROW, offset=2 + above_header).with_columns(
         pl.col(ROW).cast(pl.Int64)
     )
-    return RawTable(path, _without_blank_rows(frame), file_format, encoding, delimiter, sha, size)
+    if long_rows and not report_long_rows:
+        row, values, _ = long_rows[0]
+        raise InputFileError(
+            f"{path}: baris {row} berisi {values} nilai, padahal judul hanya {frame.width - 1} "
+            f"kolom (ada pemisah '{delimiter}' di dalam nilai yang tidak diberi tanda kutip?); "
+            f"{len(long_rows)} baris seperti ini"
+        )
+    issues = pl.DataFrame(
+        {
+            ROW: [row for row, _, _ in long_rows],
+            "column": [WHOLE_ROW] * len(long_rows),
+            "value": [text for _, _, text in long_rows],
+            "severity": ["error"] * len(long_rows),
+            "code": ["row_too_many_fields"] * len(long_rows),
+        },
+        schema=ISSUE_SCHEMA,
+    )
+    return RawTable(
+        path, _without_blank_rows(frame), file_format, encoding, delimiter, sha, size, issues
+    )
 
 
 def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -159,8 +203,40 @@ def _split_line(line: str) -> list[str]:
     return next(csv.reader([line], delimiter=_sniff_delimiter(line)), [])
 
 
-def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str, int]:
-    """(table, encoding, delimiter, lines above the header)."""
+def _read_csv_records(
+    text: str, delimiter: str, above_header: int
+) -> tuple[pl.DataFrame, list[tuple[int, int, str]]]:
+    """A CSV whose rows do not all have the header's width, record by record.
+
+    Values beyond the header's width that are blank (trailing separators) are
+    dropped; a row with more values is cut to the header's width and listed as
+    (row number, number of values, the row as received). Short rows are padded.
+    Slower than polars' reader, so it only reads files that one refused.
+    """
+    lines = io.StringIO(text)
+    for _ in range(above_header):
+        lines.readline()
+    records = csv.reader(lines, delimiter=delimiter, quotechar='"')
+    header = _unique_headers([name.strip() for name in next(records, [])])
+    width = len(header)
+    columns: list[list[str | None]] = [[] for _ in header]
+    long_rows: list[tuple[int, int, str]] = []
+    for index, record in enumerate(records):
+        if len(record) > width and any(value.strip() for value in record[width:]):
+            long_rows.append((index + 2 + above_header, len(record), delimiter.join(record)))
+        for column, value in zip(columns, chain(record[:width], repeat(None)), strict=False):
+            column.append(value if value else None)
+    frame = pl.DataFrame(
+        {
+            name: pl.Series(name, values, dtype=pl.Utf8)
+            for name, values in zip(header, columns, strict=True)
+        }
+    )
+    return frame, long_rows
+
+
+def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str, int, list[tuple[int, int, str]]]:
+    """(table, encoding, delimiter, lines above the header, rows longer than the header)."""
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if not head.strip():
@@ -183,18 +259,18 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str, int]:
         if not bom:
             try:  # the common case, read straight from the file
                 frame = pl.read_csv(path, **options)  # type: ignore[arg-type]
-                return frame, "utf-8", delimiter, above_header
+                return frame, "utf-8", delimiter, above_header, []
             except pl.exceptions.ComputeError as exc:
                 if "utf-8" not in str(exc).lower():
                     raise
         text, encoding = _decode(path.read_bytes())
         frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)  # type: ignore[arg-type]
-    except pl.exceptions.ComputeError as exc:
-        raise InputFileError(
-            f"{path}: isi CSV rusak (jumlah kolom per baris tidak sama dengan judul, "
-            f"atau tanda kutip tidak ditutup): {exc}"
-        ) from exc
-    return frame, encoding, delimiter, above_header
+    except pl.exceptions.ComputeError:
+        # Rows longer than the header (polars refuses the file): read record by record.
+        text, encoding = _decode(path.read_bytes())
+        frame, long_rows = _read_csv_records(text, delimiter, above_header)
+        return frame, encoding, delimiter, above_header, long_rows
+    return frame, encoding, delimiter, above_header, []
 
 
 # Excel keeps 15 significant digits of a number; a 16-digit NIK typed into a number cell

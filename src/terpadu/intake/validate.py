@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from terpadu.intake.clean import ISSUE_SCHEMA, CleanTable
-from terpadu.intake.readers import ROW
+from terpadu.intake.clean import CleanTable
+from terpadu.intake.readers import ISSUE_SCHEMA, ROW
 
 
 def issues_frame(

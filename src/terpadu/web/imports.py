@@ -51,7 +51,7 @@ def check_scope(user: WebUser, keluarga: Path) -> None:
     """Refuse a keluarga file with families outside the user's region."""
     if user.region is None:
         return
-    raw = read_table(keluarga)
+    raw = read_table(keluarga, report_long_rows=True)
     clean = clean_table(raw, KELUARGA_COLUMNS, dt.date.today())
     if "kode_wilayah" not in clean.values.columns:
         return
