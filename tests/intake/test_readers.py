@@ -149,6 +149,25 @@ def test_rows_longer_than_the_header_are_reported_one_by_one(tmp_path: Path) -> 
     ]
 
 
+def test_utf16_text_from_excel(tmp_path: Path) -> None:
+    """Excel's "Unicode Text" export: UTF-16 with a BOM, tab-separated."""
+    path = tmp_path / "a.txt"
+    path.write_bytes("ID_ANGGOTA\tNAMA\r\nA1\tJosé\r\n".encode("utf-16"))
+    table = read_table(path)
+    assert (table.encoding, table.delimiter) == ("utf-16", "\t")
+    assert table.frame["NAMA"].to_list() == ["José"]
+
+
+@pytest.mark.parametrize(("name", "content"), [("a.xls", b"x"), ("a.dat", b"\xd0\xcf\x11\xe0rest")])
+def test_old_excel_files_are_refused_with_what_to_do(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=r"Excel 97-2003.*simpan sebagai .xlsx atau CSV"):
+        read_table(path)
+
+
 def test_parquet_is_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
     pl.DataFrame({"NIK": ["3604051507870001"], "JENIS_KELAMIN": [1]}).write_parquet(path)

@@ -64,10 +64,18 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Spreadsheet formats recognised only to say how to convert them.
+UNSUPPORTED_FORMATS = {"xls": "Excel 97-2003 (.xls)", "ods": "OpenDocument (.ods)"}
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # the container of .xls files
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" export
+
+
 def detect_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         return "xlsx"
+    if suffix in {".xls", ".ods"}:
+        return suffix[1:]
     if suffix in {".parquet", ".pq"}:
         return "parquet"
     if suffix in {".csv", ".txt", ".tsv"}:
@@ -78,6 +86,8 @@ def detect_format(path: Path) -> str:
         return "xlsx"
     if magic == b"PAR1":
         return "parquet"
+    if magic == _OLE2_MAGIC:
+        return "xls"
     return "csv"
 
 
@@ -103,6 +113,11 @@ def read_table(
     """
     require_file(path)
     file_format = detect_format(path)
+    if file_format in UNSUPPORTED_FORMATS:
+        raise InputFileError(
+            f"{path}: format {UNSUPPORTED_FORMATS[file_format]} belum didukung; buka berkasnya "
+            "di Excel atau LibreOffice lalu simpan sebagai .xlsx atau CSV"
+        )
     size = path.stat().st_size
     sha = sha256 or file_digest(path)
     encoding: str | None = None
@@ -162,7 +177,10 @@ def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252."""
+    """Text of a CSV file: UTF-8 (with or without BOM), UTF-16 with its BOM, else
+    Windows-1252."""
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     try:
@@ -241,8 +259,10 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str, int, list[tuple[int, 
         head = handle.read(1 << 16)
     if not head.strip():
         raise InputFileError(f"{path}: berkas kosong (empty file)")
-    bom = head.startswith(b"\xef\xbb\xbf")
-    first_lines = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n")
+    utf16 = head.startswith(_UTF16_BOMS)
+    bom = utf16 or head.startswith(b"\xef\xbb\xbf")
+    head_text = head.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    first_lines = head_text.lstrip("\ufeff").split("\n")
     first_lines = [line.rstrip("\r") for line in first_lines[:HEADER_SEARCH_ROWS]]
     above_header = header_row([_split_line(line) for line in first_lines])
     delimiter = _sniff_delimiter(first_lines[above_header])
