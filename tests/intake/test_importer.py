@@ -159,6 +159,15 @@ def test_files_sent_again_are_recognised_before_they_are_read(
     assert not other.already_imported and other.batch_id != first.batch_id
 
 
+def test_swapped_files_are_named_as_such(engine: Engine, tmp_path: Path) -> None:
+    keluarga, anggota = good_batch(tmp_path)
+    with pytest.raises(
+        InputFileError, match=r"KODE_WILAYAH .*berkas anggota: apakah berkasnya tertukar"
+    ):
+        import_batch(engine, anggota, keluarga, today=TODAY)
+    assert count(engine, Batch) == 0
+
+
 def test_a_missing_file_is_named(engine: Engine, tmp_path: Path) -> None:
     keluarga, _ = good_batch(tmp_path)
     with pytest.raises(InputFileError, match=r"tidak_ada\.csv: berkas tidak ditemukan"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from terpadu.identity import check_kk_frame, check_nik_frame, repair_identity_frame
-from terpadu.intake.columns import Column, header_index, normalize_header
+from terpadu.intake.columns import LAYOUTS, Column, header_index, normalize_header
 from terpadu.intake.parsing import (
     over_series,
     parse_code_series,
@@ -62,8 +62,24 @@ def map_headers(raw: RawTable, columns: tuple[Column, ...]) -> tuple[dict[str, C
         raise InputFileError(
             f"{raw.path}: kolom wajib tidak ditemukan: {', '.join(missing)} "
             f"(judul kolom yang ada: {', '.join(h for h in raw.frame.columns if h != ROW)})"
+            + _other_layout_hint(raw, columns)
         )
     return mapped, extra
+
+
+def _other_layout_hint(raw: RawTable, columns: tuple[Column, ...]) -> str:
+    """A hint when the file has every required column of another layout (files swapped)."""
+    headers = {normalize_header(h) for h in raw.frame.columns if h != ROW}
+    for name, layout in LAYOUTS.items():
+        if layout is columns:
+            continue
+        index = header_index(layout)
+        required = {c.name for c in layout if c.required}
+        found = {index[h].name for h in headers if h in index}
+        # Only a file that is clearly the other layout: its required columns and more.
+        if required <= found and len(found) > len(required):
+            return f"; berkas ini tampaknya berkas {name}: apakah berkasnya tertukar?"
+    return ""
 
 
 def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> CleanTable:
