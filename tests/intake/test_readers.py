@@ -168,6 +168,12 @@ def test_old_excel_files_are_refused_with_what_to_do(
         read_table(path)
 
 
+def test_a_column_without_header_is_named_by_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(",ID_ANGGOTA,NAMA\n0,A1,Ahmad\n")
+    assert read_table(path).frame.columns == [ROW, "KOLOM_1", "ID_ANGGOTA", "NAMA"]
+
+
 def test_parquet_is_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
     pl.DataFrame({"NIK": ["3604051507870001"], "JENIS_KELAMIN": [1]}).write_parquet(path)

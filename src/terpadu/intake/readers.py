@@ -139,6 +139,11 @@ def read_table(
         ) from exc
     if frame.width == 0:
         raise InputFileError(f"{path}: berkas kosong, tidak ada baris judul (header)")
+    # A column without a header (a spreadsheet's index column) is named by its place,
+    # as in XLSX files, so its values are kept under a name an operator can find.
+    frame = frame.rename(
+        {name: f"KOLOM_{index + 1}" for index, name in enumerate(frame.columns) if not name.strip()}
+    )
     frame = frame.with_row_index(ROW, offset=2 + above_header).with_columns(
         pl.col(ROW).cast(pl.Int64)
     )
