@@ -10,7 +10,14 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
-from batches import ANGGOTA_HEADER, KELUARGA_HEADER, good_batch, write_csv
+from batches import (
+    ANGGOTA_HEADER,
+    GOOD_ANGGOTA,
+    GOOD_KELUARGA,
+    KELUARGA_HEADER,
+    good_batch,
+    write_csv,
+)
 
 from terpadu.cli import app
 from terpadu.settings import get_settings
@@ -89,6 +96,37 @@ def test_import_names_a_missing_column(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(keluarga), str(anggota)])
     assert result.exit_code == 1
     assert "KODE_WILAYAH" in result.output and "k.csv" in result.output
+
+
+def _workbook_with_both_sheets(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    notes.title = "Petunjuk"
+    notes.append(["Isi sheet KELUARGA dan ANGGOTA"])
+    for title, header, rows in (
+        ("KELUARGA", KELUARGA_HEADER, GOOD_KELUARGA),
+        ("ANGGOTA", ANGGOTA_HEADER, GOOD_ANGGOTA),
+    ):
+        sheet = book.create_sheet(title)
+        for line in [header, *rows]:
+            sheet.append(line.split(","))
+    book.save(path)
+    return path
+
+
+def test_import_both_layouts_from_the_sheets_of_one_workbook(tmp_path: Path) -> None:
+    book = str(_workbook_with_both_sheets(tmp_path / "desa.xlsx"))
+    sheets = ["--sheet-keluarga", "KELUARGA", "--sheet-anggota", "ANGGOTA"]
+    result = runner.invoke(app, ["import", book, book, *sheets])
+    assert result.exit_code == 0, result.output
+    assert "Anggota baru: 4" in result.output
+    again = runner.invoke(app, ["import", book, book, *sheets])
+    assert "sudah pernah dimuat" in again.output
+    wrong = runner.invoke(app, ["import", book, book, "--sheet-keluarga", "RUTA"])
+    assert wrong.exit_code == 1
+    assert "sheet 'RUTA' tidak ada" in wrong.output and "KELUARGA, ANGGOTA" in wrong.output
 
 
 def test_export_each_layout(tmp_path: Path) -> None:

@@ -174,6 +174,13 @@ def test_a_column_without_header_is_named_by_its_place(tmp_path: Path) -> None:
     assert read_table(path).frame.columns == [ROW, "KOLOM_1", "ID_ANGGOTA", "NAMA"]
 
 
+def test_a_sheet_is_only_for_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("ID,NAMA\n1,Ahmad\n")
+    with pytest.raises(InputFileError, match="bukan XLSX"):
+        read_table(path, "ANGGOTA")
+
+
 def test_parquet_is_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
     pl.DataFrame({"NIK": ["3604051507870001"], "JENIS_KELAMIN": [1]}).write_parquet(path)

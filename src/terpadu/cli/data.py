@@ -41,6 +41,16 @@ def import_batch_command(
     errors: Annotated[
         Path | None, typer.Option(help="Write every problem found to this .csv or .xlsx file.")
     ] = None,
+    sheet_keluarga: Annotated[
+        str | None, typer.Option(help="XLSX sheet of the keluarga file (default: the first).")
+    ] = None,
+    sheet_anggota: Annotated[
+        str | None,
+        typer.Option(
+            help="XLSX sheet of the anggota file (default: the first); one workbook "
+            "may hold both: pass it twice."
+        ),
+    ] = None,
 ) -> None:
     """Import a batch: check every row, land the good ones, report the rest."""
     engine = open_engine()
@@ -58,7 +68,15 @@ def import_batch_command(
             progress.update(task, description=message, advance=1)
 
         try:
-            report = import_batch(engine, keluarga, anggota, source=source, progress=step)
+            report = import_batch(
+                engine,
+                keluarga,
+                anggota,
+                source=source,
+                progress=step,
+                keluarga_sheet=sheet_keluarga,
+                anggota_sheet=sheet_anggota,
+            )
         except (InputFileError, StorageFull) as exc:
             fail(str(exc))
     print_import_report(report)

@@ -264,8 +264,14 @@ def import_batch(
     actor: str = "system",
     today: dt.date | None = None,
     progress: Progress | None = None,
+    keluarga_sheet: str | None = None,
+    anggota_sheet: str | None = None,
 ) -> ImportReport:
-    """Import a keluarga file and its anggota file as one batch from ``source``."""
+    """Import a keluarga file and its anggota file as one batch from ``source``.
+
+    ``keluarga_sheet``, ``anggota_sheet``: the XLSX sheets to read (default: the first);
+    one workbook may hold both.
+    """
     say = progress or (lambda _msg: None)
     today = today or dt.date.today()
 
@@ -273,7 +279,14 @@ def import_batch(
     for path in (keluarga_path, anggota_path):
         require_file(path)
     digests = [file_digest(keluarga_path), file_digest(anggota_path)]
-    fingerprint = _fingerprint(source, digests)
+    # Named sheets are part of what was imported; without them the fingerprint stays as
+    # it always was, so batches imported before are still recognised.
+    sheets = [
+        f"sheet:{role}:{name}"
+        for role, name in (("keluarga", keluarga_sheet), ("anggota", anggota_sheet))
+        if name
+    ]
+    fingerprint = _fingerprint(source, digests + sheets)
     # The same files sent again: say so without reading a million rows first.
     done = _imported_before(engine, source, fingerprint)
     if done is not None:
@@ -286,9 +299,9 @@ def import_batch(
                 FileReport("anggota", anggota_path, detect_format(anggota_path), None),
             ],
         )
-    raw_k = read_table(keluarga_path, sha256=digests[0], report_long_rows=True)
+    raw_k = read_table(keluarga_path, keluarga_sheet, sha256=digests[0], report_long_rows=True)
     say(f"membaca {anggota_path.name}")
-    raw_a = read_table(anggota_path, sha256=digests[1], report_long_rows=True)
+    raw_a = read_table(anggota_path, anggota_sheet, sha256=digests[1], report_long_rows=True)
 
     say("memeriksa keluarga")
     clean_k = clean_table(raw_k, KELUARGA_COLUMNS, today)

@@ -113,6 +113,8 @@ def read_table(
     """
     require_file(path)
     file_format = detect_format(path)
+    if sheet is not None and file_format != "xlsx":
+        raise InputFileError(f"{path}: sheet '{sheet}' diminta, padahal berkas ini bukan XLSX")
     if file_format in UNSUPPORTED_FORMATS:
         raise InputFileError(
             f"{path}: format {UNSUPPORTED_FORMATS[file_format]} belum didukung; buka berkasnya "
@@ -346,7 +348,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int]:
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InputFileError(
+                f"{path}: sheet '{sheet}' tidak ada (sheet yang ada: "
+                f"{', '.join(workbook.sheetnames)})"
+            )
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
         first = [tuple(values or ()) for values in islice(rows, HEADER_SEARCH_ROWS)]
         if not any(v is not None and str(v).strip() for values in first for v in values):
