@@ -3,8 +3,9 @@
 Everything is read as text: cleaning and checking decide what a value means,
 so nothing is lost to a reader's type guess (a NIK read as a float loses
 digits; one typed into an Excel number cell already lost its 16th, see
-``_long_number_text``). Each row keeps its number as the operator sees it in a spreadsheet or
-editor: the header is row 1, the first data row is row 2.
+``_long_number_text``). Each row keeps its number as the operator sees it in a
+spreadsheet or editor: with the header in row 1 the first data row is row 2,
+and title rows above the header (see ``header_row``) shift both.
 """
 
 from __future__ import annotations
