@@ -39,6 +39,18 @@ from terpadu.identity import (
         ("Siti-Nurbaya", "SITI NURBAYA"),
         ("Hajjah Fatimah", "FATIMAH"),
         ("R.A. Kartini", "KARTINI"),
+        ("Ust. Abdul Somad, Lc., M.A.", "ABDUL SOMAD"),
+        ("Bpk. Joko Susilo", "JOKO SUSILO"),
+        ("Ny. Rahayu", "RAHAYU"),
+        ("Sdri. Dewi", "DEWI"),
+        ("Tn. Budi", "BUDI"),
+        ("St. Aminah", "SITI AMINAH"),
+        ("Hj. St. Aminah", "SITI AMINAH"),
+        ("Budi Santoso, S.T.", "BUDI SANTOSO"),
+        ("Budi Santoso, ST.", "BUDI SANTOSO"),
+        ("Abd. Rahman", "ABDUL RAHMAN"),
+        ("Ahmad bin Abd Rahman", "AHMAD BIN ABDUL RAHMAN"),
+        ("Nyoman Tn", "NYOMAN TN"),
     ],
 )
 def test_titles_accents_punctuation(raw: str, expected: str) -> None:

@@ -28,7 +28,10 @@ _HONORIFICS: Final = _words(
 )
 # Noble and honorific prefixes that are also initials or given names: removed only before the
 # name starts. Single letters (H., R., T.) only when written with a dot.
-_LEADING: Final = _words("H R T RA RM DT RADEN AJENG TEUKU CUT PUTI SUTAN DATUK")
+# Forms of address (Bpk., Sdr., Sdri., Tn., Ny., Nn.) belong here too.
+_LEADING: Final = _words(
+    "H R T RA RM DT RADEN AJENG TEUKU CUT PUTI SUTAN DATUK BPK SDR SDRI TN NY NN"
+)
 # Academic degrees (Faker id_ID suffixes plus common Indonesian ones), removed wherever they
 # appear. Short ones (two letters or fewer) only when written with dots, since SE or MA alone may
 # be part of a name.
@@ -38,7 +41,7 @@ _DEGREES: Final = _words(
     "AMD AMDKEB AMKEB AMK AMDKEP AMDKES AMA AMG AMF AMFARM "
     "MSI MPD MKES MKOM MAG MHUM MFARM MAK MTI MSC MBA BSC MENG MSN MKN MIP MKEP MPH "
     "MM MA MH MT MP MPDI MSOS MSEI MHI "
-    "LLM LLB MD"
+    "LLM LLB MD LC"
 ) - {"MD"}  # "Md." is an abbreviation of Muhammad, not a degree.
 _AMBIGUOUS_BARE: Final = frozenset(k for k in _HONORIFICS | _LEADING | _DEGREES if len(k) <= 2) - {
     "HJ",
@@ -56,6 +59,10 @@ _MUHAMMAD_VARIANTS: Final = _words(
     "MOCHAMMED MUCHAMMAD MUCHAMAD MOHAMMAD MUHHAMAD MUHAMMMAD "
     "MUH MOH MHD MD MOCH MUHD MOHD MUCH"
 )
+# Abbreviated given names written out: ``Abd.`` anywhere; ``St.`` only as the name's first
+# word (after the name, ``S.T.`` is a degree).
+_ABBREVIATIONS: Final = {"ABD": "ABDUL"}
+_LEADING_ABBREVIATIONS: Final = {"ST": "SITI"}
 _PATRONYMIC: Final = {
     "BIN": "BIN",
     "BN": "BIN",
@@ -116,6 +123,11 @@ def _one_pass(name: str) -> str:
     while i < len(parts):
         # The father's name after BIN/BINTI starts afresh: it may carry its own titles.
         leading = not out or out[-1] in ("BIN", "BINTI")
+        part = parts[i]
+        if leading and part.dotted and part.key in _LEADING_ABBREVIATIONS:
+            out.append(_LEADING_ABBREVIATIONS[part.key])
+            i += 1
+            continue
         span = _title_span(parts, i, leading=leading)
         if span:
             i += span
@@ -123,6 +135,7 @@ def _one_pass(name: str) -> str:
         key = parts[i].key
         if key in _MUHAMMAD_VARIANTS or (key == "M" and leading):
             key = _MUHAMMAD
+        key = _ABBREVIATIONS.get(key, key)
         out.append(_PATRONYMIC.get(key, key))
         i += 1
     if not out:  # nothing but titles: keep the words rather than return an empty name
