@@ -373,6 +373,15 @@ def test_province_spreads_over_kabupaten(tmp_path: Path) -> None:
         generate(SynthConfig(households=10, kab_code="3699"), tmp_path / "bad")
 
 
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [("9471", "not a kab/kota or province"), ("360405", "4-digit"), ("36x4", "angka")],
+)
+def test_region_is_checked_before_anything_is_generated(code: str, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        SynthConfig(kab_code=code)
+
+
 def test_cli_writes_files_and_prints_summary(tmp_path: Path) -> None:
     app = typer.Typer()
     app.command("synth")(synth)

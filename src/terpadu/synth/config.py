@@ -119,6 +119,7 @@ class SynthConfig:
                     raise ValueError(f"{f.name} must be between 0 and 1, got {value}")
         if self.dup_same_family_share + self.dup_other_family_share > 1:
             raise ValueError("dup_same_family_share + dup_other_family_share must be <= 1")
+        _check_region(self.kab_code)
 
     def rates(self) -> FaultRates:
         """The fault rates to use: the preset's, overridden by fields set explicitly."""
@@ -133,4 +134,22 @@ class SynthConfig:
             blank_nik_rate=pick("blank_nik_rate"),
             excel_damage_rate=pick("excel_damage_rate"),
             invalid_row_rate=pick("invalid_row_rate"),
+        )
+
+
+def _check_region(code: str) -> None:
+    """A kab/kota or province in today's Kemendagri list, said before anything is generated."""
+    from terpadu.regions import RegionCodeError, level_of, region_exists
+
+    try:
+        level = level_of(code)
+        exists = region_exists(code)
+    except RegionCodeError as exc:
+        raise ValueError(str(exc)) from exc
+    if level not in ("kabupaten", "provinsi"):
+        raise ValueError(f"kab_code must be a 4-digit kab/kota or 2-digit province, got {code!r}")
+    if not exists:
+        raise ValueError(
+            f"{code!r} is not a kab/kota or province in today's Kemendagri list "
+            "(codes change when regions split)"
         )
