@@ -122,3 +122,69 @@ def test_bulk_decisions_report_each_proposal(web: WebEnv) -> None:
     listed = ver.get("/api/v1/proposals", params={"state": "verified"}).json()
     assert listed["total"] == 2
     assert op_a.get("/api/v1/proposals").json()["total"] == 1
+
+
+def _workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_reads_the_named_sheets_of_one_workbook(web: WebEnv) -> None:
+    """A desa sends one workbook with a KELUARGA and an ANGGOTA sheet, uploaded as both."""
+    book = _workbook(
+        {
+            "Petunjuk": [["Isi kedua sheet"]],
+            "KELUARGA": [
+                ["ID_KELUARGA", "NO_KK", "KODE_WILAYAH"],
+                ["K7", "3604052001100007", "3604052001"],
+            ],
+            "ANGGOTA": [
+                ["ID_ANGGOTA", "ID_KELUARGA", "NIK", "NAMA"],
+                ["A7", "K7", "3604051507870007", "Rudi Hartono"],
+            ],
+        }
+    )
+    files = {"keluarga": ("desa.xlsx", book), "anggota": ("desa.xlsx", book)}
+    op = web.api("op_a")
+    job = op.post(
+        "/api/v1/imports",
+        files=files,
+        data={"source": "desa-buku", "sheet_keluarga": "KELUARGA", "sheet_anggota": "ANGGOTA"},
+    ).json()
+    done = op.get(f"/api/v1/imports/{job['id']}").json()
+    assert done["status"] == "done", done["message"]
+    assert done["summary"]["persons_new"] == 1
+    wrong = op.post(
+        "/api/v1/imports", files=files, data={"source": "desa-buku", "sheet_keluarga": "RUTA"}
+    ).json()
+    failed = op.get(f"/api/v1/imports/{wrong['id']}").json()
+    assert failed["status"] == "failed" and "sheet 'RUTA' tidak ada" in failed["message"]
+
+
+def test_an_import_job_runs_to_the_end(web: WebEnv) -> None:
+    """On SQLite the import's transaction holds the only write lock: the job's progress steps
+    must not wait for it (they waited, then failed the job with "database is locked")."""
+    keluarga = "ID_KELUARGA,NO_KK,KODE_WILAYAH\nK8,3604052001100008,3604052001\n"
+    anggota = "ID_ANGGOTA,ID_KELUARGA,NIK,NAMA\nA8,K8,3604051507870008,Rina\nA9,K9,,Tanpa\n"
+    op = web.api("op_a")
+    job = op.post(
+        "/api/v1/imports",
+        files={"keluarga": ("k.csv", keluarga.encode()), "anggota": ("a.csv", anggota.encode())},
+        data={"source": "desa-web"},
+    ).json()
+    done = op.get(f"/api/v1/imports/{job['id']}").json()
+    assert done["status"] == "done", done["message"]
+    assert (done["summary"]["persons_new"], done["summary"]["rows_rejected"]) == (1, 1)
+    errors = op.get(f"/api/v1/imports/{job['id']}/errors")
+    assert errors.status_code == 200 and "family_not_found" in errors.text

@@ -25,6 +25,8 @@ SCHEMA_HEADS: Final = frozenset({"0002", "0003", "0004", "0005", "0008"})
 # records each: a million-person import copies and indexes fewer pages and commits
 # fewer writes (about 7 % of its time here), at no cost to single-record look-ups.
 SQLITE_PAGE_SIZE: Final = 16384
+# How long a SQLite connection waits for another's write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_S: Final = 60
 
 
 def make_engine(url: str) -> Engine:
@@ -33,7 +35,7 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]

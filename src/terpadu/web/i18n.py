@@ -81,6 +81,14 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "failed": ("Gagal", "Failed"),
     "file_keluarga": ("Berkas keluarga (CSV/XLSX/Parquet)", "Keluarga file (CSV/XLSX/Parquet)"),
     "file_anggota": ("Berkas anggota (CSV/XLSX/Parquet)", "Anggota file (CSV/XLSX/Parquet)"),
+    "sheet_keluarga": (
+        "Sheet keluarga (XLSX, kosongkan untuk sheet pertama)",
+        "Keluarga sheet (XLSX, blank for the first sheet)",
+    ),
+    "sheet_anggota": (
+        "Sheet anggota (XLSX; satu workbook boleh diunggah dua kali)",
+        "Anggota sheet (XLSX; one workbook may be uploaded twice)",
+    ),
     "upload": ("Unggah dan impor", "Upload and import"),
     "progress": ("Kemajuan", "Progress"),
     "error_report": ("Unduh daftar masalah", "Download problem list"),

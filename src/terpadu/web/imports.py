@@ -16,11 +16,13 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from terpadu.intake import InputFileError, import_batch, read_table
 from terpadu.intake.clean import clean_table
 from terpadu.intake.columns import KELUARGA_COLUMNS
 from terpadu.store.bulk import StorageFull
+from terpadu.store.db import SQLITE_BUSY_TIMEOUT_S
 from terpadu.store.models.web import ImportJob
 from terpadu.tables import write_table
 from terpadu.web.auth.scope import WebUser
@@ -43,15 +45,19 @@ class ImportRefused(ValueError):
     """The upload cannot be imported by this user (message in Bahasa Indonesia)."""
 
 
+# The XLSX sheets of the keluarga and the anggota file (None: the first sheet).
+Sheets = tuple[str | None, str | None]
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def check_scope(user: WebUser, keluarga: Path) -> None:
+def check_scope(user: WebUser, keluarga: Path, sheet: str | None = None) -> None:
     """Refuse a keluarga file with families outside the user's region."""
     if user.region is None:
         return
-    raw = read_table(keluarga, report_long_rows=True)
+    raw = read_table(keluarga, sheet, report_long_rows=True)
     clean = clean_table(raw, KELUARGA_COLUMNS, dt.date.today())
     if "kode_wilayah" not in clean.values.columns:
         return
@@ -89,22 +95,60 @@ def _set(engine: Engine, job_id: int, **values: Any) -> None:
         conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(**values))
 
 
+def _set_progress(engine: Engine, job_id: int, **values: Any) -> None:
+    """Record a step of a running import, if that can be done at once.
+
+    On SQLite the import's own transaction holds the database's only write lock
+    from its first row to its commit: waiting for it would stall the import (and
+    fail after the busy timeout). A step that cannot be written at once is skipped;
+    the job keeps its last written stage and the final status comes after the commit.
+    """
+    if engine.dialect.name != "sqlite":
+        _set(engine, job_id, **values)
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(**values))
+            conn.commit()
+        except OperationalError:
+            conn.rollback()  # the import is writing: this step goes unrecorded
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+
+
 def run_job(
-    engine: Engine, user: WebUser, job_id: int, keluarga: Path, anggota: Path, source: str
+    engine: Engine,
+    user: WebUser,
+    job_id: int,
+    keluarga: Path,
+    anggota: Path,
+    source: str,
+    sheets: Sheets = (None, None),
 ) -> None:
-    """Check the scope, import, store the problem list; progress goes to the job row."""
+    """Check the scope, import, store the problem list; progress goes to the job row.
+
+    ``sheets``: the XLSX sheets of the keluarga and the anggota file (None: the first).
+    """
     step = 0
 
     def progress(message: str) -> None:
         nonlocal step
         step += 1
-        _set(engine, job_id, stage=message, step=min(step, IMPORT_STEPS), status="running")
+        _set_progress(engine, job_id, stage=message, step=min(step, IMPORT_STEPS), status="running")
 
     try:
         _set(engine, job_id, status="running", stage="memeriksa wilayah")
-        check_scope(user, keluarga)
+        check_scope(user, keluarga, sheets[0])
         report = import_batch(
-            engine, keluarga, anggota, source=source, actor=user.username, progress=progress
+            engine,
+            keluarga,
+            anggota,
+            source=source,
+            actor=user.username,
+            progress=progress,
+            keluarga_sheet=sheets[0],
+            anggota_sheet=sheets[1],
         )
         folder = keluarga.parent
         report.issues.write_parquet(folder / ISSUES_FILE)
@@ -161,12 +205,13 @@ def start_job(
     anggota: Path,
     source: str,
     *,
+    sheets: Sheets = (None, None),
     runner: Callable[[Callable[[], None]], None] | None = None,
 ) -> None:
     """Run the job in a background thread (or with ``runner``, e.g. synchronously in tests)."""
 
     def work() -> None:
-        run_job(engine, user, job_id, keluarga, anggota, source)
+        run_job(engine, user, job_id, keluarga, anggota, source, sheets)
 
     if runner is not None:
         runner(work)

@@ -275,8 +275,15 @@ def safe_name(name: str | None, fallback: str) -> str:
 
 
 def start_import(
-    state: Any, user: Any, keluarga: UploadFile, anggota: UploadFile, source: str | None
+    state: Any,
+    user: Any,
+    keluarga: UploadFile,
+    anggota: UploadFile,
+    source: str | None,
+    sheets: tuple[str | None, str | None] = (None, None),
 ) -> int:
+    """Save the uploads and start the import job; ``sheets``: the XLSX sheets to read
+    (blank: the first)."""
     if not user.can_import:
         raise WebError(403, "forbidden", "Peran Anda hanya dapat membaca; impor tidak diizinkan.")
     folder = Path(state.config.data_dir) / "web-imports" / secrets.token_hex(8)
@@ -291,7 +298,10 @@ def start_import(
         raise
     name = (source or "").strip()[:100] or f"web-{user.region or 'nasional'}"
     job_id = web_imports.create_job(state.engine, user, name, folder)
-    web_imports.start_job(state.engine, user, job_id, k, a, name, runner=state.import_runner)
+    chosen = ((sheets[0] or "").strip() or None, (sheets[1] or "").strip() or None)
+    web_imports.start_job(
+        state.engine, user, job_id, k, a, name, sheets=chosen, runner=state.import_runner
+    )
     return job_id
 
 
@@ -302,9 +312,19 @@ def import_files(
     keluarga: Annotated[UploadFile, File(description="keluarga file")],
     anggota: Annotated[UploadFile, File(description="anggota file")],
     source: Annotated[str | None, Form(max_length=100)] = None,
+    sheet_keluarga: Annotated[
+        str | None, Form(max_length=100, description="XLSX sheet of the keluarga file")
+    ] = None,
+    sheet_anggota: Annotated[
+        str | None, Form(max_length=100, description="XLSX sheet of the anggota file")
+    ] = None,
 ) -> ImportJobPublic:
-    """Upload a keluarga and an anggota file; the import runs in the background."""
-    job_id = start_import(state, user, keluarga, anggota, source)
+    """Upload a keluarga and an anggota file; the import runs in the background.
+
+    For XLSX files the first sheet is read unless a sheet is named; one workbook may be
+    sent as both files with both sheets named.
+    """
+    job_id = start_import(state, user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota))
     job = web_imports.get_job(state.engine, user, job_id)
     assert job is not None
     return job_public(job)

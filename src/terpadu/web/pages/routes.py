@@ -345,8 +345,12 @@ def import_submit(
     keluarga: Annotated[UploadFile, File()],
     anggota: Annotated[UploadFile, File()],
     source: Annotated[str, Form(max_length=100)] = "",
+    sheet_keluarga: Annotated[str, Form(max_length=100)] = "",
+    sheet_anggota: Annotated[str, Form(max_length=100)] = "",
 ) -> RedirectResponse:
-    job_id = start_import(state, session.user, keluarga, anggota, source)
+    job_id = start_import(
+        state, session.user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota)
+    )
     return RedirectResponse(f"/impor/{job_id}", status_code=303)
 
 
