@@ -181,6 +181,24 @@ def test_a_sheet_is_only_for_xlsx(tmp_path: Path) -> None:
         read_table(path, "ANGGOTA")
 
 
+def test_a_renamed_workbook_is_read_as_a_workbook(tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.append(["ID_ANGGOTA", "NAMA"])
+    book.active.append(["A1", "Ahmad"])
+    path = tmp_path / "anggota.csv"  # saved from Excel, then renamed
+    book.save(path)
+    table = read_table(path)
+    assert table.file_format == "xlsx"
+    assert table.frame["NAMA"].to_list() == ["Ahmad"]
+
+
+def test_a_file_that_is_not_text_is_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "k.csv"
+    path.write_bytes(b"ID,NAMA\n" + bytes(range(256)) * 20)
+    with pytest.raises(InputFileError, match=r"k\.csv: isi CSV rusak"):
+        read_table(path)
+
+
 def test_parquet_is_read_as_text(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
     pl.DataFrame({"NIK": ["3604051507870001"], "JENIS_KELAMIN": [1]}).write_parquet(path)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice, repeat
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -72,23 +73,23 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" export
 
 
 def detect_format(path: Path) -> str:
+    """The file's format: by its first bytes for the binary formats (a workbook renamed
+    ``.csv`` is still a workbook), else by its extension; text is CSV."""
+    with path.open("rb") as handle:
+        magic = handle.read(4)
     suffix = path.suffix.lower()
+    if magic == b"PK\x03\x04":  # a zip: XLSX, or an OpenDocument sheet
+        return "ods" if suffix == ".ods" else "xlsx"
+    if magic == b"PAR1":
+        return "parquet"
+    if magic == _OLE2_MAGIC:
+        return "xls"
     if suffix in {".xlsx", ".xlsm"}:
         return "xlsx"
     if suffix in {".xls", ".ods"}:
         return suffix[1:]
     if suffix in {".parquet", ".pq"}:
         return "parquet"
-    if suffix in {".csv", ".txt", ".tsv"}:
-        return "csv"
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    if magic == b"PK\x03\x04":
-        return "xlsx"
-    if magic == b"PAR1":
-        return "parquet"
-    if magic == _OLE2_MAGIC:
-        return "xls"
     return "csv"
 
 
@@ -226,7 +227,10 @@ def header_row(rows: Sequence[Sequence[object]]) -> int:
 
 
 def _split_line(line: str) -> list[str]:
-    return next(csv.reader([line], delimiter=_sniff_delimiter(line)), [])
+    try:
+        return next(csv.reader([line], delimiter=_sniff_delimiter(line)), [])
+    except csv.Error:  # not text: the reader says so below
+        return [line]
 
 
 def _read_csv_records(
@@ -296,7 +300,13 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str, int, list[tuple[int, 
     except pl.exceptions.ComputeError:
         # Rows longer than the header (polars refuses the file): read record by record.
         text, encoding = _decode(path.read_bytes())
-        frame, long_rows = _read_csv_records(text, delimiter, above_header)
+        try:
+            frame, long_rows = _read_csv_records(text, delimiter, above_header)
+        except csv.Error as exc:
+            raise InputFileError(
+                f"{path}: isi CSV rusak (tanda kutip tidak ditutup, atau berkas ini bukan teks "
+                f"CSV): {exc}"
+            ) from exc
         return frame, encoding, delimiter, above_header, long_rows
     return frame, encoding, delimiter, above_header, []
 
@@ -343,11 +353,10 @@ def _cell_text(value: object) -> str | None:
     return text
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int]:
-    """(table, rows above the header)."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
+def _xlsx_cells(
+    path: Path, workbook: Any, sheet: str | None
+) -> tuple[list[str], list[list[str | None]], int]:
+    """(header, columns of cell texts, rows above the header) of one sheet; closes the book."""
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise InputFileError(
@@ -358,7 +367,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int]:
         rows = worksheet.iter_rows(values_only=True)
         first = [tuple(values or ()) for values in islice(rows, HEADER_SEARCH_ROWS)]
         if not any(v is not None and str(v).strip() for values in first for v in values):
-            return pl.DataFrame(), 0
+            return [], [], 0
         above_header = header_row(first)
         header = _unique_headers(
             [str(v).strip() if v is not None else "" for v in first[above_header]]
@@ -368,8 +377,20 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int]:
             cells = list(values or ()) + [None] * (len(header) - len(values or ()))
             for index in range(len(header)):
                 columns[index].append(_cell_text(cells[index]))
+        return header, columns, above_header
     finally:
         workbook.close()
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int]:
+    """(table, rows above the header)."""
+    from openpyxl import load_workbook
+
+    # Opened by us, not by name: openpyxl refuses a workbook whose name does not end in .xlsx.
+    with path.open("rb") as handle:
+        header, columns, above_header = _xlsx_cells(
+            path, load_workbook(handle, read_only=True, data_only=True), sheet
+        )
     frame = pl.DataFrame(
         {
             name: pl.Series(name, col, dtype=pl.Utf8)
