@@ -405,6 +405,28 @@ def test_a_row_with_shifted_values_is_rejected_and_the_rest_lands(
     assert (2, "family_rejected") in codes
 
 
+def test_placeholders_for_no_nik_land_as_blank_with_a_warning(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """ "-", "0", "belum ada"… in NIK or NO_KK mean there is none: the family and its members
+    land, the persons flagged for civil registration, and the reading is reported."""
+    keluarga = write_csv(
+        tmp_path / "k.csv", "ID_KELUARGA,NO_KK,KODE_WILAYAH", ["Q1,-,3604052001", "Q2,0,3604052001"]
+    )
+    nik = ["-", "0", "tidak ada", "Belum  Ada", "0000000000000000", "#N/A", "-3604"]
+    anggota = write_csv(
+        tmp_path / "a.csv",
+        "ID_ANGGOTA,ID_KELUARGA,NIK,NAMA",
+        [f"QA{i},Q1,{value},Orang {i}" for i, value in enumerate(nik)],
+    )
+    report = import_batch(engine, keluarga, anggota, today=TODAY)
+    k, a = report.files
+    assert (k.rows_landed, a.rows_landed, a.rows_rejected) == (2, 6, 1)  # "-3604" is no placeholder
+    assert report.persons_without_nik == 6
+    codes = report.issues.group_by("code").len().sort("code").rows()
+    assert codes == [("kk_placeholder", 2), ("nik_not_digits", 1), ("nik_placeholder", 6)]
+
+
 def test_large_batch_path_rebuilds_indexes(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

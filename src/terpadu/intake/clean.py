@@ -183,6 +183,23 @@ def _kept(value: pl.Series, errors: pl.Series) -> pl.Series:
     )
 
 
+# What operators write in a NIK or NO_KK cell for "there is none": read as blank, with a
+# warning, so the person lands flagged for civil registration instead of being rejected.
+IDENTITY_PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "-", "--", "---", ".", "\u2013", "\u2014",
+        "tidak ada", "tdk ada", "belum ada", "blm ada", "belum punya", "blm punya",
+        "tidak punya", "kosong", "nihil", "n/a", "na", "#n/a", "null", "none",
+    }
+)  # fmt: skip
+
+
+def _identity_placeholders(text: pl.Series) -> pl.Series:
+    """Cells that say "none" rather than give a number: a placeholder word, or only zeros."""
+    folded = text.str.to_lowercase().str.replace_all(r"\s+", " ")
+    return (folded.is_in(list(IDENTITY_PLACEHOLDERS)) | text.str.contains(r"^0+$")).fill_null(False)
+
+
 def _dates(text: pl.Series, today: dt.date) -> pl.Series:
     """ISO dates take the fast path; only the rest go through every accepted form."""
     value = text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
@@ -237,11 +254,16 @@ def _clean_column(
         errors = _when(value < dt.date(1900, 1, 1), "date_too_old", errors)
         return value, errors, None, None
     if kind in ("nik", "kk"):
+        placeholder = _identity_placeholders(text)
+        if placeholder.any():
+            text = text.zip_with(~placeholder, pl.Series([None] * len(text), dtype=pl.Utf8))
         repair = repair_identity_frame(text)
         checked = (check_nik_frame if kind == "nik" else check_kk_frame)(repair["value"], today)
         errors = repair["error_code"].fill_null(checked["error_code"]).alias("c")
         value = _kept(checked["nik" if kind == "nik" else "kk"], errors)
         warnings = checked["warning_code"]
+        if placeholder.any():
+            warnings = _when(placeholder, f"{kind}_placeholder", warnings)
         return value, errors, warnings, repair["repaired"] & errors.is_null()
     if kind == "region":
         code = text.str.replace_all(r"[\s.]", "")

@@ -31,6 +31,8 @@ MESSAGES: dict[str, str] = {
     "nik_birth_date_mismatch": "Tanggal lahir di NIK '{value}' berbeda dengan TGL_LAHIR yang diisi.",
     "nik_sex_mismatch": "Jenis kelamin di NIK '{value}' berbeda dengan JENIS_KELAMIN yang diisi.",
     "nik_duplicate_in_batch": "NIK '{value}' dipakai oleh lebih dari satu baris di kiriman ini.",
+    "nik_placeholder": "NIK '{value}' dibaca sebagai kosong: orang ini didaftarkan tanpa NIK dan ditandai untuk perekaman Dukcapil.",
+    "kk_placeholder": "Nomor KK '{value}' dibaca sebagai kosong.",
     "kk_length": "Nomor KK '{value}' harus 16 digit angka.",
     "kk_not_digits": "Nomor KK '{value}' mengandung karakter selain angka.",
     "kk_province_unknown": "Nomor KK '{value}': kode provinsi tidak dikenal.",
