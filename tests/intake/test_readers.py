@@ -48,3 +48,12 @@ def test_blank_rows_are_not_data_and_row_numbers_stay(tmp_path: Path) -> None:
     table = read_table(path)
     assert table.frame[ROW].to_list() == [2, 4]
     assert table.frame["ID_KELUARGA"].to_list() == ["K1", "K2"]
+
+
+def test_a_lone_dash_is_an_empty_cell(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "ID_ANGGOTA,NAMA,TGL_LAHIR,JENIS_KELAMIN\nA1,Ahmad, - ,--\n-,-,-,-\nA2,Jean-Luc,\u2014,L\n"
+    )
+    table = read_table(path)
+    assert table.frame.rows() == [(2, "A1", "Ahmad", None, None), (4, "A2", "Jean-Luc", None, "L")]

@@ -178,13 +178,19 @@ def read_table(
     )
 
 
+# Cells that say "nothing here": empty, or the dash operators type into an empty cell.
+BLANK_CELLS = ["", "-", "--", "---", "\u2013", "\u2014"]
+
+
 def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """Trim every cell (blank becomes null) and drop rows with no value left.
+    """Trim every cell (blank or a lone dash becomes null) and drop rows with no value left.
 
     Blank lines and ``;;;;`` rows left by spreadsheets are not data: neither
     landed nor rejected. The other rows keep the row numbers they have in the
     file. Trimming here, once, means no second copy of the table later.
     """
     data = [c for c in frame.columns if c != ROW]
-    trimmed = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in data)
+    trimmed = frame.with_columns(
+        pl.col(c).str.strip_chars().replace(BLANK_CELLS, None) for c in data
+    )
     return trimmed.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data))
