@@ -124,7 +124,7 @@ def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> C
         text = stripped[header]
         present = text.is_not_null()
         if column.required:
-            add_issues(header, column.name, _codes(~present, "required"), "error")
+            add_issues(header, column.name, _when(~present, "required"), "error")
         value, errors, warnings, was_repaired = cleaned[column.name]
         add_issues(header, column.name, errors, "error")
         if warnings is not None:
@@ -160,10 +160,6 @@ def _dtype(column: Column) -> pl.DataType:
     }.get(column.kind, pl.Utf8())
 
 
-def _codes(mask: pl.Series, code: str) -> pl.Series:
-    return _when(mask, code)
-
-
 def _when(mask: pl.Series, code: str, otherwise: pl.Series | None = None) -> pl.Series:
     """``code`` where ``mask`` holds, else ``otherwise`` (null when not given)."""
     base = otherwise if otherwise is not None else pl.Series([None] * len(mask), dtype=pl.Utf8)
@@ -185,19 +181,28 @@ def _kept(value: pl.Series, errors: pl.Series) -> pl.Series:
 
 # What operators write in a NIK or NO_KK cell for "there is none": read as blank, with a
 # warning, so the person lands flagged for civil registration instead of being rejected.
+# (A lone dash is an empty cell already: the reader blanks it in every column.)
 IDENTITY_PLACEHOLDERS: frozenset[str] = frozenset(
     {
-        "-", "--", "---", ".", "\u2013", "\u2014",
-        "tidak ada", "tdk ada", "belum ada", "blm ada", "belum punya", "blm punya",
+        ".", "tidak ada", "tdk ada", "belum ada", "blm ada", "belum punya", "blm punya",
         "tidak punya", "kosong", "nihil", "n/a", "na", "#n/a", "null", "none",
     }
 )  # fmt: skip
 
 
 def _identity_placeholders(text: pl.Series) -> pl.Series:
-    """Cells that say "none" rather than give a number: a placeholder word, or only zeros."""
-    folded = text.str.to_lowercase().str.replace_all(r"\s+", " ")
-    return (folded.is_in(list(IDENTITY_PLACEHOLDERS)) | text.str.contains(r"^0+$")).fill_null(False)
+    """Cells that say "none" rather than give a number: a placeholder word, or only zeros.
+
+    A number starting with 1-9 (nearly every NIK) is none of these, so only the other
+    cells are folded and matched.
+    """
+    maybe = (~text.str.slice(0, 1).is_in(list("123456789"))).fill_null(False)
+    if not maybe.any():
+        return maybe
+    rest = text.filter(maybe)
+    folded = rest.str.to_lowercase().str.replace_all(r"\s+", " ")
+    found = folded.is_in(list(IDENTITY_PLACEHOLDERS)) | rest.str.contains(r"^0+$")
+    return maybe.scatter(maybe.arg_true(), found)
 
 
 def _dates(text: pl.Series, today: dt.date) -> pl.Series:
@@ -255,14 +260,15 @@ def _clean_column(
         return value, errors, None, None
     if kind in ("nik", "kk"):
         placeholder = _identity_placeholders(text)
-        if placeholder.any():
+        has_placeholder = bool(placeholder.any())
+        if has_placeholder:
             text = text.zip_with(~placeholder, pl.Series([None] * len(text), dtype=pl.Utf8))
         repair = repair_identity_frame(text)
         checked = (check_nik_frame if kind == "nik" else check_kk_frame)(repair["value"], today)
         errors = repair["error_code"].fill_null(checked["error_code"]).alias("c")
         value = _kept(checked["nik" if kind == "nik" else "kk"], errors)
         warnings = checked["warning_code"]
-        if placeholder.any():
+        if has_placeholder:
             warnings = _when(placeholder, f"{kind}_placeholder", warnings)
         return value, errors, warnings, repair["repaired"] & errors.is_null()
     if kind == "region":

@@ -107,6 +107,7 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, str, str, int, list[LongRow]]:
     }
     if above_header:
         options["skip_lines"] = above_header
+    decoded: tuple[str, str] | None = None  # (text, encoding), once the file was decoded
     try:
         if not bom:
             try:  # the common case, read straight from the file
@@ -115,11 +116,12 @@ def read_csv(path: Path) -> tuple[pl.DataFrame, str, str, int, list[LongRow]]:
             except pl.exceptions.ComputeError as exc:
                 if "utf-8" not in str(exc).lower():
                     raise
-        text, encoding = _decode(path.read_bytes())
+        decoded = _decode(path.read_bytes())
+        text, encoding = decoded
         frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)  # type: ignore[arg-type]
     except pl.exceptions.ComputeError:
         # Rows longer than the header (polars refuses the file): read record by record.
-        text, encoding = _decode(path.read_bytes())
+        text, encoding = decoded or _decode(path.read_bytes())
         try:
             frame, long_rows = _read_csv_records(text, delimiter, above_header)
         except csv.Error as exc:
