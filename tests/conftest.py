@@ -73,3 +73,11 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         for pg_engine in _postgres_engine(url):
             upgrade(pg_engine)
             yield pg_engine
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """A migrated, empty registry on PostgreSQL alone, for what only PostgreSQL has."""
+    for pg_engine in _postgres_engine(postgres_url):
+        upgrade(pg_engine)
+        yield pg_engine

@@ -164,3 +164,33 @@ def test_unknown_keluarga_header_file_is_not_a_crash(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(keluarga), str(anggota)])
     assert result.exit_code in (0, 1)
     assert "Traceback" not in result.output
+
+
+def test_the_console_command_imports_and_exits_at_once(tmp_path: Path) -> None:
+    """``terpadu import`` as installed ends without the interpreter's teardown: its report,
+    its errors file and its exit status must all be there anyway."""
+    import os
+    import subprocess
+
+    env = os.environ | {"TERPADU_DATA_DIR": str(tmp_path / "var")}
+    env.pop("TERPADU_DATABASE_URL", None)
+    command = [sys.executable, "-c", "from terpadu.cli import main; main()"]
+    subprocess.run([*command, "init"], env=env, check=True, capture_output=True)
+    errors = tmp_path / "masalah.csv"
+    done = subprocess.run(
+        [*command, "import", *map(str, good_batch(tmp_path)), "--errors", str(errors)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "anggota.csv" in done.stdout
+    assert pl.read_csv(errors).columns[:3] == ["FILE", "ROW", "COLUMN"]
+    missing = subprocess.run(
+        [*command, "import", str(tmp_path / "tidak-ada.csv"), str(tmp_path / "juga.csv")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 1
+    assert "tidak-ada.csv" in missing.stdout + missing.stderr

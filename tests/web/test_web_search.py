@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from webdata import DESA_B, WebEnv, write_batch
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from webdata import DESA_B, WebEnv, build_env, write_batch
 
 from terpadu.intake import import_batch
 from terpadu.web.queries import NAME_MATCH_CAP
@@ -67,3 +70,30 @@ def test_security_headers_on_pages_api_and_static(web: WebEnv) -> None:
         assert r.headers["referrer-policy"] == "same-origin"
     assert c.get("/masuk").headers["cache-control"] == "no-store"
     assert "no-store" not in c.get("/static/terpadu.css").headers.get("cache-control", "")
+
+
+def test_name_rows_without_their_person_match_nothing(
+    postgres_engine: Engine, tmp_path: Path
+) -> None:
+    """PostgreSQL finds names through ``person_name`` and checks them on ``person``: a name
+    row whose person never committed, or that disagrees with it, shows no one."""
+    web = build_env(postgres_engine, tmp_path)
+    with postgres_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO person_name (person_id, nama) "
+                "SELECT max(id) + 1000, 'Siti Hantu' FROM person"
+            )
+        )
+        conn.execute(
+            text(
+                "UPDATE person_name SET nama = 'Rahmat Hidayat' WHERE person_id = "
+                "(SELECT id FROM person WHERE nama = 'Joko Susilo')"
+            )
+        )
+    c = web.api("ver")
+    for query in ("hantu", "rahmat hidayat"):
+        page = c.get("/api/v1/search", params={"q": query}).json()
+        assert page["items"] == [] and page["total"] == 0, query
+    # The other names are found as before.
+    assert c.get("/api/v1/search", params={"q": "siti aminah"}).json()["total"] == 1

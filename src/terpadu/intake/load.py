@@ -10,6 +10,7 @@ value's batch, file and row.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import polars as pl
@@ -26,6 +27,7 @@ from terpadu.store.bulk import (
     insert_new_rows,
 )
 from terpadu.store.models import Family, Membership, Person, QuarantineEntry
+from terpadu.store.name_search import names_written_aside
 
 FAMILY_FIELDS = [c.target for c in KELUARGA_COLUMNS if c.target != "source_key"]
 PERSON_FIELDS = [c.target for c in ANGGOTA_COLUMNS if c.target != "family_key"]
@@ -118,7 +120,13 @@ def upsert(
         "updated_at": pl.lit(now),
         **(extra_columns or {}),
     }
-    insert_new_rows(conn, table, new.select(**record_columns))
+    records = new.select(**record_columns)
+    # A large batch's names for name search are written beside this transaction.
+    names: AbstractContextManager[None] = (
+        names_written_aside(conn, records) if table is PERSON_TABLE else nullcontext()
+    )
+    with names:
+        insert_new_rows(conn, table, records)
 
     # Changed records: compare every field as text, old against new.
     old = incoming.filter(pl.col("id").is_not_null())

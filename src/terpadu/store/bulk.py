@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Table, text
+from sqlalchemy import Connection, Engine, Table, TableClause, text
 from sqlalchemy.exc import OperationalError
 
 from terpadu.store.sqlite_stage import STAGE_MIN_ROWS, Stage
@@ -27,6 +27,7 @@ SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
 # Batches smaller than this keep their indexes during a load (see rebuilt_indexes).
 REBUILD_MIN_ROWS = 50_000
 _STAGE_KEY = "terpadu_stage"
+_ASIDE_KEY = "terpadu_aside"
 # PostgreSQL COPYs at least this large send per-batch constants as column defaults.
 CONSTANT_DEFAULT_MIN_ROWS = 10_000
 
@@ -332,6 +333,22 @@ def _storage_full(engine: Engine) -> StorageFull:
     )
 
 
+class AsideWork(Protocol):
+    """Work committed on another connection for a bulk transaction (:func:`add_aside`)."""
+
+    def finish(self) -> None:
+        """Wait until the work is committed; raise its error if it failed."""
+
+    def abandon(self) -> None:
+        """Stop the work and remove what it committed (the bulk transaction failed)."""
+
+
+def add_aside(conn: Connection, work: AsideWork) -> None:
+    """Tie ``work`` to the bulk transaction of ``conn``: the transaction waits for it to
+    be committed before committing itself, and abandons it if the transaction fails."""
+    conn.info[_ASIDE_KEY].append(work)
+
+
 @contextmanager
 def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connection]:
     """One transaction tuned for loading many rows; all or nothing.
@@ -345,7 +362,8 @@ def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connec
     rollback journal (:func:`_rollback_journal`); all is restored before the
     connection goes back. With ``staged``, :func:`insert_new_rows` writes large
     tables on other threads (:mod:`terpadu.store.sqlite_stage`); they are
-    copied in before the commit.
+    copied in before the commit. Work handed to :func:`add_aside` is committed on
+    its own connection before this transaction commits, and abandoned if it fails.
     """
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -359,17 +377,24 @@ def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connec
                 stage = attach_stage(conn)
             conn.commit()  # closes SQLAlchemy's autobegun (empty) transaction
         conn.info[_STAGE_KEY] = stage
+        asides: list[AsideWork] = []
+        conn.info[_ASIDE_KEY] = asides
         try:
             with conn.begin():
                 yield conn
                 if stage is not None:
                     stage.land(conn)
-        except Exception as exc:
-            if _is_disk_full(exc):
+                for work in asides:
+                    work.finish()
+        except BaseException as exc:
+            for work in asides:
+                work.abandon()
+            if isinstance(exc, Exception) and _is_disk_full(exc):
                 raise _storage_full(engine) from exc
             raise
         finally:
             conn.info.pop(_STAGE_KEY, None)
+            conn.info.pop(_ASIDE_KEY, None)
             if sqlite:
                 if stage is not None:
                     detach_stage(conn, stage)
@@ -455,7 +480,9 @@ def _key_constraints(conn: Connection, table: str) -> list[_Constraint]:
 
 
 @contextmanager
-def rebuilt_indexes(conn: Connection, table: Table, incoming_rows: int) -> Iterator[None]:
+def rebuilt_indexes(
+    conn: Connection, table: TableClause, incoming_rows: int, *, key: str = "id"
+) -> Iterator[None]:
     """Load a large batch without index maintenance, then build the indexes once.
 
     Inserting a million rows into a B-tree in random key order (a NIK index)
@@ -469,23 +496,24 @@ def rebuilt_indexes(conn: Connection, table: Table, incoming_rows: int) -> Itera
     it, checked again when they come back): even in key order, maintaining it
     row by row costs as much as writing a narrow table's rows (a million
     memberships: 1.5 s of 3), building it afterwards a sixth of that. SQLite's
-    primary key is the row id itself.
+    primary key is the row id itself. ``key``: the table's ascending integer key,
+    whose largest value stands for the table's size.
     """
-    current = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table.name}")).scalar_one()
+    current = conn.execute(text(f"SELECT coalesce(max({key}), 0) FROM {table.name}")).scalar_one()
     if incoming_rows < REBUILD_MIN_ROWS or incoming_rows < int(current):
         yield
         return
     indexes = _index_definitions(conn, table.name)
-    keys: list[_Constraint] = []
+    constraints: list[_Constraint] = []
     if conn.dialect.name == "postgresql":
         conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
-        keys = _key_constraints(conn, table.name)
-    for key in keys:
-        conn.execute(text(f'ALTER TABLE {key.table} DROP CONSTRAINT "{key.name}"'))
+        constraints = _key_constraints(conn, table.name)
+    for c in constraints:
+        conn.execute(text(f'ALTER TABLE {c.table} DROP CONSTRAINT "{c.name}"'))
     for name, _ in indexes:
         conn.execute(text(f'DROP INDEX "{name}"'))
     yield
-    for key in reversed(keys):
-        conn.execute(text(f'ALTER TABLE {key.table} ADD CONSTRAINT "{key.name}" {key.definition}'))
+    for c in reversed(constraints):
+        conn.execute(text(f'ALTER TABLE {c.table} ADD CONSTRAINT "{c.name}" {c.definition}'))
     for _, definition in indexes:
         conn.execute(text(definition))

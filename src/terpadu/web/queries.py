@@ -7,7 +7,8 @@ roles that may not see them.
 
 Search is built for a million persons on PostgreSQL: a NIK or KK is an index
 look-up; a name is matched token by token with ``LIKE '%token%'`` on
-``lower(nama)`` (served by the trigram index of migration 0006), and when
+``lower(nama)`` (served by the trigram index on ``person_name``, migration
+0009), and when
 nothing matches, again with each word widened to the registry's words spelt
 like it (*Achmad* → *Ahmad*; :mod:`terpadu.web.vocabulary`). A name search
 collects at most :data:`NAME_MATCH_CAP` matching persons in one bounded pass (no
@@ -24,6 +25,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -35,6 +37,7 @@ from terpadu.intake.columns import DWELLING_FIELDS
 from terpadu.regions import get_region, is_within, normalize_code
 from terpadu.regions.codes import RegionCodeError
 from terpadu.store.ids import family_code, parse_code, person_code
+from terpadu.store.name_search import has_name_table
 from terpadu.web.auth.scope import WebUser, show_nik
 from terpadu.web.vocabulary import NameVocabulary
 
@@ -51,15 +54,37 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 
 # -- what name search works with -----------------------------------------------------------
-@dataclass(frozen=True)
 class SearchBackend:
-    """The registry's name words (for spelling-tolerant search), one list per engine."""
+    """What name search works with, one per engine: the registry's name words (for
+    spelling-tolerant search) and whether names are found through ``person_name``."""
 
-    vocabulary: NameVocabulary
+    def __init__(self, engine: Engine) -> None:
+        self.vocabulary = NameVocabulary(engine)
+        self._name_table = False
+
+    def name_table(self, conn: Connection) -> bool:
+        # Remembered once found; a registry migrated while the server runs finds it later.
+        if not self._name_table:
+            self._name_table = has_name_table(conn)
+        return self._name_table
 
 
 def detect_backend(engine: Engine) -> SearchBackend:
-    return SearchBackend(NameVocabulary(engine))
+    return SearchBackend(engine)
+
+
+def _name_condition(conn: Connection, backend: SearchBackend, on: Callable[[str], str]) -> str:
+    """``on(name column)``, a condition on a person's name, as a search's WHERE clause.
+
+    On PostgreSQL the candidates come from ``person_name`` through its trigram
+    index; the condition is checked again on ``person`` itself, so a name row
+    left by an import that failed, or written before its import committed,
+    matches nothing (:mod:`terpadu.store.name_search`).
+    """
+    on_person = on("p.nama")
+    if not backend.name_table(conn):
+        return on_person
+    return f"p.id IN (SELECT n.person_id FROM person_name n WHERE {on('n.nama')}) AND {on_person}"
 
 
 def _like_prefix(user: WebUser) -> str:
@@ -253,11 +278,13 @@ def search_persons(
             if not tokens:
                 return SearchPage(q, "name", [], 0, True, limit, offset)
             params: dict[str, Any] = dict(scope)
-            conditions = []
             for i, token in enumerate(tokens):
                 params[f"t{i}"] = f"%{token}%"
-                conditions.append(f"lower(p.nama) LIKE :t{i}")
-            where = f"{' AND '.join(conditions)} AND {in_scope}"
+
+            def every_token(name: str) -> str:
+                return " AND ".join(f"lower({name}) LIKE :t{i}" for i in range(len(tokens)))
+
+            where = f"{_name_condition(conn, backend, every_token)} AND {in_scope}"
             rows, total, exact = _run_capped(conn, where, params, limit=limit, offset=offset)
             if total == 0 and offset == 0:
                 fuzzy = _fuzzy(conn, backend, normal, tokens, scope, limit)
@@ -283,21 +310,26 @@ def _fuzzy(
     whole name resembles the query. A word nothing resembles is left out.
     """
     params: dict[str, Any] = dict(scope)
-    conditions = []
+    alternatives: list[list[str]] = []  # per query word, the parameters of its spellings
     for i, token in enumerate(tokens):
         options = backend.vocabulary.alternatives(token)
         if not options:
             continue
-        likes = []
         for j, option in enumerate(options):
             params[f"f{i}_{j}"] = f"%{option}%"
-            likes.append(f"lower(p.nama) LIKE :f{i}_{j}")
-        conditions.append(f"({' OR '.join(likes)})")
-    if not conditions:
+        alternatives.append([f"f{i}_{j}" for j in range(len(options))])
+    if not alternatives:
         return []
+
+    def every_word(name: str) -> str:
+        return " AND ".join(
+            "(" + " OR ".join(f"lower({name}) LIKE :{p}" for p in spellings) + ")"
+            for spellings in alternatives
+        )
+
     candidates, _, _ = _run_capped(
         conn,
-        f"{' AND '.join(conditions)} AND f.kode_wilayah LIKE :scope",
+        f"{_name_condition(conn, backend, every_word)} AND f.kode_wilayah LIKE :scope",
         params,
         limit=NAME_MATCH_CAP,
         offset=0,

@@ -5,9 +5,10 @@ code (``None`` for the national roles). Login attempts are kept to throttle
 guessing per username and per address. An import started from a page runs as a
 job whose progress any server worker can read.
 
-Name search on PostgreSQL uses a trigram GIN index (``pg_trgm``) on
-``lower(person.nama)`` for words anywhere in a name. It is declared here so the
-migrations and the models agree; it exists on PostgreSQL only.
+Name search on PostgreSQL reads ``person_name``, a table of lower-case names
+with a trigram GIN index (``pg_trgm``), kept by triggers and by the importer
+(migration 0009, :mod:`terpadu.store.name_search`). It exists on PostgreSQL
+only and is no model here: SQLite's search reads ``person`` itself.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, SmallInteger, String, Text, func
+from sqlalchemy import JSON, DateTime, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from terpadu.store.models.registry import Base, Family, Id, Person, _now
+from terpadu.store.models.registry import Base, Family, Id, _now
 
 
 class WebUser(Base):
@@ -73,15 +74,7 @@ class ImportJob(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-_person = Person.__table__
 _family = Family.__table__
-# Name search (PostgreSQL only; see the module docstring and migrations 0006, 0007).
-Index(
-    "ix_person_nama_trgm",
-    func.lower(_person.c.nama),
-    postgresql_using="gin",
-    postgresql_ops={"lower_1": "gin_trgm_ops"},
-).ddl_if(dialect="postgresql")
 # ID_KELUARGA look-ups without the source (the API accepts the sender's id).
 Index("ix_family_source_key_only", _family.c.source_key)
 
