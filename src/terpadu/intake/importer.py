@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -224,6 +224,18 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
     return clean, checks
 
 
+def _memberships(
+    landed: pl.DataFrame, person_ids: pl.DataFrame, family_ids: pl.DataFrame
+) -> pl.DataFrame:
+    """(person_id, family_id, hub_keluarga) of every landed member."""
+    return (
+        landed.select("source_key", "family_key", "hub_keluarga")
+        .join(person_ids.rename({"id": "person_id"}), on="source_key")
+        .join(family_ids.rename({"source_key": "family_key", "id": "family_id"}), on="family_key")
+        .select("person_id", "family_id", "hub_keluarga")
+    )
+
+
 def _family_reference_issues(
     clean: CleanTable, known: pl.Series, rejected_keys: pl.Series
 ) -> pl.DataFrame:
@@ -405,6 +417,12 @@ def import_batch(
             landed_a = landed_a.with_columns(
                 pl.col("nik").is_null().cast(pl.Int16).alias("needs_civil_registration")
             )
+            # The memberships are joined on the other thread while the persons go in.
+            memberships: list[Future[pl.DataFrame]] = []
+
+            def join_memberships(person_ids: pl.DataFrame) -> None:
+                memberships.append(pool.submit(_memberships, landed_a, person_ids, family_ids))
+
             persons = upsert(
                 conn,
                 PERSON_TABLE,
@@ -416,18 +434,14 @@ def import_batch(
                 now=now,
                 entity="person",
                 extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
-            )
-            members = (
-                landed_a.select("source_key", "family_key", "hub_keluarga")
-                .join(persons.ids.rename({"id": "person_id"}), on="source_key")
-                .join(
-                    family_ids.rename({"source_key": "family_key", "id": "family_id"}),
-                    on="family_key",
-                )
-                .select("person_id", "family_id", "hub_keluarga")
+                ids_known=join_memberships,
             )
             place_members(
-                conn, members, batch_id=batch_id, now=now, known_person_ids=persons.existing_ids
+                conn,
+                memberships[0].result(),
+                batch_id=batch_id,
+                now=now,
+                known_person_ids=persons.existing_ids,
             )
 
             quarantine = [

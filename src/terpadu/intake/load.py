@@ -10,6 +10,7 @@ value's batch, file and row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
@@ -95,8 +96,14 @@ def upsert(
     now: dt.datetime,
     entity: str,
     extra_columns: dict[str, pl.Expr] | None = None,
+    ids_known: Callable[[pl.DataFrame], None] | None = None,
 ) -> UpsertResult:
-    """Insert new records and update changed ones."""
+    """Insert new records and update changed ones.
+
+    ``ids_known`` is called with every landed record's id (source_key → id) as
+    soon as the new ones are reserved, before anything is written: the caller
+    can prepare what refers to them while the rows go in.
+    """
     existing = lookup_keys(conn, table, source_id, landed["source_key"], fields)
     incoming = landed.join(
         existing.select("id", "source_key", "version"), on="source_key", how="left"
@@ -104,6 +111,10 @@ def upsert(
     new = incoming.filter(pl.col("id").is_null()).drop("id", "version")
     ids = allocate_ids(conn, table.name, new.height)
     new = new.with_columns(ids.alias("id"))
+    old = incoming.filter(pl.col("id").is_not_null())
+    keys = pl.concat([new.select("source_key", "id"), old.select("source_key", "id")])
+    if ids_known is not None:
+        ids_known(keys)
     record_columns = {
         "id": pl.col("id"),
         "source_id": pl.lit(source_id, dtype=pl.Int64),
@@ -129,7 +140,6 @@ def upsert(
         insert_new_rows(conn, table, records)
 
     # Changed records: compare every field as text, old against new.
-    old = incoming.filter(pl.col("id").is_not_null())
     changed_count = 0
     if old.height:
         before = existing.select("id", *[_as_text(pl.col(f)).alias(f) for f in fields])
@@ -162,7 +172,6 @@ def upsert(
             bulk_update(conn, table.name, updates)
             bulk_insert(conn, "value_change", changes)
             changed_count = updates.height
-    keys = pl.concat([new.select("source_key", "id"), old.select("source_key", "id")])
     return UpsertResult(keys, new.height, changed_count, old["id"])
 
 
