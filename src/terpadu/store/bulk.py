@@ -343,6 +343,11 @@ class AsideWork(Protocol):
         """Stop the work and remove what it committed (the bulk transaction failed)."""
 
 
+def takes_aside(conn: Connection) -> bool:
+    """Whether ``conn`` runs a :func:`bulk_transaction`, which :func:`add_aside` needs."""
+    return _ASIDE_KEY in conn.info
+
+
 def add_aside(conn: Connection, work: AsideWork) -> None:
     """Tie ``work`` to the bulk transaction of ``conn``: the transaction waits for it to
     be committed before committing itself, and abandons it if the transaction fails."""

@@ -28,7 +28,13 @@ from typing import Any, Final
 import polars as pl
 from sqlalchemy import Connection, Engine, column, table, text
 
-from terpadu.store.bulk import REBUILD_MIN_ROWS, add_aside, bulk_insert, rebuilt_indexes
+from terpadu.store.bulk import (
+    REBUILD_MIN_ROWS,
+    add_aside,
+    bulk_insert,
+    rebuilt_indexes,
+    takes_aside,
+)
 
 NAME_TABLE: Final = table("person_name", column("person_id"), column("nama"))
 INSERT_TRIGGER: Final = "person_name_on_insert"
@@ -105,8 +111,9 @@ class NameWriter:
 def names_written_aside(conn: Connection, persons: pl.DataFrame) -> Iterator[None]:
     """Around the INSERT of ``persons`` (columns id, nama) in a bulk transaction:
     a large batch's names are written on a second connection, and the insert
-    trigger is off for this statement only."""
-    if persons.height < ASIDE_MIN_ROWS or not has_name_table(conn):
+    trigger is off for this statement only. Outside a bulk transaction (nothing
+    would wait for the second connection) the trigger writes them."""
+    if persons.height < ASIDE_MIN_ROWS or not takes_aside(conn) or not has_name_table(conn):
         yield
         return
     conn.execute(text(f"ALTER TABLE person DISABLE TRIGGER {INSERT_TRIGGER}"))
