@@ -8,9 +8,10 @@ Registered by the lead in ``terpadu.cli``: ``app.command("link")(link)``,
 from __future__ import annotations
 
 import os
+import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import typer
 from rich.table import Table
@@ -38,6 +39,35 @@ ActorOption = Annotated[
 ]
 
 
+#: What ``terpadu link`` shows while each stage runs.
+STAGES: Final[dict[str, str]] = {
+    "snapshot": "membaca registri (snapshot)…",
+    "prepare": "menyiapkan kolom pembanding…",
+    "train": "melatih model (tanpa label)…",
+    "predict": "menilai pasangan…",
+    "cluster": "mengelompokkan pendaftaran…",
+    "write": "menulis PERSON_ID, penggabungan dan antrean review…",
+    "families": "memeriksa keluarga ganda dan membuat usulan…",
+}
+
+
+class _StageLog:
+    """Shows the running stage in the status line and prints each finished one with its
+    seconds."""
+
+    def __init__(self, status: Any) -> None:
+        self.status = status
+        self.stage: str | None = None
+        self.since = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.stage is not None:
+            console.print(f"  {self.stage:<9} {now - self.since:6.1f} s")
+        self.stage, self.since = stage, now
+        self.status.update(STAGES.get(stage, stage))
+
+
 def link(
     engine: Annotated[
         LinkEngine, typer.Option("--engine", help="Batch engine that runs Splink.")
@@ -57,23 +87,29 @@ def link(
 ) -> None:
     """Resolve every person in the registry: one person, one PERSON_ID."""
     from terpadu.linkage import link_registry
+    from terpadu.linkage.fallback import SOURCE_LABELS
 
     db = open_engine()
-    with console.status("menautkan data orang (linkage)…"):
-        run = link_registry(
-            db,
-            batch=engine.value,
-            retrain=retrain,
-            threshold=threshold,
-            review_floor=review_floor,
-            actor=_actor(actor),
-        )
+    try:
+        with console.status(STAGES["snapshot"]) as status:
+            run = link_registry(
+                db,
+                batch=engine.value,
+                retrain=retrain,
+                threshold=threshold,
+                review_floor=review_floor,
+                actor=_actor(actor),
+                progress=_StageLog(status),
+            )
+    except Exception as exc:  # a run is one transaction: nothing of it was written
+        fail(f"linkage gagal ({type(exc).__name__}: {exc}); registri tidak berubah.")
     table = Table(title=f"Linkage run {run.id}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
     for label, value in (
         ("engine", run.engine),
         ("model version", f"{run.model_version}{' (baru dilatih)' if run.retrained else ''}"),
+        ("model", f"{run.model_source}: {SOURCE_LABELS.get(run.model_source, '')}"),
         ("threshold", f"{run.threshold:.2f}"),
         ("registrations", f"{run.persons:,}"),
         ("pairs scored", f"{run.pairs_scored:,}"),
@@ -86,6 +122,8 @@ def link(
     ):
         table.add_row(label, str(value))
     console.print(table)
+    for note in run.model_notes:
+        console.print(f"[yellow]catatan model:[/] {note['message']}")
     for name, path in run.reports.items():
         console.print(f"laporan {name}: {path}")
 

@@ -202,36 +202,36 @@ def indonesian_comparisons() -> list[Any]:
     ]
 
 
-def blocking_rules() -> list[Any]:
-    """Which pairs are compared at all: a pair is scored when any rule admits it.
+#: Which pairs are compared at all (column tuples; a pair is scored when any rule admits it).
+#: Each rule catches a kind of duplicate the others miss: the same NIK; a typo in the NIK
+#: serial (same region and date part) or in its region part (same date and serial); a blank or
+#: badly mistyped NIK (same birth date and desa, name variant or mother's name, anywhere); a
+#: mistyped birth date (same name variant and mother, or name variant and KK, or name variant
+#: and kecamatan); a name with one word replaced or mistyped (one word kept, with the birth
+#: date or with the birth year and kecamatan).
+BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
+    ("nik",),
+    ("nik_head",),
+    ("nik_tail",),
+    ("dob", "desa"),
+    ("dob", "name_key"),
+    ("dob", "mother_key"),
+    ("name_key", "mother_key"),
+    ("name_key", "no_kk"),
+    ("mother_key", "desa"),
+    ("dob", "kec"),
+    ("dob", "first_key"),
+    ("dob", "last_key"),
+    ("name_key", "kec"),
+    ("first_key", "dob_year", "kec"),
+    ("last_key", "dob_year", "kec"),
+)
+GENERIC_BLOCKS: Final[tuple[tuple[str, ...], ...]] = (("nik",), ("dob", "desa"), ("name_norm",))
 
-    Each rule catches a kind of duplicate the others miss: the same NIK; a typo in the NIK
-    serial (same region and date part) or in its region part (same date and serial); a blank
-    or badly mistyped NIK (same birth date and desa, name variant or mother's name, anywhere);
-    a mistyped birth date (same name variant and mother, or name variant and KK, or name
-    variant and kecamatan); a name with one word replaced or mistyped (one word kept, with the
-    birth date or with the birth year and kecamatan).
-    """
-    return [
-        block_on("nik"),
-        block_on("nik_head"),
-        block_on("nik_tail"),
-        block_on("dob", "desa"),
-        block_on("dob", "name_key"),
-        block_on("dob", "mother_key"),
-        block_on("name_key", "mother_key"),
-        block_on("name_key", "no_kk"),
-        block_on("mother_key", "desa"),
-        block_on("dob", "kec"),
-        # One name word kept (the other replaced or mistyped) with the birth date, or with the
-        # birth year in the same kecamatan; the whole name in another word order or spelling
-        # variant in the same kecamatan (birth date mistyped or blank).
-        block_on("dob", "first_key"),
-        block_on("dob", "last_key"),
-        block_on("name_key", "kec"),
-        block_on("first_key", "dob_year", "kec"),
-        block_on("last_key", "dob_year", "kec"),
-    ]
+
+def blocking_rules() -> list[Any]:
+    """:data:`BLOCKS` as Splink rules (unbounded; see :mod:`terpadu.linkage.blocking`)."""
+    return [block_on(*cols) for cols in BLOCKS]
 
 
 def training_rules() -> list[list[tuple[str, ...]]]:
@@ -244,9 +244,15 @@ def training_rules() -> list[list[tuple[str, ...]]]:
     ]
 
 
-def deterministic_rules() -> list[str]:
+def deterministic_rules() -> list[tuple[str, ...]]:
     """Near-certain matches, used to estimate the share of matching pairs."""
-    return ["l.nik = r.nik AND l.name_key = r.name_key", "l.nik = r.nik AND l.dob = r.dob"]
+    return [("nik", "name_key"), ("nik", "dob")]
+
+
+def deterministic_rules_without_nik() -> list[tuple[str, ...]]:
+    """Near-certain matches where no NIK helps: the same name (any spelling variant or word
+    order), birth date and desa."""
+    return [("name_key", "dob", "desa")]
 
 
 def generic_comparisons() -> list[Any]:
@@ -263,4 +269,4 @@ def generic_comparisons() -> list[Any]:
 
 def generic_blocking_rules() -> list[Any]:
     """The baseline's blocks: stock single-column blocks."""
-    return [block_on("nik"), block_on("dob", "desa"), block_on("name_norm")]
+    return [block_on(*cols) for cols in GENERIC_BLOCKS]

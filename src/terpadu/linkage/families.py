@@ -11,11 +11,12 @@ until a proposal is approved.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from terpadu.linkage.store import query_frame
 from terpadu.tables import write_table
@@ -25,7 +26,7 @@ OVERLAP: Final = 0.5
 ACTOR: Final = "terpadu-linkage"
 
 
-def _memberships(engine: Engine) -> pl.DataFrame:
+def _memberships(engine: Engine | Connection) -> pl.DataFrame:
     return query_frame(
         engine,
         "SELECT m.family_id, m.person_id, COALESCE(p.resolved_person_id, -p.id), f.no_kk, "
@@ -142,8 +143,13 @@ def persons_in_two_families(members: pl.DataFrame, duplicates: pl.DataFrame) -> 
     )
 
 
-def _raise(engine: Engine, dups: pl.DataFrame, doubles: pl.DataFrame) -> pl.DataFrame:
-    """Draft verval proposals for each finding not already proposed; their ids."""
+def _raise(conn: Connection, dups: pl.DataFrame, doubles: pl.DataFrame) -> pl.DataFrame:
+    """Draft verval proposals for each finding not already proposed; their ids.
+
+    Written on ``conn``, inside its transaction (the link run's: its merges, proposals and
+    event commit together or not at all); each proposal in a savepoint, so one that verval
+    refuses is skipped without undoing the others.
+    """
     try:
         from terpadu.store.models.verval import Proposal
         from terpadu.verval import OPERATOR_DESA, Actor, create_proposal
@@ -154,15 +160,14 @@ def _raise(engine: Engine, dups: pl.DataFrame, doubles: pl.DataFrame) -> pl.Data
         )
     from sqlalchemy import select
 
-    with engine.connect() as conn:
-        open_ = {
-            (k, f, p)
-            for k, f, p in conn.execute(
-                select(Proposal.kind, Proposal.family_id, Proposal.person_id).where(
-                    Proposal.state.in_(("draft", "submitted", "verified", "returned"))
-                )
+    open_ = {
+        (k, f, p)
+        for k, f, p in conn.execute(
+            select(Proposal.kind, Proposal.family_id, Proposal.person_id).where(
+                Proposal.state.in_(("draft", "submitted", "verified", "returned"))
             )
-        }
+        )
+    }
     made: list[tuple[str, int, int | None]] = []
     todo: list[tuple[str, int, int | None, str, str]] = [
         (
@@ -187,10 +192,11 @@ def _raise(engine: Engine, dups: pl.DataFrame, doubles: pl.DataFrame) -> pl.Data
     for kind, family, person, region, note in todo:
         if (kind, family, person) in open_:
             continue
+        savepoint = conn.begin_nested()
         try:
             actor = Actor(ACTOR, OPERATOR_DESA, region)
             pid = create_proposal(
-                engine,
+                conn,
                 actor,
                 kind,
                 family_id=family,
@@ -199,8 +205,10 @@ def _raise(engine: Engine, dups: pl.DataFrame, doubles: pl.DataFrame) -> pl.Data
                 note=f"Terpadu linkage: {note}",
             )
         except VervalError as exc:
+            savepoint.rollback()
             _log_skip(kind, family, exc)
             continue
+        savepoint.commit()
         made.append((kind, family, pid))
     return pl.DataFrame(
         made,
@@ -215,16 +223,44 @@ def _log_skip(kind: str, family: int, exc: Any) -> None:
     logging.getLogger(__name__).info("no %s proposal for family %s: %s", kind, family, exc)
 
 
-def family_report(engine: Engine, outdir: Path, *, raise_proposals: bool = True) -> dict[str, Path]:
-    """Write the duplicate-family and two-families reports (CSV and XLSX); raise proposals."""
-    members = _memberships(engine)
+@dataclass(frozen=True)
+class FamilyFindings:
+    """Duplicate families, persons in two families, and the proposals raised for them."""
+
+    duplicates: pl.DataFrame
+    doubles: pl.DataFrame
+    proposals: pl.DataFrame | None
+
+
+def find_families(conn: Connection, *, raise_proposals: bool = True) -> FamilyFindings:
+    """The findings on ``conn`` (seeing its uncommitted resolved ids), with their proposals
+    written in its transaction."""
+    members = _memberships(conn)
     dups = duplicate_families(members)
     doubles = persons_in_two_families(members, dups)
+    proposals = (
+        _raise(conn, dups, doubles) if raise_proposals and (dups.height or doubles.height) else None
+    )
+    return FamilyFindings(dups, doubles, proposals)
+
+
+def write_family_report(findings: FamilyFindings, outdir: Path) -> dict[str, Path]:
+    """The reports (CSV and XLSX), and the proposals raised (``usulan.csv``)."""
     paths: dict[str, Path] = {}
-    for name, frame in (("keluarga_ganda", dups), ("orang_dua_keluarga", doubles)):
+    for name, frame in (
+        ("keluarga_ganda", findings.duplicates),
+        ("orang_dua_keluarga", findings.doubles),
+    ):
         for suffix in ("csv", "xlsx"):
             paths[f"{name}.{suffix}"] = write_table(frame, outdir / f"{name}.{suffix}")
-    if raise_proposals and (dups.height or doubles.height):
-        proposals = _raise(engine, dups, doubles)
-        paths["usulan.csv"] = write_table(proposals, outdir / "usulan.csv")
+    if findings.proposals is not None:
+        paths["usulan.csv"] = write_table(findings.proposals, outdir / "usulan.csv")
     return paths
+
+
+def family_report(engine: Engine, outdir: Path, *, raise_proposals: bool = True) -> dict[str, Path]:
+    """Write the duplicate-family and two-families reports (CSV and XLSX); raise proposals
+    (in one transaction)."""
+    with engine.begin() as conn:
+        findings = find_families(conn, raise_proposals=raise_proposals)
+    return write_family_report(findings, outdir)

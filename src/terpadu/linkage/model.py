@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from splink import block_on
-from splink.internals.exceptions import EMTrainingException
-
 from terpadu.linkage import comparisons as C
 
 #: Changes whenever comparisons or prepared columns change; older artefacts are then refitted.
@@ -40,48 +37,28 @@ class ModelArtefact:
 
 
 def base_settings(
-    *, generic: bool = False, link_type: Literal["dedupe_only", "link_only"] = "dedupe_only"
+    *,
+    generic: bool = False,
+    link_type: Literal["dedupe_only", "link_only"] = "dedupe_only",
+    rules: list[Any] | None = None,
 ) -> Any:
-    """Untrained Splink settings: Indonesian comparisons, or the generic baseline."""
+    """Untrained Splink settings: Indonesian comparisons, or the generic baseline.
+
+    ``rules``: the blocking rules (default: the unbounded ones of the comparisons module).
+    """
     from splink import SettingsCreator
 
+    if rules is None:
+        rules = C.generic_blocking_rules() if generic else C.blocking_rules()
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
         comparisons=C.generic_comparisons() if generic else C.indonesian_comparisons(),
-        blocking_rules_to_generate_predictions=(
-            C.generic_blocking_rules() if generic else C.blocking_rules()
-        ),
+        blocking_rules_to_generate_predictions=rules,
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
         additional_columns_to_retain=[],
     )
-
-
-def train(
-    linker: Any, *, generic: bool = False, seed: int = 42, present: set[str] | None = None
-) -> None:
-    """Fit the model on the linker's own data (no labels): prior, u by sampling, m by EM.
-
-    ``present``: columns that hold values; EM blocks on absent columns (no mother's names, as
-    in FEBRL) are replaced by their alternatives.
-    """
-    rules = ["l.nik = r.nik AND l.dob = r.dob"] if generic else C.deterministic_rules()
-    linker.training.estimate_probability_two_random_records_match(rules, recall=0.8)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    groups: list[list[tuple[str, ...]]] = (
-        [[("nik",)], [("dob", "desa")]] if generic else C.training_rules()
-    )
-    for alternatives in groups:
-        usable = [cols for cols in alternatives if present is None or set(cols) <= present]
-        if not usable:
-            continue
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*usable[0]), estimate_without_term_frequencies=True
-            )
-        except EMTrainingException as exc:  # pragma: no cover - blocks checked above
-            log.info("EM block %s skipped: %s", usable[0], str(exc).splitlines()[0])
 
 
 #: Largest m probability allowed for these (comparison, level) pairs after training: two

@@ -25,9 +25,11 @@ from sqlalchemy import Engine, bindparam, select, update
 from terpadu.engine import write_snapshot
 from terpadu.linkage import store as S
 from terpadu.linkage.cluster import cluster_pairs
+from terpadu.linkage.fallback import DEFAULT_PATH
+from terpadu.linkage.families import FamilyFindings, find_families, write_family_report
 from terpadu.linkage.golden import FIELDS, golden_records
-from terpadu.linkage.model import latest_model, model_dir, save_model
-from terpadu.linkage.predict import Backend, score
+from terpadu.linkage.model import ModelArtefact, latest_model, model_dir, save_model
+from terpadu.linkage.predict import Backend, Progress, score
 from terpadu.linkage.prepare import prepare_snapshot
 from terpadu.settings import get_settings
 from terpadu.store.bulk import allocate_ids, bulk_insert
@@ -66,8 +68,11 @@ class LinkRun:
     merges_new: int
     ids_new: int
     review_queued: int
+    model_source: str = "trained"
+    model_notes: list[dict[str, Any]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     reports: dict[str, Path] = field(default_factory=dict)
+    blocking: dict[str, Any] = field(default_factory=dict)
 
 
 def explain(pair: dict[str, Any], settings: dict[str, Any]) -> list[dict[str, Any]]:
@@ -162,25 +167,35 @@ def link_registry(
     spark: Any | None = None,
     family_reports: bool = True,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> LinkRun:
-    """Resolve every person registration in the registry into persons (see module doc)."""
+    """Resolve every person registration in the registry into persons (see module doc).
+
+    Everything the run writes (resolved persons, merges, review queue, family proposals, the
+    ``link_run`` row and its audit event) commits in one transaction: a run stopped part-way
+    leaves the registry as it was. ``progress`` is told each stage as it starts.
+    """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     threshold = THRESHOLD if threshold is None else threshold
     floor = min(REVIEW_FLOOR if review_floor is None else review_floor, threshold)
     data_dir = data_dir or get_settings().data_dir
     folder = model_dir(data_dir)
-    stored = None if retrain else latest_model(folder)
+    latest = latest_model(folder)
+    stored = None if retrain else latest
 
+    _tell(progress, "snapshot")
     with tempfile.TemporaryDirectory(prefix="terpadu-link-") as tmp:
         snap = write_snapshot(engine, Path(tmp))
         persons = pl.read_parquet(snap.table("persons"))
         families = pl.read_parquet(snap.table("families"))
     timings["snapshot"] = time.perf_counter() - started
+    _tell(progress, "prepare")
     t = time.perf_counter()
     prepared = prepare_snapshot(persons, families, today)
     timings["prepare"] = time.perf_counter() - t
 
+    blocking: dict[str, Any] = {}
     if prepared.height < 2:
         pairs = pl.DataFrame(
             schema={
@@ -190,21 +205,28 @@ def link_registry(
             }
         )
         settings: dict[str, Any] = stored.splink_settings if stored else {}
-        trained = False
+        source, notes = ("stored" if stored else "default"), []
     else:
         scored = score(
             prepared,
             settings=stored.splink_settings if stored else None,
+            previous=latest.splink_settings if latest and retrain else None,
             backend=batch,
             floor=floor,
             spark=spark,
+            progress=progress,
         )
-        pairs, settings, trained = scored.pairs, scored.settings, scored.trained
+        pairs, settings = scored.pairs, scored.settings
+        source, notes = scored.model.source, [n.as_dict() for n in scored.model.notes]
         timings.update(scored.seconds)
-    artefact = (
-        save_model(folder, settings, prepared.height) if trained or stored is None else stored
-    )
+        blocking = {
+            "cap": scored.blocks.cap,
+            "capped": {"+".join(k): v for k, v in scored.blocks.capped.items()},
+        }
+    trained = source == "trained"
+    artefact = _artefact(folder, source, settings, prepared.height, stored, latest)
 
+    _tell(progress, "cluster")
     t = time.perf_counter()
     with engine.connect() as conn:
         decisions = S.latest_decisions(conn)
@@ -218,10 +240,12 @@ def link_registry(
     assignment = clusters.assignment
     timings["cluster"] = time.perf_counter() - t
 
+    _tell(progress, "write")
     t = time.perf_counter()
     previous = persons.select(
         pl.col("id").alias("unique_id"), pl.col("resolved_person_id").cast(pl.Int64).alias("prev")
     )
+    findings: FamilyFindings | None = None
     with engine.begin() as conn:
         inserted = conn.execute(
             S.RUN.insert().values(
@@ -234,6 +258,8 @@ def link_registry(
                 actor=actor,
                 status="running",
                 started_at=dt.datetime.now(dt.UTC),
+                model_source=source,
+                model_notes=notes,
             )
         ).inserted_primary_key
         assert inserted is not None
@@ -285,6 +311,9 @@ def link_registry(
         queued = _queue_review(conn, pairs, threshold, floor, decisions, settings, run_id, now)
         sizes = full.group_by("rid").len()
         multi = int(sizes.filter(pl.col("len") > 1).height)
+        if family_reports:
+            _tell(progress, "families")
+            findings = find_families(conn, raise_proposals=True)
         timings["write"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
         result = LinkRun(
@@ -302,7 +331,10 @@ def link_registry(
             merges_new=merges_new,
             ids_new=fresh,
             review_queued=queued,
+            model_source=source,
+            model_notes=notes,
             seconds={k: round(v, 2) for k, v in timings.items()},
+            blocking=blocking,
         )
         conn.execute(
             update(S.RUN)
@@ -322,12 +354,34 @@ def link_registry(
             )
         )
         _audit(conn, actor, run_id, result)
-    if family_reports:
-        from terpadu.linkage.families import family_report
-
+    if findings is not None:
         outdir = data_dir / "reports" / "linkage" / f"run-{run_id:04d}"
-        result.reports = family_report(engine, outdir, raise_proposals=True)
+        result.reports = write_family_report(findings, outdir)
     return result
+
+
+def _tell(progress: Progress | None, stage: str) -> None:
+    if progress is not None:
+        progress(stage)
+
+
+def _artefact(
+    folder: Path,
+    source: str,
+    settings: dict[str, Any],
+    records: int,
+    stored: ModelArtefact | None,
+    latest: ModelArtefact | None,
+) -> ModelArtefact:
+    """The model the run names: a newly trained one is saved as the next version; the shipped
+    default is version 0 at its path in the package."""
+    if source == "trained":
+        return save_model(folder, settings, records)
+    if source == "stored" and stored is not None:
+        return stored
+    if source == "previous" and latest is not None:
+        return latest
+    return ModelArtefact(0, DEFAULT_PATH, "", 0, settings)
 
 
 def _update_existing(conn: Any, golden: pl.DataFrame, run_id: int, now: dt.datetime) -> None:
@@ -506,6 +560,8 @@ def _audit(conn: Any, actor: str, run_id: int, run: LinkRun) -> None:
             "merges_new": run.merges_new,
             "ids_new": run.ids_new,
             "model_version": run.model_version,
+            "model_source": run.model_source,
+            "model_notes": [n["code"] for n in run.model_notes],
             "threshold": run.threshold,
         },
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -91,8 +91,11 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 @contextmanager
-def _session(engine: Engine) -> Iterator[Session]:
-    """One transaction; stale optimistic-lock writes become a :class:`ConflictError`."""
+def _session(engine: Engine | Connection) -> Iterator[Session]:
+    """One transaction; stale optimistic-lock writes become a :class:`ConflictError`.
+
+    Given a connection already in a savepoint, the session works inside it and its commit
+    only releases it (the caller's transaction decides)."""
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -382,7 +385,7 @@ def _content(
 
 
 def create_proposal(
-    engine: Engine,
+    engine: Engine | Connection,
     actor: Actor,
     kind: str,
     *,
@@ -400,6 +403,8 @@ def create_proposal(
     (add_member), or the fields to correct (correct: on the person if
     ``person_id`` is given, else on the family). ``members``: the new family's
     members. ``reason``: one of ``DEACTIVATION_REASONS`` (deactivate, remove_member).
+    ``engine`` may be a connection in a savepoint: the proposal is then part of the caller's
+    transaction (a link run's).
     """
     actor.require_role(OPERATOR_DESA, doing="membuat usulan")
     kind = parse_kind(kind)

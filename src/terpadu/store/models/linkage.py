@@ -51,6 +51,9 @@ class LinkRun(Base):
     ids_new: Mapped[int] = mapped_column(Integer, default=0)
     review_queued: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # trained, stored, previous or default (the shipped model), and why (migration 0004a)
+    model_source: Mapped[str | None] = mapped_column(String(20))
+    model_notes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class ResolvedPerson(Base):
