@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import pytest
 from sqlalchemy import Engine, text
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
@@ -55,3 +57,50 @@ def test_duplicate_families_and_two_family_persons_are_reported(
     link_registry(engine, data_dir=data_dir)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM proposal")).scalar() == 2
+
+
+def test_a_run_stopped_while_raising_proposals_leaves_nothing(
+    engine: Engine, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Merges, proposals and the run's event are one transaction: a failure part-way through
+    the proposals (here the second one) leaves no trace of the run."""
+    import terpadu.verval as verval
+
+    k = write_csv(tmp_path / "keluarga.csv", KELUARGA_HEADER, KELUARGA)
+    a = write_csv(tmp_path / "anggota.csv", ANGGOTA_HEADER, ANGGOTA)
+    import_batch(engine, k, a, today=TODAY)
+    real = verval.create_proposal
+    calls: list[int] = []
+
+    def failing(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as if stopped here (Ctrl-C)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(verval, "create_proposal", failing)
+    with pytest.raises(KeyboardInterrupt):
+        link_registry(engine, data_dir=data_dir)
+    assert len(calls) == 2
+    with engine.connect() as conn:
+        for table in ("link_run", "link_merge", "resolved_person", "proposal"):
+            assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0, table
+        assert (
+            conn.execute(
+                text("SELECT COUNT(*) FROM person WHERE resolved_person_id IS NOT NULL")
+            ).scalar()
+            == 0
+        )
+        assert (
+            conn.execute(
+                text("SELECT COUNT(*) FROM audit_event WHERE action LIKE 'linkage.%'")
+            ).scalar()
+            == 0
+        )
+    # the next run does it all
+    monkeypatch.setattr(verval, "create_proposal", real)
+    run = link_registry(engine, data_dir=data_dir)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM proposal")).scalar() == 2
+        assert conn.execute(text("SELECT status FROM link_run")).scalar() == "completed"
+    assert run.merged_clusters >= 3
