@@ -60,12 +60,13 @@ class _StageLog:
         self.stage: str | None = None
         self.since = time.perf_counter()
 
-    def __call__(self, stage: str) -> None:
+    def __call__(self, stage: str | None) -> None:
         now = time.perf_counter()
         if self.stage is not None:
             console.print(f"  {self.stage:<9} {now - self.since:6.1f} s")
         self.stage, self.since = stage, now
-        self.status.update(STAGES.get(stage, stage))
+        if stage is not None:
+            self.status.update(STAGES.get(stage, stage))
 
 
 def link(
@@ -99,8 +100,9 @@ def link(
                 threshold=threshold,
                 review_floor=review_floor,
                 actor=_actor(actor),
-                progress=_StageLog(status),
+                progress=(stages := _StageLog(status)),
             )
+            stages(None)
     except Exception as exc:  # a run is one transaction: nothing of it was written
         fail(f"linkage gagal ({type(exc).__name__}: {exc}); registri tidak berubah.")
     table = Table(title=f"Linkage run {run.id}", show_header=False)

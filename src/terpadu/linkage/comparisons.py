@@ -59,22 +59,33 @@ def birth_comparison() -> Any:
     """Birth date: stated dates equal, one stated date equals the other's NIK-encoded date,
     day and month swapped, one typo, same year, else.
 
-    When both NIKs carry the same date part the NIK comparison already counts the birth date;
-    counting it again would make two people born the same day in one kecamatan, whose NIKs
-    differ only in the serial, look like one. Such pairs take the null level here.
+    When two different NIKs carry the same date part the NIK comparison already counts the
+    birth date; counting it again would make two people born the same day in one kecamatan,
+    whose NIKs differ only in the serial, look like one. Such pairs take the null level here
+    unless their stated dates disagree. Two equal NIKs are compared on their stated dates: a
+    spouse or child given the head's NIK has another date, and EM learns how often true
+    duplicates share the date from the NIK block.
     """
     return cl.CustomComparison(
         output_column_name="dob",
         comparison_description="tanggal lahir (tertulis dan dari NIK)",
         comparison_levels=[
-            # Missing, or already counted: two NIKs with the same date part say it themselves.
+            # Missing, or already counted: two different NIKs with the same date part (one
+            # digit apart in the serial, say) already say the birth date. Stated dates that
+            # disagree are still compared (evidence against), and so are those of two equal
+            # NIKs: a NIK given to another family member is told apart by the stated date.
             cll.CustomLevel(
                 "((dob_l IS NULL OR dob_r IS NULL) AND (nik_dob_l IS NULL OR nik_dob_r IS NULL))"
-                " OR nik_dob_l = nik_dob_r"
+                " OR (nik_dob_l = nik_dob_r AND nik_l <> nik_r"
+                " AND (dob_l IS NULL OR dob_r IS NULL OR dob_l = dob_r))"
             ).configure(is_null_level=True),
             cll.ExactMatchLevel("dob").configure(label_for_charts="tanggal lahir sama"),
+            # One stated date is the other's NIK date: informative only when the NIK dates
+            # differ (with equal NIK dates it says no more than each record agreeing with
+            # itself, as when one NIK was given to two people).
             cll.CustomLevel(
-                "dob_l = nik_dob_r OR nik_dob_l = dob_r",
+                "(dob_l = nik_dob_r OR nik_dob_l = dob_r)"
+                " AND (nik_dob_l IS NULL OR nik_dob_r IS NULL OR nik_dob_l <> nik_dob_r)",
                 label_for_charts="sama dengan tanggal lahir di NIK",
             ),
             cll.CustomLevel(
@@ -236,9 +247,12 @@ def blocking_rules() -> list[Any]:
 
 def training_rules() -> list[list[tuple[str, ...]]]:
     """Blocks (column tuples) for expectation maximisation, each a list of alternatives: the
-    first whose columns all hold values is used. Each leaves some comparisons free to learn."""
+    first whose columns all hold values (and whose EM succeeds) is used. Each leaves some
+    comparisons free to learn. The first block asks for the stated birth date with the NIK:
+    on the NIK alone, a NIK given to another member of the family (same KK, same desa) is
+    common enough for EM to learn "same KK, another name" as what a duplicate looks like."""
     return [
-        [("nik",), ("name_key", "kab")],
+        [("nik", "dob"), ("nik",), ("name_key", "kab")],
         [("dob", "desa"), ("dob", "kec")],
         [("name_key", "mother_key"), ("name_key", "kab")],
     ]

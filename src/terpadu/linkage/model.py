@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 from terpadu.linkage import comparisons as C
 
 #: Changes whenever comparisons or prepared columns change; older artefacts are then refitted.
-MODEL_FORMAT: Final = "terpadu-linkage/7"
+MODEL_FORMAT: Final = "terpadu-linkage/8"
 _FILE = re.compile(r"^linkage-model-(\d{4,})\.json$")
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,9 @@ def base_settings(
 M_CAPS: Final[dict[tuple[str, str], float]] = {
     ("nik", "All other comparisons"): 0.002,
     ("dob", "All other comparisons"): 0.002,
+    # A NIK given to another member of the family (same NIK, KK and desa) looks like one
+    # person to EM on the NIK block; the entirely different name is what tells them apart.
+    ("name", "All other comparisons"): 0.002,
 }
 
 

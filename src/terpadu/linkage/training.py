@@ -151,4 +151,26 @@ def fit(
     except Exception as exc:  # the caller falls back
         notes.append(Note("train_failed", (_first_line(exc),)))
         return Training(None, notes)
-    return Training(settings, notes)
+    return Training(discount_matches(settings), notes)
+
+
+def discount_matches(settings: dict[str, Any]) -> dict[str, Any]:
+    """u without the true matches that random sampling also drew (in place; returned).
+
+    A random pair is a match with probability λ (the prior), so the sampled share of a level
+    is λ·m + (1 − λ)·u. For most levels λ·m is negligible; for an exact NIK it is most of what
+    was sampled (about two same-NIK pairs per million random pairs at 100,000 registrations
+    are true duplicates), and leaving it in makes the NIK weigh two bits too little. The
+    correction is bounded: u falls at most tenfold.
+    """
+    prior = settings.get("probability_two_random_records_match")
+    if not isinstance(prior, int | float) or not 0 < prior < 1:
+        return settings
+    for comparison in settings.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or not isinstance(m, int | float):
+                continue
+            if isinstance(u, int | float) and u > 0:
+                level["u_probability"] = max((u - prior * m) / (1 - prior), u / 10)
+    return settings
