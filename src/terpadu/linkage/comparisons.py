@@ -37,12 +37,20 @@ def _guarded(guard: str, level: Any, label: str) -> Any:
 
 
 def nik_comparison() -> Any:
-    """NIK: exact, one substituted digit, two adjacent digits swapped, else."""
+    """NIK: exact, one substituted digit, two adjacent digits swapped, else; null when missing
+    or when one NIK was clearly given to two people."""
     return cl.CustomComparison(
         output_column_name="nik",
         comparison_description="NIK",
         comparison_levels=[
-            cll.NullLevel("nik"),
+            # Missing, or one NIK on two people: equal NIKs with stated birth dates that share
+            # neither year nor day and month (a spouse or child given the head's NIK) say nothing about who is who, and as
+            # evidence for one person they would add up with the shared KK and desa.
+            cll.CustomLevel(
+                "nik_l IS NULL OR nik_r IS NULL"
+                " OR (nik_l = nik_r AND SUBSTR(dob_l, 1, 4) <> SUBSTR(dob_r, 1, 4)"
+                " AND SUBSTR(dob_l, 6, 5) <> SUBSTR(dob_r, 6, 5))"
+            ).configure(is_null_level=True),
             cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama persis"),
             _guarded(_NIK_ONE_EDIT_POSSIBLE, cll.LevenshteinLevel("nik", 1), "NIK beda satu digit"),
             _guarded(
