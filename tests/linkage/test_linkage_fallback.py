@@ -151,3 +151,36 @@ def test_blocks_over_the_cap_are_left_out_of_their_rule() -> None:
     assert out.filter(pl.col("name_key") != "A")[flag].to_list() == [1] * MAX_BLOCK
     assert blocks.pairs[("desa",)] == 0
     assert "blk_" in blocks.sql(("desa",))
+
+
+def test_clerks_same_decisions_inform_m(tmp_path: Any) -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from adversarial import Shape, write
+
+    from terpadu.linkage.predict import score
+    from terpadu.linkage.prepare import prepare_records
+    from terpadu.linkage.training import MIN_SAME
+
+    folder = write(tmp_path, Shape(people=300, duplicates=0.2))
+    members = pl.read_csv(folder / "anggota.csv", infer_schema=False).with_row_index("unique_id")
+    families = pl.read_csv(folder / "keluarga.csv", infer_schema=False)
+    truth = pl.read_csv(folder / "truth.csv", infer_schema=False)
+    records = members.join(families, on="ID_KELUARGA").select(
+        pl.col("unique_id").cast(pl.Int64),
+        pl.col("NIK").alias("nik"),
+        pl.col("NAMA").alias("nama"),
+        pl.col("JENIS_KELAMIN").alias("jenis_kelamin"),
+        pl.col("TGL_LAHIR").alias("tgl_lahir"),
+        pl.col("NAMA_IBU_KANDUNG").alias("nama_ibu_kandung"),
+        pl.col("KODE_WILAYAH").alias("desa"),
+        pl.col("NO_KK").alias("no_kk"),
+    )
+    ids = members.join(truth, on="ID_ANGGOTA").group_by("PERSON").agg(pl.col("unique_id").sort())
+    same = [(int(g[0]), int(g[1])) for g in ids["unique_id"].to_list() if len(g) == 2]
+    assert len(same) >= MIN_SAME
+    scored = score(prepare_records(records), same=same[:MIN_SAME])
+    assert "from_decisions" in {n.code for n in scored.model.notes}
+    assert scored.model.source == "trained"

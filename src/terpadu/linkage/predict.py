@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -75,12 +75,14 @@ def score(
     spark: Any | None = None,
     threads: int | None = None,
     progress: Progress | None = None,
+    same: Sequence[tuple[int, int]] = (),
 ) -> Scored:
     """Score the blocked pairs of prepared ``records`` (one frame: dedupe; two: link).
 
     Without ``settings`` the model is trained on these records first (unsupervised); a
     degenerate result falls back on ``previous`` or the shipped default model
     (:mod:`terpadu.linkage.fallback`). Stored ``settings`` are checked the same way.
+    ``same``: pairs clerks decided are one person, one more estimate of m when training.
     """
     from splink import Linker
 
@@ -113,7 +115,9 @@ def score(
         _tell(progress, "train")
         linker = Linker(inputs, creator, log_level=None)
         present = {c for f in frames for c in f.columns if f[c].null_count() < f.height}
-        training = fit(linker, records=count, generic=generic, present=present, blocks=blocks)
+        training = fit(
+            linker, records=count, generic=generic, present=present, blocks=blocks, same=same
+        )
         candidate = training.settings
         if candidate is not None and not generic and _has_nik(frames):
             candidate = cap_m(candidate)

@@ -195,6 +195,11 @@ def link_registry(
     prepared = prepare_snapshot(persons, families, today)
     timings["prepare"] = time.perf_counter() - t
 
+    with engine.connect() as conn:
+        decisions = S.latest_decisions(conn)
+        civil = S.civil_values(conn)
+    same = [p for p, d in decisions.items() if d == "same"]
+    different = [p for p, d in decisions.items() if d == "different"]
     blocking: dict[str, Any] = {}
     if prepared.height < 2:
         pairs = pl.DataFrame(
@@ -215,6 +220,7 @@ def link_registry(
             floor=floor,
             spark=spark,
             progress=progress,
+            same=same,
         )
         pairs, settings = scored.pairs, scored.settings
         source, notes = scored.model.source, [n.as_dict() for n in scored.model.notes]
@@ -228,11 +234,6 @@ def link_registry(
 
     _tell(progress, "cluster")
     t = time.perf_counter()
-    with engine.connect() as conn:
-        decisions = S.latest_decisions(conn)
-        civil = S.civil_values(conn)
-    same = [p for p, d in decisions.items() if d == "same"]
-    different = [p for p, d in decisions.items() if d == "different"]
     linked = pairs.filter(pl.col("match_probability") >= threshold)
     clusters = cluster_pairs(
         prepared["unique_id"].to_list(), linked, same=same, different=different

@@ -11,7 +11,7 @@ result.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +22,8 @@ from terpadu.linkage.fallback import Note, default_prior, prior_band
 
 log = logging.getLogger(__name__)
 _EM_LOGGER = "splink.internals.expectation_maximisation"
+#: Clerks' "same" decisions needed before they count as an estimate of m.
+MIN_SAME = 20
 
 
 @dataclass
@@ -102,11 +104,14 @@ def fit(
     seed: int = 42,
     present: set[str] | None = None,
     blocks: Blocks | None = None,
+    same: Sequence[tuple[int, int]] = (),
 ) -> Training:
     """Fit the model on the linker's own data (no labels): prior, u by sampling, m by EM.
 
     ``present``: columns that hold values; EM blocks on absent columns (no mother's names, as
-    in FEBRL) are replaced by their alternatives, as is a block whose EM fails.
+    in FEBRL) are replaced by their alternatives, as is a block whose EM fails. ``same``:
+    pairs clerks decided are one person; with at least :data:`MIN_SAME` of them their levels
+    are one more estimate of m (Splink takes the median of the estimates per level).
     """
     notes: list[Note] = []
     blocks = blocks or Blocks([])
@@ -146,12 +151,30 @@ def fit(
             break
         if not done:
             notes.append(Note("em_skipped", ("/".join("+".join(c) for c in alternatives),)))
+    if len(same) >= MIN_SAME:
+        _m_from_decisions(linker, same, notes)
     try:
         settings: dict[str, Any] = linker.misc.save_model_to_json(out_path=None)
     except Exception as exc:  # the caller falls back
         notes.append(Note("train_failed", (_first_line(exc),)))
         return Training(None, notes)
     return Training(discount_matches(settings), notes)
+
+
+def _m_from_decisions(linker: Any, same: Sequence[tuple[int, int]], notes: list[Note]) -> None:
+    import polars as pl
+
+    labels = pl.DataFrame(
+        {"unique_id_l": [a for a, _ in same], "unique_id_r": [b for _, b in same]},
+        schema={"unique_id_l": pl.Int64, "unique_id_r": pl.Int64},
+    ).to_pandas()  # both Splink back ends register pandas frames
+    try:
+        linker.table_management.register_table(labels, "terpadu_same_pairs", overwrite=True)
+        linker.training.estimate_m_from_pairwise_labels("terpadu_same_pairs")
+    except Exception as exc:  # the EM estimates stand alone
+        notes.append(Note("train_failed", (_first_line(exc),)))
+        return
+    notes.append(Note("from_decisions", (str(len(same)),)))
 
 
 def discount_matches(settings: dict[str, Any]) -> dict[str, Any]:
