@@ -81,7 +81,7 @@ def bound(frames: list[pl.DataFrame], groups: Iterable[Sequence[str]]) -> Blocks
     cap = MAX_BLOCK
     counted = pairs_at(cap)
     while sum(counted.values()) > budget(records) and cap > MIN_BLOCK:
-        cap //= 2
+        cap = max(cap // 2, MIN_BLOCK)
         counted = pairs_at(cap)
     blocks = Blocks(list(frames), cap=cap, pairs=counted)
     for i, (cols, frame) in enumerate(per_rule.items()):
