@@ -65,11 +65,23 @@ def test_tiny_and_unset_probabilities_are_bounded() -> None:
     assert all(n.message() for n in notes)
 
 
+def test_a_key_comparison_with_implausible_m_takes_the_defaults_m() -> None:
+    """EM that took namesakes for the matches: agreeing birth dates rare among "matches"."""
+    settings = _trained()
+    _level(settings, "dob", "tanggal lahir sama")["m_probability"] = 0.034
+    _level(settings, "dob", "All other comparisons")["m_probability"] = 0.88
+    u_before = _level(settings, "dob", "tanggal lahir sama")["u_probability"]
+    fixed, notes = F.repair(settings, 10_000)
+    assert [n.code for n in notes] == ["m_implausible"]
+    assert _level(fixed, "dob", "tanggal lahir sama")["m_probability"] == 0.71
+    assert _level(fixed, "dob", "All other comparisons")["m_probability"] == 0.002
+    assert _level(fixed, "dob", "tanggal lahir sama")["u_probability"] == u_before
+
+
 def test_an_inverted_model_falls_back_on_the_previous_then_the_default() -> None:
     bad = _trained()
-    # agreeing on the NIK weighs less than disagreeing
-    _level(bad, "nik", "NIK sama persis").update(m_probability=0.01, u_probability=0.5)
-    _level(bad, "nik", "All other comparisons").update(m_probability=0.9, u_probability=0.4)
+    # agreeing on the NIK weighs nothing (as common among non-matches as among matches)
+    _level(bad, "nik", "NIK sama persis").update(m_probability=0.86, u_probability=0.99)
     assert {n.code for n in F.problems(bad)} == {"weight_nonpositive"}
     previous = _trained()
     _level(previous, "name", "nama sama")["m_probability"] = 0.6

@@ -40,6 +40,10 @@ KEY_LEVELS: Final[dict[str, str]] = {
     "name": "nama sama",
 }
 ELSE: Final = "All other comparisons"
+#: Least m of a key level's agreement: most registrations of one person agree on their birth
+#: date and name. EM that ends below it has taken another class (namesakes, family members)
+#: for the matches; that comparison's m then comes from the default model.
+MIN_KEY_M: Final = 0.3
 
 Source = Literal["trained", "stored", "previous", "default"]
 
@@ -58,6 +62,7 @@ MESSAGES: Final[dict[str, str]] = {
     "previous_rejected": "model sebelumnya juga tidak layak: {}",
     "train_failed": "pelatihan gagal ({})",
     "from_decisions": "m diperbarui dari {} keputusan petugas 'sama'",
+    "m_implausible": "m perbandingan {} tidak masuk akal (kecocokan {}); m diambil dari model bawaan",
 }
 SOURCE_LABELS: Final[dict[str, str]] = {
     "trained": "dilatih pada registri ini",
@@ -167,6 +172,7 @@ def repair(settings: dict[str, Any], records: int) -> tuple[dict[str, Any], list
             level[f"{key}_probability"] = bounded
     if unset:
         notes.append(Note("level_unset", (str(unset),)))
+    notes += _default_m_where_implausible(fixed)
     if clamped:
         notes.append(Note("clamped", (str(len(clamped)), clamped[0])))
     prior = _number(fixed.get("probability_two_random_records_match"))
@@ -175,6 +181,29 @@ def repair(settings: dict[str, Any], records: int) -> tuple[dict[str, Any], list
         notes.append(Note("prior_implausible", (f"{prior:.3g}" if prior is not None else "-",)))
         fixed["probability_two_random_records_match"] = default_prior(records)
     return fixed, notes
+
+
+def _default_m_where_implausible(settings: dict[str, Any]) -> list[Note]:
+    """Replace the m of a key comparison whose agreement level has m below :data:`MIN_KEY_M`
+    (in place) by the default model's; a note for each."""
+    notes: list[Note] = []
+    defaults: dict[str, dict[str, dict[str, float]]] = DEFAULT["levels"]
+    for comparison in settings.get("comparisons", []):
+        name = str(comparison.get("output_column_name", ""))
+        key = KEY_LEVELS.get(name)
+        levels = [
+            lv for lv in comparison.get("comparison_levels", []) if not lv.get("is_null_level")
+        ]
+        agree = next((lv for lv in levels if lv.get("label_for_charts") == key), None)
+        m = _number(agree.get("m_probability")) if agree else None
+        if agree is None or m is None or m >= MIN_KEY_M:
+            continue
+        for level in levels:
+            value = defaults.get(name, {}).get(str(level.get("label_for_charts", "")))
+            if value is not None:
+                level["m_probability"] = float(value["m"])
+        notes.append(Note("m_implausible", (name, f"m={m:.3g}")))
+    return notes
 
 
 def problems(settings: dict[str, Any]) -> list[Note]:
