@@ -208,7 +208,8 @@ def _identity_placeholders(text: pl.Series) -> pl.Series:
 def _dates(text: pl.Series, today: dt.date) -> pl.Series:
     """ISO dates take the fast path; only the rest go through every accepted form."""
     value = text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-    slow = value.is_null() & text.is_not_null()
+    # %Y also takes a two-digit year: "05-07-26" (DD-MM-YY) would land as 26 July 0005.
+    slow = (value.is_null() | (value.dt.year() < 1000)) & text.is_not_null()
     if slow.any():
         parsed = over_series(text.filter(slow), lambda cell: parse_date(cell, today))
         value = value.scatter(slow.arg_true(), parsed)
