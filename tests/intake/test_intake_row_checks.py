@@ -35,3 +35,28 @@ def test_the_oldest_members_land_with_their_century(engine: Engine, tmp_path: Pa
     with engine.connect() as conn:
         landed = conn.execute(text("SELECT count(*) FROM person")).scalar_one()
     assert landed == 4
+
+
+def test_a_diploma_impossible_for_the_age_is_a_warning_and_the_row_lands(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Pupils of 11-16 with SMA or S1 as their highest diploma: warned, kept."""
+    keluarga = write_csv(tmp_path / "k.csv", "ID_KELUARGA,NO_KK,KODE_WILAYAH", KELUARGA)
+    anggota = write_csv(
+        tmp_path / "a.csv",
+        "ID_ANGGOTA,ID_KELUARGA,NAMA,TGL_LAHIR,PARTISIPASI_SEKOLAH,PENDIDIKAN_TERTINGGI",
+        [
+            "E1,T1,Anak Sebelas,2015-03-01,masih sekolah,SMA",
+            "E2,T1,Anak Enam Belas,2010-06-01,1,S1",
+            "E3,T1,Anak Dua Belas,2014-01-01,1,SD",
+            "E4,T1,Ibu,1990-01-01,2,S1",
+        ],
+    )
+    report = import_batch(engine, keluarga, anggota, today=TODAY)
+    assert report.rows_rejected == 0
+    issues = report.issues.filter(report.issues["code"] == "education_inconsistent_age")
+    assert issues["__row"].to_list() == [2, 3]
+    assert issues["severity"].unique().to_list() == ["warning"]
+    assert "umur" in issues["message"][0]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM person")).scalar_one() == 4

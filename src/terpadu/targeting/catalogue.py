@@ -84,7 +84,8 @@ BUILTIN_REASONS: dict[str, str] = {
     "keluarga_nonaktif": "keluarga berstatus nonaktif",
     "belum_berperingkat": "keluarga belum punya peringkat kesejahteraan (jalankan terpadu rank)",
     "desil": "desil di luar rentang program",
-    "anggota_ganda": "anggota yang sama (PERSON_ID/NIK) ada di keluarga lain yang lebih berhak",
+    "anggota_ganda": "penerima atau anggota komponen (PERSON_ID/NIK) juga terdaftar dan "
+    "dihitung di keluarga lain (tertahan data)",
 }
 
 # PKH-style components: who in the family qualifies (member-level, see rules.py).

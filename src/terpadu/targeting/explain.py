@@ -27,6 +27,7 @@ from terpadu.targeting.catalogue import (
     load_catalogue,
     parse_program,
 )
+from terpadu.targeting.holds import fixes
 from terpadu.targeting.inputs import TargetingError, civil_registry_flags, welfare_table
 from terpadu.targeting.rules import reason_label
 
@@ -35,6 +36,7 @@ DECISION_LABELS = {
     "di_bawah_batas_kuota": "LAYAK, tetapi di bawah batas kuota",
     "di_luar_wilayah_kuota": "LAYAK, tetapi tidak ada kuota untuk wilayahnya",
     "tidak_layak": "TIDAK LAYAK",
+    "tertahan_data": "TERTAHAN DATA (layak, tetapi datanya harus diperbaiki dulu)",
     "layak_belum_dialokasikan": "LAYAK menurut aturan (program belum dialokasikan)",
 }
 
@@ -67,6 +69,7 @@ class ProgramExplanation:
     eligible_in_region: int | None = None
     nominal: int | None = None
     components: str | None = None
+    fixes: list[str] = field(default_factory=list)  # what to fix: held, or a stand-in recipient
 
     @property
     def label(self) -> str:
@@ -182,8 +185,8 @@ def rule_checks(program: Program, row: dict[str, Any]) -> list[RuleCheck]:
         )
     checks.append(
         RuleCheck(
-            "tidak ganda dengan keluarga lain",
-            "anggota yang sama terdaftar di keluarga lain" if "anggota_ganda" in reasons else "-",
+            "penerima dan komponen dihitung di keluarga ini (tidak ganda)",
+            str(row.get("anggota_ganda") or "-"),
             "anggota_ganda" not in reasons,
         )
     )
@@ -240,6 +243,7 @@ def _from_run(
         eligible_in_region=eligible,
         nominal=row.get("nominal") if row.get("terdaftar") else None,
         components=row.get("komponen"),
+        fixes=fixes(row),
     )
 
 
@@ -321,10 +325,15 @@ def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanatio
         version=program.version,
         period=None,
         run_id=None,
-        decision="layak_belum_dialokasikan" if not reasons else "tidak_layak",
+        decision="layak_belum_dialokasikan"
+        if not reasons
+        else "tertahan_data"
+        if row.get("keputusan") == "tertahan_data"
+        else "tidak_layak",
         reasons=[(c, reason_label(c, program)) for c in reasons],
         checks=rule_checks(program, row),
         components=row.get("komponen"),
+        fixes=fixes(row),
     )
 
 
