@@ -28,7 +28,13 @@ from terpadu.store.bulk import bulk_insert
 from terpadu.store.ids import family_code
 from terpadu.store.models.targeting import Enrolment, TargetingRun
 from terpadu.targeting.catalogue import PROFILE_FIELDS, Catalogue, Program, load_catalogue
-from terpadu.targeting.holds import held_frame, held_per_region, stand_in_frame, write_bnba
+from terpadu.targeting.holds import (
+    held_frame,
+    held_per_region,
+    notes_frame,
+    stand_in_frame,
+    write_bnba,
+)
 from terpadu.targeting.inputs import (
     RegistryInputs,
     TargetingError,
@@ -38,6 +44,7 @@ from terpadu.targeting.inputs import (
 )
 from terpadu.targeting.quota import Quotas, read_quotas
 from terpadu.targeting.rules import decide, decisions_view, prepare, register, summary_sql
+from terpadu.welfare.scope import desil_scope
 
 BNBA_COLUMNS = [
     "PROGRAM",
@@ -70,6 +77,9 @@ DECISION_COLUMNS = [
     "anggota_ganda",
     "komponen",
     "nominal",
+    "sumber_desil",
+    "desil_relatif",
+    "desil_nasional",
     "alasan",
     "layak",
     "kuota_wilayah",
@@ -338,6 +348,7 @@ def _finish(
                 "BNBA": bnba_frame(prog, span.label, enrolled),
                 "Tertahan_Data": held,
                 "Penerima_Pengganti": stand_ins,
+                "Keterangan": notes_frame(decisions, enrolled, desil_scope(engine).label),
             },
         )
     return TargetingResult(

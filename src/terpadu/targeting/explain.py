@@ -149,6 +149,19 @@ def _values(condition: Condition, row: dict[str, Any]) -> str:
     return f"{condition.field} = {_fmt(row.get(condition.field or ''))}"
 
 
+def desil_source(row: dict[str, Any]) -> str:
+    """Which desil the rules used: the national DTSEN one, or the registry-relative one."""
+    source = row.get("sumber_desil")
+    if source == "nasional":
+        relative = row.get("desil_relatif")
+        return "desil nasional DTSEN" + (
+            f"; desil relatif registri = {relative}" if relative is not None else ""
+        )
+    if source == "relatif":
+        return "desil relatif registri, bukan desil nasional"
+    return "belum ada desil"
+
+
 def rule_checks(program: Program, row: dict[str, Any]) -> list[RuleCheck]:
     """Each rule of ``program`` against a decisions row: the rule, the values, pass/fail."""
     reasons = set(filter(None, str(row.get("alasan") or "").split(";")))
@@ -159,7 +172,8 @@ def rule_checks(program: Program, row: dict[str, Any]) -> list[RuleCheck]:
         ),
         RuleCheck(
             f"desil {low}-{high}",
-            f"desil = {_fmt(row.get('desil'))}, skor PMT = {_fmt(row.get('pmt_score'))}, "
+            f"desil = {_fmt(row.get('desil'))} ({desil_source(row)}), "
+            f"skor PMT = {_fmt(row.get('pmt_score'))}, "
             f"skor deprivasi = {_fmt(row.get('skor_deprivasi'))}",
             not ({"desil", "belum_berperingkat"} & reasons),
         ),

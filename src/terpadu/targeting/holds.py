@@ -130,6 +130,31 @@ def stand_in_frame(program: Program, period: str, enrolled: pl.DataFrame) -> pl.
     )
 
 
+def notes_frame(decisions: pl.DataFrame, enrolled: pl.DataFrame, relative: str) -> pl.DataFrame:
+    """Sheet Keterangan: which desil the allocation used, for how many families.
+
+    ``relative`` names the registry-relative desil (:func:`terpadu.welfare.desil_scope`).
+    """
+    labels = {"nasional": "desil nasional DTSEN (diimpor)", "relatif": relative}
+    rows = []
+    for source, label in labels.items():
+        rows.append(
+            {
+                "KETERANGAN": f"DESIL menurut {label}",
+                "KELUARGA_TERDAFTAR": enrolled.filter(pl.col("sumber_desil") == source).height,
+                "KELUARGA_DINILAI": decisions.filter(pl.col("sumber_desil") == source).height,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "KETERANGAN": pl.Utf8,
+            "KELUARGA_TERDAFTAR": pl.Int64,
+            "KELUARGA_DINILAI": pl.Int64,
+        },
+    )
+
+
 def held_per_region(decisions: pl.DataFrame) -> pl.DataFrame:
     """Held families per quota region (``kode_wilayah``, ``tertahan_data``)."""
     return (

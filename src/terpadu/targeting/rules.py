@@ -35,8 +35,11 @@ from terpadu.targeting.catalogue import (
 )
 
 # Poorest first: desil, PMT score, deprivation (higher = poorer), larger family, FAMILY_ID.
+# A family ranked only nationally (no registry PMT score) comes after those with one in its desil;
+# NULLS LAST is written out because DuckDB and Spark order NULLs differently by default.
 ORDER_KEYS = (
-    "desil ASC, pmt_score ASC, coalesce(skor_deprivasi, 0) DESC, jumlah_anggota DESC, family_id ASC"
+    "desil ASC, pmt_score ASC NULLS LAST, coalesce(skor_deprivasi, 0) DESC, "
+    "jumlah_anggota DESC, family_id ASC"
 )
 NO_CAP = 1_000_000
 FAMILY_COLUMNS = (
@@ -237,6 +240,10 @@ def people_sql() -> str:
 def profile_sql(members: str = "t_members") -> str:
     """One row per family (every status): what the rules test, and both recipients.
 
+    ``desil`` and ``persentil`` are the national DTSEN ranking where the family has one
+    (imported with the keluarga file), else Terpadu's registry-relative one; ``sumber_desil``
+    says which (``nasional`` or ``relatif``).
+
     One GROUP BY over the members gives every count and, as the minimum of
     :func:`recipient_key`, both recipients with their NIK flags. Names, NIKs and the
     family's identifiers are joined in only when the full decision rows are read
@@ -250,7 +257,12 @@ def profile_sql(members: str = "t_members") -> str:
     dwelling = ", ".join(f"f.{c}" for c in FAMILY_COLUMNS)
     return f"""
         SELECT f.id AS family_id, f.kode_wilayah, f.status AS status_keluarga, {dwelling},
-               w.desil, w.persentil, w.pmt_score, w.skor_deprivasi, w.miskin_multidimensi,
+               coalesce(f.desil_nasional, w.desil) AS desil,
+               CAST(coalesce(f.persentil_nasional, w.persentil) AS DOUBLE) AS persentil,
+               w.desil AS desil_relatif, f.desil_nasional,
+               CASE WHEN f.desil_nasional IS NOT NULL THEN 'nasional'
+                    WHEN w.desil IS NOT NULL THEN 'relatif' END AS sumber_desil,
+               w.pmt_score, w.skor_deprivasi, w.miskin_multidimensi,
                coalesce(a.jumlah_anggota, 0) AS jumlah_anggota,
                coalesce(a.n_anggota_ganda, 0) AS n_anggota_ganda,
                {coalesced},
@@ -629,7 +641,8 @@ def decisions_sql(program: Program, outcome: str, kind: str) -> str:
     return f"""
         SELECT o.family_id, f.source_key AS id_keluarga, f.no_kk, p.kode_wilayah, f.alamat,
                p.status_keluarga, {dwelling},
-               o.desil, p.persentil, o.pmt_score, p.skor_deprivasi, p.miskin_multidimensi,
+               o.desil, p.persentil, p.sumber_desil, p.desil_relatif, p.desil_nasional,
+               o.pmt_score, p.skor_deprivasi, p.miskin_multidimensi,
                p.jumlah_anggota, {counts}, p.kepala_perempuan, p.luas_lantai_perkapita,
                o.penerima_id, r.nik AS nik_penerima, r.nama AS nama_penerima,
                CASE WHEN r.nik_ditolak = 1 THEN 1 ELSE 0 END AS penerima_nik_ditolak,
