@@ -209,13 +209,19 @@ def test_the_national_desil_is_used_when_the_family_has_one() -> None:
     """A family's national DTSEN desil, when imported, decides over the registry-relative one."""
     fam = families(
         [
-            {"id": 1, "desil_nasional": 1, "persentil_nasional": 7.5},  # relative 6: poor nationally
+            {
+                "id": 1,
+                "desil_nasional": 1,
+                "persentil_nasional": 7.5,
+            },  # relative 6: poor nationally
             {"id": 2, "desil_nasional": 8},  # relative 1: not poor nationally
             {"id": 3},  # no national ranking: the relative one
         ]
     )
     per = persons([p for f in (1, 2, 3) for p in (mother(10 * f, f), child(10 * f + 1, f))])
-    wel = welfare([{"family_id": f, "desil": d, "pmt_score": 12.0} for f, d in ((1, 6), (2, 1), (3, 2))])
+    wel = welfare(
+        [{"family_id": f, "desil": d, "pmt_score": 12.0} for f, d in ((1, 6), (2, 1), (3, 2))]
+    )
     decisions, _ = evaluate(PKH, fam, per, wel, {"3604": 10})
     got = {r["family_id"]: r for r in decisions.to_dicts()}
     assert (got[1]["desil"], got[1]["sumber_desil"], got[1]["desil_relatif"]) == (1, "nasional", 6)
