@@ -157,7 +157,7 @@ def desil_source(row: dict[str, Any]) -> str:
         return "desil nasional DTSEN" + (
             f"; desil relatif registri = {relative}" if relative is not None else ""
         )
-    if source == "relatif":
+    if source == "relatif" or (source is None and row.get("desil") is not None):
         return "desil relatif registri, bukan desil nasional"
     return "belum ada desil"
 
