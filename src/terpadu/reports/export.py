@@ -15,7 +15,6 @@ import polars as pl
 from sqlalchemy import Engine, inspect, text
 
 from terpadu.store.ids import FAMILY_PREFIX, PERSON_PREFIX
-from terpadu.welfare.scope import desil_scope
 
 PERSON_COLUMNS = [
     "ID_ANGGOTA",
@@ -173,6 +172,10 @@ def export_families(engine: Engine) -> pl.DataFrame:
             "persentil_nasional": pl.Float64(),
         },
     )
+    # Imported here: the welfare package brings NumPy, which every command would load for
+    # nothing (the CLI imports the exports at start).
+    from terpadu.welfare.scope import desil_scope
+
     scope = desil_scope(engine).label
     return frame.select(
         pl.col("source_key").alias("ID_KELUARGA"),
