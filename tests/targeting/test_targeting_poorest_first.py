@@ -228,3 +228,25 @@ def test_the_national_desil_is_used_when_the_family_has_one() -> None:
     assert got[1]["terdaftar"] and got[1]["persentil"] == 7.5
     assert got[2]["alasan"] == "desil" and got[2]["sumber_desil"] == "nasional"
     assert got[3]["terdaftar"] and got[3]["sumber_desil"] == "relatif"
+
+
+def test_explain_says_which_desil_and_what_to_fix() -> None:
+    from terpadu.targeting.explain import rule_checks
+    from terpadu.targeting.holds import fixes
+
+    row = {
+        "status_keluarga": "aktif",
+        "desil": 2,
+        "sumber_desil": "nasional",
+        "desil_relatif": 5,
+        "alasan": "anggota_ganda;tanpa_nik",
+        "anggota_ganda": "Anak (NIK 3604…) dihitung di KLG0000000009",
+        "nama_penerima": "Ibu",
+        "n_komponen_pkh": 1,
+    }
+    desil_check = rule_checks(PKH, row)[1]
+    assert (
+        "desil nasional DTSEN" in desil_check.value and "relatif registri = 5" in desil_check.value
+    )
+    text = " ".join(fixes(row))
+    assert "KLG0000000009" in text and "rekam NIK" in text
