@@ -249,6 +249,8 @@ def _clean_column(
         if column.min_value is not None:
             low = number < column.min_value if column.min_inclusive else number <= column.min_value
             errors = _when(low, "number_out_of_range", errors)
+        if column.max_value is not None:
+            errors = _when(number > column.max_value, "number_out_of_range", errors)
         if kind == "power":
             standard = number.is_in([450.0, 900.0, 1300.0, 2200.0]) | (number >= 3500)
             errors = _when(number.is_not_null() & ~standard, "power_invalid", errors)

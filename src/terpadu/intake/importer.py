@@ -218,6 +218,7 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
     checks = [
         validate.duplicate_key_issues(values, "source_key", "ID_ANGGOTA", values["source_key"]),
         validate.nik_consistency_issues(values),
+        validate.education_age_issues(values, today),
         validate.nik_duplicate_issues(values),
         raw.row_issues,
     ]

@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "kk_region_zero": "Nomor KK '{value}': kode kabupaten/kota atau kecamatan tidak boleh 00.",
     "kk_serial_zero": "Nomor KK '{value}': nomor urut (4 digit terakhir) tidak boleh 0000.",
     "kk_date_invalid": "Nomor KK '{value}': tanggal terbit di dalam nomor (digit 7-12) tidak mungkin.",
+    # rows across columns
+    "education_inconsistent_age": "PENDIDIKAN_TERTINGGI '{value}' tidak mungkin untuk umur anggota ini menurut TGL_LAHIR (ijazahnya belum bisa dimiliki pada umur itu). Baris dimuat; jenjang sekolah dihitung dari umur. Periksa kembali kode pendidikannya.",
     # regions
     "region_format": "Kode wilayah '{value}' harus kode desa/kelurahan 10 digit (contoh 36.04.01.2001).",
     "region_unknown": "Kode wilayah '{value}' tidak ada di daftar desa/kelurahan Kemendagri.",

@@ -32,6 +32,16 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "status_history": ("Riwayat status", "Status history"),
     "desil": ("Desil", "Decile"),
     "desil_distribution": ("Sebaran desil", "Decile distribution"),
+    "desil_relative": (
+        "Desil relatif (registri: {region})",
+        "Registry-relative decile (registry: {region})",
+    ),
+    "desil_relative_note": (
+        "Dihitung atas keluarga di registri ini saja; bukan desil nasional.",
+        "Ranked against the families in this registry only; not the national decile.",
+    ),
+    "desil_national": ("Desil nasional DTSEN", "National DTSEN decile"),
+    "desil_national_none": ("belum diimpor", "not imported"),
     "deprivation": ("Profil deprivasi", "Deprivation profile"),
     "programs": ("Program", "Programmes"),
     "proposals": ("Usulan", "Proposals"),

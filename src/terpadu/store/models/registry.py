@@ -173,6 +173,10 @@ class Family(_Provenance, Base):
     luas_lahan: Mapped[float | None] = mapped_column(Float)
     jumlah_ternak: Mapped[int | None] = mapped_column(Integer)
     pengeluaran_perkapita: Mapped[float | None] = mapped_column(Float)
+    # The national DTSEN desil (1-10) and percentile (0-100) when the sender supplied them;
+    # Terpadu's own desil (family_welfare) is relative to the families in this registry.
+    desil_nasional: Mapped[int | None] = mapped_column(SmallInteger)
+    persentil_nasional: Mapped[float | None] = mapped_column(Float)
 
 
 class Person(_Provenance, Base):
