@@ -26,7 +26,12 @@ from terpadu.intake.encodings import (
     refuse_binary,
 )
 from terpadu.intake.form import HEADER_SEARCH_ROWS, InputFileError, header_row, unique_headers
-from terpadu.intake.text_cells import may_hold_unwanted, visible, without_unwanted
+from terpadu.intake.text_cells import (
+    may_hold_unwanted,
+    suspect_bytes,
+    visible,
+    without_unwanted,
+)
 
 # A problem with a row or the file: (row, column, value, severity, code), as ISSUE_SCHEMA.
 RowIssue = tuple[int, str, str, str, str]
@@ -147,9 +152,12 @@ def read_csv(path: Path) -> CsvRead:
     if raw.startswith(UTF8_BOM) and not raw[len(UTF8_BOM) :].strip(b" \t\r\n"):
         raise InputFileError(f"{path}: berkas kosong, hanya berisi tanda BOM (empty file)")
     text = file_text(raw, path)
-    data, bom_lines = _without_line_start_boms(text.data)
-    text.data = data
-    unwanted = text.decoded or may_hold_unwanted(data)
+    suspects = suspect_bytes(text.data)
+    bom_lines: list[int] = []
+    if 0xEF in suspects:
+        text.data, bom_lines = _without_line_start_boms(text.data)
+    data = text.data
+    unwanted = text.decoded or may_hold_unwanted(data, suspects)
     if unwanted:
         refuse_binary(data, path)
     head = _head_lines(data)

@@ -81,8 +81,10 @@ def _decode_utf16(data: bytes, codec: str, path: Path) -> str:
 
 def _line_breaks(data: bytes) -> tuple[bytes, tuple[str, str] | None]:
     """LF or CRLF line breaks left as they are; bare CR (old Mac Excel) made LF, and named."""
+    if b"\r" not in data:
+        return data, None
     carriage = data.count(b"\r")
-    if not carriage or carriage == data.count(b"\r\n"):
+    if carriage == data.count(b"\r\n"):
         return data, None
     found = "CR (Excel Mac lama)" if b"\n" not in data else "CR dan LF bercampur"
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), ("line_endings_cr", found)

@@ -248,8 +248,8 @@ def _without_repeated_headers(
     folded = [normalize_header(h) for h in headers]
     if len(data) < 2 or not folded[0]:
         return frame, []
-    first = pl.col(data[0]).str.replace_all(r"[\s._\-/]+", "").str.to_lowercase()
-    candidates = frame.filter(first.is_in(folded))
+    # A joined export repeats the header as written: its first cell is one of the names.
+    candidates = frame.filter(pl.col(data[0]).is_in([h for h in headers if h]))
     if candidates.height == 0:
         return frame, []
     issues: list[RowIssue] = []
