@@ -95,16 +95,21 @@ def _head_lines(data: bytes) -> list[str]:
     return [line.rstrip("\r") for line in head.split("\n")[:HEADER_SEARCH_ROWS]]
 
 
-def _line_count(data: bytes) -> int:
-    return data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+def _line_count(data: bytes, feeds: int | None) -> int:
+    """Lines of ``data``; ``feeds``: its line feeds when counted already."""
+    feeds = data.count(b"\n") if feeds is None else feeds
+    return feeds + (0 if not data or data.endswith(b"\n") else 1)
 
 
 def _last_line(data: bytes) -> str:
-    body = data[:-1] if data.endswith(b"\n") else data
-    return body[body.rfind(b"\n") + 1 :].decode("utf-8", errors="replace").rstrip("\r")
+    end = len(data) - 1 if data.endswith(b"\n") else len(data)  # no copy of the file
+    line = data[data.rfind(b"\n", 0, end) + 1 : end]
+    return line.decode("utf-8", errors="replace").rstrip("\r")
 
 
-def _fast(data: bytes, delimiter: str, above_header: int) -> pl.DataFrame | None:
+def _fast(
+    data: bytes, delimiter: str, above_header: int, feeds: int | None = None
+) -> pl.DataFrame | None:
     """polars' reading of the file, when it can be trusted (see the module's docstring)."""
     options: dict[str, object] = {
         "separator": delimiter,
@@ -119,7 +124,7 @@ def _fast(data: bytes, delimiter: str, above_header: int) -> pl.DataFrame | None
         frame = pl.read_csv(data, **options)  # type: ignore[arg-type]
     except pl.exceptions.ComputeError:
         return None  # rows longer than the header, a stray quote, not UTF-8: read by line
-    if frame.height != _line_count(data) - above_header - 1:
+    if frame.height != _line_count(data, feeds) - above_header - 1:
         return None  # a value spans lines: a quoted line break, or a stray quote
     last = _last_line(data)
     if '"' in last and split_line(last, delimiter) is None:
@@ -147,12 +152,13 @@ def _place(
 def read_csv(path: Path) -> CsvRead:
     """Read a CSV file; raise ``InputFileError`` naming the file and line when it is no CSV."""
     raw = path.read_bytes()
-    if not raw.strip(b" \t\r\n"):
+    if not raw or raw.isspace():  # (isspace stops at the first letter: no copy, no scan)
         raise InputFileError(f"{path}: berkas kosong (empty file)")
-    if raw.startswith(UTF8_BOM) and not raw[len(UTF8_BOM) :].strip(b" \t\r\n"):
+    rest = raw[len(UTF8_BOM) : 4096]
+    if raw.startswith(UTF8_BOM) and len(raw) < 4096 and (not rest or rest.isspace()):
         raise InputFileError(f"{path}: berkas kosong, hanya berisi tanda BOM (empty file)")
     text = file_text(raw, path)
-    suspects = suspect_bytes(text.data)
+    suspects, feeds = suspect_bytes(text.data)
     bom_lines: list[int] = []
     if 0xEF in suspects:
         text.data, bom_lines = _without_line_start_boms(text.data)
@@ -164,11 +170,13 @@ def read_csv(path: Path) -> CsvRead:
     above_header = header_row([_split_any(line) for line in head])
     delimiter = _sniff_delimiter(head[above_header])
 
-    frame = _fast(text.data, delimiter, above_header)
+    frame = _fast(text.data, delimiter, above_header, feeds)
     if frame is None and not text.decoded:
+        found = text.encoding
         text = as_utf8(text)
-        unwanted = unwanted or text.encoding not in ("utf-8", "utf-8-sig")
-        frame = _fast(text.data, delimiter, above_header)
+        if text.encoding != found:  # it was not UTF-8: polars may read it now
+            unwanted = True
+            frame = _fast(text.data, delimiter, above_header)
     issues: list[RowIssue] = []
     first_lines_of_records: list[int] | None = None
     if frame is None:

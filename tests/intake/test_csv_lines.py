@@ -1,0 +1,69 @@
+"""Reading CSV line by line: a stray quote costs one row, a quoted line break is kept."""
+
+from pathlib import Path
+
+import pytest
+
+from terpadu.intake.csv_lines import line_alone, read_records, split_line
+from terpadu.intake.readers import ROW, InputFileError, read_table
+
+HEADER = "ID,NAMA,KODE"
+
+
+def test_split_line_by_strict_rules() -> None:
+    assert split_line('a,"b, c",d', ",") == ["a", "b, c", "d"]
+    assert split_line('a,"say ""hi""",d', ",") == ["a", 'say "hi"', "d"]
+    assert split_line('a,b "c",d', ",") == ["a", 'b "c"', "d"]  # a quote inside is a letter
+    assert split_line('a,"b,d', ",") is None  # never closed
+    assert split_line('a,"b" c,d', ",") is None  # text after a closing quote
+
+
+def test_a_stray_quote_is_read_as_a_letter_only_when_the_line_then_fits() -> None:
+    assert line_alone('a,"b,d', ",", 3) == (["a", '"b', "d"], True)
+    assert line_alone('a,"b', ",", 3) is None
+    assert line_alone("a,b,c", ",", 3) == (["a", "b", "c"], False)
+
+
+def test_records_around_a_stray_quote() -> None:
+    text = f'{HEADER}\n1,"Budi,01\n2,Siti,02\n3,Joko,03\n'
+    records = read_records(text, ",", 0)
+    assert records.fields == [["1", '"Budi', "01"], ["2", "Siti", "02"], ["3", "Joko", "03"]]
+    assert records.first_lines == [2, 3, 4]
+    assert records.issues == [(2, "warning", "unbalanced_quote_repaired", '1,"Budi,01')]
+
+
+def test_a_quoted_line_break_stays_one_record_and_rows_count_records() -> None:
+    text = f'{HEADER}\n1,"Jl. Mawar\nNo 5",01\n2,Siti,02\n'
+    records = read_records(text, ",", 0)
+    assert records.fields == [["1", "Jl. Mawar\nNo 5", "01"], ["2", "Siti", "02"]]
+    assert records.first_lines == [2, 4]
+    assert records.issues == []
+
+
+def test_a_stray_quote_before_more_than_the_csv_module_holds_in_one_value(
+    tmp_path: Path,
+) -> None:
+    """A quote never closed, 6,000 rows (about 150 kB) before the end of the file."""
+    rows = [f"{n},Orang nomor {n:05d} dari desa,{n % 90 + 10}" for n in range(6000)]
+    rows[1] = '1,"Orang nomor satu,11'
+    path = tmp_path / "a.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    table = read_table(path, report_long_rows=True)
+    assert table.frame.height == 6000
+    assert table.frame["NAMA"][1] == '"Orang nomor satu'
+    assert table.row_issues["code"].to_list() == ["unbalanced_quote_repaired"]
+
+
+def test_a_caller_that_takes_no_partial_file_is_refused_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "kuota.csv"
+    path.write_text(f'{HEADER}\n1,"Budi\n2,Siti,02\n')
+    with pytest.raises(InputFileError, match=r"kuota\.csv: baris 2: Tanda kutip"):
+        read_table(path)
+
+
+def test_title_rows_and_a_stray_quote_keep_the_spreadsheet_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(f'DATA DESA,,\n\n{HEADER}\n1,"Budi,01\n2,Siti,02\n')
+    table = read_table(path, report_long_rows=True)
+    assert table.frame[ROW].to_list() == [4, 5]
+    assert table.row_issues[ROW].to_list() == [4]
