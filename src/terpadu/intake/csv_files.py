@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from terpadu.intake.csv_lines import read_records, split_line
+from terpadu.intake.csv_lines import closed_value, fits, read_records, split_line, stray_quote
 from terpadu.intake.encodings import (
     UTF8_BOM,
     FileText,
@@ -124,12 +124,43 @@ def _fast(
         frame = pl.read_csv(data, **options)  # type: ignore[arg-type]
     except pl.exceptions.ComputeError:
         return None  # rows longer than the header, a stray quote, not UTF-8: read by line
-    if frame.height != _line_count(data, feeds) - above_header - 1:
-        return None  # a value spans lines: a quoted line break, or a stray quote
+    spanned = _line_count(data, feeds) - above_header - 1 - frame.height
+    if spanned and not _only_quoted_line_breaks(frame, data, delimiter, above_header, spanned):
+        return None  # a stray quote swallowed lines: read line by line
     last = _last_line(data)
     if '"' in last and split_line(last, delimiter) is None:
         return None  # the last line opens a quote it never closes
     return frame
+
+
+def _only_quoted_line_breaks(
+    frame: pl.DataFrame, data: bytes, delimiter: str, above_header: int, spanned: int
+) -> bool:
+    """Whether each record polars read across lines is a quoted value with line breaks,
+    not a stray quote (judged as ``csv_lines`` judges it), ``spanned`` lines in all."""
+    breaks = frame.select(
+        pl.sum_horizontal(
+            pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in frame.columns
+        )
+    ).to_series()
+    records = (breaks > 0).arg_true().to_list()
+    if breaks.sum() != spanned:
+        return False
+    lines = data.decode("utf-8").replace("\r\n", "\n").split("\n")
+    before = 0  # lines spanned by the records above this one
+    for index in records:
+        begin = above_header + 1 + index + before
+        end = begin + breaks[index] + 1
+        record = ["" if value is None else value for value in frame.row(index)]
+        if (
+            end > len(lines)
+            or not fits(record, frame.width)
+            or stray_quote(lines, begin, end, record, delimiter, frame.width)
+            or not closed_value(lines, begin, end, record, delimiter)
+        ):
+            return False
+        before += breaks[index]
+    return True
 
 
 def _place(
@@ -184,13 +215,8 @@ def read_csv(path: Path) -> CsvRead:
         records = read_records(text.data.decode("utf-8"), delimiter, above_header)
         header_names = [without_unwanted(name).strip() for name in records.header]
         names = unique_headers(header_names)
-        columns = list(zip(*records.fields, strict=True)) if records.fields else [()] * len(names)
-        frame = pl.DataFrame(
-            {
-                name: pl.Series(name, [v if v else None for v in values], dtype=pl.Utf8)
-                for name, values in zip(names, columns, strict=True)
-            }
-        )
+        # Blank cells are made null with the rest (readers).
+        frame = pl.DataFrame(records.fields, schema={name: pl.Utf8 for name in names}, orient="row")
         issues += [
             (row, WHOLE_ROW, visible(value), severity, code)
             for row, severity, code, value in records.issues

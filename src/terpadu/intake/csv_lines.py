@@ -21,7 +21,9 @@ of this (``csv_files``); this reader is for the others.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 # A quoted value spanning more lines than this is no address: it swallowed rows.
 MAX_CELL_LINES = 20
@@ -99,25 +101,38 @@ def line_alone(line: str, delimiter: str, width: int) -> tuple[list[str], bool] 
     return None
 
 
-class _Lines:
-    """The file's lines from ``position`` on, as the csv module reads them."""
+def closed_value(lines: list[str], begin: int, end: int, record: list[str], delimiter: str) -> bool:
+    """Lines ``begin:end`` make one record with a quoted value holding line breaks,
+    properly closed, and the header's width (``len(record)`` counted by the caller)."""
+    if end - begin > MAX_CELL_LINES:
+        return False
+    return split_line("\n".join(lines[begin:end]), delimiter) is not None
 
-    def __init__(self, lines: list[str], position: int) -> None:
-        self.lines = lines
-        self.position = position
 
-    def __iter__(self) -> _Lines:
-        return self
+def stray_quote(
+    lines: list[str], begin: int, end: int, record: list[str], delimiter: str, width: int
+) -> bool:
+    """Whether the record read from lines ``begin:end`` (more than one) swallowed rows.
 
-    def __next__(self) -> str:
-        if self.position >= len(self.lines):
-            raise StopIteration
-        self.position += 1
-        return self.lines[self.position - 1] + "\n"
+    Yes when the next line is a row by itself and either the first line is one too
+    (its quote read as a letter) or the record is no proper row (a quote never
+    closed, the wrong number of values).
+    """
+    following = line_alone(lines[begin + 1], delimiter, width)
+    if following is None or not fits(following[0], width):
+        return False  # the next line is no row: a value with a line break
+    first = line_alone(lines[begin], delimiter, width)
+    if first is not None and fits(first[0], width):
+        return True
+    return not (fits(record, width) and closed_value(lines, begin, end, record, delimiter))
 
 
 class _Reader:
-    def __init__(self, lines: list[str], delimiter: str, header_row: int, ends_newline: bool):
+    def __init__(
+        self, text: str, lines: list[str], delimiter: str, header_row: int, ends_newline: bool
+    ):
+        self.text = io.StringIO(text)  # the csv module reads lines from it, in C
+        self.offsets: list[int] = []  # where each line starts in ``text`` (on first need)
         self.lines = lines
         self.delimiter = delimiter
         self.header_row = header_row  # the header's row number (from 1)
@@ -134,46 +149,42 @@ class _Reader:
 
     def _read_from(self, start: int) -> int:
         """Read records from line index ``start``; the index to restart at after a stray
-        quote, or the end."""
-        feed = _Lines(self.lines, start)
+        quote, or the end.
+
+        The csv module reads the lines (in C) and counts those it took for each record;
+        only records of more than one line, and the last one, are looked at here.
+        """
+        lines, width, out = self.lines, self.width, self.out
+        if not self.offsets:
+            self.offsets = [0, *accumulate(len(line) + 1 for line in lines)]
+        self.text.seek(self.offsets[start])
+        reader = csv.reader(self.text, delimiter=self.delimiter, quotechar='"')
         begin = start
         try:
-            for record in csv.reader(feed, delimiter=self.delimiter, quotechar='"'):
-                end = feed.position
+            for record in reader:
+                end = start + reader.line_num
                 if end - begin > 1:
-                    if self._stray(begin, end, record):
+                    if stray_quote(lines, begin, end, record, self.delimiter, width):
                         self._alone(begin)
                         return begin + 1
-                    closed = self._closed(begin, end, record)
+                    closed = fits(record, width) and closed_value(
+                        lines, begin, end, record, self.delimiter
+                    )
                     self._emit(record, begin, end, None if closed else "unbalanced_quote")
-                elif end == len(self.lines) and '"' in self.lines[begin]:
+                elif len(record) == width and end < len(lines):
+                    out.fields.append(record)  # the common row: nothing to look at
+                    out.first_lines.append(end)
+                elif end == len(lines) and split_line(lines[begin], self.delimiter) is None:
                     # The last line: a quote never closed has nothing left to swallow.
-                    if split_line(self.lines[begin], self.delimiter) is None:
-                        self._alone(begin)
-                        return begin + 1
-                    self._emit(record, begin, end, None)
+                    self._alone(begin)
+                    return begin + 1
                 else:
                     self._emit(record, begin, end, None)
                 begin = end
         except csv.Error:  # a value beyond the csv module's size limit: swallowed rows
             self._alone(begin)
             return begin + 1
-        return len(self.lines)
-
-    def _stray(self, begin: int, end: int, record: list[str]) -> bool:
-        following = line_alone(self.lines[begin + 1], self.delimiter, self.width)
-        if following is None or not fits(following[0], self.width):
-            return False  # the next line is no row: a value with a line break
-        first = line_alone(self.lines[begin], self.delimiter, self.width)
-        if first is not None and fits(first[0], self.width):
-            return True
-        return not self._closed(begin, end, record)
-
-    def _closed(self, begin: int, end: int, record: list[str]) -> bool:
-        """A quoted value with line breaks, properly closed, in a row of the right width."""
-        if end - begin > MAX_CELL_LINES or not fits(record, self.width):
-            return False
-        return split_line("\n".join(self.lines[begin:end]), self.delimiter) is not None
+        return len(lines)
 
     def _alone(self, index: int) -> None:
         """Line ``index`` as a record by itself: its stray quote read as a letter."""
@@ -188,21 +199,23 @@ class _Reader:
     def _emit(self, values: list[str], begin: int, end: int, problem: str | None) -> None:
         out = self.out
         row = self.header_row + 1 + len(out.fields)
-        text = "\n".join(self.lines[begin:end])
         width = self.width
+        code, severity = problem, "error"
         if problem == "unbalanced_quote_repaired":
-            out.issues.append((row, "warning", problem, text))
+            severity = "warning"
         elif problem is not None:
-            out.issues.append((row, "error", problem, text))
+            pass
         elif len(values) > width and any(v.strip() for v in values[width:]):
-            out.issues.append((row, "error", "row_too_many_fields", text))
+            code = "row_too_many_fields"
         elif (
             len(values) < width
             and end == len(self.lines)
             and not self.ends_newline
             and any(v.strip() for v in values)
         ):
-            out.issues.append((row, "error", "row_too_few_fields", text))
+            code = "row_too_few_fields"
+        if code is not None:
+            out.issues.append((row, severity, code, "\n".join(self.lines[begin:end])))
         out.fields.append(values[:width] + [""] * (width - len(values)))
         out.first_lines.append(begin + 1)
 
@@ -222,4 +235,4 @@ def read_records(text: str, delimiter: str, above_header: int) -> Records:
     lines = text.split("\n")
     if ends_newline:
         lines.pop()
-    return _Reader(lines, delimiter, above_header + 1, ends_newline).read()
+    return _Reader(text, lines, delimiter, above_header + 1, ends_newline).read()
