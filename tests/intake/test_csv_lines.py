@@ -67,3 +67,36 @@ def test_title_rows_and_a_stray_quote_keep_the_spreadsheet_row_numbers(tmp_path:
     table = read_table(path, report_long_rows=True)
     assert table.frame[ROW].to_list() == [4, 5]
     assert table.row_issues[ROW].to_list() == [4]
+
+
+def test_rows_after_a_quoted_line_break_keep_their_numbers_on_both_readings(
+    tmp_path: Path,
+) -> None:
+    """Read by polars (only a quoted line break) and line by line (a stray quote too), the
+    rows, a BOM joined in and the stray quote are placed on the same rows."""
+    body = f'{HEADER}\n1,"Jl. Mawar\nNo 5",01\n2,Siti,02\n\ufeff3,Joko,03\n'
+    clean = tmp_path / "clean.csv"
+    clean.write_text(body)
+    stray = tmp_path / "stray.csv"
+    stray.write_text(body + '4,"Budi,04\n5,Eka,05\n')
+    for path, rows in ((clean, [2, 3, 4]), (stray, [2, 3, 4, 5, 6])):
+        table = read_table(path, report_long_rows=True)
+        assert table.frame[ROW].to_list() == rows
+        assert table.frame["ID"].to_list()[:3] == ["1", "2", "3"]  # no BOM in the key
+        assert table.cell_repairs.select(ROW, "header", "code").rows() == [
+            (4, "ID", "invisible_char_removed")
+        ]
+    assert table.row_issues.select(ROW, "code").rows() == [(5, "unbalanced_quote_repaired")]
+
+
+def test_a_quoted_line_break_whose_lines_look_like_rows_is_read_as_stray_quotes(
+    tmp_path: Path,
+) -> None:
+    """The documented limit: a quoted value whose lines each split into the header's width
+    reads as two rows, the first named as having a stray quote, rather than one row
+    swallowing another."""
+    path = tmp_path / "a.csv"
+    path.write_text(f'{HEADER}\n1,"Jl. Mawar, No 5\n2, RT 1",01\n')
+    table = read_table(path, report_long_rows=True)
+    assert table.frame["NAMA"].to_list() == ['"Jl. Mawar', "RT 1\""]
+    assert table.row_issues.select(ROW, "code").rows() == [(2, "unbalanced_quote_repaired")]

@@ -445,3 +445,23 @@ def test_short_rows_before_the_last_keep_blank_optional_values(registry: Registr
     rows = with_line(0, "M01,K10,,Satu")
     report = run(registry, lines(*rows))
     assert members_file(report) == (16, 16, 0)
+
+
+def test_an_xlsx_column_given_twice_with_other_values_refuses_the_file(
+    registry: Registry,
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ID_ANGGOTA", "ID_KELUARGA", "NAMA", "NAMA"])
+    sheet.append(["M01", "K10", "Satu", "Satu"])
+    sheet.append(["M02", "K10", "Dua", "Tiga"])
+    path = registry.folder / "anggota.xlsx"
+    book.save(path)
+    with pytest.raises(InputFileError, match=r"anggota\.xlsx: kolom NAMA ada dua kali .*baris 3"):
+        import_batch(
+            registry.engine, keluarga_file(registry.folder), path, source=SOURCE, today=TODAY
+        )
+    registry.unchanged()

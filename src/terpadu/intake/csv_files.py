@@ -109,8 +109,9 @@ def _last_line(data: bytes) -> str:
 
 def _fast(
     data: bytes, delimiter: str, above_header: int, feeds: int | None = None
-) -> pl.DataFrame | None:
-    """polars' reading of the file, when it can be trusted (see the module's docstring)."""
+) -> tuple[pl.DataFrame, list[int] | None] | None:
+    """polars' reading of the file, when it can be trusted (see the module's docstring),
+    with the line each record begins on when some span lines (else each is one line)."""
     options: dict[str, object] = {
         "separator": delimiter,
         "infer_schema": False,
@@ -125,30 +126,33 @@ def _fast(
     except pl.exceptions.ComputeError:
         return None  # rows longer than the header, a stray quote, not UTF-8: read by line
     spanned = _line_count(data, feeds) - above_header - 1 - frame.height
-    if spanned and not _only_quoted_line_breaks(frame, data, delimiter, above_header, spanned):
-        return None  # a stray quote swallowed lines: read line by line
+    first_lines = None
+    if spanned:
+        first_lines = _first_lines(frame, data, delimiter, above_header, spanned)
+        if first_lines is None:
+            return None  # a stray quote swallowed lines: read line by line
     last = _last_line(data)
     if '"' in last and split_line(last, delimiter) is None:
         return None  # the last line opens a quote it never closes
-    return frame
+    return frame, first_lines
 
 
-def _only_quoted_line_breaks(
+def _first_lines(
     frame: pl.DataFrame, data: bytes, delimiter: str, above_header: int, spanned: int
-) -> bool:
-    """Whether each record polars read across lines is a quoted value with line breaks,
-    not a stray quote (judged as ``csv_lines`` judges it), ``spanned`` lines in all."""
+) -> list[int] | None:
+    """The line each record begins on, when each record polars read across lines is a
+    quoted value with line breaks (judged as ``csv_lines`` judges it, ``spanned`` lines
+    in all); None when one is a stray quote."""
     breaks = frame.select(
         pl.sum_horizontal(
             pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in frame.columns
         )
     ).to_series()
-    records = (breaks > 0).arg_true().to_list()
     if breaks.sum() != spanned:
-        return False
+        return None
     lines = data.decode("utf-8").replace("\r\n", "\n").split("\n")
     before = 0  # lines spanned by the records above this one
-    for index in records:
+    for index in (breaks > 0).arg_true().to_list():
         begin = above_header + 1 + index + before
         end = begin + breaks[index] + 1
         record = ["" if value is None else value for value in frame.row(index)]
@@ -158,9 +162,10 @@ def _only_quoted_line_breaks(
             or stray_quote(lines, begin, end, record, delimiter, frame.width)
             or not closed_value(lines, begin, end, record, delimiter)
         ):
-            return False
+            return None
         before += breaks[index]
-    return True
+    first = pl.int_range(frame.height, eager=True) + above_header + 2
+    return (first + breaks.cum_sum() - breaks).to_list()
 
 
 def _place(
@@ -201,16 +206,16 @@ def read_csv(path: Path) -> CsvRead:
     above_header = header_row([_split_any(line) for line in head])
     delimiter = _sniff_delimiter(head[above_header])
 
-    frame = _fast(text.data, delimiter, above_header, feeds)
-    if frame is None and not text.decoded:
+    fast = _fast(text.data, delimiter, above_header, feeds)
+    if fast is None and not text.decoded:
         found = text.encoding
         text = as_utf8(text)
         if text.encoding != found:  # it was not UTF-8: polars may read it now
             unwanted = True
-            frame = _fast(text.data, delimiter, above_header)
+            fast = _fast(text.data, delimiter, above_header)
     issues: list[RowIssue] = []
     first_lines_of_records: list[int] | None = None
-    if frame is None:
+    if fast is None:
         text = as_utf8(text)
         records = read_records(text.data.decode("utf-8"), delimiter, above_header)
         header_names = [without_unwanted(name).strip() for name in records.header]
@@ -223,6 +228,7 @@ def read_csv(path: Path) -> CsvRead:
         ]
         first_lines_of_records = records.first_lines
     else:
+        frame, first_lines_of_records = fast
         header_line_text = _head_lines(text.data)[above_header]
         header_names = [without_unwanted(n).strip() for n in _split_any(header_line_text)]
         if len(header_names) != frame.width:
