@@ -98,5 +98,5 @@ def test_a_quoted_line_break_whose_lines_look_like_rows_is_read_as_stray_quotes(
     path = tmp_path / "a.csv"
     path.write_text(f'{HEADER}\n1,"Jl. Mawar, No 5\n2, RT 1",01\n')
     table = read_table(path, report_long_rows=True)
-    assert table.frame["NAMA"].to_list() == ['"Jl. Mawar', "RT 1\""]
+    assert table.frame["NAMA"].to_list() == ['"Jl. Mawar', 'RT 1"']
     assert table.row_issues.select(ROW, "code").rows() == [(2, "unbalanced_quote_repaired")]
