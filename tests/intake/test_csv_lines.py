@@ -100,3 +100,22 @@ def test_a_quoted_line_break_whose_lines_look_like_rows_is_read_as_stray_quotes(
     table = read_table(path, report_long_rows=True)
     assert table.frame["NAMA"].to_list() == ['"Jl. Mawar', 'RT 1"']
     assert table.row_issues.select(ROW, "code").rows() == [(2, "unbalanced_quote_repaired")]
+
+
+def test_a_last_row_with_a_quoted_line_break_and_no_final_line_break_is_whole(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(f'{HEADER}\n1,Siti,01\n2,"Jl. Mawar\nNo 5",02')
+    table = read_table(path, report_long_rows=True)
+    assert table.frame["NAMA"].to_list() == ["Siti", "Jl. Mawar\nNo 5"]
+    assert table.row_issues.height == 0
+    path.write_text(f'{HEADER}\n1,Siti,01\n2,"Jl. Mawar\nNo 5"')
+    table = read_table(path, report_long_rows=True)
+    assert table.row_issues.select(ROW, "code").rows() == [(3, "row_too_few_fields")]
+
+
+def test_a_stray_quote_before_a_blank_line_at_the_end_is_repaired() -> None:
+    records = read_records(f'{HEADER}\n1,Siti,01\n2,"Budi,02\n\n', ",", 0)
+    assert records.fields[:2] == [["1", "Siti", "01"], ["2", '"Budi', "02"]]
+    assert [code for _, _, code, _ in records.issues] == ["unbalanced_quote_repaired"]

@@ -1,11 +1,15 @@
 """CSV files: encoding, separator, title rows, and rows that are not what they seem.
 
 polars reads a well-formed file from memory in one pass. It is trusted when
-it found exactly one record per line (no value spans lines, so no stray quote
-swallowed rows) and the last line is whole; counting line breaks costs a few
-milliseconds per 100 MB. Any other file (one polars refuses, one with values
-spanning lines, a last line with a quote never closed) is read line by line by
-``csv_lines``, which rejects or repairs single rows instead.
+it found one record per line (counting line feeds costs a few milliseconds per
+100 MB), or when each record it read across lines is a quoted value with line
+breaks as ``csv_lines`` judges it, and when the last line is whole. Any other
+file (one polars refuses: a row longer than the header, a quote it cannot
+place; a stray quote that swallowed lines; a last line opening a quote never
+closed) is read line by line by ``csv_lines``, which rejects or repairs single
+rows instead. What the bytes are (encoding, line breaks, text at all) is found
+by ``encodings``; cells are cleaned of control and invisible characters by the
+caller (``readers``), told here whether a file may hold any.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from terpadu.intake.csv_lines import closed_value, fits, read_records, split_line, stray_quote
+from terpadu.intake.csv_lines import fits, read_records, split_line, stray_quote
 from terpadu.intake.encodings import (
     UTF8_BOM,
     FileText,
@@ -160,7 +164,6 @@ def _first_lines(
             end > len(lines)
             or not fits(record, frame.width)
             or stray_quote(lines, begin, end, record, delimiter, frame.width)
-            or not closed_value(lines, begin, end, record, delimiter)
         ):
             return None
         before += breaks[index]
@@ -234,7 +237,10 @@ def read_csv(path: Path) -> CsvRead:
         if len(header_names) != frame.width:
             header_names = [without_unwanted(name).strip() for name in frame.columns]
         frame.columns = unique_headers(header_names)
-        issues += _truncated_last_row(text, frame, delimiter, above_header)
+        last_lines = 1
+        if first_lines_of_records:  # the last row may span lines
+            last_lines = _line_count(text.data, None) - first_lines_of_records[-1] + 1
+        issues += _truncated_last_row(text, frame, delimiter, above_header, last_lines)
     header_line = above_header + 1
     issues += [(header_line, WHOLE_FILE, value, "warning", code) for code, value in text.notes]
     issues += [
@@ -260,13 +266,20 @@ def read_csv(path: Path) -> CsvRead:
 
 
 def _truncated_last_row(
-    text: FileText, frame: pl.DataFrame, delimiter: str, above_header: int
+    text: FileText, frame: pl.DataFrame, delimiter: str, above_header: int, lines: int
 ) -> list[RowIssue]:
     """The last row, when the file ends in it without a line break and it has fewer values
-    than the header (the transfer was cut): polars would give it blank values."""
-    if text.data.endswith(b"\n") or frame.height == 0:
+    than the header (the transfer was cut): polars would give it blank values.
+
+    ``lines``: how many lines the last row spans (a quoted value with line breaks).
+    """
+    data = text.data
+    if data.endswith(b"\n") or frame.height == 0:
         return []
-    line = _last_line(text.data)
+    start = len(data)
+    for _ in range(lines):
+        start = data.rfind(b"\n", 0, start)
+    line = data[start + 1 :].decode("utf-8", errors="replace").replace("\r\n", "\n")
     values = split_line(line, delimiter) or line.split(delimiter)
     if len(values) >= frame.width or not any(v.strip() for v in values):
         return []

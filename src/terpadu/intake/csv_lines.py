@@ -2,10 +2,10 @@
 
 A value that opens with a quote and never closes it (``"Budi Santoso``) makes
 a CSV reader take the following lines into that value: one row read, the rest
-of the file gone. So a record that spans lines is judged. When the line after
-its first is a row by itself (it splits into the header's number of values)
-and the first line is one too with its stray quote taken as a letter, or the
-record is no row at all (quote never closed, wrong number of values), the
+of the file gone. So a record that spans lines is judged. When its quote is
+never closed, or the line after its first is a row by itself (it splits into
+the header's number of values) and the first line is one too with its stray
+quote taken as a letter, or the record has the wrong number of values, the
 quote was stray: the first line is read alone (landed with a warning when it
 then has the header's number of values, else rejected), and reading goes on
 at the next line. A value that really holds a line break (an address typed
@@ -101,9 +101,9 @@ def line_alone(line: str, delimiter: str, width: int) -> tuple[list[str], bool] 
     return None
 
 
-def closed_value(lines: list[str], begin: int, end: int, record: list[str], delimiter: str) -> bool:
-    """Lines ``begin:end`` make one record with a quoted value holding line breaks,
-    properly closed, and the header's width (``len(record)`` counted by the caller)."""
+def closed_value(lines: list[str], begin: int, end: int, delimiter: str) -> bool:
+    """Lines ``begin:end`` make one record whose quoted value with line breaks is properly
+    closed (within ``MAX_CELL_LINES``)."""
     if end - begin > MAX_CELL_LINES:
         return False
     return split_line("\n".join(lines[begin:end]), delimiter) is not None
@@ -114,17 +114,19 @@ def stray_quote(
 ) -> bool:
     """Whether the record read from lines ``begin:end`` (more than one) swallowed rows.
 
-    Yes when the next line is a row by itself and either the first line is one too
-    (its quote read as a letter) or the record is no proper row (a quote never
-    closed, the wrong number of values).
+    Yes when its quote is never closed (or only after more lines than any address
+    has), or when the next line is a row by itself and either the first line is one
+    too (its quote read as a letter) or the record has the wrong number of values.
     """
+    if not closed_value(lines, begin, end, delimiter):
+        return True
     following = line_alone(lines[begin + 1], delimiter, width)
     if following is None or not fits(following[0], width):
         return False  # the next line is no row: a value with a line break
     first = line_alone(lines[begin], delimiter, width)
     if first is not None and fits(first[0], width):
         return True
-    return not (fits(record, width) and closed_value(lines, begin, end, record, delimiter))
+    return not fits(record, width)
 
 
 class _Reader:
@@ -167,10 +169,8 @@ class _Reader:
                     if stray_quote(lines, begin, end, record, self.delimiter, width):
                         self._alone(begin)
                         return begin + 1
-                    closed = fits(record, width) and closed_value(
-                        lines, begin, end, record, self.delimiter
-                    )
-                    self._emit(record, begin, end, None if closed else "unbalanced_quote")
+                    # A value with line breaks (in a row maybe too long, which _emit judges).
+                    self._emit(record, begin, end, None)
                 elif len(record) == width and end < len(lines):
                     out.fields.append(record)  # the common row: nothing to look at
                     out.first_lines.append(end)
