@@ -1,8 +1,11 @@
 """Reading CSV line by line: a stray quote costs one row, a quoted line break is kept."""
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from terpadu.intake.csv_lines import line_alone, read_records, split_line
 from terpadu.intake.readers import ROW, InputFileError, read_table
@@ -119,3 +122,74 @@ def test_a_stray_quote_before_a_blank_line_at_the_end_is_repaired() -> None:
     records = read_records(f'{HEADER}\n1,Siti,01\n2,"Budi,02\n\n', ",", 0)
     assert records.fields[:2] == [["1", "Siti", "01"], ["2", '"Budi', "02"]]
     assert [code for _, _, code, _ in records.issues] == ["unbalanced_quote_repaired"]
+
+
+WORDS = ["Budi", "Siti", "Aminah", "Joko", "Susilo", "Dewi", "Eka", "Putri", "Kp.", "Baru"]
+
+
+@st.composite
+def damaged_file(draw: st.DrawFn) -> tuple[str, list[list[str]], set[int]]:
+    """(CSV text, the values each row holds, rows whose line has a stray opening quote).
+
+    Rows of seven values; some get a stray quote at the start, inside or at the end of a
+    value, some a properly quoted value with a line break (an address).
+    """
+    rows: list[list[str]] = []
+    lines: list[str] = []
+    repaired: set[int] = set()
+    for number in range(draw(st.integers(1, 25))):
+        values = [
+            f"M{number}",
+            f"K{number % 3}",
+            "",
+            " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3))),
+            draw(st.sampled_from(["1", "2"])),
+            "1990-01-01",
+            "3",
+        ]
+        cells = list(values)
+        damage = draw(st.sampled_from(["none", "none", "start", "inside", "end", "break"]))
+        column = draw(st.integers(0, 6))
+        if damage in ("inside", "end") and not values[column]:
+            damage = "start"  # a quote alone in a value opens it
+        if damage == "start":
+            values[column] = cells[column] = '"' + values[column]
+            repaired.add(number + 2)
+        elif damage == "inside":
+            values[column] = cells[column] = values[column][:1] + '"' + values[column][1:]
+        elif damage == "end":
+            values[column] = cells[column] = values[column] + '"'
+        elif damage == "break":
+            values[3] = "Jl. Mawar\n" + values[3]
+            cells[3] = '"' + values[3] + '"'
+        rows.append(values)
+        lines.append(",".join(cells))
+    return "\n".join(["ID,KEL,NIK,NAMA,JK,LAHIR,HUB", *lines]) + "\n", rows, repaired
+
+
+@settings(max_examples=150, deadline=None)
+@given(damaged_file())
+def test_stray_quotes_cost_no_row_and_quoted_line_breaks_stay_whole(
+    case: tuple[str, list[list[str]], set[int]],
+) -> None:
+    text, rows, repaired = case
+    records = read_records(text, ",", 0)
+    assert records.fields == rows
+    assert {row for row, _, code, _ in records.issues} == repaired
+    assert {code for _, _, code, _ in records.issues} <= {"unbalanced_quote_repaired"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(damaged_file())
+def test_the_same_holds_whichever_reader_polars_or_line_by_line_reads_the_file(
+    case: tuple[str, list[list[str]], set[int]],
+) -> None:
+    text, rows, repaired = case
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.csv"
+        path.write_text(text)
+        table = read_table(path, report_long_rows=True)
+    expected = [[value or None for value in values] for values in rows]
+    assert [list(row[1:]) for row in table.frame.rows()] == expected
+    assert table.frame[ROW].to_list() == list(range(2, len(rows) + 2))
+    assert set(table.row_issues[ROW].to_list()) == repaired

@@ -109,20 +109,32 @@ def closed_value(lines: list[str], begin: int, end: int, delimiter: str) -> bool
     return split_line("\n".join(lines[begin:end]), delimiter) is not None
 
 
+def row_starts_at(lines: list[str], index: int, delimiter: str, width: int) -> bool:
+    """Whether line ``index`` begins a row of the header's width: by itself (a stray quote
+    in it read as a letter), or with the lines after it (a quoted value with line breaks)."""
+    alone = line_alone(lines[index], delimiter, width)
+    if alone is not None:
+        return fits(alone[0], width)
+    for end in range(index + 2, min(index + MAX_CELL_LINES, len(lines)) + 1):
+        values = split_line("\n".join(lines[index:end]), delimiter)
+        if values is not None:
+            return fits(values, width)
+    return False
+
+
 def stray_quote(
     lines: list[str], begin: int, end: int, record: list[str], delimiter: str, width: int
 ) -> bool:
     """Whether the record read from lines ``begin:end`` (more than one) swallowed rows.
 
     Yes when its quote is never closed (or only after more lines than any address
-    has), or when the next line is a row by itself and either the first line is one
-    too (its quote read as a letter) or the record has the wrong number of values.
+    has), or when the next line begins a row and either the first line is one by
+    itself (its quote read as a letter) or the record has the wrong number of values.
     """
     if not closed_value(lines, begin, end, delimiter):
         return True
-    following = line_alone(lines[begin + 1], delimiter, width)
-    if following is None or not fits(following[0], width):
-        return False  # the next line is no row: a value with a line break
+    if not row_starts_at(lines, begin + 1, delimiter, width):
+        return False  # the next line starts no row: a value with a line break
     first = line_alone(lines[begin], delimiter, width)
     if first is not None and fits(first[0], width):
         return True
