@@ -7,7 +7,9 @@ digits; one typed into an Excel number cell already lost its 16th, see
 spreadsheet or editor: with the header in row 1 the first data row is row 2,
 and title rows above the header (see ``form.header_row``) shift both. The
 formats are read by ``csv_files`` and ``workbooks``; this module picks one and
-gives every reader's table the same shape.
+gives every reader's table the same shape: every cell trimmed and without
+control or invisible characters (``text_cells``; each such cell listed for the
+report), blank rows and repeated header rows left out.
 """
 
 from __future__ import annotations
