@@ -141,6 +141,10 @@ def generate(
             "ID_ANGGOTA": anggota["ID_ANGGOTA"],
             "TRUE_PERSON": rows["person"],
             "TRUE_FAMILY": rows["family"],
+            "TRUE_NAME": rows["name"],
+            "TRUE_DOB": rows["dob"],
+            "TRUE_SEX": np.where(rows["female"].to_numpy(), 2, 1).astype(np.int8),
+            "TRUE_NIK": rows["nik"],
             "INTENDED_REJECT": damaged.rejected.astype(np.int8),
             "FAULTS": [";".join(f) for f in damaged.faults],
         }
