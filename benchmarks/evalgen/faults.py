@@ -315,7 +315,8 @@ def _reissued(rng: np.random.Generator, s: str, kecamatan_now: str) -> str:
     """A second card: recorded again where the person lives now, or a new serial."""
     if kecamatan_now != s[:6] and rng.random() < 0.6:
         return kecamatan_now + s[6:]
-    serial = (int(s[12:]) + int(rng.integers(1, 60))) % 10000 or 1
+    # Serials of reissued cards are far above the first ones of that kecamatan and date.
+    serial = 5000 + int(rng.integers(0, 4999))
     return s[:12] + f"{serial:04d}"
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from .names import PAPUA, draw_names, province_mix
+from .names import PAPUA, YOUNG_SECOND_F, YOUNG_SECOND_M, draw_names, province_mix
 from .regions import Kabupaten, ddmmyy, desa_weights, with_serials
 
 # Persons per family (KK): more single-person and large families than a textbook mean.
@@ -88,14 +88,19 @@ def build_population(
     eldest = head_age - rng.uniform(19, 32, n_fam)
     spacing = rng.uniform(1.5, 4.0, n_fam)
     age[ch] = eldest[fam][ch] - spacing[fam][ch] * child_rank[ch]
-    age[ch] = np.where(age[ch] < 0, rng.uniform(0, 2, ch.sum()), age[ch])
+    # More children than the head's age allows: they are nephews, nieces or other relatives
+    # living with the family (siblings months apart would be impossible).
+    unborn = ch & (age < 0)
+    role[unborn] = OTHER
+    age[unborn] = rng.uniform(3, 40, unborn.sum())
+    ch = role == CHILD
     pa = role == PARENT
     age[pa] = (h_age[pa] + rng.uniform(20, 36, pa.sum())).clip(None, 105)
     gc = role == GRANDCHILD
     age[gc] = rng.uniform(0, 14, gc.sum())
     il = role == IN_LAW
     age[il] = (h_age[il] - rng.uniform(20, 32, il.sum())).clip(17, None)
-    ot = role == OTHER
+    ot = (role == OTHER) & ~unborn
     age[ot] = rng.uniform(5, 70, ot.sum())
     age = age.astype(int)
 
@@ -112,6 +117,7 @@ def build_population(
     # Birth order (for Balinese names): children and grandchildren counted from the eldest.
     order = np.where(np.isin(role, (CHILD, GRANDCHILD)), child_rank.clip(0, None) % 4, 0)
     names = draw_names(rng, tradition, female, birth_year, order)
+    names = _distinct_within_family(rng, fam, names, female)
 
     mother = _mother_names(rng, role, female, fam, names, tradition, birth_year, pos)
 
@@ -145,6 +151,24 @@ def build_population(
         }
     )
     return families, people
+
+
+def _distinct_within_family(
+    rng: np.random.Generator, fam: np.ndarray, names: np.ndarray, female: np.ndarray
+) -> np.ndarray:
+    """Parents do not give two children the same name: a repeat gets a second word."""
+    repeat = (
+        pl.DataFrame({"fam": fam, "name": names.astype(str)})
+        .select(pl.col("name").cum_count().over("fam", "name") > 1)
+        .to_series()
+        .to_numpy()
+    )
+    idx = np.flatnonzero(repeat)
+    out = names.copy()
+    for i in idx.tolist():
+        words = YOUNG_SECOND_F if female[i] else YOUNG_SECOND_M
+        out[i] = f"{names[i]} {words[int(rng.integers(len(words)))]}"
+    return out
 
 
 def _default_dates_of_the_old(rng: np.random.Generator, dob: np.ndarray) -> np.ndarray:
