@@ -86,8 +86,9 @@ def timed(args: list[str], env: dict[str, str], log: Path) -> Timed:
     wall = time.perf_counter() - started
     text = log.read_text(errors="replace")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    program_output = text.split("\tCommand being timed:")[0]
-    tail = "\n".join(program_output.strip().splitlines()[-3:])
+    program_output = text.split("\tCommand being timed:")[0].strip().splitlines()
+    program_output = [x for x in program_output if not x.startswith("Command exited with")]
+    tail = "\n".join(program_output[-3:])
     return Timed(
         command=" ".join(Path(a).name if i == 0 else a for i, a in enumerate(args)),
         returncode=proc.returncode,
