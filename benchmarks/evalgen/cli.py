@@ -31,15 +31,20 @@ def main(argv: list[str] | None = None) -> None:
         "--today", type=dt.date.fromisoformat, default=None, help="reference date (YYYY-MM-DD)"
     )
     args = parser.parse_args(argv)
-    summary = generate(
-        args.out,
-        persons=args.persons,
-        duplicate_rate=args.dup_rate,
-        seed=args.seed,
-        kabupaten=args.kab,
-        profile=args.profile,
-        today=args.today,
-    )
+    if not 0 <= args.dup_rate < 1:
+        parser.error("--dup-rate is a share of persons, from 0 to below 1")
+    try:
+        summary = generate(
+            args.out,
+            persons=args.persons,
+            duplicate_rate=args.dup_rate,
+            seed=args.seed,
+            kabupaten=args.kab,
+            profile=args.profile,
+            today=args.today,
+        )
+    except ValueError as problem:  # an unknown kabupaten code
+        parser.error(str(problem))
     print(
         f"{summary.persons:,} persons, {summary.registrations:,} registrations in "
         f"{summary.families:,} family records; {summary.duplicated_persons:,} persons "
