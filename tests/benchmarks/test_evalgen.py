@@ -63,12 +63,6 @@ def test_files_import_with_only_the_intended_rejections(batch: Path, tmp_path: P
     _import_and_check(batch, tmp_path)
 
 
-@pytest.mark.xfail(
-    reason="the importer reads a DD-MM-YY date with year 01-26 as the years 1-26 and rejects "
-    "it (date_too_old) although docs/formats.md takes the most recent such year; messy batches "
-    "write some desa files with two-digit years",
-    strict=False,
-)
 def test_messy_files_import_with_only_the_intended_rejections(
     messy_batch: Path, tmp_path: Path
 ) -> None:
@@ -89,16 +83,11 @@ def _import_and_check(batch: Path, tmp_path: Path) -> None:
     truth = _truth(batch).with_columns(pl.col("ID_ANGGOTA").is_in(list(landed)).alias("landed"))
     intended = truth.filter(pl.col("INTENDED_REJECT") == "1")
     unintended = truth.filter((pl.col("INTENDED_REJECT") == "0") & ~pl.col("landed"))
-    # Known importer defect (issue 16, the NIK century): NIKs of people born about a hundred
-    # years ago may be read as born in the future and rejected. Everything else must land.
-    centenarians = unintended.filter(pl.col("TRUE_DOB") < "1927-01-01")
-    print(
-        f"rows {truth.height}, intended rejections {intended.height}, "
-        f"landed {len(landed)}, centenarian NIKs rejected {centenarians.height}"
-    )
+    print(f"rows {truth.height}, intended rejections {intended.height}, landed {len(landed)}")
     assert intended.height > 0
     assert not intended["landed"].any(), "a row meant to be rejected landed"
-    assert unintended.height == centenarians.height, unintended.select("ID_ANGGOTA", "FAULTS")
+    # Every other row lands, the oldest members' NIKs and two-digit-year dates included.
+    assert unintended.height == 0, unintended.select("ID_ANGGOTA", "FAULTS")
 
 
 def test_truth_covers_every_row(batch: Path) -> None:
