@@ -17,6 +17,8 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Connection, Engine, Insert, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from terpadu.audit import common_region, record_event
 from terpadu.intake import validate
@@ -41,6 +43,7 @@ from terpadu.intake.readers import (
     read_table,
     require_file,
 )
+from terpadu.settings import get_settings
 from terpadu.store.bulk import (
     allocate_ids,
     bulk_transaction,
@@ -48,9 +51,11 @@ from terpadu.store.bulk import (
     land_staged,
     utc_now,
 )
+from terpadu.store.locks import Busy, hold_writer_lock
 from terpadu.store.models import Batch, BatchFile, Source
 
 Progress = Callable[[str], None]
+BUSY_WAITING = "batch ini sedang dimuat oleh proses lain; menunggu sampai selesai"
 #: How many times an import calls its progress callback (one per stage).
 PROGRESS_STEPS = 6
 
@@ -122,10 +127,35 @@ def _find_source(conn: Connection, name: str) -> int | None:
 
 
 def _get_source(conn: Connection, name: str) -> int:
+    """The source's id, registering it if new; another process registering the same
+    name at the same moment is no error (the insert does nothing, the select finds it)."""
     found = _find_source(conn, name)
     if found is not None:
         return found
-    return _insert_id(conn, insert(Source).values(name=name, created_at=utc_now()))
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(
+        dialect_insert(Source).values(name=name, created_at=utc_now()).on_conflict_do_nothing()
+    )
+    found = _find_source(conn, name)
+    assert found is not None
+    return found
+
+
+class ImportBusy(Busy):
+    """Another import of the same source held on for longer than this one would wait."""
+
+
+def _wait_for_other_imports(conn: Connection, source: str, wait_s: float, say: Progress) -> None:
+    def waiting() -> None:
+        say(BUSY_WAITING)
+
+    try:
+        hold_writer_lock(conn, f"import:{source}", wait_s=wait_s, waiting=waiting)
+    except Busy as exc:
+        raise ImportBusy(
+            f"batch ini sedang dimuat oleh proses lain (sumber '{source}'); sudah ditunggu "
+            f"{wait_s:.0f} detik. Tidak ada yang diubah; ulangi setelah impor itu selesai."
+        ) from exc
 
 
 def _completed_batch(conn: Connection, source_id: int, fingerprint: str) -> int | None:
@@ -278,13 +308,18 @@ def import_batch(
     progress: Progress | None = None,
     keluarga_sheet: str | None = None,
     anggota_sheet: str | None = None,
+    wait_s: float | None = None,
 ) -> ImportReport:
     """Import a keluarga file and its anggota file as one batch from ``source``.
 
     ``keluarga_sheet``, ``anggota_sheet``: the XLSX sheets to read (default: the first);
-    one workbook may hold both.
+    one workbook may hold both. While another import of ``source`` runs this one waits
+    up to ``wait_s`` seconds (default: the ``import_wait_s`` setting), then raises
+    :class:`ImportBusy`.
     """
     say = progress or (lambda _msg: None)
+    if wait_s is None:
+        wait_s = get_settings().import_wait_s
     today = today or dt.date.today()
 
     say(f"membaca {keluarga_path.name}")
@@ -344,6 +379,9 @@ def import_batch(
         ]
         now = dt.datetime.now(dt.UTC)
         with bulk_transaction(engine, staged=True) as conn:
+            # One import per source at a time: a second waits here, then finds the
+            # batch loaded (or loads against what the first one wrote).
+            _wait_for_other_imports(conn, source, wait_s, say)
             source_id = _get_source(conn, source)
             # Asked again under the transaction: another import may have finished meanwhile.
             done = _completed_batch(conn, source_id, fingerprint)
@@ -550,4 +588,4 @@ def _issue_report(
     return pl.concat(frames).select("file", ROW, "column", "value", "severity", "code", "message")
 
 
-__all__ = ["FileReport", "ImportReport", "import_batch"]
+__all__ = ["FileReport", "ImportBusy", "ImportReport", "import_batch"]

@@ -19,6 +19,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Table, TableClause, text
 from sqlalchemy.exc import OperationalError
 
+from terpadu.store.locks import Busy
 from terpadu.store.sqlite_stage import STAGE_MIN_ROWS, Stage
 from terpadu.store.sqlite_stage import attach as attach_stage
 from terpadu.store.sqlite_stage import detach as detach_stage
@@ -321,6 +322,17 @@ def _is_disk_full(exc: BaseException) -> bool:
     return False
 
 
+DATABASE_BUSY = (
+    "basis data sedang ditulis oleh proses lain dan tidak lepas dalam batas waktu tunggu; "
+    "tidak ada yang diubah. Ulangi setelah proses itu selesai."
+)
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another connection's write lock."""
+    return "database is locked" in str(exc).lower()
+
+
 def _storage_full(engine: Engine) -> StorageFull:
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:":
@@ -396,6 +408,8 @@ def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connec
                 work.abandon()
             if isinstance(exc, Exception) and _is_disk_full(exc):
                 raise _storage_full(engine) from exc
+            if isinstance(exc, OperationalError) and _is_locked(exc):
+                raise Busy(DATABASE_BUSY) from exc
             raise
         finally:
             conn.info.pop(_STAGE_KEY, None)
