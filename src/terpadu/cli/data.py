@@ -16,7 +16,7 @@ from terpadu.cli.common import console, fail, open_engine
 from terpadu.i18n import t
 from terpadu.intake import PROGRESS_STEPS, ImportReport, InputFileError, import_batch
 from terpadu.reports import export_families, export_persons
-from terpadu.store.bulk import StorageFull
+from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import current_revision
 from terpadu.store.locks import Busy
 from terpadu.tables import TableFormatError, write_table
@@ -78,7 +78,7 @@ def import_batch_command(
                 keluarga_sheet=sheet_keluarga,
                 anggota_sheet=sheet_anggota,
             )
-        except (InputFileError, StorageFull, Busy) as exc:
+        except (InputFileError, StorageFull, UnstorableText, Busy) as exc:
             fail(str(exc))
     print_import_report(report)
     if errors is not None and not report.already_imported:

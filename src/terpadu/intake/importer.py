@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -45,6 +46,7 @@ from terpadu.intake.readers import (
 )
 from terpadu.settings import get_settings
 from terpadu.store.bulk import (
+    UnstorableText,
     allocate_ids,
     bulk_transaction,
     insert_new_rows,
@@ -156,6 +158,15 @@ def _wait_for_other_imports(conn: Connection, source: str, wait_s: float, say: P
             f"batch ini sedang dimuat oleh proses lain (sumber '{source}'); sudah ditunggu "
             f"{wait_s:.0f} detik. Tidak ada yang diubah; ulangi setelah impor itu selesai."
         ) from exc
+
+
+@contextmanager
+def _named_file(path: Path) -> Iterator[None]:
+    """A value the database cannot store, said with the file it came from."""
+    try:
+        yield
+    except UnstorableText as exc:
+        raise UnstorableText(f"{path.name}: {exc}") from exc
 
 
 def _completed_batch(conn: Connection, source_id: int, fingerprint: str) -> int | None:
@@ -415,17 +426,18 @@ def import_batch(
                 )
 
             say(f"memuat {landed_k.height} keluarga")
-            families = upsert(
-                conn,
-                FAMILY_TABLE,
-                landed_k,
-                FAMILY_FIELDS,
-                source_id=source_id,
-                batch_id=batch_id,
-                file_id=file_ids[0],
-                now=now,
-                entity="family",
-            )
+            with _named_file(keluarga_path):
+                families = upsert(
+                    conn,
+                    FAMILY_TABLE,
+                    landed_k,
+                    FAMILY_FIELDS,
+                    source_id=source_id,
+                    batch_id=batch_id,
+                    file_id=file_ids[0],
+                    now=now,
+                    entity="family",
+                )
             # The families are copied in while the members are still being checked.
             land_staged(conn)
             clean_a, person_checks = members_checked.result()
@@ -461,19 +473,20 @@ def import_batch(
             def join_memberships(person_ids: pl.DataFrame) -> None:
                 memberships.append(pool.submit(_memberships, landed_a, person_ids, family_ids))
 
-            persons = upsert(
-                conn,
-                PERSON_TABLE,
-                landed_a,
-                PERSON_FIELDS,
-                source_id=source_id,
-                batch_id=batch_id,
-                file_id=file_ids[1],
-                now=now,
-                entity="person",
-                extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
-                ids_known=join_memberships,
-            )
+            with _named_file(anggota_path):
+                persons = upsert(
+                    conn,
+                    PERSON_TABLE,
+                    landed_a,
+                    PERSON_FIELDS,
+                    source_id=source_id,
+                    batch_id=batch_id,
+                    file_id=file_ids[1],
+                    now=now,
+                    entity="person",
+                    extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
+                    ids_known=join_memberships,
+                )
             place_members(
                 conn,
                 memberships[0].result(),

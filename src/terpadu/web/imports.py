@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from terpadu.intake import InputFileError, import_batch, read_table
 from terpadu.intake.clean import clean_table
 from terpadu.intake.columns import KELUARGA_COLUMNS
-from terpadu.store.bulk import StorageFull
+from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import SQLITE_BUSY_TIMEOUT_S
 from terpadu.store.locks import Busy
 from terpadu.store.models.web import ImportJob
@@ -186,7 +186,7 @@ def run_job(
             summary=summary,
             finished_at=_now(),
         )
-    except (ImportRefused, InputFileError, StorageFull, Busy) as exc:
+    except (ImportRefused, InputFileError, StorageFull, UnstorableText, Busy) as exc:
         _set(engine, job_id, status="failed", message=str(exc), finished_at=_now())
     except Exception as exc:  # the page must show the failure, not spin forever
         _set(
