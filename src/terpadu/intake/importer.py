@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Insert, insert, select, update
+from sqlalchemy import Connection, Engine, Insert, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -25,6 +25,7 @@ from terpadu.audit import common_region, record_event
 from terpadu.intake import validate
 from terpadu.intake.clean import REPAIRED, CleanTable, clean_table
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
+from terpadu.intake.content import content_fingerprint
 from terpadu.intake.load import (
     FAMILY_FIELDS,
     FAMILY_TABLE,
@@ -169,14 +170,19 @@ def _named_file(path: Path) -> Iterator[None]:
         raise UnstorableText(f"{path.name}: {exc}") from exc
 
 
-def _completed_batch(conn: Connection, source_id: int, fingerprint: str) -> int | None:
+def _completed_batch(
+    conn: Connection, source_id: int, fingerprint: str, content: str | None = None
+) -> int | None:
+    """The completed batch from ``source_id`` with these files, or (``content``) these rows."""
     table = Batch.__table__
+    same = table.c.fingerprint == fingerprint
+    if content is not None:
+        same = or_(same, table.c.content_fingerprint == content)
     found = conn.execute(
-        select(table.c.id).where(
-            table.c.source_id == source_id,
-            table.c.fingerprint == fingerprint,
-            table.c.status == "completed",
-        )
+        select(table.c.id)
+        .where(table.c.source_id == source_id, same, table.c.status == "completed")
+        .order_by(table.c.id)
+        .limit(1)
     ).scalar()
     return None if found is None else int(found)
 
@@ -188,8 +194,20 @@ def _account(
     report.rows_landed = landed.height
     report.rows_rejected = report.rows_read - report.rows_landed
     report.rows_repaired = int(landed[REPAIRED].sum())
+    report.rows_warned = _warned(landed, issues)
+
+
+def _warned(landed: pl.DataFrame, issues: pl.DataFrame) -> int:
+    """Landed rows with at least one warning."""
     warned = issues.filter(pl.col("severity") == "warning")[ROW].unique()
-    report.rows_warned = landed.filter(pl.col(ROW).is_in(warned.implode())).height
+    return landed.filter(pl.col(ROW).is_in(warned.implode())).height
+
+
+def _with_stale(issues: pl.DataFrame, stale: pl.DataFrame) -> pl.DataFrame:
+    """The file's issues and the warnings for values kept because the registry's are newer."""
+    if stale.height == 0:
+        return issues
+    return pl.concat([issues, stale], how="diagonal_relaxed")
 
 
 def _quarantine_rows(
@@ -207,11 +225,14 @@ def _quarantine_rows(
     key_header = next((h for h, c in clean.mapping.items() if c == key_column), None)
     keys = raw.select(
         pl.col(ROW),
-        (pl.col(key_header) if key_header else pl.lit(None, dtype=pl.Utf8)).alias("record_key"),
+        (pl.col(key_header) if key_header else pl.lit(None, dtype=pl.Utf8)).alias("__raw_key"),
     )
+    if "record_key" not in issues.columns:  # stale-value warnings bring their record's key
+        issues = issues.with_columns(pl.lit(None, dtype=pl.Utf8).alias("record_key"))
     return (
         issues.join(raw_json, on=ROW, how="left")
         .join(keys, on=ROW, how="left")
+        .with_columns(pl.coalesce("__raw_key", "record_key").alias("record_key"))
         .select(
             pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),
             pl.lit(file_id, dtype=pl.Int64).alias("file_id"),
@@ -320,6 +341,7 @@ def import_batch(
     keluarga_sheet: str | None = None,
     anggota_sheet: str | None = None,
     wait_s: float | None = None,
+    as_of: dt.date | None = None,
 ) -> ImportReport:
     """Import a keluarga file and its anggota file as one batch from ``source``.
 
@@ -327,11 +349,20 @@ def import_batch(
     one workbook may hold both. While another import of ``source`` runs this one waits
     up to ``wait_s`` seconds (default: the ``import_wait_s`` setting), then raises
     :class:`ImportBusy`.
+
+    ``as_of``: the date the batch's data was collected, when the sender knows it; a
+    value the registry changed after that date is kept (as is, without a date, a
+    value the registry already replaced: see :mod:`terpadu.intake.stale`).
     """
     say = progress or (lambda _msg: None)
     if wait_s is None:
         wait_s = get_settings().import_wait_s
     today = today or dt.date.today()
+    if as_of is not None and as_of > today:
+        raise ValueError(
+            f"tanggal data (--as-of) {as_of.isoformat()} ada di masa depan; isi tanggal "
+            "pengumpulan data kiriman ini."
+        )
 
     say(f"membaca {keluarga_path.name}")
     for path in (keluarga_path, anggota_path):
@@ -344,7 +375,9 @@ def import_batch(
         for role, name in (("keluarga", keluarga_sheet), ("anggota", anggota_sheet))
         if name
     ]
-    fingerprint = _fingerprint(source, digests + sheets)
+    # A stated date is part of what was sent: the same files with a new date are looked at again.
+    dated = [f"as_of:{as_of.isoformat()}"] if as_of else []
+    fingerprint = _fingerprint(source, digests + sheets + dated)
     # The same files sent again: say so without reading a million rows first.
     done = _imported_before(engine, source, fingerprint)
     if done is not None:
@@ -360,6 +393,8 @@ def import_batch(
     raw_k = read_table(keluarga_path, keluarga_sheet, sha256=digests[0], report_long_rows=True)
     say(f"membaca {anggota_path.name}")
     raw_a = read_table(anggota_path, anggota_sheet, sha256=digests[1], report_long_rows=True)
+    # The rows as read: the same batch saved again another way is recognised by them.
+    content = content_fingerprint(source, [raw_k.frame, raw_a.frame], as_of)
 
     say("memeriksa keluarga")
     clean_k = clean_table(raw_k, KELUARGA_COLUMNS, today)
@@ -395,7 +430,7 @@ def import_batch(
             _wait_for_other_imports(conn, source, wait_s, say)
             source_id = _get_source(conn, source)
             # Asked again under the transaction: another import may have finished meanwhile.
-            done = _completed_batch(conn, source_id, fingerprint)
+            done = _completed_batch(conn, source_id, fingerprint, content)
             if done is not None:
                 return ImportReport(source, done, True, reports)
             batch_id = _insert_id(
@@ -403,6 +438,8 @@ def import_batch(
                 insert(Batch).values(
                     source_id=source_id,
                     fingerprint=fingerprint,
+                    content_fingerprint=content,
+                    as_of=as_of,
                     status="running",
                     actor=actor,
                     started_at=now,
@@ -437,7 +474,9 @@ def import_batch(
                     file_id=file_ids[0],
                     now=now,
                     entity="family",
+                    as_of=as_of,
                 )
+            issues_k = _with_stale(issues_k, families.stale)
             # The families are copied in while the members are still being checked.
             land_staged(conn)
             clean_a, person_checks = members_checked.result()
@@ -486,7 +525,10 @@ def import_batch(
                     entity="person",
                     extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
                     ids_known=join_memberships,
+                    as_of=as_of,
                 )
+            issues_a = _with_stale(issues_a, persons.stale)
+            reports[1].rows_warned = _warned(landed_a, issues_a)
             place_members(
                 conn,
                 memberships[0].result(),

@@ -2,8 +2,11 @@
 
 PostgreSQL: a transaction-scoped advisory lock named by a key (released by the
 commit or rollback, also when the process dies). SQLite has one writer for the
-whole file: the transaction takes the write lock at its start (``BEGIN
-IMMEDIATE``), so whatever it reads afterwards is what it will write against.
+whole file: the transaction takes the registry's write lock at its start, so
+whatever it reads afterwards is what it will write against. Not with ``BEGIN
+IMMEDIATE``: that would also fix the transaction's view of the attached scratch
+files (``terpadu.store.sqlite_stage``) before their tables are written; a write
+that touches no row takes the lock on the registry alone.
 Either way a second caller waits, is told so, and after ``wait_s`` is refused
 with :class:`Busy` rather than the driver's exception.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Final
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
@@ -60,17 +64,24 @@ def _postgres(conn: Connection, key: int, wait_s: float, waiting: Callable[[], N
     conn.execute(text("SET LOCAL lock_timeout = DEFAULT"))
 
 
+# Changes nothing, but as a write it takes the write lock of the main database only.
+_SQLITE_TAKE_WRITE_LOCK: Final = "DELETE FROM main.source WHERE id < 0"
+
+
 def _sqlite(conn: Connection, wait_s: float, waiting: Callable[[], None]) -> None:
     try:
         conn.exec_driver_sql("PRAGMA busy_timeout=0")
         try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql(_SQLITE_TAKE_WRITE_LOCK)
             return
         except OperationalError:
             waiting()
+        # Start afresh: a transaction that began reading before the other writer
+        # committed could never write (SQLite would refuse its stale view at once).
+        conn.connection.driver_connection.rollback()  # type: ignore[union-attr]
         conn.exec_driver_sql(f"PRAGMA busy_timeout={max(1, int(wait_s * 1000))}")
         try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql(_SQLITE_TAKE_WRITE_LOCK)
         except OperationalError as exc:
             raise Busy() from exc
     finally:
