@@ -144,6 +144,28 @@ def _get_source(conn: Connection, name: str) -> int:
     return found
 
 
+class AsOfInvalid(ValueError):
+    """The date given for a batch's data cannot be read or lies in the future."""
+
+
+def parse_as_of(text: str) -> dt.date:
+    """The date a batch's data was collected: ``YYYY-MM-DD``, or a period ``YYYY-MM``
+    (its last day: the data is as of the end of the period)."""
+    value = text.strip()
+    try:
+        if len(value) == 7:
+            first = dt.date.fromisoformat(f"{value}-01")
+            return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+                days=1
+            )
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise AsOfInvalid(
+            f"tanggal data '{text}' tidak bisa dibaca; tulis TTTT-BB-HH (mis. 2026-11-30) "
+            "atau periode TTTT-BB (mis. 2026-11)."
+        ) from exc
+
+
 class ImportBusy(Busy):
     """Another import of the same source held on for longer than this one would wait."""
 
@@ -359,7 +381,7 @@ def import_batch(
         wait_s = get_settings().import_wait_s
     today = today or dt.date.today()
     if as_of is not None and as_of > today:
-        raise ValueError(
+        raise AsOfInvalid(
             f"tanggal data (--as-of) {as_of.isoformat()} ada di masa depan; isi tanggal "
             "pengumpulan data kiriman ini."
         )
@@ -643,4 +665,11 @@ def _issue_report(
     return pl.concat(frames).select("file", ROW, "column", "value", "severity", "code", "message")
 
 
-__all__ = ["FileReport", "ImportBusy", "ImportReport", "import_batch"]
+__all__ = [
+    "AsOfInvalid",
+    "FileReport",
+    "ImportBusy",
+    "ImportReport",
+    "import_batch",
+    "parse_as_of",
+]
