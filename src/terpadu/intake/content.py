@@ -6,7 +6,7 @@ rows sorted differently; the rows as read do not. The content fingerprint hashes
 every row of the frames as read (text, before cleaning; line endings, encoding and
 BOM are gone by then) with the columns in the order of their normalised headers,
 then the sorted row hashes: row order does not count, every row does (a repeated
-row counts twice). Polars hashes a million rows in a few tens of milliseconds; no
+row counts twice). Polars hashes and sorts a million rows in about a tenth of a second; no
 row goes through Python.
 
 Polars promises the same row hashes only within one version, so the version is
@@ -28,8 +28,8 @@ from terpadu.intake.readers import ROW
 
 CONTENT_VERSION: Final = f"content-v1/polars-{pl.__version__}"
 _NOT_LETTERS: Final = re.compile(r"[^0-9A-Z]+")
-# Fixed seeds: the same rows hash alike in every process.
-_SEEDS: Final = (0x7E2A1D3B, 0x5C4F3A91)
+# A fixed seed: the same rows hash alike in every process.
+_SEED: Final = 0x7E2A1D3B
 
 
 def header_key(header: str) -> str:
@@ -45,20 +45,19 @@ def frame_digest(frame: pl.DataFrame) -> str:
         digest.update(b"\x1f" + header_key(name).encode())
     digest.update(b"\x1e")
     if columns and frame.height:
-        rows = frame.select(columns)
-        # Two 64-bit hashes per row (different seeds): a 128-bit hash of each row.
-        hashes = pl.DataFrame(
-            {"a": rows.hash_rows(seed=_SEEDS[0]), "b": rows.hash_rows(seed=_SEEDS[1])}
-        ).sort("a", "b")
-        digest.update(hashes.to_numpy().tobytes())
+        # One 64-bit hash per row, sorted: a different batch would need its differing rows
+        # to collide exactly. About 0.1 s for a million rows of 18 columns here.
+        hashes = frame.select(columns).hash_rows(seed=_SEED).sort()
+        digest.update(hashes.to_numpy().data)
     return digest.hexdigest()
 
 
-def content_fingerprint(source: str, frames: list[pl.DataFrame], as_of: dt.date | None) -> str:
-    """The batch's content fingerprint: source, the data's date when given, every file."""
+def content_fingerprint(source: str, file_digests: list[str], as_of: dt.date | None) -> str:
+    """The batch's content fingerprint: source, the data's date when given, every file's
+    :func:`frame_digest`."""
     digest = hashlib.sha256(f"{source}\0{as_of.isoformat() if as_of else ''}".encode())
-    for frame in frames:
-        digest.update(b"\0" + frame_digest(frame).encode())
+    for file_digest in file_digests:
+        digest.update(b"\0" + file_digest.encode())
     return digest.hexdigest()
 
 
