@@ -27,6 +27,7 @@ from terpadu.verval import approve, create_proposal, submit, verify
 TODAY = dt.date(2026, 11, 22)  # the day the registry's batch is imported (verval_helpers)
 NEW_ADDRESS = "Kp. Baru Indah"
 NEW_MEMBER = "A5,K1,3604055507950005,Dewi Lestari,2,1995-07-15,4"
+ORPHAN = "A6,K9,,Tanpa Keluarga,1,2000-01-01,4"  # a problem in the other file too
 
 
 @pytest.fixture(autouse=True)
@@ -131,9 +132,10 @@ def test_an_old_row_in_a_new_batch_keeps_the_approved_value_and_says_so(
     changes_before = count(engine, ValueChange)
     report = import_batch(
         engine,
-        *resaved(tmp_path / "more", newline="\r\n", anggota=[*GOOD_ANGGOTA, NEW_MEMBER]),
+        *resaved(tmp_path / "more", newline="\r\n", anggota=[*GOOD_ANGGOTA, NEW_MEMBER, ORPHAN]),
         today=TODAY,
     )
+    assert report.issues.filter(report.issues["code"] == "family_not_found").height == 1
     assert not report.already_imported
     assert report.persons_new == 1 and report.families_changed == 0
     assert address(engine, ids["K1"]) == NEW_ADDRESS

@@ -654,7 +654,11 @@ def _issue_report(
     frames = []
     for issues, path in ((issues_k, path_k), (issues_a, path_a)):
         if issues.height:
-            frames.append(issues.with_columns(pl.lit(path.name).alias("file")))
+            frames.append(
+                issues.with_columns(pl.lit(path.name).alias("file")).select(
+                    "file", ROW, "column", "value", "severity", "code", "message"
+                )
+            )
     if not frames:
         return pl.DataFrame(
             schema={

@@ -45,29 +45,32 @@ _HISTORY_SCHEMA: Final = {
 
 def _history(conn: Connection, entity: str, ids: pl.Series) -> pl.DataFrame:
     """Every recorded change of the records ``ids``, with its batch's date and source."""
-    select = (
-        "SELECT v.entity_id, v.field, v.old_value, v.id, v.at, b.as_of, v.batch_id, s.name "
-        "FROM value_change v JOIN batch b ON b.id = v.batch_id "
-        "JOIN source s ON s.id = b.source_id "
-    )
+    columns = "v.entity_id, v.field, v.old_value, v.id, v.at, b.as_of, v.batch_id, s.name"
+    history = "JOIN batch b ON b.id = v.batch_id JOIN source s ON s.id = b.source_id"
     unique = ids.unique()
-    rows: list[tuple[object, ...]] = []
     if unique.len() <= _CHUNK:
         found = conn.execute(
-            text(f"{select} WHERE v.entity = :e AND v.entity_id IN ({_list(unique)})"),
+            text(
+                f"SELECT {columns} FROM value_change v {history} "
+                f"WHERE v.entity = :e AND v.entity_id IN ({_list(unique)})"
+            ),
             {"e": entity},
         )
-        rows = [tuple(r) for r in found]
     else:
-        # Many records: join a temporary table rather than send huge IN lists.
+        # Many records: join a temporary table rather than send huge IN lists. CROSS JOIN
+        # makes SQLite start from the wanted ids and look each up in the entity index
+        # (it would otherwise scan the history once per id); PostgreSQL plans it freely.
         conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS stale_id (k BIGINT)")
         conn.exec_driver_sql("DELETE FROM stale_id")
         bulk_insert(conn, "stale_id", pl.DataFrame({"k": unique.cast(pl.Int64)}))
         found = conn.execute(
-            text(f"{select} JOIN stale_id w ON w.k = v.entity_id WHERE v.entity = :e"),
+            text(
+                f"SELECT {columns} FROM stale_id w CROSS JOIN value_change v {history} "
+                "WHERE v.entity = :e AND v.entity_id = w.k"
+            ),
             {"e": entity},
         )
-        rows = [tuple(r) for r in found]
+    rows = [tuple(r) for r in found]
     if not rows:
         return pl.DataFrame(schema=_HISTORY_SCHEMA)
     frame = pl.DataFrame(
