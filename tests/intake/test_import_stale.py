@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from batches import ANGGOTA_HEADER, GOOD_ANGGOTA, GOOD_KELUARGA, KELUARGA_HEADER
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "verval"))
@@ -215,3 +215,48 @@ def test_partly_stale_rows_change_only_their_newer_fields(engine: Engine, tmp_pa
         family = session.get(Family, ids["K1"])
         assert family is not None
         assert (family.alamat, family.rt) == (NEW_ADDRESS, "009")
+
+
+def current_family(engine: Engine, person_key: str) -> str:
+    with engine.connect() as conn:
+        return str(
+            conn.execute(
+                text(
+                    "SELECT f.source_key FROM membership m JOIN person p ON p.id = m.person_id "
+                    "JOIN family f ON f.id = m.family_id "
+                    "WHERE p.source_key = :k AND m.left_at IS NULL"
+                ),
+                {"k": person_key},
+            ).scalar_one()
+        )
+
+
+MOVED = [GOOD_ANGGOTA[0], GOOD_ANGGOTA[1], "A3,K2,,Budi,1,2010-01-01,3", GOOD_ANGGOTA[3]]
+
+
+@pytest.mark.parametrize("dated", [False, True], ids=["by-content", "by-date"])
+def test_an_older_batch_does_not_move_a_member_back(
+    engine: Engine, tmp_path: Path, dated: bool
+) -> None:
+    """Budi moved from K1 to K2 in a later batch; the old rows come again (with a member
+    more, so not the same content): he stays in K2, and his row says why."""
+    october, november = dt.date(2026, 10, 1), dt.date(2026, 11, 15)
+    import_batch(engine, *resaved(tmp_path / "okt"), today=TODAY, as_of=october if dated else None)
+    import_batch(
+        engine,
+        *resaved(tmp_path / "nov", anggota=MOVED),
+        today=TODAY,
+        as_of=november if dated else None,
+    )
+    assert current_family(engine, "A3") == "K2"
+    late = import_batch(
+        engine,
+        *resaved(tmp_path / "okt-lagi", anggota=[*GOOD_ANGGOTA, NEW_MEMBER]),
+        today=TODAY,
+        as_of=october if dated else None,
+    )
+    assert late.persons_new == 1
+    assert current_family(engine, "A3") == "K2"
+    stale = late.issues.filter(late.issues["code"] == "stale_value_kept")
+    assert stale.select("__row", "column", "value").rows() == [(4, "ID_KELUARGA", "K1")]
+    assert "keanggotaan" in stale["message"][0]

@@ -45,6 +45,7 @@ from terpadu.intake.readers import (
     read_table,
     require_file,
 )
+from terpadu.intake.stale import STALE_CODE
 from terpadu.settings import get_settings
 from terpadu.store.bulk import (
     UnstorableText,
@@ -311,12 +312,25 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
 def _memberships(
     landed: pl.DataFrame, person_ids: pl.DataFrame, family_ids: pl.DataFrame
 ) -> pl.DataFrame:
-    """(person_id, family_id, hub_keluarga) of every landed member."""
+    """(person_id, family_id, hub_keluarga) of every landed member, with its row and keys."""
     return (
-        landed.select("source_key", "family_key", "hub_keluarga")
+        landed.select(ROW, "source_key", "family_key", "hub_keluarga")
         .join(person_ids.rename({"id": "person_id"}), on="source_key")
         .join(family_ids.rename({"source_key": "family_key", "id": "family_id"}), on="family_key")
-        .select("person_id", "family_id", "hub_keluarga")
+        .select("person_id", "family_id", "hub_keluarga", ROW, "source_key", "family_key")
+    )
+
+
+def _kept_membership_issues(members: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:
+    """A warning on the row of each member the batch would have moved back."""
+    return kept.join(members, on="person_id").select(
+        pl.col(ROW),
+        pl.lit("ID_KELUARGA").alias("column"),
+        pl.col("family_key").alias("value"),
+        pl.lit("warning").alias("severity"),
+        pl.lit(STALE_CODE).alias("code"),
+        pl.concat_str(pl.col("message"), pl.lit(" (keanggotaan keluarga)")).alias("message"),
+        pl.col("source_key").alias("record_key"),
     )
 
 
@@ -556,13 +570,18 @@ def import_batch(
                 )
             issues_a = _with_stale(issues_a, persons.stale)
             reports[1].rows_warned = _warned(landed_a, issues_a)
-            place_members(
+            members = memberships[0].result()
+            kept = place_members(
                 conn,
-                memberships[0].result(),
+                members.select("person_id", "family_id", "hub_keluarga"),
                 batch_id=batch_id,
                 now=now,
                 known_person_ids=persons.existing_ids,
+                as_of=as_of,
             )
+            if kept.height:
+                issues_a = _with_stale(issues_a, _kept_membership_issues(members, kept))
+                reports[1].rows_warned = _warned(landed_a, issues_a)
 
             quarantine = [
                 frame

@@ -20,7 +20,7 @@ from sqlalchemy import table as table_clause
 
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
 from terpadu.intake.readers import ROW
-from terpadu.intake.stale import stale_changes, stale_issues
+from terpadu.intake.stale import stale_changes, stale_issues, stale_moves
 from terpadu.store.bulk import (
     allocate_ids,
     bulk_insert,
@@ -213,8 +213,11 @@ def place_members(
     batch_id: int,
     now: dt.datetime,
     known_person_ids: pl.Series,
-) -> int:
-    """Open memberships for persons new to a family; close the one they left.
+    as_of: dt.date | None = None,
+) -> pl.DataFrame:
+    """Open memberships for persons new to a family; close the one they left. A move
+    that the registry's membership is newer than (:func:`terpadu.intake.stale.stale_moves`)
+    is not made; those persons are returned (``person_id, message``) to be reported.
 
     ``persons`` has columns person_id, family_id, hub_keluarga;
     ``known_person_ids`` are those registered before this batch (only they
@@ -242,6 +245,10 @@ def place_members(
     moved = joined.filter(
         pl.col("membership_id").is_not_null() & (pl.col("old_family_id") != pl.col("family_id"))
     )
+    kept = stale_moves(conn, moved.select("person_id", "family_id", "membership_id"), as_of)
+    if kept.height:
+        joined = joined.join(kept, on="person_id", how="anti")
+        moved = moved.join(kept, on="person_id", how="anti")
     if moved.height:
         conn.execute(
             text(
@@ -269,7 +276,7 @@ def place_members(
             pl.lit(batch_id, dtype=pl.Int64).alias("joined_batch_id"),
         ),
     )
-    return joining.height
+    return kept
 
 
 FAMILY_TABLE: Table = Family.__table__  # type: ignore[assignment]

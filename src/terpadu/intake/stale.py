@@ -211,6 +211,60 @@ def _message(as_of: dt.date | None) -> pl.Expr:
     return pl.concat_str(pl.lit("Nilai di registri lebih baru ("), origin, pl.lit(tail))
 
 
+def _in_chunks(conn: Connection, sql: str, ids: pl.Series) -> list[tuple[object, ...]]:
+    """Rows of ``sql`` (with ``{ids}`` for an id list) for every id, a chunk at a time."""
+    unique = ids.unique().to_list()
+    rows: list[tuple[object, ...]] = []
+    for start in range(0, len(unique), _CHUNK):
+        chunk = pl.Series(unique[start : start + _CHUNK])
+        rows += [tuple(r) for r in conn.execute(text(sql.format(ids=_list(chunk))))]
+    return rows
+
+
+def stale_moves(conn: Connection, moves: pl.DataFrame, as_of: dt.date | None) -> pl.DataFrame:
+    """Of the members a batch would move to another family (``person_id, family_id,
+    membership_id``: their open membership), those whose membership is newer: without a
+    date, a move back into a family they already left; with ``as_of``, a membership
+    opened after it. ``person_id`` and the message."""
+    empty = pl.DataFrame(schema={"person_id": pl.Int64, "message": pl.Utf8})
+    if moves.height == 0:
+        return empty
+    opened = _in_chunks(
+        conn,
+        "SELECT m.id, m.joined_at, b.as_of, m.joined_batch_id, s.name FROM membership m "
+        "JOIN batch b ON b.id = m.joined_batch_id JOIN source s ON s.id = b.source_id "
+        "WHERE m.id IN ({ids})",
+        moves["membership_id"],
+    )
+    current = pl.DataFrame(
+        opened,
+        schema=["membership_id", "at", "as_of", "batch_id", "source"],
+        orient="row",
+        infer_schema_length=None,
+    )
+    current = current.select(
+        pl.col("membership_id").cast(pl.Int64),
+        pl.coalesce(_as_date(current, "as_of"), _as_date(current, "at")).alias("changed_on"),
+        pl.col("batch_id").cast(pl.Int64),
+        pl.col("source").cast(pl.Utf8),
+    )
+    candidates = moves.join(current, on="membership_id", how="left")
+    if as_of is None:
+        left = _in_chunks(
+            conn,
+            "SELECT person_id, family_id FROM membership "
+            "WHERE left_at IS NOT NULL AND person_id IN ({ids})",
+            moves["person_id"],
+        )
+        earlier = pl.DataFrame(
+            left, schema={"person_id": pl.Int64, "family_id": pl.Int64}, orient="row"
+        ).unique()
+        stale = candidates.join(earlier, on=["person_id", "family_id"], how="semi")
+    else:
+        stale = candidates.filter(pl.col("changed_on") > pl.lit(as_of))
+    return stale.select(pl.col("person_id"), _message(as_of).alias("message"))
+
+
 def stale_issues(stale: pl.DataFrame, changes: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """The warnings for a report and the quarantine: one per stale value, on its row.
 
@@ -232,4 +286,4 @@ def stale_issues(stale: pl.DataFrame, changes: pl.DataFrame, keys: pl.DataFrame)
     )
 
 
-__all__ = ["STALE_CODE", "stale_changes", "stale_issues"]
+__all__ = ["STALE_CODE", "stale_changes", "stale_issues", "stale_moves"]
