@@ -226,6 +226,10 @@ def _warned(landed: pl.DataFrame, issues: pl.DataFrame) -> int:
     return landed.filter(pl.col(ROW).is_in(warned.implode())).height
 
 
+def _stale_count(issues: pl.DataFrame) -> int:
+    return issues.filter(pl.col("code") == STALE_CODE).height if issues.height else 0
+
+
 def _with_stale(issues: pl.DataFrame, stale: pl.DataFrame) -> pl.DataFrame:
     """The file's issues and the warnings for values kept because the registry's are newer."""
     if stale.height == 0:
@@ -646,6 +650,9 @@ def import_batch(
                 after={
                     "source": source,
                     "fingerprint": fingerprint,
+                    "content_fingerprint": content,
+                    "as_of": as_of.isoformat() if as_of else None,
+                    "stale_values_kept": _stale_count(issues_k) + _stale_count(issues_a),
                     "files": [
                         {
                             "role": r.role,

@@ -166,6 +166,10 @@ def run_job(
             "rows_read": report.rows_read,
             "rows_rejected": report.rows_rejected,
             "issues": report.issues.height,
+            # Values kept because the registry's are newer (see docs/formats.md).
+            "stale_values_kept": int((report.issues["code"] == "stale_value_kept").sum())
+            if report.issues.height
+            else 0,
             "files": [
                 {
                     "role": f.role,
