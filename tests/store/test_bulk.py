@@ -155,3 +155,26 @@ def test_a_nul_reaching_postgresql_names_table_column_and_row(
     assert "baris 3" in message and "kunci 'A1'" in message and "NUL (U+0000)" in message
     with postgres_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM person")).scalar_one() == 0
+
+
+def test_a_database_held_by_another_writer_is_said_in_words(tmp_path: Path) -> None:
+    """SQLite's "database is locked" after the busy timeout becomes a message, not a traceback."""
+    from sqlalchemy import create_engine
+
+    from terpadu.store.locks import Busy
+
+    path = tmp_path / "registry.db"
+    upgrade(make_engine(f"sqlite:///{path}"))
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.2})
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with (
+            pytest.raises(Busy, match="sedang ditulis oleh proses lain"),
+            bulk_transaction(engine) as conn,
+        ):
+            conn.execute(text("INSERT INTO source (name, created_at) VALUES ('x', '2026-01-01')"))
+    finally:
+        holder.rollback()
+        holder.close()
+        engine.dispose()
