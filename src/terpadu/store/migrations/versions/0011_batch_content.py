@@ -1,6 +1,6 @@
 """registry: a batch's content fingerprint and the date its data was collected
 
-Revision ID: 0010
+Revision ID: 0011
 Revises: 0001 (the intake area's branch)
 Create Date: 2026-12-06 01:00:00
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
+revision = "0011"
 down_revision = "0001"
 branch_labels = ("intake",)
 depends_on = None
