@@ -66,6 +66,7 @@ from terpadu.verval.kinds import (
     as_text,
     parse_kind,
     parse_reason,
+    plain_text,
     record_values,
     to_value,
 )
@@ -257,6 +258,8 @@ def _step(
     note: str | None,
     now: dt.datetime,
 ) -> None:
+    if note is not None:
+        plain_text(note, "catatan", multiline=True)
     session.add(
         ProposalStep(
             proposal_id=proposal.id,
@@ -676,6 +679,7 @@ def add_comment(
         raise PermissionDenied("Auditor hanya dapat membaca usulan.")
     if not body.strip():
         raise InvalidProposal("Komentar kosong.")
+    plain_text(body, "komentar", multiline=True)
     when = _now(now)
     with _session(engine) as session:
         proposal = _load(session, proposal_id)

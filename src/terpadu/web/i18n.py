@@ -99,6 +99,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "Sheet anggota (XLSX; satu workbook boleh diunggah dua kali)",
         "Anggota sheet (XLSX; one workbook may be uploaded twice)",
     ),
+    "as_of": (
+        "Tanggal data (TTTT-BB-HH atau periode TTTT-BB; kosongkan bila tidak tahu)",
+        "Date of the data (YYYY-MM-DD or period YYYY-MM; blank if unknown)",
+    ),
     "upload": ("Unggah dan impor", "Upload and import"),
     "progress": ("Kemajuan", "Progress"),
     "error_report": ("Unduh daftar masalah", "Download problem list"),

@@ -348,9 +348,10 @@ def import_submit(
     source: Annotated[str, Form(max_length=100)] = "",
     sheet_keluarga: Annotated[str, Form(max_length=100)] = "",
     sheet_anggota: Annotated[str, Form(max_length=100)] = "",
+    as_of: Annotated[str, Form(max_length=10)] = "",
 ) -> RedirectResponse:
     job_id = start_import(
-        state, session.user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota)
+        state, session.user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota), as_of
     )
     return RedirectResponse(f"/impor/{job_id}", status_code=303)
 
