@@ -33,7 +33,7 @@ import pyarrow as pa
 from terpadu.engine import DuckDBEngine
 from terpadu.targeting.allocation import parse_period_span
 from terpadu.targeting.catalogue import load_catalogue
-from terpadu.targeting.inputs import empty_flags
+from terpadu.targeting.inputs import empty_flags, register_families
 from terpadu.targeting.rules import (
     decide,
     enrolled_sql,
@@ -108,7 +108,7 @@ def run(folder: Path, threads: int) -> dict[str, object]:
     batch.execute(f"SET temp_directory = '{folder}/spill'")
     batch.execute("SET memory_limit = '12GB'")
     batch.execute("SET preserve_insertion_order = false")
-    batch.register_parquet("families", folder / "families.parquet")
+    register_families(batch, folder / "families.parquet")  # national desil: none
     batch.register_parquet("persons", folder / "persons.parquet")
     batch.register_parquet("t_welfare", folder / "welfare.parquet")
     register(batch, "t_flags", empty_flags())

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
         default=100_000,
         description="Rows written to the database per round trip during import.",
     )
+    import_wait_s: float = Field(
+        default=600,
+        description=(
+            "Seconds an import waits while another import of the same source is loading, "
+            "before it is refused."
+        ),
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""

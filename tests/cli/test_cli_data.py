@@ -194,3 +194,14 @@ def test_the_console_command_imports_and_exits_at_once(tmp_path: Path) -> None:
     )
     assert missing.returncode == 1
     assert "tidak-ada.csv" in missing.stdout + missing.stderr
+
+
+def test_import_takes_the_date_of_the_data(tmp_path: Path) -> None:
+    files = [str(p) for p in good_batch(tmp_path)]
+    unreadable = runner.invoke(app, ["import", *files, "--as-of", "kemarin"])
+    assert unreadable.exit_code == 1 and "TTTT-BB-HH" in unreadable.output
+    future = runner.invoke(app, ["import", *files, "--as-of", "2999-01-01"])
+    assert future.exit_code == 1 and "masa depan" in future.output
+    done = runner.invoke(app, ["import", *files, "--as-of", "2026-11"])
+    assert done.exit_code == 0, done.output
+    assert "Traceback" not in unreadable.output + future.output + done.output

@@ -60,7 +60,6 @@ def test_known_region_has_no_warning() -> None:
         ("3302017207870001", "nik_date_invalid", "72-07-87"),
         ("3302013102870001", "nik_date_invalid", "31-02"),
         ("3302011513870001", "nik_date_invalid", "15-13"),
-        ("3302010106250001", "nik_date_future", "01-06-25"),
         ("3302011507870000", "nik_serial_zero", "0000"),
     ],
 )
@@ -87,10 +86,32 @@ def test_century_pivot_and_leap_years() -> None:
     assert check_nik("3302016902040001", TODAY).birth_date == date(2004, 2, 29)
 
 
-def test_future_date_this_year() -> None:
+def test_later_this_year_is_the_previous_century() -> None:
+    # 2 July 2025 has not come yet on 1 June 2025: the person was born in 1925.
     check = check_nik("3302010207250001", TODAY)
-    assert check.error is not None and check.error.code == "nik_date_future"
-    assert check.birth_date is None
+    assert check.ok and check.birth_date == date(1925, 7, 2)
+    assert check_nik("3302010106250001", TODAY).birth_date == date(2025, 6, 1)
+
+
+def test_stated_birth_date_gives_the_century() -> None:
+    today = date(2026, 12, 6)
+    # A parent of 99 born on 6 December 1926 (woman: day + 40) and one born this week in 1926.
+    for nik, born in [
+        ("3302014612260001", date(1926, 12, 6)),
+        ("3302012012260001", date(1926, 12, 20)),
+    ]:
+        check = check_nik(nik, today, stated_birth_date=born)
+        assert check.ok and check.birth_date == born, check.error
+        assert compare_nik_with_stated(check, born, None) == ()
+    # Without the stated date the most recent century that is not in the future is taken.
+    assert check_nik("3302014612260001", today).birth_date == date(2026, 12, 6)
+    assert check_nik("3302012012260001", today).birth_date == date(1926, 12, 20)
+    # A stated date that disagrees still picks the nearest century, and the comparison warns.
+    wrong = check_nik("3302010101250001", today, stated_birth_date=date(1926, 1, 1))
+    assert wrong.birth_date == date(1925, 1, 1)
+    assert [i.code for i in compare_nik_with_stated(wrong, date(1926, 1, 1), 1)] == [
+        "nik_birth_date_mismatch"
+    ]
 
 
 def test_surrounding_whitespace_is_ignored() -> None:

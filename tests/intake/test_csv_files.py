@@ -86,5 +86,5 @@ def test_utf16_text_from_excel(tmp_path: Path) -> None:
 def test_a_file_that_is_not_text_is_refused_in_words(tmp_path: Path) -> None:
     path = tmp_path / "k.csv"
     path.write_bytes(b"ID,NAMA\n" + bytes(range(256)) * 20)
-    with pytest.raises(InputFileError, match=r"k\.csv: isi CSV rusak"):
+    with pytest.raises(InputFileError, match=r"k\.csv: baris 2 tidak dapat dibaca sebagai teks"):
         read_table(path)

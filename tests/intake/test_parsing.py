@@ -130,6 +130,8 @@ DATE_FORMS = [
     "15-07-1987",
     "5/7/1987",
     "15-07-87",
+    "05-07-26",
+    "12-11-05",
     "31973",
     "31973.0",
     "1987-07-15 00:00:00",
@@ -146,6 +148,16 @@ def test_a_column_mixing_every_date_form_is_read() -> None:
     text = pl.Series(DATE_FORMS, dtype=pl.Utf8)
     assert _dates(text, TODAY).to_list() == [
         _one(parse_date(pl.col("v"), TODAY), v) for v in DATE_FORMS
+    ]
+
+
+def test_a_two_digit_year_is_not_read_as_an_iso_year() -> None:
+    """DD-MM-YY can also be read as YY-MM-DD: 05-07-26 is 5 July 2026, not 26 July 0005."""
+    text = pl.Series(["05-07-26", "12-11-05", "0005-07-26"])
+    assert _dates(text, TODAY).to_list() == [
+        dt.date(2026, 7, 5),
+        dt.date(2005, 11, 12),
+        dt.date(5, 7, 26),
     ]
 
 

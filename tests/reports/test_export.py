@@ -31,6 +31,8 @@ def test_exports_have_the_stable_columns(engine: Engine, tmp_path: Path) -> None
         "KODE_WILAYAH": "3604052001",
         "PERSON_ID": None,
         "STATUS": "AKTIF",
+        "DESIL": None,
+        "DESIL_NASIONAL": None,
     }
     k1 = families.filter(pl.col("ID_KELUARGA") == "K1").row(0, named=True)
     assert k1["JUMLAH_ANGGOTA"] == 3

@@ -122,3 +122,59 @@ def test_a_full_disk_is_recognised_in_each_database_s_words(error: Exception, fu
         raise RuntimeError("load failed") from error
     except RuntimeError as wrapped:
         assert _is_disk_full(wrapped) is full
+
+
+@pytest.mark.parametrize("rows", [3, 20_000], ids=["small", "large"])
+def test_a_nul_reaching_postgresql_names_table_column_and_row(
+    postgres_engine: Engine, rows: int
+) -> None:
+    """The last line of defence: the readers strip NULs, but if one still reaches COPY the
+    load fails in words (table, column, row, key), not with the driver's exception."""
+    from terpadu.store.bulk import UnstorableText
+
+    names = [f"Nama {i}" for i in range(rows)]
+    names[1] = "Bu\x00di"
+    frame = pl.DataFrame(
+        {
+            "id": list(range(1, rows + 1)),
+            "source_id": [1] * rows,
+            "source_key": [f"A{i}" for i in range(rows)],
+            "nama": names,
+            "batch_id": [1] * rows,
+            "file_id": [1] * rows,
+            "row_number": list(range(2, rows + 2)),
+            "version": [1] * rows,
+            "status": ["aktif"] * rows,
+            "needs_civil_registration": [0] * rows,
+        }
+    )
+    with pytest.raises(UnstorableText) as raised, bulk_transaction(postgres_engine) as conn:
+        bulk_insert(conn, "person", frame)
+    message = str(raised.value)
+    assert "tabel person, kolom nama" in message
+    assert "baris 3" in message and "kunci 'A1'" in message and "NUL (U+0000)" in message
+    with postgres_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM person")).scalar_one() == 0
+
+
+def test_a_database_held_by_another_writer_is_said_in_words(tmp_path: Path) -> None:
+    """SQLite's "database is locked" after the busy timeout becomes a message, not a traceback."""
+    from sqlalchemy import create_engine
+
+    from terpadu.store.locks import Busy
+
+    path = tmp_path / "registry.db"
+    upgrade(make_engine(f"sqlite:///{path}"))
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.2})
+    holder = sqlite3.connect(path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with (
+            pytest.raises(Busy, match="sedang ditulis oleh proses lain"),
+            bulk_transaction(engine) as conn,
+        ):
+            conn.execute(text("INSERT INTO source (name, created_at) VALUES ('x', '2026-01-01')"))
+    finally:
+        holder.rollback()
+        holder.close()
+        engine.dispose()

@@ -37,6 +37,8 @@ FAMILY_DEFAULTS: dict[str, Any] = {
     **dict.fromkeys(ASSETS, 0),
     "luas_lahan": 0.0,
     "jumlah_ternak": 0,
+    "desil_nasional": None,
+    "persentil_nasional": None,
 }
 PERSON_DEFAULTS: dict[str, Any] = {
     "status": "aktif",
@@ -56,7 +58,7 @@ PERSON_DEFAULTS: dict[str, Any] = {
     "resolved_person_id": None,
 }
 TEXT = {"status", "status_reason", "kode_wilayah", "source_key", "no_kk", "alamat", "nik", "nama"}
-FLOAT = {"luas_lantai", "luas_lahan", "pmt_score", "skor_deprivasi"}
+FLOAT = {"luas_lantai", "luas_lahan", "pmt_score", "skor_deprivasi", "persentil_nasional"}
 
 
 def _table(rows: list[dict[str, Any]]) -> pa.Table:

@@ -69,6 +69,12 @@ def registries(draw: st.DrawFn) -> dict[str, object]:
     return {"fam": fam_rows, "per": per_rows, "wel": wel_rows, "quota": quota, "old": enrolled}
 
 
+def _identity(p: dict[str, object]) -> str | None:
+    if p.get("resolved_person_id"):
+        return f"R{p['resolved_person_id']}"
+    return f"N{p['nik']}" if p.get("nik") else None
+
+
 def _key(r: dict[str, object]) -> tuple[object, ...]:
     return (
         r["desil"],
@@ -109,10 +115,28 @@ def test_allocation_promises(data: dict[str, object], program: str) -> None:
         assert r["kuota_wilayah"] == (max(covering, key=len) if covering else None)
     active_persons = [p for p in per_rows if p.get("status", "aktif") == "aktif"]  # type: ignore[union-attr]
     conflicting = {f for f, p in data["old"] if p in prog.conflicts}  # type: ignore[union-attr]
+    # A person registered in several families counts in the family of the newest registration.
+    newest: dict[str, dict[str, object]] = {}
+    families_of: dict[str, set[object]] = {}
+    for p in active_persons:
+        key = _identity(p)
+        if key is not None:
+            families_of.setdefault(key, set()).add(p["family_id"])
+            if key not in newest or p["id"] > newest[key]["id"]:  # type: ignore[operator]
+                newest[key] = p
+    foreign = {
+        p["id"]
+        for p in active_persons
+        if (key := _identity(p)) is not None
+        and len(families_of[key]) > 1
+        and p["family_id"] != newest[key]["family_id"]
+    }
     keys: dict[str, int] = {}
     for r in [r for r in rows if r["terdaftar"]]:
         fam = next(f for f in fam_rows if f["id"] == r["family_id"])  # type: ignore[index]
-        members = [p for p in active_persons if p["family_id"] == r["family_id"]]
+        registered = [p for p in active_persons if p["family_id"] == r["family_id"]]
+        members = [p for p in registered if p["id"] not in foreign]
+        assert r["penerima_id"] not in foreign
         # every enrolled family meets every rule
         assert fam.get("status", "aktif") == "aktif"
         assert r["desil"] is not None and prog.desil[0] <= r["desil"] <= prog.desil[1]
@@ -121,13 +145,9 @@ def test_allocation_promises(data: dict[str, object], program: str) -> None:
         assert r["family_id"] not in conflicting
         if "tanpa_nik" in prog.exclusions:
             assert r["nik_penerima"]
-        # nobody enrolled twice through two families
+        # nobody counted in two enrolled families
         for p in members:
-            key = (
-                f"R{p['resolved_person_id']}"
-                if p.get("resolved_person_id")
-                else (f"N{p['nik']}" if p.get("nik") else None)
-            )
+            key = _identity(p)
             if key is not None:
                 assert keys.setdefault(key, r["family_id"]) == r["family_id"]
     # poorest first: an eligible family left out of a region is never poorer than one taken,

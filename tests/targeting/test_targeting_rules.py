@@ -121,15 +121,21 @@ def test_same_person_in_two_families_and_cross_programme_conflict() -> None:
     wel = welfare([{"family_id": i, "desil": 1, "pmt_score": 10.0 + i} for i in range(1, 5)])
     decisions, _ = evaluate(CAT.get("blt"), fam, per, wel, {"3604": 10})
     got = {r["family_id"]: r for r in decisions.to_dicts()}
-    assert got[1]["terdaftar"] and got[2]["alasan"] == "anggota_ganda"
-    assert got[3]["terdaftar"] and got[4]["alasan"] == "anggota_ganda"
+    # A person counts once, in the family of the newest registration (the higher person id);
+    # the other family, whose recipient that person is, is held for its data.
+    assert got[2]["terdaftar"] and got[1]["alasan"] == "anggota_ganda"
+    assert got[4]["terdaftar"] and got[3]["alasan"] == "anggota_ganda"
+    assert got[1]["keputusan"] == got[3]["keputusan"] == "tertahan_data"
+    assert "KLG0000000002" in got[1]["anggota_ganda"]
     # family 1 already in PKH (conflicts with BLT): family 1 and, through person 77, family 2 out
     decisions, _ = evaluate(
         CAT.get("blt"), fam, per, wel, {"3604": 10}, enrolled=existing([(1, "pkh")])
     )
     got = {r["family_id"]: r for r in decisions.to_dicts()}
-    assert got[1]["alasan"] == "program_konflik" and got[2]["alasan"] == "program_konflik"
-    assert got[3]["terdaftar"]
+    assert got[1]["alasan"] == "program_konflik;anggota_ganda"
+    assert got[1]["keputusan"] == "tidak_layak"
+    assert got[2]["alasan"] == "program_konflik"
+    assert got[4]["terdaftar"]
 
 
 def test_rtlh_any_condition_and_pbi_amount_per_member() -> None:

@@ -18,6 +18,10 @@ COLUMNS = [
     "nominal",
     "komponen",
     "penerima_id",
+    "penerima_pengganti",
+    "ditunjuk_id",
+    "keputusan",
+    "anggota_ganda",
 ]
 
 
@@ -51,9 +55,19 @@ def test_spark_and_duckdb_enrol_the_same_families() -> None:
                 "nik": None if i == 11 else f"36040141018{i:05d}",
                 "tgl_lahir": dt.date(2021, 1, 1) if i % 3 else dt.date(2012, 1, 1),
                 "partisipasi_sekolah": 1,
-                "pendidikan_tertinggi": 0,
+                # a diploma too advanced for the age: the level follows the age
+                "pendidikan_tertinggi": 3 if i % 4 == 0 else 0,
             }
             for i in range(1, 25)
+        ]
+        # the child of family 13 registered again, later, in family 14: held in 13
+        + [
+            {
+                "id": 100,
+                "family_id": 14,
+                "nik": "3604014101800013",
+                "tgl_lahir": dt.date(2021, 1, 1),
+            }
         ]
     )
     wel = welfare(

@@ -338,3 +338,23 @@ def test_second_verifier_gets_a_conflict_and_nothing_is_lost(
     with pytest.raises(ConflictError, match="sudah diproses"):
         decide(engine, PROV, second, "reject", note="x", expected_version=1, config=CONFIG)
     assert verify_chain(engine).ok
+
+
+def test_control_characters_are_refused_in_values_notes_and_comments(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A NUL cannot be stored on PostgreSQL and is no part of any text: refused in words."""
+    ids = load_registry(engine, tmp_path)
+    with pytest.raises(InvalidProposal, match=r"'alamat'.*NUL \(U\+0000\)"):
+        create_proposal(
+            engine, OPERATOR, "koreksi", family_id=ids["K1"], values={"alamat": "a\x00"}
+        )
+    pid = create_proposal(
+        engine, OPERATOR, "koreksi", family_id=ids["K1"], values={"alamat": "Kp. Baru Indah"}
+    )
+    with pytest.raises(InvalidProposal, match="komentar"):
+        add_comment(engine, OPERATOR, pid, "cek\x00")
+    with pytest.raises(InvalidProposal, match="catatan"):
+        submit(engine, OPERATOR, pid, note="siap\x1b", config=CONFIG)
+    add_comment(engine, OPERATOR, pid, "baris satu\nbaris dua\tmenjorok")
+    assert submit(engine, OPERATOR, pid, note="siap\n", config=CONFIG).state == "submitted"

@@ -188,3 +188,25 @@ def test_an_import_job_runs_to_the_end(web: WebEnv) -> None:
     assert (done["summary"]["persons_new"], done["summary"]["rows_rejected"]) == (1, 1)
     errors = op.get(f"/api/v1/imports/{job['id']}/errors")
     assert errors.status_code == 200 and "family_not_found" in errors.text
+
+
+def test_an_import_names_the_date_of_its_data(web: WebEnv) -> None:
+    """``as_of``: a readable date not in the future is kept with the batch; else 422 on the field."""
+    from webdata import ANGGOTA, KELUARGA
+
+    files = {"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())}
+    op = web.api("ver")  # the batch holds both desa
+    for bad in ("30-11-2026", "2999-01-01"):
+        r = op.post("/api/v1/imports", files=files, data={"as_of": bad})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["details"][0]["loc"] == ["body", "as_of"]
+    job = op.post(
+        "/api/v1/imports", files=files, data={"source": "desa-kramatwatu", "as_of": "2026-10"}
+    ).json()
+    done = op.get(f"/api/v1/imports/{job['id']}").json()
+    assert done["status"] == "done", done["message"]
+    with web.engine.connect() as conn:
+        as_of = conn.execute(
+            text("SELECT as_of FROM batch WHERE id = :b"), {"b": done["batch_id"]}
+        ).scalar_one()
+    assert str(as_of) == "2026-10-31"

@@ -14,10 +14,18 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.i18n import t
-from terpadu.intake import PROGRESS_STEPS, ImportReport, InputFileError, import_batch
+from terpadu.intake import (
+    PROGRESS_STEPS,
+    AsOfInvalid,
+    ImportReport,
+    InputFileError,
+    import_batch,
+    parse_as_of,
+)
 from terpadu.reports import export_families, export_persons
-from terpadu.store.bulk import StorageFull
+from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import current_revision
+from terpadu.store.locks import Busy
 from terpadu.tables import TableFormatError, write_table
 
 
@@ -51,8 +59,21 @@ def import_batch_command(
             "may hold both: pass it twice."
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date the data was collected (YYYY-MM-DD, or a period YYYY-MM: its last "
+            "day). A value the registry changed after this date is kept; without it, a value "
+            "the registry already replaced is kept.",
+        ),
+    ] = None,
 ) -> None:
     """Import a batch: check every row, land the good ones, report the rest."""
+    try:
+        collected = parse_as_of(as_of) if as_of else None
+    except AsOfInvalid as exc:
+        fail(str(exc))
     engine = open_engine()
     with Progress(
         SpinnerColumn(),
@@ -76,8 +97,9 @@ def import_batch_command(
                 progress=step,
                 keluarga_sheet=sheet_keluarga,
                 anggota_sheet=sheet_anggota,
+                as_of=collected,
             )
-        except (InputFileError, StorageFull) as exc:
+        except (InputFileError, StorageFull, UnstorableText, Busy, AsOfInvalid) as exc:
             fail(str(exc))
     print_import_report(report)
     if errors is not None and not report.already_imported:

@@ -96,7 +96,8 @@ def target(
     table = Table(
         title=f"{result.program.name} v{result.program.version} · periode {result.period} · {source}"
     )
-    for name in ("Wilayah kuota", "Kuota", "Terisi", "Layak", "Layak tak terlayani"):
+    columns = ("Wilayah kuota", "Kuota", "Terisi", "Layak", "Layak tak terlayani", "Tertahan data")
+    for name in columns:
         table.add_column(name, justify="right" if name != "Wilayah kuota" else "left")
     for row in result.regions.iter_rows(named=True):
         table.add_row(
@@ -105,6 +106,7 @@ def target(
             f"{row['terisi']:,}",
             f"{row['layak']:,}",
             f"{row['tidak_terlayani']:,}",
+            f"{row['tertahan_data']:,}",
         )
     console.print(table)
     total = int(result.enrolled["nominal"].sum()) if result.enrolled.height else 0
@@ -119,6 +121,26 @@ def target(
         )
     for warning in result.warnings:
         console.print(f"[yellow]Peringatan:[/] {warning}")
+    if result.held.height:
+        held = Table(title="Tertahan data: layak, tetapi datanya harus diperbaiki dulu")
+        for name in ("FAMILY_ID", "ID_KELUARGA", "Wilayah", "Desil", "Perbaikan"):
+            held.add_column(name)
+        for row in result.held.head(20).iter_rows(named=True):
+            held.add_row(
+                row["FAMILY_ID"],
+                row["ID_KELUARGA"] or "-",
+                row["KODE_WILAYAH"] or "-",
+                str(row["DESIL"]),
+                row["PERBAIKAN"],
+            )
+        console.print(held)
+        if result.held.height > 20:
+            console.print(f"… dan {result.held.height - 20:,} lainnya (sheet Tertahan_Data).")
+    if result.proposals:
+        console.print(
+            f"{len(result.proposals):,} usulan koreksi NIK (draf) dibuat untuk penerima yang "
+            "ditunjuk tanpa NIK; desa melengkapi NIK-nya lalu mengajukan."
+        )
     if result.bnba_path:
         console.print(f"BNBA ditulis ke {result.bnba_path}")
 
@@ -158,6 +180,8 @@ def explain(
             )
         elif prog.decision == "di_luar_wilayah_kuota":
             console.print("  tidak ada baris kuota yang mencakup wilayah keluarga ini")
+        for fix in prog.fixes:
+            console.print(f"  [yellow]perbaikan:[/] {fix}")
         if prog.components:
             console.print(f"  komponen: {prog.components}")
         if prog.nominal is not None:

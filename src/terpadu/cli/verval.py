@@ -37,6 +37,7 @@ from terpadu.verval import (
     load_config,
     open_edition,
     publish_edition,
+    revise_proposal,
     updating_indicator,
 )
 from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
@@ -387,6 +388,32 @@ _step_command("verify", "Verify a proposal and pass it to the next level.")
 _step_command("approve", "Approve a proposal at the last level: the registry changes now.")
 _step_command("reject", "Reject a proposal (final); --note is required.")
 _step_command("return", "Return a proposal to the desa for correction; --note is required.")
+
+
+@usulan_app.command("revise")
+def revise(
+    proposal: Annotated[str, typer.Argument(help="Proposal number.")],
+    user: UserOpt,
+    role: RoleOpt,
+    region: RegionOpt = "",
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="A field value, kolom=nilai (repeat for more fields)."),
+    ] = None,
+    note: NoteOpt = None,
+) -> None:
+    """Complete or correct a draft or returned proposal (e.g. fill in the NIK it waits for)."""
+    actor = _actor(user, role, region)
+    values: dict[str, Any] = {}
+    for item in set_ or []:
+        values |= _pairs(item, "\0")
+    try:
+        summary = revise_proposal(
+            open_engine(), actor, _proposal_id(proposal), values=values or None, note=note
+        )
+    except VervalError as exc:
+        fail(str(exc))
+    _print_summary_line(summary)
 
 
 @usulan_app.command("comment")

@@ -121,10 +121,12 @@ def rank(
         ),
     ] = None,
 ) -> None:
-    """Score and rank every active family into national percentile and desil 1-10."""
+    """Score and rank every active family into percentile and desil 1-10, relative to the
+    families in this registry (the national DTSEN desil is imported, not computed)."""
     from terpadu.engine import SnapshotDamaged
     from terpadu.verval import VervalError
     from terpadu.welfare import DeprivationConfigError, ModelNotFound, rank_families
+    from terpadu.welfare.scope import desil_scope
 
     database = open_engine()
     try:
@@ -143,12 +145,17 @@ def rank(
     )
     if run.families_skipped:
         console.print(f"{run.families_skipped:,} keluarga aktif tanpa anggota aktif dilewati")
-    table = Table(title="Sebaran desil nasional")
+    scope = desil_scope(database)
+    table = Table(title=f"Sebaran {scope.label}")
     table.add_column("Desil", justify="right")
     table.add_column("Keluarga", justify="right")
     for desil in range(1, 11):
         table.add_row(str(desil), f"{run.desil_counts.get(desil, 0):,}")
     console.print(table)
+    console.print(
+        "Desil ini relatif terhadap keluarga di registri ini, bukan desil nasional DTSEN "
+        "(impor DESIL_NASIONAL bila tersedia; targeting memakainya lebih dulu)."
+    )
     console.print(f"Snapshot {run.snapshot_path} (sha256 {run.snapshot_sha256[:12]}…)")
 
 

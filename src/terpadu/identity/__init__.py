@@ -21,6 +21,9 @@ from terpadu.identity.nik import (
     check_nik,
     check_nik_frame,
     compare_nik_with_stated,
+    nik_birth_date_expr,
+    nik_birth_year,
+    nik_birth_year_expr,
 )
 from terpadu.identity.repair import Repair, repair_identity_frame, repair_identity_number
 
@@ -36,6 +39,9 @@ __all__ = [
     "check_nik_frame",
     "compare_nik_with_stated",
     "name_tokens",
+    "nik_birth_date_expr",
+    "nik_birth_year",
+    "nik_birth_year_expr",
     "normalize_name",
     "normalize_name_expr",
     "normalize_name_series",

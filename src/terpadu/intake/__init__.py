@@ -1,13 +1,24 @@
 """Intake: read, map, clean, check and load batches; quarantine what fails."""
 
-from terpadu.intake.importer import PROGRESS_STEPS, FileReport, ImportReport, import_batch
+from terpadu.intake.importer import (
+    PROGRESS_STEPS,
+    AsOfInvalid,
+    FileReport,
+    ImportBusy,
+    ImportReport,
+    import_batch,
+    parse_as_of,
+)
 from terpadu.intake.readers import InputFileError, read_table
 
 __all__ = [
     "PROGRESS_STEPS",
+    "AsOfInvalid",
     "FileReport",
+    "ImportBusy",
     "ImportReport",
     "InputFileError",
     "import_batch",
+    "parse_as_of",
     "read_table",
 ]

@@ -23,12 +23,23 @@ from terpadu.intake.parsing import (
     parse_number_series,
 )
 from terpadu.intake.readers import ISSUE_SCHEMA, ROW, InputFileError, RawTable
+from terpadu.intake.text_cells import CONTROL_CODE, INVISIBLE_CODE
 from terpadu.regions import regions_frame
 
 REPAIRED = "__repaired"
 EXTRA = "__extra"
-TEXT_LIMITS = {"nama": 200, "nama_ibu_kandung": 200, "tempat_lahir": 100, "rt": 10, "rw": 10}
+TEXT_LIMITS = {
+    "nama": 200,
+    "nama_ibu_kandung": 200,
+    "tempat_lahir": 100,
+    "rt": 10,
+    "rw": 10,
+    "id_anggota": 100,
+}
 KEY_LIMIT = 100
+# Spaces no one types into a key (no-break, figure, thin, ideographic…): pasted from a
+# web page or Word, they make "K 1" and "K1" look alike on screen but not in the registry.
+WIDE_SPACES = r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 
 
 @dataclass(frozen=True)
@@ -42,34 +53,73 @@ class CleanTable:
     extra_columns: list[str]
 
 
-def map_headers(raw: RawTable, columns: tuple[Column, ...]) -> tuple[dict[str, Column], list[str]]:
-    """Match the file's headers to the layout; the rest are extra attributes."""
+def _column_letter(position: int) -> str:
+    """A spreadsheet's name for column ``position`` (from 1): A, B, … Z, AA."""
+    letters = ""
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _place(position: int, header: str) -> str:
+    return f"kolom ke-{position} ({_column_letter(position)}) '{header}'"
+
+
+def map_headers(
+    raw: RawTable, columns: tuple[Column, ...]
+) -> tuple[dict[str, Column], list[str], pl.DataFrame]:
+    """Match the file's headers to the layout; the rest are extra attributes.
+
+    Returns (header → column, extra headers, notes). A layout column given twice
+    (``NAMA`` and ``Nama Lengkap``, or ``KODE_WILAYAH`` twice) is one column when
+    both hold the same value on every row (a note says which is used); when they
+    differ no one can tell which is meant, and the file is refused naming both.
+    """
     index = header_index(columns)
     mapped: dict[str, Column] = {}
-    taken: set[str] = set()
+    first_of: dict[str, tuple[str, int]] = {}  # layout column → (header, position)
     extra: list[str] = []
-    for header in raw.frame.columns:
-        if header == ROW:
-            continue
-        column = index.get(normalize_header(header))
-        if column is None or column.name in taken:
+    notes: list[tuple[int, str, str, str, str]] = []
+    names = [h for h in raw.frame.columns if h != ROW]
+    written = list(raw.headers) if len(raw.headers) == len(names) else names
+    for position, (header, as_written) in enumerate(zip(names, written, strict=True), start=1):
+        column = index.get(normalize_header(as_written))
+        if column is None:
             extra.append(header)
+        elif column.name in first_of:
+            first, first_position = first_of[column.name]
+            where = f"{_place(first_position, written[first_position - 1])} dan " + _place(
+                position, as_written
+            )
+            _same_or_refuse(raw, column.name, first, header, where)
+            notes.append((raw.header_row, column.name, where, "warning", "column_duplicated"))
         else:
             mapped[header] = column
-            taken.add(column.name)
-    missing = [c.name for c in columns if c.required and c.name not in taken]
+            first_of[column.name] = (header, position)
+    missing = [c.name for c in columns if c.required and c.name not in first_of]
     if missing:
         raise InputFileError(
             f"{raw.path}: kolom wajib tidak ditemukan: {', '.join(missing)} "
-            f"(judul kolom yang ada: {', '.join(h for h in raw.frame.columns if h != ROW)})"
-            + _other_layout_hint(raw, columns)
+            f"(judul kolom yang ada: {', '.join(written)})" + _other_layout_hint(raw, columns)
         )
-    return mapped, extra
+    return mapped, extra, pl.DataFrame(notes, schema=ISSUE_SCHEMA, orient="row")
+
+
+def _same_or_refuse(raw: RawTable, name: str, first: str, second: str, where: str) -> None:
+    frame = raw.frame
+    differ = frame.filter(pl.col(first).ne_missing(pl.col(second)))
+    if differ.height:
+        raise InputFileError(
+            f"{raw.path}: kolom {name} ada dua kali ({where}) dan isinya berbeda di "
+            f"{differ.height} baris (pertama baris {differ[ROW][0]}): tidak bisa dipastikan "
+            "mana yang benar. Hapus atau ganti judul salah satu kolom lalu kirim ulang"
+        )
 
 
 def _other_layout_hint(raw: RawTable, columns: tuple[Column, ...]) -> str:
     """A hint when the file has every required column of another layout (files swapped)."""
-    headers = {normalize_header(h) for h in raw.frame.columns if h != ROW}
+    headers = {normalize_header(h) for h in raw.headers or raw.frame.columns if h != ROW}
     for name, layout in LAYOUTS.items():
         if layout is columns:
             continue
@@ -83,12 +133,17 @@ def _other_layout_hint(raw: RawTable, columns: tuple[Column, ...]) -> str:
 
 
 def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> CleanTable:
-    mapped, extra = map_headers(raw, columns)
+    mapped, extra, notes = map_headers(raw, columns)
     stripped = raw.frame  # the reader trimmed every cell already
     by_name = {column.name: header for header, column in mapped.items()}
     values: list[pl.Series] = [stripped[ROW]]
-    issues: list[pl.DataFrame] = []
-    repaired = pl.Series(REPAIRED, [False] * stripped.height, dtype=pl.Boolean)
+    cell_issues = _cell_repair_issues(raw, mapped, extra)
+    issues: list[pl.DataFrame] = [notes, cell_issues]
+    repaired = (
+        stripped[ROW]
+        .is_in(cell_issues.filter(pl.col("severity") == "warning")[ROW].implode())
+        .alias(REPAIRED)
+    )
 
     def add_issues(header: str, column_name: str, codes: pl.Series, severity: str) -> None:
         frame = pl.DataFrame({ROW: stripped[ROW], "value": stripped[header], "code": codes})
@@ -147,6 +202,49 @@ def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> C
     # The trimmed input stands for the input from here on (issues quote it, the
     # quarantine keeps it); the untrimmed copy is not held, to save memory.
     return CleanTable(frame, issue_frame, stripped, mapping, extra)
+
+
+def _is_key(column: Column) -> bool:
+    """Columns that identify or locate a record: an invisible character there splits one
+    family or person in two, so a control character there rejects the row."""
+    return column.kind in ("key", "nik", "kk", "region") or column.target == "id_anggota"
+
+
+def _cell_repair_issues(raw: RawTable, mapped: dict[str, Column], extra: list[str]) -> pl.DataFrame:
+    """The reader's cell repairs as issues named by layout column: warnings, except a
+    control character in a key, which no one can say was the only damage (an error)."""
+    repairs = raw.cell_repairs
+    kept = [*mapped, *extra]
+    repairs = repairs.filter(pl.col("header").is_in(kept))
+    if repairs.height == 0:
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
+    names = {header: column.name for header, column in mapped.items()}
+    keys = [header for header, column in mapped.items() if _is_key(column)]
+    in_key = pl.col("header").is_in(keys) & (pl.col("code") == CONTROL_CODE)
+    return repairs.select(
+        pl.col(ROW),
+        pl.col("header").replace(names).alias("column"),
+        pl.col("value"),
+        pl.when(in_key).then(pl.lit("error")).otherwise(pl.lit("warning")).alias("severity"),
+        pl.when(in_key).then(pl.lit("control_char_in_key")).otherwise(pl.col("code")).alias("code"),
+    ).cast(ISSUE_SCHEMA)
+
+
+def _key_text(text: pl.Series) -> tuple[pl.Series, pl.Series | None]:
+    """A key's text single-spaced, without wide spaces; (value, cells that had them).
+
+    The cells are found by the check ``single_spaced`` makes anyway, so a clean
+    column costs nothing more.
+    """
+    uneven = text.str.contains(r"\s\s|[^\S ]").fill_null(False)
+    if not uneven.any():
+        return text, None
+    part = text.filter(uneven)
+    wide = part.str.contains(WIDE_SPACES)
+    fixed = part.str.replace_all(WIDE_SPACES, "").str.replace_all(r"\s+", " ")
+    positions = uneven.arg_true()
+    had_wide = pl.repeat(False, len(text), eager=True).scatter(positions, wide)
+    return text.clone().scatter(positions, fixed), had_wide if had_wide.any() else None
 
 
 def _dtype(column: Column) -> pl.DataType:
@@ -208,7 +306,8 @@ def _identity_placeholders(text: pl.Series) -> pl.Series:
 def _dates(text: pl.Series, today: dt.date) -> pl.Series:
     """ISO dates take the fast path; only the rest go through every accepted form."""
     value = text.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
-    slow = value.is_null() & text.is_not_null()
+    # %Y also takes a two-digit year: "05-07-26" (DD-MM-YY) would land as 26 July 0005.
+    slow = (value.is_null() | (value.dt.year() < 1000)) & text.is_not_null()
     if slow.any():
         parsed = over_series(text.filter(slow), lambda cell: parse_date(cell, today))
         value = value.scatter(slow.arg_true(), parsed)
@@ -229,6 +328,12 @@ def _clean_column(
     """(value, error codes, warning codes, repaired flags) for one column."""
     present = text.is_not_null()
     kind = column.kind
+    if _is_key(column) and kind in ("key", "text"):
+        value, wide = _key_text(text)
+        limit = KEY_LIMIT if kind == "key" else TEXT_LIMITS.get(column.target, 2000)
+        errors = _when(value.str.len_chars() > limit, "text_too_long")
+        warnings = None if wide is None else _when(wide, INVISIBLE_CODE)
+        return value, errors, warnings, wide
     if kind in ("key", "text"):
         value = single_spaced(text)
         limit = KEY_LIMIT if kind == "key" else TEXT_LIMITS.get(column.target, 2000)
@@ -248,6 +353,8 @@ def _clean_column(
         if column.min_value is not None:
             low = number < column.min_value if column.min_inclusive else number <= column.min_value
             errors = _when(low, "number_out_of_range", errors)
+        if column.max_value is not None:
+            errors = _when(number > column.max_value, "number_out_of_range", errors)
         if kind == "power":
             standard = number.is_in([450.0, 900.0, 1300.0, 2200.0]) | (number >= 3500)
             errors = _when(number.is_not_null() & ~standard, "power_invalid", errors)

@@ -40,6 +40,7 @@ class Column:
     codes: dict[int, tuple[str, ...]] = field(default_factory=dict)
     min_value: float | None = None
     min_inclusive: bool = True
+    max_value: float | None = None
 
     def label_map(self) -> dict[str, int]:
         """Every accepted spelling of every code, folded, mapped to the code."""
@@ -212,6 +213,24 @@ KELUARGA_COLUMNS: tuple[Column, ...] = (
     Column("JUMLAH_TERNAK", "int", "jumlah_ternak", min_value=0),
     Column(
         "PENGELUARAN_PERKAPITA", "number", "pengeluaran_perkapita", min_value=0, min_inclusive=False
+    ),
+    # The national DTSEN ranking as published for the family, when the sender has it:
+    # targeting uses it before the registry-relative desil Terpadu computes.
+    Column(
+        "DESIL_NASIONAL",
+        "int",
+        "desil_nasional",
+        aliases=("desildtsen", "desilnas"),
+        min_value=1,
+        max_value=10,
+    ),
+    Column(
+        "PERSENTIL_NASIONAL",
+        "number",
+        "persentil_nasional",
+        aliases=("persentildtsen", "persentilnas", "peringkatpersentil"),
+        min_value=0,
+        max_value=100,
     ),
 )
 

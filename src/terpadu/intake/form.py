@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# The column that holds each row's number as an operator sees it in a spreadsheet.
+ROW = "__row"
 # Title and note rows above a table's header are looked for among this many first rows.
 HEADER_SEARCH_ROWS = 10
 

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Insert, insert, select, update
+from sqlalchemy import Connection, Engine, Insert, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from terpadu.audit import common_region, record_event
 from terpadu.intake import validate
 from terpadu.intake.clean import REPAIRED, CleanTable, clean_table
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
+from terpadu.intake.content import content_fingerprint, frame_digest
 from terpadu.intake.load import (
     FAMILY_FIELDS,
     FAMILY_TABLE,
@@ -41,16 +45,21 @@ from terpadu.intake.readers import (
     read_table,
     require_file,
 )
+from terpadu.intake.stale import STALE_CODE
+from terpadu.settings import get_settings
 from terpadu.store.bulk import (
+    UnstorableText,
     allocate_ids,
     bulk_transaction,
     insert_new_rows,
     land_staged,
     utc_now,
 )
+from terpadu.store.locks import Busy, hold_writer_lock
 from terpadu.store.models import Batch, BatchFile, Source
 
 Progress = Callable[[str], None]
+BUSY_WAITING = "batch ini sedang dimuat oleh proses lain; menunggu sampai selesai"
 #: How many times an import calls its progress callback (one per stage).
 PROGRESS_STEPS = 6
 
@@ -122,20 +131,81 @@ def _find_source(conn: Connection, name: str) -> int | None:
 
 
 def _get_source(conn: Connection, name: str) -> int:
+    """The source's id, registering it if new; another process registering the same
+    name at the same moment is no error (the insert does nothing, the select finds it)."""
     found = _find_source(conn, name)
     if found is not None:
         return found
-    return _insert_id(conn, insert(Source).values(name=name, created_at=utc_now()))
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(
+        dialect_insert(Source).values(name=name, created_at=utc_now()).on_conflict_do_nothing()
+    )
+    found = _find_source(conn, name)
+    assert found is not None
+    return found
 
 
-def _completed_batch(conn: Connection, source_id: int, fingerprint: str) -> int | None:
+class AsOfInvalid(ValueError):
+    """The date given for a batch's data cannot be read or lies in the future."""
+
+
+def parse_as_of(text: str) -> dt.date:
+    """The date a batch's data was collected: ``YYYY-MM-DD``, or a period ``YYYY-MM``
+    (its last day: the data is as of the end of the period)."""
+    value = text.strip()
+    try:
+        if len(value) == 7:
+            first = dt.date.fromisoformat(f"{value}-01")
+            return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+                days=1
+            )
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise AsOfInvalid(
+            f"tanggal data '{text}' tidak bisa dibaca; tulis TTTT-BB-HH (mis. 2026-11-30) "
+            "atau periode TTTT-BB (mis. 2026-11)."
+        ) from exc
+
+
+class ImportBusy(Busy):
+    """Another import of the same source held on for longer than this one would wait."""
+
+
+def _wait_for_other_imports(conn: Connection, source: str, wait_s: float, say: Progress) -> None:
+    def waiting() -> None:
+        say(BUSY_WAITING)
+
+    try:
+        hold_writer_lock(conn, f"import:{source}", wait_s=wait_s, waiting=waiting)
+    except Busy as exc:
+        raise ImportBusy(
+            f"batch ini sedang dimuat oleh proses lain (sumber '{source}'); sudah ditunggu "
+            f"{wait_s:.0f} detik. Tidak ada yang diubah; ulangi setelah impor itu selesai."
+        ) from exc
+
+
+@contextmanager
+def _named_file(path: Path) -> Iterator[None]:
+    """A value the database cannot store, said with the file it came from."""
+    try:
+        yield
+    except UnstorableText as exc:
+        raise UnstorableText(f"{path.name}: {exc}") from exc
+
+
+def _completed_batch(
+    conn: Connection, source_id: int, fingerprint: str, content: str | None = None
+) -> int | None:
+    """The completed batch from ``source_id`` with these files, or (``content``) these rows."""
     table = Batch.__table__
+    same = table.c.fingerprint == fingerprint
+    if content is not None:
+        same = or_(same, table.c.content_fingerprint == content)
     found = conn.execute(
-        select(table.c.id).where(
-            table.c.source_id == source_id,
-            table.c.fingerprint == fingerprint,
-            table.c.status == "completed",
-        )
+        select(table.c.id)
+        .where(table.c.source_id == source_id, same, table.c.status == "completed")
+        .order_by(table.c.id)
+        .limit(1)
     ).scalar()
     return None if found is None else int(found)
 
@@ -147,8 +217,24 @@ def _account(
     report.rows_landed = landed.height
     report.rows_rejected = report.rows_read - report.rows_landed
     report.rows_repaired = int(landed[REPAIRED].sum())
+    report.rows_warned = _warned(landed, issues)
+
+
+def _warned(landed: pl.DataFrame, issues: pl.DataFrame) -> int:
+    """Landed rows with at least one warning."""
     warned = issues.filter(pl.col("severity") == "warning")[ROW].unique()
-    report.rows_warned = landed.filter(pl.col(ROW).is_in(warned.implode())).height
+    return landed.filter(pl.col(ROW).is_in(warned.implode())).height
+
+
+def _stale_count(issues: pl.DataFrame) -> int:
+    return issues.filter(pl.col("code") == STALE_CODE).height if issues.height else 0
+
+
+def _with_stale(issues: pl.DataFrame, stale: pl.DataFrame) -> pl.DataFrame:
+    """The file's issues and the warnings for values kept because the registry's are newer."""
+    if stale.height == 0:
+        return issues
+    return pl.concat([issues, stale], how="diagonal_relaxed")
 
 
 def _quarantine_rows(
@@ -166,11 +252,14 @@ def _quarantine_rows(
     key_header = next((h for h, c in clean.mapping.items() if c == key_column), None)
     keys = raw.select(
         pl.col(ROW),
-        (pl.col(key_header) if key_header else pl.lit(None, dtype=pl.Utf8)).alias("record_key"),
+        (pl.col(key_header) if key_header else pl.lit(None, dtype=pl.Utf8)).alias("__raw_key"),
     )
+    if "record_key" not in issues.columns:  # stale-value warnings bring their record's key
+        issues = issues.with_columns(pl.lit(None, dtype=pl.Utf8).alias("record_key"))
     return (
         issues.join(raw_json, on=ROW, how="left")
         .join(keys, on=ROW, how="left")
+        .with_columns(pl.coalesce("__raw_key", "record_key").alias("record_key"))
         .select(
             pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),
             pl.lit(file_id, dtype=pl.Int64).alias("file_id"),
@@ -218,6 +307,7 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
     checks = [
         validate.duplicate_key_issues(values, "source_key", "ID_ANGGOTA", values["source_key"]),
         validate.nik_consistency_issues(values),
+        validate.education_age_issues(values, today),
         validate.nik_duplicate_issues(values),
         raw.row_issues,
     ]
@@ -227,12 +317,25 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
 def _memberships(
     landed: pl.DataFrame, person_ids: pl.DataFrame, family_ids: pl.DataFrame
 ) -> pl.DataFrame:
-    """(person_id, family_id, hub_keluarga) of every landed member."""
+    """(person_id, family_id, hub_keluarga) of every landed member, with its row and keys."""
     return (
-        landed.select("source_key", "family_key", "hub_keluarga")
+        landed.select(ROW, "source_key", "family_key", "hub_keluarga")
         .join(person_ids.rename({"id": "person_id"}), on="source_key")
         .join(family_ids.rename({"source_key": "family_key", "id": "family_id"}), on="family_key")
-        .select("person_id", "family_id", "hub_keluarga")
+        .select("person_id", "family_id", "hub_keluarga", ROW, "source_key", "family_key")
+    )
+
+
+def _kept_membership_issues(members: pl.DataFrame, kept: pl.DataFrame) -> pl.DataFrame:
+    """A warning on the row of each member the batch would have moved back."""
+    return kept.join(members, on="person_id").select(
+        pl.col(ROW),
+        pl.lit("ID_KELUARGA").alias("column"),
+        pl.col("family_key").alias("value"),
+        pl.lit("warning").alias("severity"),
+        pl.lit(STALE_CODE).alias("code"),
+        pl.concat_str(pl.col("message"), pl.lit(" (keanggotaan keluarga)")).alias("message"),
+        pl.col("source_key").alias("record_key"),
     )
 
 
@@ -278,14 +381,29 @@ def import_batch(
     progress: Progress | None = None,
     keluarga_sheet: str | None = None,
     anggota_sheet: str | None = None,
+    wait_s: float | None = None,
+    as_of: dt.date | None = None,
 ) -> ImportReport:
     """Import a keluarga file and its anggota file as one batch from ``source``.
 
     ``keluarga_sheet``, ``anggota_sheet``: the XLSX sheets to read (default: the first);
-    one workbook may hold both.
+    one workbook may hold both. While another import of ``source`` runs this one waits
+    up to ``wait_s`` seconds (default: the ``import_wait_s`` setting), then raises
+    :class:`ImportBusy`.
+
+    ``as_of``: the date the batch's data was collected, when the sender knows it; a
+    value the registry changed after that date is kept (as is, without a date, a
+    value the registry already replaced: see :mod:`terpadu.intake.stale`).
     """
     say = progress or (lambda _msg: None)
+    if wait_s is None:
+        wait_s = get_settings().import_wait_s
     today = today or dt.date.today()
+    if as_of is not None and as_of > today:
+        raise AsOfInvalid(
+            f"tanggal data (--as-of) {as_of.isoformat()} ada di masa depan; isi tanggal "
+            "pengumpulan data kiriman ini."
+        )
 
     say(f"membaca {keluarga_path.name}")
     for path in (keluarga_path, anggota_path):
@@ -298,7 +416,9 @@ def import_batch(
         for role, name in (("keluarga", keluarga_sheet), ("anggota", anggota_sheet))
         if name
     ]
-    fingerprint = _fingerprint(source, digests + sheets)
+    # A stated date is part of what was sent: the same files with a new date are looked at again.
+    dated = [f"as_of:{as_of.isoformat()}"] if as_of else []
+    fingerprint = _fingerprint(source, digests + sheets + dated)
     # The same files sent again: say so without reading a million rows first.
     done = _imported_before(engine, source, fingerprint)
     if done is not None:
@@ -314,6 +434,12 @@ def import_batch(
     raw_k = read_table(keluarga_path, keluarga_sheet, sha256=digests[0], report_long_rows=True)
     say(f"membaca {anggota_path.name}")
     raw_a = read_table(anggota_path, anggota_sheet, sha256=digests[1], report_long_rows=True)
+    # The rows as read: the same batch saved again another way is recognised by them.
+    # The members' digest is taken on another thread while the families are checked.
+    side = ThreadPoolExecutor(max_workers=1)
+    members_digest = side.submit(frame_digest, raw_a.frame)
+    side.shutdown(wait=False)
+    families_digest = frame_digest(raw_k.frame)
 
     say("memeriksa keluarga")
     clean_k = clean_table(raw_k, KELUARGA_COLUMNS, today)
@@ -343,10 +469,14 @@ def import_batch(
             FileReport("anggota", anggota_path, raw_a.file_format, raw_a.encoding),
         ]
         now = dt.datetime.now(dt.UTC)
+        content = content_fingerprint(source, [families_digest, members_digest.result()], as_of)
         with bulk_transaction(engine, staged=True) as conn:
+            # One import per source at a time: a second waits here, then finds the
+            # batch loaded (or loads against what the first one wrote).
+            _wait_for_other_imports(conn, source, wait_s, say)
             source_id = _get_source(conn, source)
             # Asked again under the transaction: another import may have finished meanwhile.
-            done = _completed_batch(conn, source_id, fingerprint)
+            done = _completed_batch(conn, source_id, fingerprint, content)
             if done is not None:
                 return ImportReport(source, done, True, reports)
             batch_id = _insert_id(
@@ -354,6 +484,8 @@ def import_batch(
                 insert(Batch).values(
                     source_id=source_id,
                     fingerprint=fingerprint,
+                    content_fingerprint=content,
+                    as_of=as_of,
                     status="running",
                     actor=actor,
                     started_at=now,
@@ -377,17 +509,20 @@ def import_batch(
                 )
 
             say(f"memuat {landed_k.height} keluarga")
-            families = upsert(
-                conn,
-                FAMILY_TABLE,
-                landed_k,
-                FAMILY_FIELDS,
-                source_id=source_id,
-                batch_id=batch_id,
-                file_id=file_ids[0],
-                now=now,
-                entity="family",
-            )
+            with _named_file(keluarga_path):
+                families = upsert(
+                    conn,
+                    FAMILY_TABLE,
+                    landed_k,
+                    FAMILY_FIELDS,
+                    source_id=source_id,
+                    batch_id=batch_id,
+                    file_id=file_ids[0],
+                    now=now,
+                    entity="family",
+                    as_of=as_of,
+                )
+            issues_k = _with_stale(issues_k, families.stale)
             # The families are copied in while the members are still being checked.
             land_staged(conn)
             clean_a, person_checks = members_checked.result()
@@ -423,26 +558,35 @@ def import_batch(
             def join_memberships(person_ids: pl.DataFrame) -> None:
                 memberships.append(pool.submit(_memberships, landed_a, person_ids, family_ids))
 
-            persons = upsert(
+            with _named_file(anggota_path):
+                persons = upsert(
+                    conn,
+                    PERSON_TABLE,
+                    landed_a,
+                    PERSON_FIELDS,
+                    source_id=source_id,
+                    batch_id=batch_id,
+                    file_id=file_ids[1],
+                    now=now,
+                    entity="person",
+                    extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
+                    ids_known=join_memberships,
+                    as_of=as_of,
+                )
+            issues_a = _with_stale(issues_a, persons.stale)
+            reports[1].rows_warned = _warned(landed_a, issues_a)
+            members = memberships[0].result()
+            kept = place_members(
                 conn,
-                PERSON_TABLE,
-                landed_a,
-                PERSON_FIELDS,
-                source_id=source_id,
-                batch_id=batch_id,
-                file_id=file_ids[1],
-                now=now,
-                entity="person",
-                extra_columns={"needs_civil_registration": pl.col("needs_civil_registration")},
-                ids_known=join_memberships,
-            )
-            place_members(
-                conn,
-                memberships[0].result(),
+                members.select("person_id", "family_id", "hub_keluarga"),
                 batch_id=batch_id,
                 now=now,
                 known_person_ids=persons.existing_ids,
+                as_of=as_of,
             )
+            if kept.height:
+                issues_a = _with_stale(issues_a, _kept_membership_issues(members, kept))
+                reports[1].rows_warned = _warned(landed_a, issues_a)
 
             quarantine = [
                 frame
@@ -507,6 +651,9 @@ def import_batch(
                 after={
                     "source": source,
                     "fingerprint": fingerprint,
+                    "content_fingerprint": content,
+                    "as_of": as_of.isoformat() if as_of else None,
+                    "stale_values_kept": _stale_count(issues_k) + _stale_count(issues_a),
                     "files": [
                         {
                             "role": r.role,
@@ -534,7 +681,11 @@ def _issue_report(
     frames = []
     for issues, path in ((issues_k, path_k), (issues_a, path_a)):
         if issues.height:
-            frames.append(issues.with_columns(pl.lit(path.name).alias("file")))
+            frames.append(
+                issues.with_columns(pl.lit(path.name).alias("file")).select(
+                    "file", ROW, "column", "value", "severity", "code", "message"
+                )
+            )
     if not frames:
         return pl.DataFrame(
             schema={
@@ -550,4 +701,11 @@ def _issue_report(
     return pl.concat(frames).select("file", ROW, "column", "value", "severity", "code", "message")
 
 
-__all__ = ["FileReport", "ImportReport", "import_batch"]
+__all__ = [
+    "AsOfInvalid",
+    "FileReport",
+    "ImportBusy",
+    "ImportReport",
+    "import_batch",
+    "parse_as_of",
+]

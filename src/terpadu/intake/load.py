@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 from sqlalchemy import Connection, Table, column, select, text
@@ -20,6 +20,7 @@ from sqlalchemy import table as table_clause
 
 from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
 from terpadu.intake.readers import ROW
+from terpadu.intake.stale import stale_changes, stale_issues, stale_moves
 from terpadu.store.bulk import (
     allocate_ids,
     bulk_insert,
@@ -41,6 +42,8 @@ class UpsertResult:
     new: int
     changed: int
     existing_ids: pl.Series  # ids of landed records that were registered before
+    # Values kept because the registry's are newer: one warning per value (terpadu.intake.stale).
+    stale: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def lookup_keys(
@@ -97,8 +100,11 @@ def upsert(
     entity: str,
     extra_columns: dict[str, pl.Expr] | None = None,
     ids_known: Callable[[pl.DataFrame], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> UpsertResult:
-    """Insert new records and update changed ones.
+    """Insert new records and update changed ones; a changed value that the registry
+    holds newer (:mod:`terpadu.intake.stale`; ``as_of``: the date the batch's data was
+    collected) is kept, and said so in ``UpsertResult.stale``.
 
     ``ids_known`` is called with every landed record's id (source_key → id) as
     soon as the new ones are reserved, before anything is written: the caller
@@ -141,6 +147,7 @@ def upsert(
 
     # Changed records: compare every field as text, old against new.
     changed_count = 0
+    stale_warnings = pl.DataFrame()
     if old.height:
         before = existing.select("id", *[_as_text(pl.col(f)).alias(f) for f in fields])
         after = old.select("id", ROW, "version", *[_as_text(pl.col(f)).alias(f) for f in fields])
@@ -161,6 +168,10 @@ def upsert(
                 for f in fields
             ]
         )
+        stale = stale_changes(conn, table, entity, changes, as_of)
+        if stale.height:
+            stale_warnings = stale_issues(stale, changes, old.select("id", "source_key"))
+            changes = changes.join(stale, on=["entity_id", "field"], how="anti")
         if changes.height:
             changed_ids = changes["entity_id"].unique()
             updates = old.filter(pl.col("id").is_in(changed_ids.implode())).select(
@@ -169,10 +180,30 @@ def upsert(
                 (pl.col("version") + 1).alias("version"),
                 pl.lit(now).alias("updated_at"),
             )
+            if stale.height:
+                updates = _keeping(updates, stale, existing, fields)
             bulk_update(conn, table.name, updates)
             bulk_insert(conn, "value_change", changes)
             changed_count = updates.height
-    return UpsertResult(keys, new.height, changed_count, old["id"])
+    return UpsertResult(keys, new.height, changed_count, old["id"], stale_warnings)
+
+
+def _keeping(
+    updates: pl.DataFrame, stale: pl.DataFrame, existing: pl.DataFrame, fields: list[str]
+) -> pl.DataFrame:
+    """``updates`` with the registry's value in place of each stale incoming one."""
+    kept = [f for f in fields if f in set(stale["field"].to_list())]
+    current = existing.select(
+        "id", *[pl.col(f).cast(updates.schema[f]).alias(f"{f}__kept") for f in kept]
+    )
+    joined = updates.join(current, on="id", how="left")
+    return joined.with_columns(
+        pl.when(pl.col("id").is_in(stale.filter(pl.col("field") == f)["entity_id"].implode()))
+        .then(pl.col(f"{f}__kept"))
+        .otherwise(pl.col(f))
+        .alias(f)
+        for f in kept
+    ).select(updates.columns)
 
 
 def place_members(
@@ -182,8 +213,11 @@ def place_members(
     batch_id: int,
     now: dt.datetime,
     known_person_ids: pl.Series,
-) -> int:
-    """Open memberships for persons new to a family; close the one they left.
+    as_of: dt.date | None = None,
+) -> pl.DataFrame:
+    """Open memberships for persons new to a family; close the one they left. A move
+    that the registry's membership is newer than (:func:`terpadu.intake.stale.stale_moves`)
+    is not made; those persons are returned (``person_id, message``) to be reported.
 
     ``persons`` has columns person_id, family_id, hub_keluarga;
     ``known_person_ids`` are those registered before this batch (only they
@@ -211,6 +245,10 @@ def place_members(
     moved = joined.filter(
         pl.col("membership_id").is_not_null() & (pl.col("old_family_id") != pl.col("family_id"))
     )
+    kept = stale_moves(conn, moved.select("person_id", "family_id", "membership_id"), as_of)
+    if kept.height:
+        joined = joined.join(kept, on="person_id", how="anti")
+        moved = moved.join(kept, on="person_id", how="anti")
     if moved.height:
         conn.execute(
             text(
@@ -238,7 +276,7 @@ def place_members(
             pl.lit(batch_id, dtype=pl.Int64).alias("joined_batch_id"),
         ),
     )
-    return joining.height
+    return kept
 
 
 FAMILY_TABLE: Table = Family.__table__  # type: ignore[assignment]

@@ -39,13 +39,26 @@ MESSAGES: dict[str, str] = {
     "kk_region_zero": "Nomor KK '{value}': kode kabupaten/kota atau kecamatan tidak boleh 00.",
     "kk_serial_zero": "Nomor KK '{value}': nomor urut (4 digit terakhir) tidak boleh 0000.",
     "kk_date_invalid": "Nomor KK '{value}': tanggal terbit di dalam nomor (digit 7-12) tidak mungkin.",
+    # rows across columns
+    "education_inconsistent_age": "PENDIDIKAN_TERTINGGI '{value}' tidak mungkin untuk umur anggota ini menurut TGL_LAHIR (ijazahnya belum bisa dimiliki pada umur itu). Baris dimuat; jenjang sekolah dihitung dari umur. Periksa kembali kode pendidikannya.",
     # regions
     "region_format": "Kode wilayah '{value}' harus kode desa/kelurahan 10 digit (contoh 36.04.01.2001).",
     "region_unknown": "Kode wilayah '{value}' tidak ada di daftar desa/kelurahan Kemendagri.",
-    # rows and relations
+    # rows and relations (row_too_many_fields … encoding_mixed: the file's form)
     "duplicate_key": "{column} '{value}' sudah dipakai baris lain di berkas ini; baris ini tidak dimuat.",
     "family_not_found": "Keluarga '{value}' tidak ada di berkas keluarga kiriman ini maupun di registri.",
     "family_rejected": "Keluarga '{value}' ditolak (lihat kesalahan baris keluarganya), jadi anggota ini juga tidak dimuat.",
+    "unbalanced_quote_repaired": "Tanda kutip (\") di baris ini tidak pernah ditutup; tanda kutip itu dibaca sebagai huruf biasa agar baris-baris berikutnya tidak ikut tertelan ke dalam satu nilai. Periksa nilainya: '{value}'",
+    "unbalanced_quote": "Tanda kutip (\") di baris ini tidak pernah ditutup, dan baris ini tidak bisa dibagi menjadi kolom-kolom judul; baris ini tidak dimuat, baris-baris berikutnya tetap dibaca. Perbaiki lalu kirim ulang: '{value}'",
+    "row_too_few_fields": "Baris terakhir berisi lebih sedikit nilai daripada kolom judul dan tidak diakhiri ganti baris: berkas tampaknya terpotong saat dikirim. Baris ini tidak dimuat; kirim ulang berkas yang utuh: '{value}'",
+    "header_repeated": "Baris judul kolom muncul lagi di tengah berkas (beberapa ekspor digabung?); baris ini dilewati: '{value}'",
+    "column_duplicated": "Kolom {column} ada dua kali ({value}) dengan isi yang sama di setiap baris; kolom yang pertama dipakai.",
+    "invisible_char_removed": "Karakter tak terlihat (BOM, spasi lebar-nol, atau spasi tak-putus) dihapus dari {column}: '{value}'.",
+    "control_char_removed": "Karakter kendali (mis. NUL) dihapus dari {column}: '{value}'. Periksa nilainya.",
+    "control_char_in_key": "{column} '{value}' berisi karakter kendali (mis. NUL): kunci atau kode ini tidak bisa dipastikan utuh, jadi baris ini tidak dimuat. Ketik ulang nilainya lalu kirim ulang.",
+    "line_endings_cr": "Akhir baris berkas ini {value}; berkas tetap dibaca, setiap CR dianggap ganti baris.",
+    "encoding_guessed": 'Berkas ini {value} (ekspor "Unicode Text"); berkas tetap dibaca.',
+    "encoding_mixed": "Baris ini bukan UTF-8 seperti baris lain di berkas ini; dibaca sebagai Windows-1252. Periksa huruf-hurufnya: '{value}'",
     "row_too_many_fields": "Baris ini berisi lebih banyak nilai daripada kolom judul, sehingga nilai-nilainya bergeser (biasanya pemisah koma/titik koma di dalam alamat atau nama yang tidak diberi tanda kutip). Perbaiki barisnya lalu kirim ulang: '{value}'",
 }
 

@@ -7,7 +7,9 @@ digits; one typed into an Excel number cell already lost its 16th, see
 spreadsheet or editor: with the header in row 1 the first data row is row 2,
 and title rows above the header (see ``form.header_row``) shift both. The
 formats are read by ``csv_files`` and ``workbooks``; this module picks one and
-gives every reader's table the same shape.
+gives every reader's table the same shape: every cell trimmed and without
+control or invisible characters (``text_cells``; each such cell listed for the
+report), blank rows and repeated header rows left out.
 """
 
 from __future__ import annotations
@@ -18,13 +20,24 @@ from pathlib import Path
 
 import polars as pl
 
-from terpadu.intake.csv_files import LongRow, read_csv
-from terpadu.intake.form import InputFileError
+from terpadu.intake.columns import normalize_header
+from terpadu.intake.csv_files import WHOLE_FILE, WHOLE_ROW, RowIssue, read_csv
+from terpadu.intake.form import ROW, InputFileError, unique_headers
+from terpadu.intake.messages import message
+from terpadu.intake.text_cells import (
+    INVISIBLE_CODE,
+    REPAIR_SCHEMA,
+    clean_cells,
+    visible,
+    without_unwanted,
+)
 from terpadu.intake.workbooks import read_parquet, read_xlsx
 
 __all__ = [
     "ISSUE_SCHEMA",
+    "REPAIR_SCHEMA",
     "ROW",
+    "WHOLE_FILE",
     "WHOLE_ROW",
     "InputFileError",
     "RawTable",
@@ -34,7 +47,6 @@ __all__ = [
     "require_file",
 ]
 
-ROW = "__row"
 # One problem with one cell or row: the row, the column, the value as received, its weight.
 ISSUE_SCHEMA = pl.Schema(
     {
@@ -45,8 +57,6 @@ ISSUE_SCHEMA = pl.Schema(
         "code": pl.Utf8(),
     }
 )
-# The column named by a problem that concerns a whole row.
-WHOLE_ROW = "BARIS"
 
 
 @dataclass(frozen=True)
@@ -60,8 +70,14 @@ class RawTable:
     delimiter: str | None
     sha256: str
     size_bytes: int
-    # Rows the reader could not split into the header's columns (ISSUE_SCHEMA).
+    # Problems with whole rows (a row the reader could not split into the header's
+    # columns, a stray quote, a repeated header) and notes on the file (ISSUE_SCHEMA).
     row_issues: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ISSUE_SCHEMA))
+    # Cells that lost control or invisible characters (REPAIR_SCHEMA, by file header):
+    # cleaning names them by layout column, and refuses a key that held a control character.
+    cell_repairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REPAIR_SCHEMA))
+    header_row: int = 1  # the header's row number (title rows above it shift it)
+    headers: tuple[str, ...] = ()  # each column's header as written in the file, in order
 
 
 def file_digest(path: Path) -> str:
@@ -113,10 +129,13 @@ def read_table(
     """Read ``path`` by its format; raise ``InputFileError`` with a clear reason.
 
     ``sha256``: the file's digest when the caller has taken it already.
-    ``report_long_rows``: a CSV row with more values than the header has columns
-    (a separator inside an unquoted value shifts every value after it) is kept
-    with the header's width and reported in ``row_issues``, for a caller that
-    rejects such rows one by one; otherwise the first one refuses the file.
+    ``report_long_rows``: a CSV row the reader could not take as it stands (more
+    values than the header has columns, so a separator inside an unquoted value
+    shifts every value after it; a quote never closed; a last row cut short) is
+    kept with the header's width and reported in ``row_issues``, for a caller
+    that rejects such rows one by one; otherwise the first one refuses the file.
+    Warnings (a repaired stray quote, a repeated header row, what the encoding
+    and line breaks were found to be) are in ``row_issues`` either way.
     """
     require_file(path)
     file_format = detect_format(path)
@@ -132,14 +151,21 @@ def read_table(
     encoding: str | None = None
     delimiter: str | None = None
     above_header = 0  # title and note rows above the header (see header_row)
-    long_rows: list[LongRow] = []
+    issues: list[RowIssue] = []
+    bom_rows: list[int] = []
+    scan = True  # whether cells may hold control or invisible characters
     try:
         if file_format == "csv":
-            frame, encoding, delimiter, above_header, long_rows = read_csv(path)
+            read = read_csv(path)
+            frame, encoding, delimiter = read.frame, read.encoding, read.delimiter
+            above_header, issues, bom_rows = read.above_header, read.issues, read.bom_rows
+            headers = read.headers
+            scan = read.may_hold_unwanted
         elif file_format == "xlsx":
-            frame, above_header = read_xlsx(path, sheet)
+            frame, above_header, headers = read_xlsx(path, sheet)
         else:
             frame = read_parquet(path)
+            headers = frame.columns
     except InputFileError:
         raise
     except Exception as exc:  # the reader's own words, behind our file name
@@ -148,34 +174,101 @@ def read_table(
         ) from exc
     if frame.width == 0:
         raise InputFileError(f"{path}: berkas kosong, tidak ada baris judul (header)")
-    # A column without a header (a spreadsheet's index column) is named by its place,
-    # as in XLSX files, so its values are kept under a name an operator can find.
-    frame = frame.rename(
-        {name: f"KOLOM_{index + 1}" for index, name in enumerate(frame.columns) if not name.strip()}
-    )
+    # Headers as written, without invisible characters; a column without a header (a
+    # spreadsheet's index column) is named by its place, as in XLSX files, so its values
+    # are kept under a name an operator can find.
+    headers = [without_unwanted(name).strip() for name in headers]
+    frame.columns = unique_headers(headers)
     frame = frame.with_row_index(ROW, offset=2 + above_header).with_columns(
         pl.col(ROW).cast(pl.Int64)
     )
-    if long_rows and not report_long_rows:
-        row, values, _ = long_rows[0]
-        raise InputFileError(
-            f"{path}: baris {row} berisi {values} nilai, padahal judul hanya {frame.width - 1} "
-            f"kolom (ada pemisah '{delimiter}' di dalam nilai yang tidak diberi tanda kutip?); "
-            f"{len(long_rows)} baris seperti ini"
-        )
-    issues = pl.DataFrame(
-        {
-            ROW: [row for row, _, _ in long_rows],
-            "column": [WHOLE_ROW] * len(long_rows),
-            "value": [text for _, _, text in long_rows],
-            "severity": ["error"] * len(long_rows),
-            "code": ["row_too_many_fields"] * len(long_rows),
-        },
-        schema=ISSUE_SCHEMA,
-    )
+    repairs = pl.DataFrame(schema=REPAIR_SCHEMA)
+    if scan:
+        frame, repairs = clean_cells(frame)
+    repairs = pl.concat([_bom_repairs(frame, bom_rows), repairs])
+    frame = _without_blank_rows(frame)
+    frame, repeated = _without_repeated_headers(frame, headers, path)
+    issues = issues + repeated
+    repairs = repairs.filter(pl.col(ROW).is_in(frame[ROW].implode()))
+    errors = [issue for issue in issues if issue[3] == "error"]
+    if errors and not report_long_rows:
+        raise InputFileError(_refusal(path, errors, frame.width - 1, delimiter))
+    row_issues = pl.DataFrame(issues, schema=ISSUE_SCHEMA, orient="row")
     return RawTable(
-        path, _without_blank_rows(frame), file_format, encoding, delimiter, sha, size, issues
+        path,
+        frame,
+        file_format,
+        encoding,
+        delimiter,
+        sha,
+        size,
+        row_issues,
+        repairs,
+        above_header + 1,
+        tuple(headers),
     )
+
+
+def _refusal(path: Path, errors: list[RowIssue], width: int, delimiter: str | None) -> str:
+    """The words refusing a file for its first bad row (for callers that take no partial file)."""
+    row, _, value, _, code = errors[0]
+    if code == "row_too_many_fields" and delimiter:
+        return (
+            f"{path}: baris {row} berisi {len(value.split(delimiter))} nilai, padahal judul "
+            f"hanya {width} kolom (ada pemisah '{delimiter}' di dalam nilai yang tidak diberi "
+            f"tanda kutip?); {len(errors)} baris seperti ini"
+        )
+    return f"{path}: baris {row}: {message(code, WHOLE_ROW, value)} ({code}; {len(errors)} baris)"
+
+
+def _bom_repairs(frame: pl.DataFrame, rows: list[int]) -> pl.DataFrame:
+    """A BOM taken from the start of a line, as a repair of that row's first cell."""
+    first = next((c for c in frame.columns if c != ROW), None)
+    if not rows or first is None:
+        return pl.DataFrame(schema=REPAIR_SCHEMA)
+    cells = frame.filter(pl.col(ROW).is_in(rows)).select(ROW, first)
+    return pl.DataFrame(
+        {
+            ROW: cells[ROW],
+            "header": [first] * cells.height,
+            "value": ["<U+FEFF>" + visible(v or "") for v in cells[first].to_list()],
+            "code": [INVISIBLE_CODE] * cells.height,
+        },
+        schema=REPAIR_SCHEMA,
+    )
+
+
+def _without_repeated_headers(
+    frame: pl.DataFrame, headers: list[str], path: Path
+) -> tuple[pl.DataFrame, list[RowIssue]]:
+    """Rows that repeat the header (exports joined end to end) dropped, each with a warning.
+
+    A row holding the header's names in another order means the rows under it are in
+    another layout: the file is refused, naming that row.
+    """
+    data = [c for c in frame.columns if c != ROW]
+    folded = [normalize_header(h) for h in headers]
+    if len(data) < 2 or not folded[0]:
+        return frame, []
+    # A joined export repeats the header as written: its first cell is one of the names.
+    candidates = frame.filter(pl.col(data[0]).is_in([h for h in headers if h]))
+    if candidates.height == 0:
+        return frame, []
+    issues: list[RowIssue] = []
+    repeated: list[int] = []
+    for record in candidates.iter_rows(named=True):
+        cells = [normalize_header(record[c] or "") for c in data]
+        if cells == folded:
+            repeated.append(record[ROW])
+            text = ",".join(record[c] or "" for c in data)
+            issues.append((record[ROW], WHOLE_ROW, text, "warning", "header_repeated"))
+        elif sorted(cells) == sorted(folded):
+            raise InputFileError(
+                f"{path}: baris {record[ROW]} mengulang judul kolom dengan urutan lain (berkas "
+                "gabungan dari ekspor yang berbeda susunan kolomnya?): baris-baris di bawahnya "
+                "tidak bisa dibaca dengan judul baris pertama. Pisahkan berkasnya lalu kirim ulang"
+            )
+    return frame.filter(~pl.col(ROW).is_in(repeated)), issues
 
 
 # Cells that say "nothing here": empty, or the dash operators type into an empty cell.

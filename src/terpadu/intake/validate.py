@@ -2,13 +2,16 @@
 
 Column cleaning (clean.py) judges each value alone; here a batch is judged as
 a whole: keys unique in a file, members' families present, NIK against the
-stated birth date and sex, a NIK used twice.
+stated birth date and sex, a NIK used twice, a highest diploma the member is too young for.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
+from terpadu.education import diploma_too_young_expr
 from terpadu.intake.clean import CleanTable
 from terpadu.intake.readers import ISSUE_SCHEMA, ROW
 
@@ -102,6 +105,28 @@ def nik_consistency_issues(values: pl.DataFrame) -> pl.DataFrame:
             ),
             issues_frame(sex_off[ROW], "NIK", sex_off["nik"], "warning", "nik_sex_mismatch"),
         ]
+    )
+
+
+def education_age_issues(values: pl.DataFrame, today: dt.date) -> pl.DataFrame:
+    """Warnings where PENDIDIKAN_TERTINGGI is a diploma the member is too young for (by
+    TGL_LAHIR at ``today``); the row lands, and targeting takes the school level from the age."""
+    born = pl.col("tgl_lahir")
+    age = (
+        pl.lit(today.year)
+        - born.dt.year()
+        - (
+            (born.dt.month() > today.month)
+            | ((born.dt.month() == today.month) & (born.dt.day() > today.day))
+        ).cast(pl.Int32)
+    )
+    off = values.filter(diploma_too_young_expr(age, pl.col("pendidikan_tertinggi")))
+    return issues_frame(
+        off[ROW],
+        "PENDIDIKAN_TERTINGGI",
+        off["pendidikan_tertinggi"],
+        "warning",
+        "education_inconsistent_age",
     )
 
 

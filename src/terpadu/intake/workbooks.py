@@ -61,7 +61,8 @@ def _cell_text(value: object) -> str | None:
 def _xlsx_cells(
     path: Path, workbook: Any, sheet: str | None
 ) -> tuple[list[str], list[list[str | None]], int]:
-    """(header, columns of cell texts, rows above the header) of one sheet; closes the book."""
+    """(header as written, columns of cell texts, rows above the header) of one sheet;
+    closes the book."""
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise InputFileError(
@@ -74,9 +75,7 @@ def _xlsx_cells(
         if not any(v is not None and str(v).strip() for values in first for v in values):
             return [], [], 0
         above_header = header_row(first)
-        header = unique_headers(
-            [str(v).strip() if v is not None else "" for v in first[above_header]]
-        )
+        header = [str(v).strip() if v is not None else "" for v in first[above_header]]
         columns: list[list[str | None]] = [[] for _ in header]
         for values in chain(first[above_header + 1 :], rows):
             cells = list(values or ()) + [None] * (len(header) - len(values or ()))
@@ -87,8 +86,8 @@ def _xlsx_cells(
         workbook.close()
 
 
-def read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int]:
-    """(table, rows above the header)."""
+def read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int, list[str]]:
+    """(table, rows above the header, each column's header as written)."""
     from openpyxl import load_workbook
 
     # Opened by us, not by name: openpyxl refuses a workbook whose name does not end in .xlsx.
@@ -99,10 +98,10 @@ def read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int]:
     frame = pl.DataFrame(
         {
             name: pl.Series(name, col, dtype=pl.Utf8)
-            for name, col in zip(header, columns, strict=True)
+            for name, col in zip(unique_headers(header), columns, strict=True)
         }
     )
-    return frame, above_header
+    return frame, above_header, header
 
 
 def _float_text(column: pl.Expr) -> pl.Expr:

@@ -12,7 +12,7 @@ from typing import Final
 
 import polars as pl
 
-from terpadu.identity import normalize_name_series
+from terpadu.identity import nik_birth_date_expr, normalize_name_series
 from terpadu.linkage.variants import variant_token
 
 #: Columns of a prepared frame, in order; Splink's ``unique_id`` is the registry person id.
@@ -45,25 +45,13 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-def _nik_parts(nik: pl.Expr, today: dt.date) -> list[pl.Expr]:
-    """Birth date (YYYY-MM-DD) and sex decoded from a 16-digit NIK; null when it cannot be."""
+def _nik_parts(nik: pl.Expr, today: dt.date, stated: pl.Expr) -> list[pl.Expr]:
+    """Birth date (YYYY-MM-DD) and sex decoded from a 16-digit NIK; null when it cannot be.
+    The century is the stated birth date's where there is one (identity's rule)."""
     valid = nik.str.contains(r"^\d{16}$")
     raw_day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     female = raw_day > 40
-    day = pl.when(female).then(raw_day - 40).otherwise(raw_day)
-    month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
-    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
-    year = pl.when(yy <= today.year % 100).then(2000 + yy).otherwise(1900 + yy)
-    text = (
-        pl.format(
-            "{}-{}-{}",
-            year.cast(pl.String),
-            month.cast(pl.String).str.zfill(2),
-            day.cast(pl.String).str.zfill(2),
-        )
-        .str.to_date(strict=False)
-        .cast(pl.String)
-    )
+    text = nik_birth_date_expr(nik, today, stated).cast(pl.String)
     return [
         pl.when(valid).then(text).alias("nik_dob"),
         pl.when(valid & text.is_not_null())
@@ -160,7 +148,7 @@ def prepare_records(
         names["name_tokens"]
     )
     nik_cols = (
-        _nik_parts(pl.col("nik"), today)
+        _nik_parts(pl.col("nik"), today, pl.col("dob_date"))
         if use_nik
         else [pl.lit(None, pl.String).alias("nik_dob"), pl.lit(None, pl.Int32).alias("nik_sex")]
     )

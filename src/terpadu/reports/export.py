@@ -3,6 +3,10 @@
 Column names are a contract with scripts and other agencies: they do not
 change. Columns not yet computable (PERSON_ID before linkage, DESIL before
 ranking) are present and blank.
+
+``DESIL``/``PERSENTIL`` are Terpadu's ranking, relative to the families in this registry;
+``CAKUPAN_DESIL`` says so, with the region it covers (:mod:`terpadu.welfare.scope`).
+``DESIL_NASIONAL``/``PERSENTIL_NASIONAL`` are the national DTSEN ranking as imported.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ PERSON_COLUMNS = [
     "KODE_WILAYAH",
     "PERSON_ID",
     "STATUS",
+    "DESIL",
+    "DESIL_NASIONAL",
 ]
 FAMILY_COLUMNS = [
     "ID_KELUARGA",
@@ -35,6 +41,9 @@ FAMILY_COLUMNS = [
     "SKOR_DEPRIVASI",
     "DIMENSI_DEPRIVASI",
     "STATUS",
+    "DESIL_NASIONAL",
+    "PERSENTIL_NASIONAL",
+    "CAKUPAN_DESIL",
 ]
 
 
@@ -64,10 +73,17 @@ def _code(prefix: str, column: str) -> pl.Expr:
 
 
 def export_persons(engine: Engine) -> pl.DataFrame:
-    """One row per person registration, with its current (or last) family."""
-    sql = """
+    """One row per person registration, with its current (or last) family and its desil."""
+    has_welfare = inspect(engine).has_table("family_welfare")
+    welfare_join = (
+        "LEFT JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1"
+        if has_welfare
+        else ""
+    )
+    sql = f"""
         SELECT p.id_anggota, f.source_key, p.nik, p.nama, p.tgl_lahir, p.jenis_kelamin,
-               f.kode_wilayah, p.resolved_person_id, p.status, p.status_reason, p.id
+               f.kode_wilayah, p.resolved_person_id, p.status, p.status_reason, p.id,
+               {"w.desil" if has_welfare else "NULL"}, f.desil_nasional
         FROM person p
         LEFT JOIN (
             SELECT person_id, family_id,
@@ -76,6 +92,7 @@ def export_persons(engine: Engine) -> pl.DataFrame:
             FROM membership
         ) m ON m.person_id = p.id AND m.rn = 1
         LEFT JOIN family f ON f.id = m.family_id
+        {welfare_join}
         ORDER BY p.id
     """
     frame = _query(
@@ -93,6 +110,8 @@ def export_persons(engine: Engine) -> pl.DataFrame:
             "status": pl.Utf8(),
             "status_reason": pl.Utf8(),
             "id": pl.Int64(),
+            "desil": pl.Int64(),
+            "desil_nasional": pl.Int64(),
         },
     )
     return frame.select(
@@ -107,6 +126,8 @@ def export_persons(engine: Engine) -> pl.DataFrame:
         .then(_code(PERSON_PREFIX, "resolved_person_id"))
         .alias("PERSON_ID"),
         _status(pl.col("status"), pl.col("status_reason")).alias("STATUS"),
+        pl.col("desil").alias("DESIL"),
+        pl.col("desil_nasional").alias("DESIL_NASIONAL"),
     )
 
 
@@ -127,7 +148,7 @@ def export_families(engine: Engine) -> pl.DataFrame:
         SELECT f.source_key, f.id, f.no_kk, f.kode_wilayah,
                (SELECT count(*) FROM membership m JOIN person p ON p.id = m.person_id
                  WHERE m.family_id = f.id AND m.left_at IS NULL AND p.status = 'aktif') AS jumlah,
-               {welfare_cols}, f.status, f.status_reason
+               {welfare_cols}, f.status, f.status_reason, f.desil_nasional, f.persentil_nasional
         FROM family f {welfare_join}
         ORDER BY f.id
     """
@@ -147,8 +168,15 @@ def export_families(engine: Engine) -> pl.DataFrame:
             "dimensi_deprivasi": pl.Utf8(),
             "status": pl.Utf8(),
             "status_reason": pl.Utf8(),
+            "desil_nasional": pl.Int64(),
+            "persentil_nasional": pl.Float64(),
         },
     )
+    # Imported here: the welfare package brings NumPy, which every command would load for
+    # nothing (the CLI imports the exports at start).
+    from terpadu.welfare.scope import desil_scope
+
+    scope = desil_scope(engine).label
     return frame.select(
         pl.col("source_key").alias("ID_KELUARGA"),
         _code(FAMILY_PREFIX, "id").alias("FAMILY_ID"),
@@ -161,4 +189,7 @@ def export_families(engine: Engine) -> pl.DataFrame:
         pl.col("skor_deprivasi").alias("SKOR_DEPRIVASI"),
         pl.col("dimensi_deprivasi").alias("DIMENSI_DEPRIVASI"),
         _status(pl.col("status"), pl.col("status_reason")).alias("STATUS"),
+        pl.col("desil_nasional").alias("DESIL_NASIONAL"),
+        pl.col("persentil_nasional").alias("PERSENTIL_NASIONAL"),
+        pl.when(pl.col("desil").is_not_null()).then(pl.lit(scope)).alias("CAKUPAN_DESIL"),
     )

@@ -19,6 +19,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Table, TableClause, text
 from sqlalchemy.exc import OperationalError
 
+from terpadu.store.locks import Busy
 from terpadu.store.sqlite_stage import STAGE_MIN_ROWS, Stage
 from terpadu.store.sqlite_stage import attach as attach_stage
 from terpadu.store.sqlite_stage import detach as detach_stage
@@ -116,8 +117,11 @@ def bulk_insert(
             if frame.height >= CONSTANT_DEFAULT_MIN_ROWS and _held_exclusively(conn, table)
             else {}
         )
-        with _constant_defaults(conn, table, constants):
-            _copy(conn, table, frame.drop(list(constants)), chunk_rows)
+        try:
+            with _constant_defaults(conn, table, constants):
+                _copy(conn, table, frame.drop(list(constants)), chunk_rows)
+        except Exception as exc:
+            raise (_unstorable(table, frame) or exc) from exc
     else:
         prepared = for_sqlite(frame)
         constants = _constants(prepared) if prepared.height > 1 else {}
@@ -240,8 +244,37 @@ def bulk_update(conn: Connection, table: str, frame: pl.DataFrame, key: str = "i
     prepared = _for_postgres(frame) if conn.dialect.name == "postgresql" else for_sqlite(frame)
     params: list[dict[str, Any]] = prepared.select([*setters, key]).to_dicts()
     assignments = ", ".join(f"{c} = :{c}" for c in setters)
-    conn.execute(text(f"UPDATE {table} SET {assignments} WHERE {key} = :{key}"), params)
+    try:
+        conn.execute(text(f"UPDATE {table} SET {assignments} WHERE {key} = :{key}"), params)
+    except Exception as exc:
+        raise (_unstorable(table, frame) or exc) from exc
     return frame.height
+
+
+class UnstorableText(ValueError):
+    """A text value PostgreSQL cannot store (a NUL); the message names the table, the
+    column and the first such row. The transaction is rolled back."""
+
+
+def _unstorable(table: str, frame: pl.DataFrame) -> UnstorableText | None:
+    """Why a write of ``frame`` failed, when a text holds a NUL (looked for only after a
+    failure: the readers strip NULs, so a load never pays for this search)."""
+    for name, dtype in frame.schema.items():
+        if dtype != pl.Utf8:
+            continue
+        hits = frame.filter(pl.col(name).str.contains("\x00", literal=True))
+        if hits.height == 0:
+            continue
+        first = hits.row(0, named=True)
+        where = [f"baris {first['row_number']}"] if "row_number" in hits.columns else []
+        where += [f"kunci '{first['source_key']}'"] if "source_key" in hits.columns else []
+        where += [] if where else [f"id {first.get('id')}"]
+        return UnstorableText(
+            f"tabel {table}, kolom {name}: nilai berisi karakter NUL (U+0000) yang tidak dapat "
+            f"disimpan ({', '.join(where)}; {hits.height:,} baris seperti ini). Tidak ada yang "
+            "diubah; hapus karakter itu dari berkas lalu ulangi."
+        )
+    return None
 
 
 def allocate_ids(conn: Connection, table: str, count: int) -> pl.Series:
@@ -321,6 +354,17 @@ def _is_disk_full(exc: BaseException) -> bool:
     return False
 
 
+DATABASE_BUSY = (
+    "basis data sedang ditulis oleh proses lain dan tidak lepas dalam batas waktu tunggu; "
+    "tidak ada yang diubah. Ulangi setelah proses itu selesai."
+)
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another connection's write lock."""
+    return "database is locked" in str(exc).lower()
+
+
 def _storage_full(engine: Engine) -> StorageFull:
     database = engine.url.database
     if engine.dialect.name == "sqlite" and database and database != ":memory:":
@@ -396,6 +440,8 @@ def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connec
                 work.abandon()
             if isinstance(exc, Exception) and _is_disk_full(exc):
                 raise _storage_full(engine) from exc
+            if isinstance(exc, OperationalError) and _is_locked(exc):
+                raise Busy(DATABASE_BUSY) from exc
             raise
         finally:
             conn.info.pop(_STAGE_KEY, None)

@@ -28,6 +28,13 @@ from terpadu.store.bulk import bulk_insert
 from terpadu.store.ids import family_code
 from terpadu.store.models.targeting import Enrolment, TargetingRun
 from terpadu.targeting.catalogue import PROFILE_FIELDS, Catalogue, Program, load_catalogue
+from terpadu.targeting.holds import (
+    held_frame,
+    held_per_region,
+    notes_frame,
+    stand_in_frame,
+    write_bnba,
+)
 from terpadu.targeting.inputs import (
     RegistryInputs,
     TargetingError,
@@ -37,6 +44,7 @@ from terpadu.targeting.inputs import (
 )
 from terpadu.targeting.quota import Quotas, read_quotas
 from terpadu.targeting.rules import decide, decisions_view, prepare, register, summary_sql
+from terpadu.welfare.scope import desil_scope
 
 BNBA_COLUMNS = [
     "PROGRAM",
@@ -62,8 +70,16 @@ DECISION_COLUMNS = [
     "penerima_id",
     "nik_penerima",
     "nama_penerima",
+    "penerima_pengganti",
+    "ditunjuk_id",
+    "nama_ditunjuk",
+    "n_anggota_ganda",
+    "anggota_ganda",
     "komponen",
     "nominal",
+    "sumber_desil",
+    "desil_relatif",
+    "desil_nasional",
     "alasan",
     "layak",
     "kuota_wilayah",
@@ -106,9 +122,13 @@ class TargetingResult:
     period: str
     edition_period: str | None
     snapshot_sha256: str
-    regions: pl.DataFrame  # kode_wilayah, kuota, terisi, layak, tidak_terlayani, batas_*
+    regions: (
+        pl.DataFrame
+    )  # kode_wilayah, kuota, terisi, layak, tidak_terlayani, batas_*, tertahan_data
     decisions: pl.DataFrame  # one row per family (DECISION_COLUMNS)
     enrolled: pl.DataFrame  # the enrolled rows of decisions
+    held: pl.DataFrame  # families held for their data, with the fix (holds.HELD_COLUMNS)
+    stand_ins: pl.DataFrame  # enrolled families paid to a stand-in recipient
     unserved_outside_quota: int  # eligible families in no quota region
     replaced_run_id: int | None
     added: int
@@ -117,6 +137,7 @@ class TargetingResult:
     warnings: tuple[str, ...]
     decisions_path: Path | None = None
     bnba_path: Path | None = None
+    proposals: tuple[int, ...] = ()  # NIK corrections proposed for designated recipients
 
 
 def evaluate_program(
@@ -142,6 +163,9 @@ def evaluate_program(
     )
     regions = pl.from_arrow(batch.sql(summary_sql(table)))
     assert isinstance(decisions, pl.DataFrame) and isinstance(regions, pl.DataFrame)
+    regions = regions.join(held_per_region(decisions), on="kode_wilayah", how="left").with_columns(
+        pl.col("tertahan_data").fill_null(0)
+    )
     return decisions, regions
 
 
@@ -273,6 +297,19 @@ def _finish(
         )
     if outside:
         warnings.append(f"{outside:,} keluarga layak berada di luar semua wilayah kuota.")
+    held = held_frame(prog, span.label, decisions)
+    stand_ins = stand_in_frame(prog, span.label, enrolled)
+    if held.height:
+        warnings.append(
+            f"{held.height:,} keluarga layak menurut kesejahteraan dan komponen TERTAHAN DATA "
+            "(tidak dialokasikan sampai datanya diperbaiki): lihat sheet Tertahan_Data atau "
+            "'terpadu explain'."
+        )
+    if stand_ins.height:
+        warnings.append(
+            f"{stand_ins.height:,} keluarga menerima melalui penerima pengganti karena penerima "
+            "yang ditunjuk tidak punya NIK yang sah: lihat sheet Penerima_Pengganti."
+        )
     run_id: int | None = None
     replaced: int | None = None
     added = enrolled.height
@@ -298,11 +335,22 @@ def _finish(
             decisions_sha,
             decisions.filter(pl.col("layak")).height,
         )
+    proposals: tuple[int, ...] = ()
+    if store and stand_ins.height:
+        from terpadu.targeting.corrections import propose_nik_corrections
+
+        proposals = propose_nik_corrections(engine, prog, enrolled, actor)
     bnba_path = None
     if out is not None:
-        from terpadu.tables import write_table
-
-        bnba_path = write_table(bnba_frame(prog, span.label, enrolled), out, sheet="BNBA")
+        bnba_path, _ = write_bnba(
+            out,
+            {
+                "BNBA": bnba_frame(prog, span.label, enrolled),
+                "Tertahan_Data": held,
+                "Penerima_Pengganti": stand_ins,
+                "Keterangan": notes_frame(decisions, enrolled, desil_scope(engine).label),
+            },
+        )
     return TargetingResult(
         run_id=run_id,
         program=prog,
@@ -312,6 +360,8 @@ def _finish(
         regions=regions,
         decisions=decisions,
         enrolled=enrolled,
+        held=held,
+        stand_ins=stand_ins,
         unserved_outside_quota=outside,
         replaced_run_id=replaced,
         added=added,
@@ -320,6 +370,7 @@ def _finish(
         warnings=tuple(warnings),
         decisions_path=decisions_path,
         bnba_path=bnba_path,
+        proposals=proposals,
     )
 
 

@@ -23,8 +23,8 @@ SHIPPED_DIR = Path(__file__).parent / "programs"
 
 # Family-level fields a condition may test (the profile built by ``rules.profile_sql``).
 PROFILE_FIELDS: dict[str, str] = {
-    "desil": "desil nasional 1-10 (1 = termiskin)",
-    "persentil": "persentil nasional 1-100",
+    "desil": "desil 1-10 (1 = termiskin): nasional DTSEN bila ada, selain itu desil relatif registri",
+    "persentil": "persentil 0-100: nasional DTSEN bila ada, selain itu persentil relatif registri",
     "pmt_score": "skor PMT (ln konsumsi per kapita prediksi; rendah = miskin)",
     "skor_deprivasi": "skor deprivasi Alkire-Foster 0-1 (tinggi = miskin)",
     "miskin_multidimensi": "1 bila miskin multidimensi",
@@ -84,7 +84,8 @@ BUILTIN_REASONS: dict[str, str] = {
     "keluarga_nonaktif": "keluarga berstatus nonaktif",
     "belum_berperingkat": "keluarga belum punya peringkat kesejahteraan (jalankan terpadu rank)",
     "desil": "desil di luar rentang program",
-    "anggota_ganda": "anggota yang sama (PERSON_ID/NIK) ada di keluarga lain yang lebih berhak",
+    "anggota_ganda": "penerima atau anggota komponen (PERSON_ID/NIK) juga terdaftar dan "
+    "dihitung di keluarga lain (tertahan data)",
 }
 
 # PKH-style components: who in the family qualifies (member-level, see rules.py).

@@ -6,6 +6,9 @@ programme's older periods are history). A member's programmes include those
 received through another family they are registered in (same resolved
 PERSON_ID, or the same NIK when linkage has not resolved them).
 
+The desil is the national DTSEN one where it was imported, else the registry-relative one
+(as targeting uses them).
+
 - **Exclusion**: families in desil 1-2 with no programme at all.
 - **Inclusion**: families in desil 6-10 with any programme.
 """
@@ -65,7 +68,8 @@ def family_convergence(engine: Engine, key: str) -> FamilyConvergence:
     has_targeting = inspect(engine).has_table("enrolment")
     fam = _rows(
         engine,
-        "SELECT f.source_key, f.kode_wilayah, w.desil FROM family f LEFT JOIN family_welfare w "
+        "SELECT f.source_key, f.kode_wilayah, coalesce(f.desil_nasional, w.desil) AS desil "
+        "FROM family f LEFT JOIN family_welfare w "
         "ON w.family_id = f.id AND w.is_current = 1 WHERE f.id = :i",
         {"i": family_id},
     )[0]
@@ -175,11 +179,12 @@ def convergence_report(engine: Engine, region: str | None) -> ConvergenceReport:
     where = "AND f.kode_wilayah LIKE :prefix" if code else ""
     rows = _rows(
         engine,
-        f"""SELECT f.id, f.source_key, f.no_kk, f.kode_wilayah, f.alamat, w.desil, w.pmt_score,
-                   e.program
-            FROM family f JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1
+        f"""SELECT f.id, f.source_key, f.no_kk, f.kode_wilayah, f.alamat,
+                   coalesce(f.desil_nasional, w.desil) AS desil, w.pmt_score, e.program
+            FROM family f LEFT JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1
             {programs_sql}
-            WHERE f.status = 'aktif' {where}""",
+            WHERE f.status = 'aktif' AND coalesce(f.desil_nasional, w.desil) IS NOT NULL
+            {where}""",
         {"prefix": f"{code}%"} if code else {},
     )
     frame = pl.DataFrame(

@@ -27,6 +27,7 @@ from terpadu.targeting.catalogue import (
     load_catalogue,
     parse_program,
 )
+from terpadu.targeting.holds import fixes
 from terpadu.targeting.inputs import TargetingError, civil_registry_flags, welfare_table
 from terpadu.targeting.rules import reason_label
 
@@ -35,6 +36,7 @@ DECISION_LABELS = {
     "di_bawah_batas_kuota": "LAYAK, tetapi di bawah batas kuota",
     "di_luar_wilayah_kuota": "LAYAK, tetapi tidak ada kuota untuk wilayahnya",
     "tidak_layak": "TIDAK LAYAK",
+    "tertahan_data": "TERTAHAN DATA (layak, tetapi datanya harus diperbaiki dulu)",
     "layak_belum_dialokasikan": "LAYAK menurut aturan (program belum dialokasikan)",
 }
 
@@ -67,6 +69,7 @@ class ProgramExplanation:
     eligible_in_region: int | None = None
     nominal: int | None = None
     components: str | None = None
+    fixes: list[str] = field(default_factory=list)  # what to fix: held, or a stand-in recipient
 
     @property
     def label(self) -> str:
@@ -146,6 +149,19 @@ def _values(condition: Condition, row: dict[str, Any]) -> str:
     return f"{condition.field} = {_fmt(row.get(condition.field or ''))}"
 
 
+def desil_source(row: dict[str, Any]) -> str:
+    """Which desil the rules used: the national DTSEN one, or the registry-relative one."""
+    source = row.get("sumber_desil")
+    if source == "nasional":
+        relative = row.get("desil_relatif")
+        return "desil nasional DTSEN" + (
+            f"; desil relatif registri = {relative}" if relative is not None else ""
+        )
+    if source == "relatif" or (source is None and row.get("desil") is not None):
+        return "desil relatif registri, bukan desil nasional"
+    return "belum ada desil"
+
+
 def rule_checks(program: Program, row: dict[str, Any]) -> list[RuleCheck]:
     """Each rule of ``program`` against a decisions row: the rule, the values, pass/fail."""
     reasons = set(filter(None, str(row.get("alasan") or "").split(";")))
@@ -156,7 +172,8 @@ def rule_checks(program: Program, row: dict[str, Any]) -> list[RuleCheck]:
         ),
         RuleCheck(
             f"desil {low}-{high}",
-            f"desil = {_fmt(row.get('desil'))}, skor PMT = {_fmt(row.get('pmt_score'))}, "
+            f"desil = {_fmt(row.get('desil'))} ({desil_source(row)}), "
+            f"skor PMT = {_fmt(row.get('pmt_score'))}, "
             f"skor deprivasi = {_fmt(row.get('skor_deprivasi'))}",
             not ({"desil", "belum_berperingkat"} & reasons),
         ),
@@ -182,8 +199,8 @@ def rule_checks(program: Program, row: dict[str, Any]) -> list[RuleCheck]:
         )
     checks.append(
         RuleCheck(
-            "tidak ganda dengan keluarga lain",
-            "anggota yang sama terdaftar di keluarga lain" if "anggota_ganda" in reasons else "-",
+            "penerima dan komponen dihitung di keluarga ini (tidak ganda)",
+            str(row.get("anggota_ganda") or "-"),
             "anggota_ganda" not in reasons,
         )
     )
@@ -240,6 +257,7 @@ def _from_run(
         eligible_in_region=eligible,
         nominal=row.get("nominal") if row.get("terdaftar") else None,
         components=row.get("komponen"),
+        fixes=fixes(row),
     )
 
 
@@ -321,10 +339,15 @@ def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanatio
         version=program.version,
         period=None,
         run_id=None,
-        decision="layak_belum_dialokasikan" if not reasons else "tidak_layak",
+        decision="layak_belum_dialokasikan"
+        if not reasons
+        else "tertahan_data"
+        if row.get("keputusan") == "tertahan_data"
+        else "tidak_layak",
         reasons=[(c, reason_label(c, program)) for c in reasons],
         checks=rule_checks(program, row),
         components=row.get("komponen"),
+        fixes=fixes(row),
     )
 
 

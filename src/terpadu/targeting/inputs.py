@@ -243,9 +243,28 @@ def _live(engine: Engine, work_dir: Path | None) -> Snapshot:
     return write_snapshot(engine, work_dir)
 
 
+#: Family columns added after the first snapshots: an older edition is read as if blank.
+LATER_FAMILY_COLUMNS = {"desil_nasional": "INT", "persentil_nasional": "DOUBLE"}
+
+
+def register_families(batch: BatchEngine, path: Path) -> None:
+    """The snapshot's families as ``families``, with every column the rules read."""
+    import pyarrow.parquet as pq
+
+    missing = {c: t for c, t in LATER_FAMILY_COLUMNS.items() if c not in pq.read_schema(path).names}
+    if not missing:
+        batch.register_parquet("families", path)
+        return
+    batch.register_parquet("families_snapshot", path)
+    added = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in missing.items())
+    batch.execute(
+        f"CREATE OR REPLACE TEMPORARY VIEW families AS SELECT *, {added} FROM families_snapshot"
+    )
+
+
 def register_inputs(batch: BatchEngine, inputs: RegistryInputs, existing: pa.Table) -> None:
     """Register the snapshot and the side tables under the names ``rules`` expects."""
-    batch.register_parquet("families", inputs.snapshot.table("families"))
+    register_families(batch, inputs.snapshot.table("families"))
     batch.register_parquet("persons", inputs.snapshot.table("persons"))
     register(batch, "t_welfare", inputs.welfare)
     register(batch, "t_flags", inputs.flags)

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
+from terpadu.education import diploma_too_young_sql
 from terpadu.engine import BatchEngine
 from terpadu.targeting.catalogue import (
     BUILTIN_REASONS,
@@ -34,8 +35,11 @@ from terpadu.targeting.catalogue import (
 )
 
 # Poorest first: desil, PMT score, deprivation (higher = poorer), larger family, FAMILY_ID.
+# A family ranked only nationally (no registry PMT score) comes after those with one in its desil;
+# NULLS LAST is written out because DuckDB and Spark order NULLs differently by default.
 ORDER_KEYS = (
-    "desil ASC, pmt_score ASC, coalesce(skor_deprivasi, 0) DESC, jumlah_anggota DESC, family_id ASC"
+    "desil ASC, pmt_score ASC NULLS LAST, coalesce(skor_deprivasi, 0) DESC, "
+    "jumlah_anggota DESC, family_id ASC"
 )
 NO_CAP = 1_000_000
 FAMILY_COLUMNS = (
@@ -79,6 +83,9 @@ COUNTS: dict[str, str] = {
     "n_asn_tni_polri": "status_pekerjaan IN (5, 6, 7)",
     "n_tanpa_nik": "(nik IS NULL OR nik = '')",
 }
+#: Reasons that hold a family for its data rather than rule it out: the family is eligible
+#: by welfare and components, and is listed as "tertahan data" with the fix needed.
+DATA_HOLDS: tuple[str, ...] = ("anggota_ganda", "tanpa_nik", "nik_ditolak")
 
 
 def age_sql(column: str, on: dt.date) -> str:
@@ -124,14 +131,17 @@ def register(batch: BatchEngine, name: str, table: pa.Table) -> None:
 
 
 # The recipient is chosen inside the family GROUP BY (no per-person window): each member gets
-# one sortable BIGINT, ((priority * 10^5 + age code) * 10^12 + person id) * 4 + flags, where
-# the age code puts the oldest first and a blank age last, and the two flag bits carry what
-# the exclusions need of the recipient (NIK blank, NIK rejected by Dukcapil). The family's
-# minimum names its recipient and its flags. Exact for person ids below 10^12 and ages
-# within ±49,998 years (wider ages are clamped: only members with impossible birth dates
-# could then be ordered by person id instead of age).
+# one sortable BIGINT, ((priority * 10^5 + age code) * 10^12 + person id) * 8 + flags, where
+# the age code puts the oldest first and a blank age last, and the three flag bits carry what
+# the exclusions need of the recipient (registration counted in another family, NIK blank,
+# NIK rejected by Dukcapil). The family's minimum names its designated recipient and its
+# flags; the minimum over the members with a usable NIK names the one who receives in their
+# place. Exact for person ids below 10^12 and ages within ±49,998 years (wider ages are
+# clamped: only members with impossible birth dates could then be ordered by person id
+# instead of age); the largest key, about 5.6 * 10^18, fits a BIGINT.
 KEY_PRIORITY = 10**17
 KEY_AGE = 10**12
+KEY_FLAGS = 8
 RECIPIENT_PRIORITY: dict[str, str] = {
     # the wife/mother: a woman with relation 2, a woman heading, the oldest woman 17+, the head
     "ibu": "CASE WHEN jenis_kelamin = 2 AND hub = 2 THEN 1 WHEN jenis_kelamin = 2 AND hub = 1 "
@@ -140,52 +150,79 @@ RECIPIENT_PRIORITY: dict[str, str] = {
     # the head, else the spouse, else the oldest adult
     "kepala": "CASE WHEN hub = 1 THEN 1 WHEN hub = 2 THEN 2 WHEN umur >= 17 THEN 3 ELSE 4 END",
 }
-JENJANG = """
+# A diploma the child is too young for says nothing about the level: the age decides.
+JENJANG = f"""
     CASE WHEN partisipasi_sekolah = 1 AND umur BETWEEN 6 AND 21 THEN
-        CASE WHEN pendidikan_tertinggi = 0 THEN 'sd'
-             WHEN pendidikan_tertinggi = 1 THEN 'smp'
-             WHEN pendidikan_tertinggi = 2 THEN 'sma'
-             WHEN pendidikan_tertinggi IS NULL THEN
+        CASE WHEN pendidikan_tertinggi IS NULL
+                  OR {diploma_too_young_sql("umur", "pendidikan_tertinggi")} THEN
                  CASE WHEN umur BETWEEN 7 AND 12 THEN 'sd'
                       WHEN umur BETWEEN 13 AND 15 THEN 'smp'
                       WHEN umur BETWEEN 16 AND 18 THEN 'sma' END
+             WHEN pendidikan_tertinggi = 0 THEN 'sd'
+             WHEN pendidikan_tertinggi = 1 THEN 'smp'
+             WHEN pendidikan_tertinggi = 2 THEN 'sma'
         END
     END"""
+#: A usable NIK: present, and not rejected by Dukcapil.
+NIK_USABLE = "(nik IS NOT NULL AND nik <> '' AND nik_ditolak = 0)"
 
 
 def recipient_key(who: str) -> str:
     """The member's place in the recipient order and its flags as one BIGINT (smallest wins)."""
     age = "CASE WHEN umur IS NULL THEN 99999 ELSE 50000 - least(greatest(umur, -49998), 50000) END"
     flags = (
-        "CASE WHEN nik IS NULL OR nik = '' THEN 2 ELSE 0 END "
+        "CASE WHEN asing = 1 THEN 4 ELSE 0 END "
+        "+ CASE WHEN nik IS NULL OR nik = '' THEN 2 ELSE 0 END "
         "+ CASE WHEN nik_ditolak = 1 THEN 1 ELSE 0 END"
     )
     return (
         f"((CAST({RECIPIENT_PRIORITY[who]} AS BIGINT) * {KEY_PRIORITY} "
-        f"+ CAST({age} AS BIGINT) * {KEY_AGE} + person_id) * 4 + {flags})"
+        f"+ CAST({age} AS BIGINT) * {KEY_AGE} + person_id) * {KEY_FLAGS} + {flags})"
     )
 
 
-def _recipient_columns(who: str) -> str:
-    """Decode the family's minimum :func:`recipient_key`: person id and the two flags."""
-    low = f"(a.k_{who} % {4 * KEY_AGE})"
+def stand_in_key(who: str) -> str:
+    """:func:`recipient_key` of a member who may receive in the designated one's place: counted
+    in this family, with a usable NIK, and the head or an adult (never a child); else NULL."""
     return (
-        f"CAST(({low} - a.k_{who} % 4) / 4 AS BIGINT) AS {who}_id, "
-        f"CAST(floor((a.k_{who} % 4) / 2) AS BIGINT) AS {who}_tanpa_nik, "
-        f"CAST(a.k_{who} % 2 AS BIGINT) AS {who}_nik_ditolak"
+        f"CASE WHEN asing = 0 AND {NIK_USABLE} AND (hub = 1 OR umur >= 17) "
+        f"THEN {recipient_key(who)} END"
+    )
+
+
+def _person_of(key: str) -> str:
+    return f"CAST(({key} % {KEY_FLAGS * KEY_AGE} - {key} % {KEY_FLAGS}) / {KEY_FLAGS} AS BIGINT)"
+
+
+def _recipient_columns(who: str) -> str:
+    """Decode the family's minimum :func:`recipient_key` (person id and the three flags) and
+    the person id of its minimum :func:`stand_in_key`."""
+    key = f"a.k_{who}"
+    return (
+        f"{_person_of(key)} AS {who}_id, "
+        f"CAST(floor(({key} % {KEY_FLAGS}) / 4) AS BIGINT) AS {who}_asing, "
+        f"CAST(floor(({key} % 4) / 2) AS BIGINT) AS {who}_tanpa_nik, "
+        f"CAST({key} % 2 AS BIGINT) AS {who}_nik_ditolak, "
+        f"{_person_of(f'a.g_{who}')} AS {who}_pengganti_id"
     )
 
 
 def members_sql(reference_date: dt.date) -> str:
-    """Active, living members in a current membership, with age and school level."""
+    """Active, living members in a current membership, with age and school level.
+
+    ``asing`` marks a registration of a person who counts in another family (``t_asing``):
+    it is in no count or component of this family.
+    """
     age = age_sql("p.tgl_lahir", reference_date)
     base = f"""
         SELECT p.id AS person_id, p.family_id, p.nik, p.jenis_kelamin,
                coalesce(p.membership_hub, p.hub_keluarga) AS hub,
                p.partisipasi_sekolah, p.pendidikan_tertinggi, p.status_pekerjaan,
                p.disabilitas, p.disabilitas_berat, p.penyakit_kronis, p.hamil,
-               {age} AS umur, coalesce(fl.nik_ditolak, 0) AS nik_ditolak
+               {age} AS umur, coalesce(fl.nik_ditolak, 0) AS nik_ditolak,
+               CASE WHEN x.person_id IS NULL THEN 0 ELSE 1 END AS asing
         FROM persons p LEFT JOIN t_flags fl ON fl.person_id = p.id
+        LEFT JOIN t_asing x ON x.person_id = p.id
         WHERE p.status = 'aktif' AND p.family_id IS NOT NULL AND coalesce(fl.meninggal, 0) = 0
     """
     return f"SELECT b.*, {JENJANG} AS jenjang FROM ({base}) b"
@@ -203,20 +240,31 @@ def people_sql() -> str:
 def profile_sql(members: str = "t_members") -> str:
     """One row per family (every status): what the rules test, and both recipients.
 
+    ``desil`` and ``persentil`` are the national DTSEN ranking where the family has one
+    (imported with the keluarga file), else Terpadu's registry-relative one; ``sumber_desil``
+    says which (``nasional`` or ``relatif``).
+
     One GROUP BY over the members gives every count and, as the minimum of
     :func:`recipient_key`, both recipients with their NIK flags. Names, NIKs and the
     family's identifiers are joined in only when the full decision rows are read
     (:func:`decisions_sql`).
     """
     counts = ",\n".join(
-        f"count(CASE WHEN {cond} THEN 1 END) AS {name}" for name, cond in COUNTS.items()
+        f"count(CASE WHEN asing = 0 AND {cond} THEN 1 END) AS {name}"
+        for name, cond in COUNTS.items()
     )
     coalesced = ",\n".join(f"coalesce(a.{name}, 0) AS {name}" for name in COUNTS)
     dwelling = ", ".join(f"f.{c}" for c in FAMILY_COLUMNS)
     return f"""
         SELECT f.id AS family_id, f.kode_wilayah, f.status AS status_keluarga, {dwelling},
-               w.desil, w.persentil, w.pmt_score, w.skor_deprivasi, w.miskin_multidimensi,
+               coalesce(f.desil_nasional, w.desil) AS desil,
+               CAST(coalesce(f.persentil_nasional, w.persentil) AS DOUBLE) AS persentil,
+               w.desil AS desil_relatif, f.desil_nasional,
+               CASE WHEN f.desil_nasional IS NOT NULL THEN 'nasional'
+                    WHEN w.desil IS NOT NULL THEN 'relatif' END AS sumber_desil,
+               w.pmt_score, w.skor_deprivasi, w.miskin_multidimensi,
                coalesce(a.jumlah_anggota, 0) AS jumlah_anggota,
+               coalesce(a.n_anggota_ganda, 0) AS n_anggota_ganda,
                {coalesced},
                coalesce(a.kepala_perempuan, 0) AS kepala_perempuan,
                CAST(f.luas_lantai AS DOUBLE) / nullif(a.jumlah_anggota, 0) AS luas_lantai_perkapita,
@@ -225,41 +273,56 @@ def profile_sql(members: str = "t_members") -> str:
         FROM families f
         LEFT JOIN t_welfare w ON w.family_id = f.id
         LEFT JOIN (
-            SELECT family_id, count(*) AS jumlah_anggota, {counts},
-                   max(CASE WHEN hub = 1 AND jenis_kelamin = 2 THEN 1 ELSE 0 END)
+            SELECT family_id, count(CASE WHEN asing = 0 THEN 1 END) AS jumlah_anggota,
+                   count(CASE WHEN asing = 1 THEN 1 END) AS n_anggota_ganda, {counts},
+                   max(CASE WHEN asing = 0 AND hub = 1 AND jenis_kelamin = 2 THEN 1 ELSE 0 END)
                        AS kepala_perempuan,
                    min({recipient_key("ibu")}) AS k_ibu,
-                   min({recipient_key("kepala")}) AS k_kepala
+                   min({recipient_key("kepala")}) AS k_kepala,
+                   min({stand_in_key("ibu")}) AS g_ibu,
+                   min({stand_in_key("kepala")}) AS g_kepala
             FROM {members} GROUP BY family_id
         ) a ON a.family_id = f.id
     """
 
 
 def shared_sql() -> str:
-    """(identity key, family) for persons registered in more than one family.
+    """(identity key, family, registration, home family) for persons registered in more than
+    one family.
 
-    The identity key ``pkey`` is ``R<resolved PERSON_ID>``, else ``N<NIK>``. Grouped
-    on the raw identity (resolved PERSON_ID, else NIK; -1 and '' stand for
-    "none", neither being a valid id or NIK) rather than on the ``pkey`` string, which
-    is built only for the few shared identities.
+    The identity key ``pkey`` is ``R<resolved PERSON_ID>``, else ``N<NIK>``. A person counts
+    once, in the family of their newest registration (the highest person id: registrations
+    are numbered as they arrive, so this is the membership a later batch reported, and after
+    ``terpadu link`` the resolved person's latest one): ``home_family_id``. Grouped on the
+    raw identity (resolved PERSON_ID, else NIK; -1 and '' stand for "none", neither being a
+    valid id or NIK) rather than on the ``pkey`` string, which is built only for the few
+    shared identities.
     """
     return """
         WITH k AS (
-            SELECT p.family_id, coalesce(p.resolved_person_id, -1) AS rid,
+            SELECT p.id AS person_id, p.family_id, coalesce(p.resolved_person_id, -1) AS rid,
                    CASE WHEN p.resolved_person_id IS NULL THEN p.nik ELSE '' END AS nk
             FROM persons p LEFT JOIN t_flags fl ON fl.person_id = p.id
             WHERE p.status = 'aktif' AND p.family_id IS NOT NULL
               AND coalesce(fl.meninggal, 0) = 0
               AND (p.resolved_person_id IS NOT NULL OR (p.nik IS NOT NULL AND p.nik <> ''))
         )
-        SELECT DISTINCT
-               CASE WHEN k.rid <> -1 THEN concat('R', CAST(k.rid AS STRING))
+        SELECT CASE WHEN k.rid <> -1 THEN concat('R', CAST(k.rid AS STRING))
                     ELSE concat('N', k.nk) END AS pkey,
-               k.family_id
+               k.family_id, k.person_id, s.home_family_id
         FROM k JOIN (
-            SELECT rid, nk FROM k GROUP BY rid, nk HAVING min(family_id) <> max(family_id)
+            SELECT rid, nk, max_by(family_id, person_id) AS home_family_id FROM k
+            GROUP BY rid, nk HAVING min(family_id) <> max(family_id)
         ) s ON s.rid = k.rid AND s.nk = k.nk
     """
+
+
+def foreign_sql() -> str:
+    """Registrations that count in another family (their identity's home): ``t_asing``."""
+    return (
+        "SELECT person_id, family_id, home_family_id FROM t_shared "
+        "WHERE family_id <> home_family_id"
+    )
 
 
 def view(batch: BatchEngine, name: str, query: str) -> None:
@@ -273,9 +336,10 @@ def prepare(batch: BatchEngine, reference_date: dt.date) -> None:
     The members stay a view over the snapshot: the profile, the shared identities and
     the components each read the few person columns they need in one pass.
     """
+    materialise(batch, "t_shared", shared_sql())
+    materialise(batch, "t_asing", foreign_sql())
     view(batch, "t_members", members_sql(reference_date))
     view(batch, "t_people", people_sql())
-    materialise(batch, "t_shared", shared_sql())
     materialise(batch, "t_profile", profile_sql())
     materialise(
         batch,
@@ -349,9 +413,12 @@ def components_sql(program: Program, kind: str, members: str = "t_members") -> s
     counts = ", ".join(
         f"count(CASE WHEN pilihan = {j} THEN 1 END) AS n{j}" for j in range(len(ordered))
     )
+    # Components are counted as registered; one that is a registration counted in another
+    # family (``n_komponen_ganda``) holds the family for its data, so it is never paid here.
     query = f"""
-        SELECT family_id, {counts} FROM (
-            SELECT family_id, CASE {choice} END AS pilihan FROM {members}
+        SELECT family_id, {counts}, count(CASE WHEN asing = 1 THEN 1 END) AS n_komponen_ganda
+        FROM (
+            SELECT family_id, asing, CASE {choice} END AS pilihan FROM {members}
         ) c WHERE pilihan IS NOT NULL GROUP BY family_id
     """
     max_total = program.max_components or NO_CAP
@@ -367,7 +434,7 @@ def components_sql(program: Program, kind: str, members: str = "t_members") -> s
         for j, c in sorted(enumerate(ordered), key=lambda t: t[1].code + ":")
     )
     return f"""
-        SELECT family_id, {" + ".join(kept)} AS n_komponen,
+        SELECT family_id, n_komponen_ganda, {" + ".join(kept)} AS n_komponen,
                {" + ".join(f"k{j} * {c.amount}" for j, c in enumerate(ordered))} AS nominal_komponen,
                nullif(concat_ws(';', {labels}), '') AS komponen
         FROM ({query}) caps
@@ -386,7 +453,7 @@ def period_factor(program: Program, months: int) -> float:
 def _exclusion_sql(code: str) -> str:
     return {
         "asn_tni_polri": "p.n_asn_tni_polri > 0",
-        "meninggal": "p.jumlah_anggota = 0",
+        "meninggal": "p.jumlah_anggota + p.n_anggota_ganda = 0",
         "nik_ditolak": "coalesce(p.penerima_nik_ditolak, 0) = 1",
         "tanpa_nik": "p.penerima_id IS NOT NULL AND p.penerima_tanpa_nik = 1",
         "program_konflik": "cf.family_id IS NOT NULL",
@@ -413,10 +480,10 @@ def eligibility_sql(
     )
     comp_cols = (
         "coalesce(c.n_komponen, 0) AS n_komponen_pkh, coalesce(c.nominal_komponen, 0) "
-        "AS nominal_komponen, c.komponen"
+        "AS nominal_komponen, c.komponen, coalesce(c.n_komponen_ganda, 0) AS n_komponen_ganda"
         if program.components
         else "CAST(0 AS BIGINT) AS n_komponen_pkh, CAST(0 AS BIGINT) AS nominal_komponen, "
-        "CAST(NULL AS STRING) AS komponen"
+        "CAST(NULL AS STRING) AS komponen, CAST(0 AS BIGINT) AS n_komponen_ganda"
     )
     conflict_join = (
         f"LEFT JOIN {conflict_table} cf ON cf.family_id = p.family_id" if conflict_table else ""
@@ -434,6 +501,12 @@ def eligibility_sql(
         if code == "program_konflik" and not conflict_table:
             continue
         reasons.append(f"CASE WHEN {_exclusion_sql(code)} THEN '{code}' END")
+    # The recipient, or a component, is a registration that counts in another family.
+    reasons.append(
+        "CASE WHEN p.penerima_asing = 1 OR p.n_komponen_ganda > 0 THEN 'anggota_ganda' END"
+    )
+    holds = [r for r in reasons if any(f"'{h}'" in r for h in DATA_HOLDS)]
+    rules = [r for r in reasons if r not in holds]
     region_cols = (
         "r.kuota_wilayah, r.kuota"
         if regions
@@ -448,12 +521,29 @@ def eligibility_sql(
     return f"""
         SELECT p.family_id, {region_cols}, p.desil, p.pmt_score, p.skor_deprivasi,
                p.jumlah_anggota, p.n_komponen_pkh, p.komponen, {amount} AS nominal,
-               concat_ws(';', {", ".join(reasons)}) AS alasan_awal
+               p.penerima_id, p.ditunjuk_id, p.penerima_pengganti,
+               concat_ws(';', {", ".join(reasons)}) AS alasan_awal,
+               concat_ws(';', {", ".join(rules)}) AS alasan_aturan
         FROM (
-            SELECT b.*, {comp_cols},
-                   b.{who}_id AS penerima_id, b.{who}_tanpa_nik AS penerima_tanpa_nik,
-                   b.{who}_nik_ditolak AS penerima_nik_ditolak
-            FROM t_profile b {comp_join}
+            SELECT q.*,
+                   CASE WHEN q.pengganti = 1 THEN q.{who}_pengganti_id ELSE q.{who}_id END
+                       AS penerima_id,
+                   q.{who}_id AS ditunjuk_id, q.pengganti AS penerima_pengganti,
+                   q.{who}_asing AS penerima_asing,
+                   CASE WHEN q.pengganti = 1 THEN 0 ELSE q.{who}_tanpa_nik END
+                       AS penerima_tanpa_nik,
+                   CASE WHEN q.pengganti = 1 THEN 0 ELSE q.{who}_nik_ditolak END
+                       AS penerima_nik_ditolak
+            FROM (
+                SELECT b.*, {comp_cols},
+                       -- The designated recipient has no usable NIK: the next in the order
+                       -- who has one receives in their place.
+                       CASE WHEN b.{who}_asing = 0
+                                 AND (b.{who}_tanpa_nik = 1 OR b.{who}_nik_ditolak = 1)
+                                 AND b.{who}_pengganti_id IS NOT NULL
+                            THEN 1 ELSE 0 END AS pengganti
+                FROM t_profile b {comp_join}
+            ) q
         ) p {conflict_join}{region_join}
     """
 
@@ -478,19 +568,6 @@ def conflict_sql(programs: Sequence[str]) -> str:
     """
 
 
-def duplicate_sql(eligibility: str) -> str:
-    """Qualifying families that share a person with a poorer-ranked qualifying family."""
-    return f"""
-        SELECT DISTINCT family_id FROM (
-            SELECT s.family_id, row_number() OVER (PARTITION BY s.pkey ORDER BY
-                e.desil ASC, e.pmt_score ASC, coalesce(e.skor_deprivasi, 0) DESC,
-                e.jumlah_anggota DESC, e.family_id ASC) AS r
-            FROM t_shared s JOIN {eligibility} e ON e.family_id = s.family_id
-            WHERE e.alasan_awal = ''
-        ) x WHERE r > 1
-    """
-
-
 def region_sql() -> str:
     """Per region code in the registry: its quota region (the most specific covering row)."""
     return """
@@ -507,7 +584,7 @@ def region_sql() -> str:
     """
 
 
-def rank_sql(eligibility: str, duplicates: str) -> str:
+def rank_sql(eligibility: str) -> str:
     """Qualifying families in a quota region, ranked poorest first within it."""
     return f"""
         SELECT family_id, desil, pmt_score, kuota_wilayah, kuota,
@@ -516,56 +593,76 @@ def rank_sql(eligibility: str, duplicates: str) -> str:
             SELECT e.family_id, e.desil, e.pmt_score, e.skor_deprivasi, e.jumlah_anggota,
                    e.kuota_wilayah, e.kuota
             FROM {eligibility} e
-            LEFT JOIN {duplicates} d ON d.family_id = e.family_id
-            WHERE e.alasan_awal = '' AND d.family_id IS NULL AND e.kuota_wilayah IS NOT NULL
+            WHERE e.alasan_awal = '' AND e.kuota_wilayah IS NOT NULL
         ) x
     """
 
 
-def outcome_sql(eligibility: str, duplicates: str, ranked: str) -> str:
-    """Per family: final reasons, eligibility, quota region, rank, enrolled (narrow)."""
+def outcome_sql(eligibility: str, ranked: str) -> str:
+    """Per family: final reasons, eligibility, quota region, rank, enrolled (narrow).
+
+    A family failing only data reasons (:data:`DATA_HOLDS`) is ``tertahan_data``: eligible
+    by welfare and components, held until its data are fixed.
+    """
     return f"""
         SELECT e.family_id, e.desil, e.pmt_score, e.n_komponen_pkh, e.komponen, e.nominal,
-               CASE WHEN d.family_id IS NOT NULL THEN 'anggota_ganda'
-                    ELSE e.alasan_awal END AS alasan,
-               CASE WHEN e.alasan_awal = '' AND d.family_id IS NULL
-                    THEN TRUE ELSE FALSE END AS layak,
+               e.penerima_id, e.ditunjuk_id, e.penerima_pengganti,
+               e.alasan_awal AS alasan,
+               CASE WHEN e.alasan_awal = '' THEN TRUE ELSE FALSE END AS layak,
                e.kuota_wilayah, e.kuota, k.peringkat,
                CASE WHEN k.peringkat IS NOT NULL AND k.peringkat <= k.kuota
                     THEN TRUE ELSE FALSE END AS terdaftar,
-               CASE WHEN e.alasan_awal <> '' OR d.family_id IS NOT NULL THEN 'tidak_layak'
+               CASE WHEN e.alasan_awal <> '' AND e.alasan_aturan = '' THEN 'tertahan_data'
+                    WHEN e.alasan_awal <> '' THEN 'tidak_layak'
                     WHEN e.kuota_wilayah IS NULL THEN 'di_luar_wilayah_kuota'
                     WHEN k.peringkat <= k.kuota THEN 'terdaftar'
                     ELSE 'di_bawah_batas_kuota' END AS keputusan
         FROM {eligibility} e
-        LEFT JOIN {duplicates} d ON d.family_id = e.family_id
         LEFT JOIN {ranked} k ON k.family_id = e.family_id
     """
 
 
-def decisions_sql(program: Program, outcome: str) -> str:
+def decisions_sql(program: Program, outcome: str, kind: str) -> str:
     """One row per family: the profile, the recipient and the programme's outcome.
 
     The full decision row (what ``decisions.parquet``, the BNBA and ``explain`` show),
     joined from the shared profile, the family's registry row and the recipient's
-    person row only when read.
+    person row only when read. ``ditunjuk_*`` is the designated recipient when another
+    member receives in their place; ``anggota_ganda`` names the family's registrations
+    that count in another family, with that family.
     """
-    who = program.recipient
+    del program  # the recipient was chosen in the outcome
     counts = ", ".join(f"p.{c}" for c in COUNTS)
     dwelling = ", ".join(f"p.{c}" for c in FAMILY_COLUMNS)
+    elsewhere = (
+        "concat(coalesce(r.nama, '-'), ' (NIK ', coalesce(r.nik, '-'), ') dihitung di KLG', "
+        "lpad(CAST(x.home_family_id AS STRING), 10, '0'))"
+    )
     return f"""
         SELECT o.family_id, f.source_key AS id_keluarga, f.no_kk, p.kode_wilayah, f.alamat,
                p.status_keluarga, {dwelling},
-               o.desil, p.persentil, o.pmt_score, p.skor_deprivasi, p.miskin_multidimensi,
+               o.desil, p.persentil, p.sumber_desil, p.desil_relatif, p.desil_nasional,
+               o.pmt_score, p.skor_deprivasi, p.miskin_multidimensi,
                p.jumlah_anggota, {counts}, p.kepala_perempuan, p.luas_lantai_perkapita,
-               p.{who}_id AS penerima_id, r.nik AS nik_penerima, r.nama AS nama_penerima,
-               p.{who}_nik_ditolak AS penerima_nik_ditolak,
+               o.penerima_id, r.nik AS nik_penerima, r.nama AS nama_penerima,
+               CASE WHEN r.nik_ditolak = 1 THEN 1 ELSE 0 END AS penerima_nik_ditolak,
+               o.penerima_pengganti,
+               CASE WHEN o.penerima_pengganti = 1 THEN o.ditunjuk_id END AS ditunjuk_id,
+               CASE WHEN o.penerima_pengganti = 1 THEN d.nama END AS nama_ditunjuk,
+               p.n_anggota_ganda, g.anggota_ganda,
                o.n_komponen_pkh, o.komponen, o.nominal, o.alasan, o.layak,
                o.kuota_wilayah, o.kuota, o.peringkat, o.terdaftar, o.keputusan
         FROM {outcome} o
         JOIN t_profile p ON p.family_id = o.family_id
         LEFT JOIN families f ON f.id = o.family_id
-        LEFT JOIN t_people r ON r.family_id = o.family_id AND r.person_id = p.{who}_id
+        LEFT JOIN t_people r ON r.family_id = o.family_id AND r.person_id = o.penerima_id
+        LEFT JOIN t_people d ON d.family_id = o.family_id AND d.person_id = o.ditunjuk_id
+        LEFT JOIN (
+            SELECT x.family_id, {string_agg(kind, elsewhere)} AS anggota_ganda
+            FROM t_asing x JOIN t_people r ON r.person_id = x.person_id
+                AND r.family_id = x.family_id
+            GROUP BY x.family_id
+        ) g ON g.family_id = o.family_id
     """
 
 
@@ -635,23 +732,22 @@ def decide(
     if conflicting and "program_konflik" in program.exclusions:
         conflict_table = f"{tag}_konflik"
         materialise(batch, conflict_table, conflict_sql(conflicting))
-    eligibility, duplicates, regions = f"{tag}_layak", f"{tag}_ganda", f"{tag}_wilayah"
+    eligibility, regions = f"{tag}_layak", f"{tag}_wilayah"
     ranked = ranked_table(tag)
     materialise(batch, regions, region_sql())
     materialise(
         batch, eligibility, eligibility_sql(program, batch.kind, months, conflict_table, regions)
     )
-    materialise(batch, duplicates, duplicate_sql(eligibility))
-    materialise(batch, ranked, rank_sql(eligibility, duplicates))
-    view(batch, tag, outcome_sql(eligibility, duplicates, ranked))
-    view(batch, decisions_view(tag), decisions_sql(program, tag))
+    materialise(batch, ranked, rank_sql(eligibility))
+    view(batch, tag, outcome_sql(eligibility, ranked))
+    view(batch, decisions_view(tag), decisions_sql(program, tag, batch.kind))
     return tag
 
 
 def release(batch: BatchEngine, outcome: str) -> None:
     """Drop everything :func:`decide` made for ``outcome`` once it has been read."""
     views = (decisions_view(outcome), outcome)
-    tables = [f"{outcome}_{part}" for part in ("urut", "wilayah", "ganda", "layak", "konflik")]
+    tables = [f"{outcome}_{part}" for part in ("urut", "wilayah", "layak", "konflik")]
     for name in views:
         batch.execute(f"DROP VIEW IF EXISTS {name}")
     for name in tables:

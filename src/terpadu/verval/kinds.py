@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from sqlalchemy import Date, Float, Integer, SmallInteger, String, Text
 
+from terpadu.control_chars import control_message, first_control
 from terpadu.identity import check_kk, check_nik
 from terpadu.intake.load import FAMILY_FIELDS, PERSON_FIELDS
 from terpadu.regions import RegionCodeError, normalize_code, region_exists
@@ -102,6 +103,16 @@ def parse_reason(value: str | None) -> str:
     return key
 
 
+def plain_text(value: str, what: str, *, multiline: bool = False) -> str:
+    """``value`` if it holds no control character (a NUL cannot even be stored on
+    PostgreSQL); else :class:`InvalidProposal` naming ``what`` and the character.
+    ``multiline``: line breaks and tabs are allowed (notes, comments)."""
+    char = first_control(value, multiline=multiline)
+    if char is not None:
+        raise InvalidProposal(f"Isian '{what}' {control_message(char)}.")
+    return value
+
+
 def _column(entity: str, field: str) -> Any:
     model = Family if entity == "family" else Person
     editable = FAMILY_EDITABLE if entity == "family" else PERSON_EDITABLE
@@ -120,6 +131,8 @@ def to_value(entity: str, field: str, raw: Any) -> Any:
     Dates stay ISO text in the payload; :func:`to_python` turns them into dates.
     """
     column = _column(entity, field)
+    if isinstance(raw, str):
+        plain_text(raw, field)
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         if not column.nullable:
             raise InvalidProposal(f"Kolom '{field}' wajib diisi.")

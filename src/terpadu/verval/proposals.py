@@ -51,9 +51,11 @@ from terpadu.verval.kinds import (
     CORRECT,
     DEACTIVATE,
     DRAFT,
+    FAMILY_EDITABLE,
     KIND_LABELS,
     NEW_FAMILY,
     PENDING_REVIEW,
+    PERSON_EDITABLE,
     REACTIVATE,
     REJECTED,
     REMOVE_MEMBER,
@@ -64,6 +66,7 @@ from terpadu.verval.kinds import (
     as_text,
     parse_kind,
     parse_reason,
+    plain_text,
     record_values,
     to_value,
 )
@@ -258,6 +261,8 @@ def _step(
     note: str | None,
     now: dt.datetime,
 ) -> None:
+    if note is not None:
+        plain_text(note, "catatan", multiline=True)
     session.add(
         ProposalStep(
             proposal_id=proposal.id,
@@ -308,6 +313,7 @@ def _content(
     values: dict[str, Any] | None,
     members: list[dict[str, Any]] | None,
     reason: str | None,
+    pending: tuple[str, ...] = (),
 ) -> tuple[str, dict[str, Any], str | None, int | None, int | None]:
     """Check a proposal's content: (region, payload, reason, family version, person id)."""
     values = dict(values or {})
@@ -351,6 +357,15 @@ def _content(
         entity = "person" if person is not None else "family"
         if person is not None and not _member_of(session, person.id, family.id):
             raise InvalidProposal("Orang ini bukan anggota aktif keluarga tersebut.")
+        if not values and pending:
+            # Raised by the system for a value only the desa can find (the NIK of a member who
+            # has none): a draft naming the fields, completed by the desa before it is submitted.
+            editable = PERSON_EDITABLE if entity == "person" else FAMILY_EDITABLE
+            unknown = [f for f in pending if f not in editable]
+            if unknown:
+                raise InvalidProposal(f"Kolom {', '.join(unknown)} tidak dapat dikoreksi.")
+            payload = {"entity": entity, "changes": {}, "perlu_diisi": list(pending)}
+            return region, payload, None, family.version, person_id
         if not values:
             raise InvalidProposal(
                 "Usulan koreksi harus memuat minimal satu kolom (--set kolom=nilai)."
@@ -395,9 +410,13 @@ def create_proposal(
     members: list[dict[str, Any]] | None = None,
     reason: str | None = None,
     note: str | None = None,
+    pending: tuple[str, ...] = (),
     now: dt.datetime | None = None,
 ) -> int:
     """Make a draft proposal; its id. Nothing in the registry changes.
+
+    ``pending`` (a correction without ``values``): the fields whose right value the desa
+    must fill in (:func:`revise_proposal`) before the draft can be submitted.
 
     ``values``: the new family's fields (new_family), the new member's fields
     (add_member), or the fields to correct (correct: on the person if
@@ -419,6 +438,7 @@ def create_proposal(
             values=values,
             members=members,
             reason=reason,
+            pending=pending,
         )
         actor.require_region(region)
         proposal = Proposal(
@@ -535,6 +555,12 @@ def decide(
                 raise InvalidTransition(
                     f"Usulan berstatus {STATE_LABELS[proposal.state]}; hanya draf atau usulan "
                     "yang dikembalikan yang dapat diajukan."
+                )
+            waiting = (proposal.payload or {}).get("perlu_diisi")
+            if waiting:
+                raise InvalidProposal(
+                    f"Usulan ini belum berisi nilai yang benar untuk {', '.join(waiting)}; "
+                    "lengkapi usulannya (perbaiki) sebelum diajukan."
                 )
             proposal.levels = list(config.levels_for(proposal.kode_wilayah))
             proposal.stage = 0
@@ -658,6 +684,7 @@ def add_comment(
         raise PermissionDenied("Auditor hanya dapat membaca usulan.")
     if not body.strip():
         raise InvalidProposal("Komentar kosong.")
+    plain_text(body, "komentar", multiline=True)
     when = _now(now)
     with _session(engine) as session:
         proposal = _load(session, proposal_id)

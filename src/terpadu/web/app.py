@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -25,6 +25,7 @@ from terpadu.web.errors import ErrorBody, ErrorResponse, WebError
 from terpadu.web.headers import SecurityHeaders
 from terpadu.web.i18n import STATE_NAMES, translate
 from terpadu.web.queries import detect_backend
+from terpadu.web.text_guard import refuse_control_characters
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api/"
@@ -155,6 +156,8 @@ def create_app(
         docs_url="/api/v1/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        # Every request's text, whatever the route: no control characters (422).
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.terpadu = AppState(
         engine=engine,

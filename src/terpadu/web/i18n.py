@@ -32,6 +32,16 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "status_history": ("Riwayat status", "Status history"),
     "desil": ("Desil", "Decile"),
     "desil_distribution": ("Sebaran desil", "Decile distribution"),
+    "desil_relative": (
+        "Desil relatif (registri: {region})",
+        "Registry-relative decile (registry: {region})",
+    ),
+    "desil_relative_note": (
+        "Dihitung atas keluarga di registri ini saja; bukan desil nasional.",
+        "Ranked against the families in this registry only; not the national decile.",
+    ),
+    "desil_national": ("Desil nasional DTSEN", "National DTSEN decile"),
+    "desil_national_none": ("belum diimpor", "not imported"),
     "deprivation": ("Profil deprivasi", "Deprivation profile"),
     "programs": ("Program", "Programmes"),
     "proposals": ("Usulan", "Proposals"),
@@ -88,6 +98,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "sheet_anggota": (
         "Sheet anggota (XLSX; satu workbook boleh diunggah dua kali)",
         "Anggota sheet (XLSX; one workbook may be uploaded twice)",
+    ),
+    "as_of": (
+        "Tanggal data (TTTT-BB-HH atau periode TTTT-BB; kosongkan bila tidak tahu)",
+        "Date of the data (YYYY-MM-DD or period YYYY-MM; blank if unknown)",
     ),
     "upload": ("Unggah dan impor", "Upload and import"),
     "progress": ("Kemajuan", "Progress"),

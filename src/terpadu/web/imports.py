@@ -18,11 +18,12 @@ import polars as pl
 from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.exc import OperationalError
 
-from terpadu.intake import InputFileError, import_batch, read_table
+from terpadu.intake import AsOfInvalid, InputFileError, import_batch, read_table
 from terpadu.intake.clean import clean_table
 from terpadu.intake.columns import KELUARGA_COLUMNS
-from terpadu.store.bulk import StorageFull
+from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import SQLITE_BUSY_TIMEOUT_S
+from terpadu.store.locks import Busy
 from terpadu.store.models.web import ImportJob
 from terpadu.tables import write_table
 from terpadu.web.auth.scope import WebUser
@@ -125,10 +126,12 @@ def run_job(
     anggota: Path,
     source: str,
     sheets: Sheets = (None, None),
+    as_of: dt.date | None = None,
 ) -> None:
     """Check the scope, import, store the problem list; progress goes to the job row.
 
-    ``sheets``: the XLSX sheets of the keluarga and the anggota file (None: the first).
+    ``sheets``: the XLSX sheets of the keluarga and the anggota file (None: the first);
+    ``as_of``: the date the data was collected, when known.
     """
     step = 0
 
@@ -149,6 +152,7 @@ def run_job(
             progress=progress,
             keluarga_sheet=sheets[0],
             anggota_sheet=sheets[1],
+            as_of=as_of,
         )
         folder = keluarga.parent
         report.issues.write_parquet(folder / ISSUES_FILE)
@@ -162,6 +166,10 @@ def run_job(
             "rows_read": report.rows_read,
             "rows_rejected": report.rows_rejected,
             "issues": report.issues.height,
+            # Values kept because the registry's are newer (see docs/formats.md).
+            "stale_values_kept": int((report.issues["code"] == "stale_value_kept").sum())
+            if report.issues.height
+            else 0,
             "files": [
                 {
                     "role": f.role,
@@ -185,7 +193,7 @@ def run_job(
             summary=summary,
             finished_at=_now(),
         )
-    except (ImportRefused, InputFileError, StorageFull) as exc:
+    except (ImportRefused, InputFileError, StorageFull, UnstorableText, Busy, AsOfInvalid) as exc:
         _set(engine, job_id, status="failed", message=str(exc), finished_at=_now())
     except Exception as exc:  # the page must show the failure, not spin forever
         _set(
@@ -206,12 +214,13 @@ def start_job(
     source: str,
     *,
     sheets: Sheets = (None, None),
+    as_of: dt.date | None = None,
     runner: Callable[[Callable[[], None]], None] | None = None,
 ) -> None:
     """Run the job in a background thread (or with ``runner``, e.g. synchronously in tests)."""
 
     def work() -> None:
-        run_job(engine, user, job_id, keluarga, anggota, source, sheets)
+        run_job(engine, user, job_id, keluarga, anggota, source, sheets, as_of)
 
     if runner is not None:
         runner(work)

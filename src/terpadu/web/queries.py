@@ -40,6 +40,7 @@ from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.store.name_search import has_name_table
 from terpadu.web.auth.scope import WebUser, show_nik
 from terpadu.web.vocabulary import NameVocabulary
+from terpadu.welfare.scope import desil_scope
 
 COUNT_CAP: Final = 1000
 # Name matches collected per search: ten pages of 20. A name shared by more people is
@@ -579,6 +580,7 @@ def family_detail(engine: Engine, user: WebUser, family_id: int) -> FamilyDetail
                 "miskin_multidimensi": bool(w.miskin_multidimensi),
                 "model_version": w.model_version,
                 "ranked_at": _iso(w.ranked_at),
+                "cakupan": desil_scope(engine).region_name,
             }
         proposals = conn.execute(
             text(

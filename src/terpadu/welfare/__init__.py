@@ -1,10 +1,12 @@
-"""Welfare ranking: proxy means test (PMT), national desil, and poverty broken down by cause.
+"""Welfare ranking: proxy means test (PMT), registry-relative desil, and poverty by cause.
 
 - ``fit_pmt`` fits an OLS baseline and a gradient-boosted PMT on survey files,
   evaluates both out of sample (inclusion/exclusion error at 10-40 % cuts,
   Spearman, by region) and saves the selected model as a versioned JSON artefact.
 - ``rank_families`` scores and ranks every active family on DuckDB or Spark and
-  stores percentile, desil, ranks and the deprivation profile as a run.
+  stores percentile, desil, ranks and the deprivation profile as a run. The desil is
+  relative to the families in the registry (``desil_scope`` names the region it covers);
+  the national DTSEN desil is imported with the keluarga file, not computed.
 - ``poverty_profile`` and ``write_poverty_report`` give a region's Alkire-Foster
   measures (H, A, M0, dimension contributions) and the desil distribution.
 """
@@ -26,11 +28,13 @@ from terpadu.welfare.report import (
     poverty_profile,
     write_poverty_report,
 )
+from terpadu.welfare.scope import DesilScope, desil_scope
 
 __all__ = [
     "ALATAS_2012",
     "DeprivationConfig",
     "DeprivationConfigError",
+    "DesilScope",
     "ModelNotFound",
     "NoRanking",
     "PmtModel",
@@ -38,6 +42,7 @@ __all__ = [
     "RankRun",
     "ReportFiles",
     "af_measures",
+    "desil_scope",
     "fit_pmt",
     "list_models",
     "load_deprivation_config",

@@ -5,8 +5,11 @@ and feature SQL (``features``), the OLS model as one SQL expression, ranks as
 window functions, the deprivation indicators as ``CASE`` expressions. The tree
 model scores Arrow batches of the same feature table.
 
-Desil and percentile (national, over the families ranked in the run): families
-are ordered by PMT score, lowest (poorest) first; ``r`` is the family's rank
+Desil and percentile (over the families ranked in the run, i.e. relative to the
+registry: a kabupaten's registry gives a desil of that kabupaten, not the national
+DTSEN one, which is imported as ``DESIL_NASIONAL``; :mod:`terpadu.welfare.scope`
+names the region a ranking covers): families are ordered by PMT score, lowest
+(poorest) first; ``r`` is the family's rank
 with ties sharing the lowest rank (SQL ``rank()``), ``N`` the number of families.
 PERSENTIL = ⌊100·(r−1)/N⌋ + 1 and DESIL = ⌊10·(r−1)/N⌋ + 1 (= ⌈PERSENTIL/10⌉),
 so desil 1 holds the poorest tenth, families with equal scores always share
@@ -49,7 +52,8 @@ SCORE_DECIMALS = 6
 
 
 def rank_sql(scored: str) -> str:
-    """National percentile and desil, and ranks within province and kab/kota (1 = poorest)."""
+    """Percentile and desil over every family in the run (registry-relative; ``rank_nasional``
+    is the rank among them), and ranks within province and kab/kota (1 = poorest)."""
     return f"""
     SELECT family_id, kode_wilayah, kode_provinsi, kode_kabkota, pmt_score,
            rank_nasional, rank_provinsi, rank_kabkota,

@@ -26,6 +26,7 @@ from terpadu.welfare.deprivation import (
     dimension_column,
     parse_deprivation_config,
 )
+from terpadu.welfare.scope import desil_scope
 
 NATIONAL = {"", "nasional", "id", "indonesia", "all"}
 PROGRAM_DESIL = 4  # PKH targets desil 1-4
@@ -51,6 +52,8 @@ class PovertyProfile:
     indicators: list[dict[str, Any]]
     desil: list[dict[str, Any]]
     subregions: list[dict[str, Any]] = field(default_factory=list)
+    # What the desil is relative to: the registry's families, in the region they cover.
+    desil_scope: str = ""
 
     @property
     def headcount(self) -> float:
@@ -70,6 +73,7 @@ class PovertyProfile:
                 "ukuran": [
                     "Kode wilayah",
                     "Nama wilayah",
+                    "Desil",
                     "Jumlah keluarga berperingkat",
                     f"Keluarga desil 1-{PROGRAM_DESIL}",
                     "Keluarga miskin multidimensi (q)",
@@ -85,6 +89,7 @@ class PovertyProfile:
                 "nilai": [
                     self.region or "nasional",
                     self.region_name,
+                    self.desil_scope,
                     str(self.measures["n"]),
                     str(self.measures["desil_program"]),
                     str(self.measures["q"]),
@@ -255,6 +260,7 @@ def poverty_profile(engine: Engine, region: str) -> PovertyProfile:
         indicators=_indicators(frame, config),
         desil=desil,
         subregions=_subregions(frame, config, prefix),
+        desil_scope=desil_scope(engine).label,
     )
 
 
@@ -276,9 +282,9 @@ def write_chart(profile: PovertyProfile, png: Path, svg: Path) -> None:
     desil = [row["desil"] for row in profile.desil]
     left.bar(desil, [row["keluarga"] for row in profile.desil], color="#2b6cb0")
     left.set_xticks(desil)
-    left.set_xlabel("Desil (1 = termiskin)")
+    left.set_xlabel("Desil (1 = termiskin di registri)")
     left.set_ylabel("Jumlah keluarga")
-    left.set_title("Sebaran desil kesejahteraan")
+    left.set_title(f"Sebaran {profile.desil_scope or 'desil'}", fontsize=9)
     labels = [row["label"] for row in profile.dimensions]
     shares = [100 * row["persen_kontribusi"] for row in profile.dimensions]
     right.barh(labels, shares, color="#c05621")

@@ -62,10 +62,15 @@ class Batch(Base):
     """One import: the files taken in together, their fingerprint and counts."""
 
     __tablename__ = "batch"
+    __table_args__ = (Index("ix_batch_content", "source_id", "content_fingerprint"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
     # sha256 over the source name and the files' contents: the same batch twice is a no-op.
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    # sha256 over the rows as read (any line endings, encoding, column or row order).
+    content_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # The date the batch's data was collected, when the sender said so (import --as-of).
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20))  # running, completed, failed
     actor: Mapped[str] = mapped_column(String(100), default="system")
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -173,6 +178,10 @@ class Family(_Provenance, Base):
     luas_lahan: Mapped[float | None] = mapped_column(Float)
     jumlah_ternak: Mapped[int | None] = mapped_column(Integer)
     pengeluaran_perkapita: Mapped[float | None] = mapped_column(Float)
+    # The national DTSEN desil (1-10) and percentile (0-100) when the sender supplied them;
+    # Terpadu's own desil (family_welfare) is relative to the families in this registry.
+    desil_nasional: Mapped[int | None] = mapped_column(SmallInteger)
+    persentil_nasional: Mapped[float | None] = mapped_column(Float)
 
 
 class Person(_Provenance, Base):

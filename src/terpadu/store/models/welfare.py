@@ -64,8 +64,8 @@ class FamilyWelfare(Base):
     kode_provinsi: Mapped[str] = mapped_column(String(2))
     kode_kabkota: Mapped[str] = mapped_column(String(4))
     pmt_score: Mapped[float] = mapped_column(Float)  # predicted ln consumption per capita
-    persentil: Mapped[int] = mapped_column(SmallInteger)  # 1-100, national
-    desil: Mapped[int] = mapped_column(SmallInteger)  # 1-10, national
+    persentil: Mapped[int] = mapped_column(SmallInteger)  # 1-100, over the run (registry-relative)
+    desil: Mapped[int] = mapped_column(SmallInteger)  # 1-10, over the run (registry-relative)
     rank_nasional: Mapped[int] = mapped_column(Integer)  # 1 = poorest
     rank_provinsi: Mapped[int] = mapped_column(Integer)
     rank_kabkota: Mapped[int] = mapped_column(Integer)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
+from terpadu.intake import AsOfInvalid, parse_as_of
 from terpadu.web import imports as web_imports
 from terpadu.web import queries, services
 from terpadu.web.api.schemas import (
@@ -281,11 +282,29 @@ def start_import(
     anggota: UploadFile,
     source: str | None,
     sheets: tuple[str | None, str | None] = (None, None),
+    as_of: str | None = None,
 ) -> int:
     """Save the uploads and start the import job; ``sheets``: the XLSX sheets to read
-    (blank: the first)."""
+    (blank: the first); ``as_of``: the date the data was collected (blank: unknown)."""
     if not user.can_import:
         raise WebError(403, "forbidden", "Peran Anda hanya dapat membaca; impor tidak diizinkan.")
+    try:
+        collected = parse_as_of(as_of) if as_of and as_of.strip() else None
+    except AsOfInvalid as exc:
+        raise WebError(
+            422,
+            "validation_error",
+            str(exc),
+            details=[{"loc": ["body", "as_of"], "msg": str(exc), "type": "as_of_invalid"}],
+        ) from exc
+    if collected is not None and collected > dt.date.today():
+        message = "Tanggal data ada di masa depan; isi tanggal pengumpulan data kiriman ini."
+        raise WebError(
+            422,
+            "validation_error",
+            message,
+            details=[{"loc": ["body", "as_of"], "msg": message, "type": "as_of_future"}],
+        )
     folder = Path(state.config.data_dir) / "web-imports" / secrets.token_hex(8)
     folder.mkdir(parents=True, exist_ok=True)
     k = folder / safe_name(keluarga.filename, "keluarga")
@@ -300,7 +319,15 @@ def start_import(
     job_id = web_imports.create_job(state.engine, user, name, folder)
     chosen = ((sheets[0] or "").strip() or None, (sheets[1] or "").strip() or None)
     web_imports.start_job(
-        state.engine, user, job_id, k, a, name, sheets=chosen, runner=state.import_runner
+        state.engine,
+        user,
+        job_id,
+        k,
+        a,
+        name,
+        sheets=chosen,
+        as_of=collected,
+        runner=state.import_runner,
     )
     return job_id
 
@@ -318,13 +345,24 @@ def import_files(
     sheet_anggota: Annotated[
         str | None, Form(max_length=100, description="XLSX sheet of the anggota file")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        Form(
+            max_length=10,
+            description="Date the data was collected (YYYY-MM-DD, or a period YYYY-MM: its "
+            "last day). A value the registry changed after it is kept.",
+        ),
+    ] = None,
 ) -> ImportJobPublic:
     """Upload a keluarga and an anggota file; the import runs in the background.
 
     For XLSX files the first sheet is read unless a sheet is named; one workbook may be
-    sent as both files with both sheets named.
+    sent as both files with both sheets named. Without ``as_of`` a value the registry
+    already replaced (by a later batch or an approved proposal) is kept, with a warning.
     """
-    job_id = start_import(state, user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota))
+    job_id = start_import(
+        state, user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota), as_of
+    )
     job = web_imports.get_job(state.engine, user, job_id)
     assert job is not None
     return job_public(job)

@@ -23,6 +23,7 @@ from terpadu.web.charts import bar_chart
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
+from terpadu.welfare.scope import desil_scope
 
 router = APIRouter(include_in_schema=False)
 
@@ -124,7 +125,7 @@ def dashboard_page(
     data = queries.dashboard(state.engine, session.user)
     desil_chart = bar_chart(
         [(str(d["desil"]), float(d["keluarga"])) for d in data["desil"]],
-        title=translate(lang, "desil_distribution"),
+        title=translate(lang, "desil_relative", region=desil_scope(state.engine).region_name),
     )
     quality_chart = bar_chart(
         [(q["kode"][-4:], float(q["error"] + q["warning"])) for q in data["quality"][:20]],
@@ -347,9 +348,10 @@ def import_submit(
     source: Annotated[str, Form(max_length=100)] = "",
     sheet_keluarga: Annotated[str, Form(max_length=100)] = "",
     sheet_anggota: Annotated[str, Form(max_length=100)] = "",
+    as_of: Annotated[str, Form(max_length=10)] = "",
 ) -> RedirectResponse:
     job_id = start_import(
-        state, session.user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota)
+        state, session.user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota), as_of
     )
     return RedirectResponse(f"/impor/{job_id}", status_code=303)
 

@@ -1,0 +1,193 @@
+"""Families held for their data ("tertahan data"), and the fix each needs.
+
+A family eligible by welfare and components that fails only data reasons
+(``rules.DATA_HOLDS``: a recipient or component registered in another family, no adult
+member with a usable NIK to receive) is not enrolled, and not silently dropped either: it
+is listed, with what the desa must fix, in the BNBA workbook, the run's summary and
+``terpadu explain``, so an office sees it before signing the list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from terpadu.targeting.catalogue import Program
+
+HELD = "tertahan_data"
+HELD_COLUMNS = [
+    "PROGRAM",
+    "PERIODE",
+    "FAMILY_ID",
+    "ID_KELUARGA",
+    "NO_KK",
+    "KODE_WILAYAH",
+    "ALAMAT",
+    "DESIL",
+    "KOMPONEN",
+    "ALASAN",
+    "PERBAIKAN",
+]
+STAND_IN_COLUMNS = [
+    "PROGRAM",
+    "PERIODE",
+    "FAMILY_ID",
+    "ID_KELUARGA",
+    "KODE_WILAYAH",
+    "PENERIMA_DITUNJUK",
+    "NIK_PENERIMA",
+    "NAMA_PENERIMA",
+    "PERBAIKAN",
+]
+
+
+def fixes(row: dict[str, Any]) -> list[str]:
+    """What must be fixed for a decision row to stop being held (or to need no stand-in)."""
+    reasons = set(filter(None, str(row.get("alasan") or "").split(";")))
+    out: list[str] = []
+    if "anggota_ganda" in reasons:
+        out.append(
+            "Penerima atau anggota komponen juga terdaftar di keluarga lain: "
+            f"{row.get('anggota_ganda') or '-'}. Pastikan keluarga yang benar: usulkan "
+            "'keluarkan anggota' di keluarga yang salah, atau tautkan dengan 'terpadu link'."
+        )
+    if "tanpa_nik" in reasons:
+        out.append(
+            f"Penerima {row.get('nama_penerima') or '-'} belum punya NIK dan tidak ada anggota "
+            "dewasa lain dengan NIK: rekam NIK di Dukcapil lalu usulkan koreksi NIK."
+        )
+    if "nik_ditolak" in reasons:
+        out.append(
+            f"NIK penerima {row.get('nama_penerima') or '-'} ditolak Dukcapil dan tidak ada "
+            "anggota dewasa lain dengan NIK sah: usulkan koreksi NIK sesuai Dukcapil."
+        )
+    if row.get("penerima_pengganti"):
+        out.append(
+            f"Penerima yang ditunjuk, {row.get('nama_ditunjuk') or '-'}, tidak punya NIK yang "
+            f"sah; bantuan diterima {row.get('nama_penerima') or '-'}. Usulan koreksi NIK "
+            "dibuat untuk penerima yang ditunjuk."
+        )
+    return out
+
+
+def _with_fix(rows: pl.DataFrame) -> pl.DataFrame:
+    texts = [" ".join(fixes(r)) for r in rows.iter_rows(named=True)]
+    return rows.with_columns(pl.Series("perbaikan", texts, dtype=pl.Utf8))
+
+
+def _common(program: Program, period: str) -> list[pl.Expr]:
+    return [
+        pl.lit(program.id.upper()).alias("PROGRAM"),
+        pl.lit(period).alias("PERIODE"),
+        pl.concat_str([pl.lit("KLG"), pl.col("family_id").cast(pl.Utf8).str.zfill(10)]).alias(
+            "FAMILY_ID"
+        ),
+        pl.col("id_keluarga").cast(pl.Utf8).alias("ID_KELUARGA"),
+    ]
+
+
+def held_frame(program: Program, period: str, decisions: pl.DataFrame) -> pl.DataFrame:
+    """The held families, poorest first, with the reasons and the fix (sheet Tertahan_Data)."""
+    rows = decisions.filter(pl.col("keputusan") == HELD)
+    if rows.height == 0:
+        return pl.DataFrame(
+            schema={c: (pl.Int64 if c == "DESIL" else pl.Utf8) for c in HELD_COLUMNS}
+        )
+    return (
+        _with_fix(rows)
+        .sort(["desil", "pmt_score", "family_id"], nulls_last=True)
+        .select(
+            *_common(program, period),
+            pl.col("no_kk").cast(pl.Utf8).alias("NO_KK"),
+            pl.col("kode_wilayah").cast(pl.Utf8).alias("KODE_WILAYAH"),
+            pl.col("alamat").cast(pl.Utf8).alias("ALAMAT"),
+            pl.col("desil").cast(pl.Int64).alias("DESIL"),
+            pl.col("komponen").cast(pl.Utf8).alias("KOMPONEN"),
+            pl.col("alasan").cast(pl.Utf8).alias("ALASAN"),
+            pl.col("perbaikan").alias("PERBAIKAN"),
+        )
+    )
+
+
+def stand_in_frame(program: Program, period: str, enrolled: pl.DataFrame) -> pl.DataFrame:
+    """Enrolled families whose payment goes to a stand-in recipient (sheet Penerima_Pengganti)."""
+    rows = enrolled.filter(pl.col("penerima_pengganti") == 1)
+    if rows.height == 0:
+        return pl.DataFrame(schema=dict.fromkeys(STAND_IN_COLUMNS, pl.Utf8))
+    return (
+        _with_fix(rows)
+        .sort("family_id")
+        .select(
+            *_common(program, period),
+            pl.col("kode_wilayah").cast(pl.Utf8).alias("KODE_WILAYAH"),
+            pl.col("nama_ditunjuk").cast(pl.Utf8).alias("PENERIMA_DITUNJUK"),
+            pl.col("nik_penerima").cast(pl.Utf8).alias("NIK_PENERIMA"),
+            pl.col("nama_penerima").cast(pl.Utf8).alias("NAMA_PENERIMA"),
+            pl.col("perbaikan").alias("PERBAIKAN"),
+        )
+    )
+
+
+def notes_frame(decisions: pl.DataFrame, enrolled: pl.DataFrame, relative: str) -> pl.DataFrame:
+    """Sheet Keterangan: which desil the allocation used, for how many families.
+
+    ``relative`` names the registry-relative desil (:func:`terpadu.welfare.desil_scope`).
+    """
+    labels = {"nasional": "desil nasional DTSEN (diimpor)", "relatif": relative}
+    rows = []
+    for source, label in labels.items():
+        rows.append(
+            {
+                "KETERANGAN": f"DESIL menurut {label}",
+                "KELUARGA_TERDAFTAR": enrolled.filter(pl.col("sumber_desil") == source).height,
+                "KELUARGA_DINILAI": decisions.filter(pl.col("sumber_desil") == source).height,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "KETERANGAN": pl.Utf8,
+            "KELUARGA_TERDAFTAR": pl.Int64,
+            "KELUARGA_DINILAI": pl.Int64,
+        },
+    )
+
+
+def held_per_region(decisions: pl.DataFrame) -> pl.DataFrame:
+    """Held families per quota region (``kode_wilayah``, ``tertahan_data``)."""
+    return (
+        decisions.filter(pl.col("keputusan") == HELD)
+        .group_by(pl.col("kuota_wilayah").alias("kode_wilayah"))
+        .agg(pl.len().cast(pl.Int64).alias("tertahan_data"))
+    )
+
+
+def write_bnba(
+    out: Path, sheets: dict[str, pl.DataFrame], first: str = "BNBA"
+) -> tuple[Path, list[Path]]:
+    """The BNBA workbook (.xlsx: one sheet per frame, ``first`` first), or for .csv/.parquet
+    the BNBA at ``out`` and each other list beside it as ``<stem>_<sheet>.<ext>``."""
+    from terpadu.tables import write_table
+
+    if out.suffix.lower() != ".xlsx":
+        written = write_table(sheets[first], out, sheet=first)
+        beside = [
+            write_table(frame, out.with_name(f"{out.stem}_{name.lower()}{out.suffix}"))
+            for name, frame in sheets.items()
+            if name != first
+        ]
+        return written, beside
+    import xlsxwriter
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with xlsxwriter.Workbook(str(out)) as workbook:
+        for name, frame in sheets.items():
+            frame.write_excel(
+                workbook,
+                worksheet=name,
+                autofit=frame.height <= 10_000,
+                dtype_formats={pl.Utf8: "@"},
+            )
+    return out, []
