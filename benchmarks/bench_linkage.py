@@ -305,13 +305,18 @@ def three_names(rows: int, seed: int) -> dict[str, Any]:
     start = dt.date(1940, 1, 1)
     born = [start + dt.timedelta(days=rng.randrange(0, 365 * 80)) for _ in range(rows)]
     sex = [rng.choice((1, 2)) for _ in range(rows)]
+    # the serial numbers people of one birth date and sex (in one kecamatan): NIKs are unique
+    taken: dict[tuple[dt.date, int], int] = {}
+    serial = []
+    for b, s in zip(born, sex, strict=True):
+        taken[(b, s)] = taken.get((b, s), 0) + 1
+        serial.append(taken[(b, s)])
     records = pl.DataFrame(
         {
             "unique_id": range(rows),
             "nik": [
-                f"360405{b.day + (40 if s == 2 else 0):02d}{b.month:02d}{b.year % 100:02d}"
-                f"{i % 9999 + 1:04d}"
-                for i, (b, s) in enumerate(zip(born, sex, strict=True))
+                f"360405{b.day + (40 if s == 2 else 0):02d}{b.month:02d}{b.year % 100:02d}{n:04d}"
+                for b, s, n in zip(born, sex, serial, strict=True)
             ],
             "nama": [names[i % 3] for i in range(rows)],
             "jenis_kelamin": sex,
