@@ -90,11 +90,20 @@ def _line_breaks(data: bytes) -> tuple[bytes, tuple[str, str] | None]:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), ("line_endings_cr", found)
 
 
+def _without_eof_marker(data: bytes, marker: bytes) -> bytes:
+    """The file without the Ctrl-Z that old DOS tools write after its last line: an end of
+    file mark, not a row (read as one, it would be a truncated last row)."""
+    while data.endswith(marker):
+        data = data[: -len(marker)]
+    return data
+
+
 def file_text(data: bytes, path: Path) -> FileText:
     """The file as UTF-8 bytes (not yet checked to be valid UTF-8: see ``as_utf8``)."""
     utf16 = _utf16(data)
     if utf16 is not None:
         codec, bom = utf16
+        data = _without_eof_marker(data, b"\x1a\x00" if codec.endswith("le") else b"\x00\x1a")
         text = _decode_utf16(data[2:] if bom else data, codec, path)
         notes = [] if bom else [("encoding_guessed", f"UTF-16 {codec[-2:].upper()} tanpa BOM")]
         converted, breaks = _line_breaks(text.encode("utf-8"))
@@ -107,7 +116,7 @@ def file_text(data: bytes, path: Path) -> FileText:
     encoding = "utf-8"
     if data.startswith(UTF8_BOM):
         data, encoding = data[len(UTF8_BOM) :], "utf-8-sig"
-    converted, breaks = _line_breaks(data)
+    converted, breaks = _line_breaks(_without_eof_marker(data, b"\x1a"))
     return FileText(converted, encoding, [breaks] if breaks else [])
 
 
