@@ -564,6 +564,86 @@ def members_before_family(k: Table, a: Table) -> Case:
     )
 
 
+@case
+def quote_start_last_row(k: Table, a: Table) -> Case:
+    i = len(a.rows) - 1
+    v = '"' + a.value(i, "NAMA")
+    a.set(i, "NAMA", v, Raw(v))
+    a.outcome[i] = Outcome.EITHER
+    return plain_case("quote_start_last_row", k, a)
+
+
+@case
+def quotes_on_adjacent_rows(k: Table, a: Table) -> Case:
+    i = a.plain("NAMA", 8)
+    for j in (i, i + 1):
+        v = '"' + a.value(j, "NAMA")
+        a.set(j, "NAMA", v, Raw(v))
+        a.outcome[j] = Outcome.EITHER
+    return plain_case("quotes_on_adjacent_rows", k, a)
+
+
+@case
+def stray_quote_beside_multiline(k: Table, a: Table) -> Case:
+    k.set(3, "ALAMAT", "Jl. Mawar No. 5\nRT 01")
+    k.set(20, "ALAMAT", "Gg. Haji\nNo. 9")
+    i = k.plain("ALAMAT", 10)
+    v = '"' + k.value(i, "ALAMAT")
+    k.set(i, "ALAMAT", v, Raw(v))
+    k.outcome[i] = Outcome.EITHER
+    return plain_case("stray_quote_beside_multiline", k, a)
+
+
+@case
+def stray_quote_crlf_semicolon(k: Table, a: Table) -> Case:
+    i = a.plain("NAMA", 6)
+    v = '"' + a.value(i, "NAMA")
+    a.set(i, "NAMA", v, Raw(v))
+    a.outcome[i] = Outcome.EITHER
+    return plain_case("stray_quote_crlf_semicolon", k, a, sep=";", eol="\r\n")
+
+
+@case
+def unquoted_separator(k: Table, a: Table) -> Case:
+    i = k.plain("ALAMAT", 4)
+    k.write(i, "ALAMAT", Raw("Jl. Mawar, No 5"), Outcome.REJECT)
+    return plain_case("unquoted_separator", k, a)
+
+
+@case
+def spaces_around_values(k: Table, a: Table) -> Case:
+    for i in range(0, len(a.rows), 5):
+        for column in ("ID_ANGGOTA", "ID_KELUARGA", "NIK", "NAMA"):
+            a.write(i, column, f"  {a.value(i, column)} ", Outcome.LAND)
+    for i in range(0, len(k.rows), 5):
+        for column in ("ID_KELUARGA", "NO_KK", "KODE_WILAYAH"):
+            k.write(i, column, f" {k.value(i, column)}  ", Outcome.LAND)
+    return plain_case("spaces_around_values", k, a)
+
+
+def _unterminated_tail(name: str, tail: str) -> Builder:
+    def build(k: Table, a: Table) -> Case:
+        c = plain_case(name, k, a)
+        c.a_file.data += tail.encode()
+        return c
+
+    build.__name__ = name
+    return build
+
+
+CASES["blank_tail_unterminated"] = _unterminated_tail("blank_tail_unterminated", "   ")
+CASES["separators_tail_unterminated"] = _unterminated_tail("separators_tail_unterminated", ",,,,,")
+
+
+@case
+def utf16_bare_cr(k: Table, a: Table) -> Case:
+    _accents(k, a)
+    return plain_case("utf16_bare_cr", k, a, encoding="utf-16-le", prefix=b"\xff\xfe", eol="\r")
+
+
+CASES["bom_only"] = _whole_file("bom_only", b"\xef\xbb\xbf")
+
+
 # --- XLSX -----------------------------------------------------------------------------------
 
 
