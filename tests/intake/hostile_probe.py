@@ -644,6 +644,107 @@ def utf16_bare_cr(k: Table, a: Table) -> Case:
 CASES["bom_only"] = _whole_file("bom_only", b"\xef\xbb\xbf")
 
 
+@case
+def stray_quotes_that_pair_up(k: Table, a: Table) -> Case:
+    # An opening quote in one name and a closing one in a later name enclose the lines
+    # between in one well-formed quoted value of the right width: the worst stray quote.
+    i = a.plain("NAMA", 5)
+    j = a.plain("NAMA", i + 4)
+    for row, v in ((i, '"' + a.value(i, "NAMA")), (j, a.value(j, "NAMA") + '"')):
+        a.set(row, "NAMA", v, Raw(v))
+        a.outcome[row] = Outcome.EITHER
+    return plain_case("stray_quotes_that_pair_up", k, a)
+
+
+def _with_stray(name: str, **kw: object) -> Builder:
+    def build(k: Table, a: Table) -> Case:
+        _accents(k, a)
+        i = a.plain("NAMA", 7)
+        v = '"' + a.value(i, "NAMA")
+        a.set(i, "NAMA", v, Raw(v))
+        a.outcome[i] = Outcome.EITHER
+        return plain_case(name, k, a, **kw)
+
+    build.__name__ = name
+    return build
+
+
+CASES["stray_quote_bare_cr"] = _with_stray("stray_quote_bare_cr", eol="\r")
+CASES["stray_quote_utf16"] = _with_stray(
+    "stray_quote_utf16", encoding="utf-16-le", prefix=b"\xff\xfe", eol="\r\n"
+)
+CASES["stray_quote_1252"] = _with_stray("stray_quote_1252", encoding="cp1252")
+
+
+@case
+def nul_padding_one_row(k: Table, a: Table) -> Case:
+    # A fixed-width export pads a name with NULs: one row's damage, not a binary file.
+    i = a.plain("NAMA", 9)
+    a.write(i, "NAMA", a.value(i, "NAMA") + "\x00" * 24, Outcome.EITHER)
+    return plain_case("nul_padding_one_row", k, a)
+
+
+@case
+def zeroed_block(k: Table, a: Table) -> Case:
+    # A transfer zeroed 40 bytes across the end of one row and the start of the next: the
+    # two are one damaged line now; the rows around them are whole.
+    c = plain_case("zeroed_block", k, a)
+    i = 20
+    data = bytearray(c.a_file.data)
+    newline = [n for n, b in enumerate(data) if b == 0x0A][i + 1]  # end of data row i
+    data[newline - 20 : newline + 20] = bytes(40)
+    c.a_file.data = bytes(data)
+    c.a_file.rows_read -= 1
+    for j in c.a_file.line_of:
+        if j > i:
+            c.a_file.line_of[j] -= 1
+    a.outcome[i] = a.outcome[i + 1] = Outcome.REJECT
+    return c
+
+
+@case
+def excel_sep_hint(k: Table, a: Table) -> Case:
+    c = plain_case("excel_sep_hint", k, a, sep=";")
+    for spec in (c.k_file, c.a_file):
+        spec.data = b"sep=;\n" + spec.data
+        spec.line_of = {i: n + 1 for i, n in spec.line_of.items()}
+    return c
+
+
+@case
+def title_rows_csv(k: Table, a: Table) -> Case:
+    c = plain_case("title_rows_csv", k, a)
+    for spec in (c.k_file, c.a_file):
+        spec.data = b"DATA DESA SUKAMAJU,,\nDicetak 01-11-2026\n\n" + spec.data
+        spec.line_of = {i: n + 3 for i, n in spec.line_of.items()}
+    return c
+
+
+@case
+def trailing_separators(k: Table, a: Table) -> Case:
+    for t in (k, a):
+        for i in range(0, len(t.cells), 3):
+            t.cells[i] = [*t.cells[i], "", "", ""]
+    return plain_case("trailing_separators", k, a)
+
+
+@case
+def short_rows(k: Table, a: Table) -> Case:
+    # Tools that leave off empty trailing cells write rows shorter than the header.
+    for t in (k, a):
+        for i, cells in enumerate(t.cells):
+            while i % 2 and cells and cells[-1] == "":
+                cells.pop()
+    return plain_case("short_rows", k, a)
+
+
+@case
+def smart_quotes_1252(k: Table, a: Table) -> Case:
+    k.set(2, "ALAMAT", "Gg. \u201cMawar\u201d \u2013 blok \u2018A\u2019")
+    a.set(4, "NAMA", "Ni\u2019mah")
+    return plain_case("smart_quotes_1252", k, a, encoding="cp1252")
+
+
 # --- XLSX -----------------------------------------------------------------------------------
 
 

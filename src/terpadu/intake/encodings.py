@@ -14,9 +14,11 @@ reader reads them all, and what was found is said in the import report:
 - bare-CR line breaks (Excel on old Macs), alone or mixed with LF: read as
   line breaks;
 - a line where control bytes make up a tenth or more (at least three) is not
-  text: the file is refused naming the first such line, as a renamed
-  spreadsheet, an archive or a damaged transfer would be. A lone NUL in a name
-  is not refused here: the cell loses it with a warning (``text_cells``).
+  text: the file is refused naming the first such line when it is not text at
+  all (such a line where the header is, or a tenth of its lines), as a renamed
+  spreadsheet or an archive would be; a few such lines further down are
+  damaged rows, rejected one by one. A lone NUL in a name is not refused here:
+  the cell loses it with a warning (``text_cells``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from terpadu.intake.form import InputFileError
+from terpadu.intake.form import HEADER_SEARCH_ROWS, InputFileError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # (line number in the file, code, value): notes about single lines, placed on rows later.
@@ -155,23 +157,33 @@ def as_utf8(text: FileText) -> FileText:
     return FileText(joined, "utf-8+windows-1252", text.notes, notes, decoded=True)
 
 
-def refuse_binary(data: bytes, path: Path) -> None:
-    """Refuse UTF-8 ``data`` when a line of it is not text, naming the first such line."""
+def binary_lines(data: bytes, path: Path) -> list[tuple[int, str]]:
+    """Lines of UTF-8 ``data`` that are not text, as (line number, line), for rows to reject.
+
+    A file is refused, naming its first such line, when it is not text at all: such a line
+    among the first ten (where the header is), or a tenth of its lines or more. A few such
+    lines further down are damage to those rows (a name padded with NULs by a fixed-width
+    export, a block of a transfer zeroed): the rows are rejected and the rest of the file
+    is read.
+    """
     counts: dict[int, tuple[int, int]] = {}  # line → (control bytes, where one is)
     line, scanned = 1, 0
     for found in _BINARY.finditer(data):
         line += data.count(b"\n", scanned, found.start())
         scanned = found.start()
         counts[line] = (counts.get(line, (0, 0))[0] + 1, scanned)
-    bad = []
+    bad: list[tuple[int, str]] = []
     for number, (count, position) in sorted(counts.items()):
+        start = data.rfind(b"\n", 0, position) + 1
         end = data.find(b"\n", position)
-        length = (len(data) if end < 0 else end) - data.rfind(b"\n", 0, position) - 1
-        if count >= _BINARY_MIN and count >= _BINARY_SHARE * length:
-            bad.append(number)
-    if bad:
+        end = len(data) if end < 0 else end
+        if count >= _BINARY_MIN and count >= _BINARY_SHARE * (end - start):
+            bad.append((number, data[start:end].decode("utf-8", errors="replace").rstrip("\r")))
+    lines = data.count(b"\n") + 1
+    if bad and (bad[0][0] <= HEADER_SEARCH_ROWS or len(bad) >= _BINARY_SHARE * lines):
         raise InputFileError(
-            f"{path}: baris {bad[0]} tidak dapat dibaca sebagai teks (berisi byte kendali atau "
-            f"biner; {len(bad)} baris seperti ini): berkas ini bukan CSV, atau rusak saat "
+            f"{path}: baris {bad[0][0]} tidak dapat dibaca sebagai teks (berisi byte kendali "
+            f"atau biner; {len(bad)} baris seperti ini): berkas ini bukan CSV, atau rusak saat "
             "dikirim. Buka berkas aslinya dan simpan ulang sebagai CSV"
         )
+    return bad
