@@ -703,6 +703,46 @@ def zeroed_block(k: Table, a: Table) -> Case:
 
 
 @case
+def control_in_header(k: Table, a: Table) -> Case:
+    ah = list(a.header)
+    ah[a.col("NAMA")] = "NA\x00MA"
+    ah[a.col("NIK")] = "\u200bNIK\u00a0"
+    kh = list(k.header)
+    kh[0] = "\u200bID_KELUARGA"
+    return Case(
+        "control_in_header", k, a, render(k, "k.csv", header=kh), render(a, "a.csv", header=ah)
+    )
+
+
+@case
+def multiline_crlf(k: Table, a: Table) -> Case:
+    k.set(3, "ALAMAT", "Jl. Mawar No. 5\r\nRT 01")
+    k.set(9, "ALAMAT", "Blok C\r\n\r\nNo. 7")
+    return plain_case("multiline_crlf", k, a, eol="\r\n")
+
+
+@case
+def concatenated_without_newline(k: Table, a: Table) -> Case:
+    # The first export did not end its last line; the second (BOM, header) is glued to it.
+    half = len(a.rows) // 2
+    first = Table(a.header, a.rows[:half], a.key, a.cells[:half])
+    second = Table(a.header, a.rows[half:], a.key, a.cells[half:])
+    one = render(first, "a.csv", final_eol=False)
+    two = render(second, "a.csv", prefix=b"\xef\xbb\xbf")
+    spec = render(a, "a.csv")
+    spec.data = one.data + two.data
+    # The glued line is one row (rejected: too many values); the lines after keep their rows.
+    a.outcome[half - 1] = Outcome.REJECT
+    return Case("concatenated_without_newline", k, a, render(k, "k.csv"), spec)
+
+
+@case
+def header_only_unterminated(k: Table, a: Table) -> Case:
+    a.rows, a.cells = [], []
+    return plain_case("header_only_unterminated", k, a, final_eol=False, prefix=b"\xef\xbb\xbf")
+
+
+@case
 def excel_sep_hint(k: Table, a: Table) -> Case:
     c = plain_case("excel_sep_hint", k, a, sep=";")
     for spec in (c.k_file, c.a_file):

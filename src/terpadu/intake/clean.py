@@ -380,13 +380,14 @@ def _clean_column(
         return value, errors, warnings, repair["repaired"] & errors.is_null()
     if kind == "region":
         # Excel users type a leading apostrophe to keep the code as text, as for NIK.
-        apostrophe = text.str.contains(r"^\s*'")
-        code = text.str.replace(r"^\s*'", "").str.replace_all(r"[\s.]", "")
+        apostrophe = text.str.starts_with("'")  # cells are trimmed already
+        quoted = bool(apostrophe.any())
+        code = (text.str.strip_chars_start("'") if quoted else text).str.replace_all(r"[\s.]", "")
         well_formed = code.str.contains(r"^[0-9]{10}$")
         known = code.is_in(regions_frame("desa")["code"].implode())
         errors = _when(present & ~well_formed, "region_format")
         errors = _when(present & well_formed & ~known, "region_unknown", errors)
         value = _kept(code, errors)
-        repaired = apostrophe.fill_null(False) & errors.is_null() if apostrophe.any() else None
+        repaired = apostrophe.fill_null(False) & errors.is_null() if quoted else None
         return value, errors, None, repaired
     raise ValueError(f"unknown column kind {kind}")  # pragma: no cover
