@@ -743,6 +743,35 @@ def header_only_unterminated(k: Table, a: Table) -> Case:
 
 
 @case
+def quoted_nickname_first(k: Table, a: Table) -> Case:
+    # A nickname in quotes at the start of a name: the quote closes before the value ends.
+    # CSV reads the opening quotes as quoting: the name lands as `Ucok Fitria`, its
+    # letters whole (docs/formats.md); the rows around it are untouched.
+    i = a.plain("NAMA", 5)
+    v = "Ucok " + a.value(i, "NAMA")
+    a.set(i, "NAMA", v, Raw('"Ucok" ' + a.value(i, "NAMA")))
+    return plain_case("quoted_nickname_first", k, a)
+
+
+@case
+def stray_quote_in_header(k: Table, a: Table) -> Case:
+    ah = list(a.header)
+    ah[0] = Raw('"' + ah[0])
+    c = Case("stray_quote_in_header", k, a, render(k, "k.csv"), render(a, "a.csv", header=ah))
+    c.refused, c.refusal_allowed = "a.csv", True  # refused in words, or read: no row lost
+    return c
+
+
+@case
+def utf16_cut_mid_character(k: Table, a: Table) -> Case:
+    # A transfer cut short after an odd number of bytes: half a character at the end.
+    c = plain_case("utf16_cut_mid_character", k, a, encoding="utf-16-le", prefix=b"\xff\xfe")
+    c.a_file.data = c.a_file.data[:-9]  # the last row loses its end and a half character
+    a.outcome[len(a.rows) - 1] = Outcome.REJECT
+    return c
+
+
+@case
 def excel_sep_hint(k: Table, a: Table) -> Case:
     c = plain_case("excel_sep_hint", k, a, sep=";")
     for spec in (c.k_file, c.a_file):

@@ -106,7 +106,10 @@ def file_text(data: bytes, path: Path) -> FileText:
     if utf16 is not None:
         codec, bom = utf16
         data = _without_eof_marker(data, b"\x1a\x00" if codec.endswith("le") else b"\x00\x1a")
-        text = _decode_utf16(data[2:] if bom else data, codec, path)
+        body = data[2:] if bom else data
+        if len(body) % 2:  # cut short in the middle of a character: its half is no text
+            body = body[:-1]
+        text = _decode_utf16(body, codec, path)
         notes = [] if bom else [("encoding_guessed", f"UTF-16 {codec[-2:].upper()} tanpa BOM")]
         converted, breaks = _line_breaks(text.encode("utf-8"))
         return FileText(
