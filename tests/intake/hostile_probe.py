@@ -816,6 +816,8 @@ def smart_quotes_1252(k: Table, a: Table) -> Case:
 
 # --- XLSX -----------------------------------------------------------------------------------
 
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
 
 def workbook(
     table: Table,
@@ -823,6 +825,7 @@ def workbook(
     *,
     number_nik: bool = False,
     date_cells: bool = False,
+    serial_dates: bool = False,
     title: bool = False,
     hidden_first: bool = False,
     formatted_tail: bool = False,
@@ -851,6 +854,8 @@ def workbook(
                 values[c] = int(cells[c])
             if date_cells and h == "TGL_LAHIR" and cells[c]:
                 values[c] = dt.datetime.fromisoformat(iso_date(cells[c]))
+            if serial_dates and h == "TGL_LAHIR" and cells[c]:  # a number, not a date cell
+                values[c] = (dt.date.fromisoformat(iso_date(cells[c])) - EXCEL_EPOCH).days
         sheet.append(values)
         line_of[i] = first + 1 + i
     if formatted_tail:
@@ -880,6 +885,13 @@ def xlsx_numbers_and_dates(k: Table, a: Table) -> Case:
         a,
         workbook(k, "k.xlsx", number_nik=True),
         workbook(a, "a.xlsx", number_nik=True, date_cells=True),
+    )
+
+
+@case
+def xlsx_serial_dates(k: Table, a: Table) -> Case:
+    return Case(
+        "xlsx_serial_dates", k, a, workbook(k, "k.xlsx"), workbook(a, "a.xlsx", serial_dates=True)
     )
 
 
