@@ -14,7 +14,7 @@ import gzip
 import io
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -927,4 +927,13 @@ def iter_rows(c: Case) -> Iterator[tuple[str, Table, FileSpec]]:
     yield "anggota", c.anggota, c.a_file
 
 
-__all__ = ["CASES", "Case", "Outcome", "Table", "build_case", "iter_rows", "read_clean", "replace"]
+__all__ = [
+    "CASES",
+    "Case",
+    "Outcome",
+    "Table",
+    "build_case",
+    "iter_rows",
+    "read_clean",
+    "render",
+]
