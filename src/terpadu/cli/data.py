@@ -170,10 +170,20 @@ def print_import_report(report: ImportReport) -> None:
         top.add_column(t("example"))
         for code, n in counts.most_common(8):
             example = report.issues.filter(pl.col("code") == code).row(0, named=True)
-            top.add_row(
-                code, f"{n:,}", f"{example['file']} baris {example['__row']}: {example['message']}"
-            )
+            message = _shortened(str(example["message"]))
+            top.add_row(code, f"{n:,}", f"{example['file']} baris {example['__row']}: {message}")
         console.print(top)
+
+
+# The console shows an example of each problem; a megabyte cell quoted in its message would
+# fill the terminal. The problem file keeps the whole message.
+EXAMPLE_CHARS = 300
+
+
+def _shortened(message: str) -> str:
+    if len(message) <= EXAMPLE_CHARS:
+        return message
+    return f"{message[:EXAMPLE_CHARS]}… ({len(message):,} karakter; lengkapnya di --errors)"
 
 
 class ExportKind(StrEnum):

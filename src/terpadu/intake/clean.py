@@ -379,11 +379,15 @@ def _clean_column(
             warnings = _when(placeholder, f"{kind}_placeholder", warnings)
         return value, errors, warnings, repair["repaired"] & errors.is_null()
     if kind == "region":
-        code = text.str.replace_all(r"[\s.]", "")
+        # Excel users type a leading apostrophe to keep the code as text, as for NIK.
+        apostrophe = text.str.starts_with("'")  # cells are trimmed already
+        quoted = bool(apostrophe.any())
+        code = (text.str.strip_chars_start("'") if quoted else text).str.replace_all(r"[\s.]", "")
         well_formed = code.str.contains(r"^[0-9]{10}$")
         known = code.is_in(regions_frame("desa")["code"].implode())
         errors = _when(present & ~well_formed, "region_format")
         errors = _when(present & well_formed & ~known, "region_unknown", errors)
         value = _kept(code, errors)
-        return value, errors, None, None
+        repaired = apostrophe.fill_null(False) & errors.is_null() if quoted else None
+        return value, errors, None, repaired
     raise ValueError(f"unknown column kind {kind}")  # pragma: no cover

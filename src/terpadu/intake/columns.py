@@ -16,11 +16,15 @@ Kind = Literal[
 ]
 
 _HEADER_NOISE = re.compile(r"[\s._\-/]+")
+# A header name holds no quotes: one left over from a stray quote (`"ID_ANGGOTA`) or
+# Excel's apostrophe is noise too, or the column's values would go unrecognised.
+_HEADER_QUOTES = re.compile(r"[\"'\u2018\u2019\u201c\u201d]+")
 
 
 def normalize_header(name: str) -> str:
-    """Fold a header for matching: case, spaces, dots, dashes, underscores ignored."""
-    return _HEADER_NOISE.sub("", name.strip().lstrip("\ufeff")).lower()
+    """Fold a header for matching: case, spaces, dots, dashes, underscores, quotes ignored."""
+    folded = _HEADER_NOISE.sub("", name.strip().lstrip("\ufeff")).lower()
+    return _HEADER_QUOTES.sub("", folded)
 
 
 def normalize_label(value: str) -> str:

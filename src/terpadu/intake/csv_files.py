@@ -26,8 +26,8 @@ from terpadu.intake.encodings import (
     FileText,
     LineNote,
     as_utf8,
+    binary_lines,
     file_text,
-    refuse_binary,
 )
 from terpadu.intake.form import HEADER_SEARCH_ROWS, InputFileError, header_row, unique_headers
 from terpadu.intake.text_cells import (
@@ -203,8 +203,7 @@ def read_csv(path: Path) -> CsvRead:
         text.data, bom_lines = _without_line_start_boms(text.data)
     data = text.data
     unwanted = text.decoded or may_hold_unwanted(data, suspects)
-    if unwanted:
-        refuse_binary(data, path)
+    binary = binary_lines(data, path) if unwanted else []
     head = _head_lines(data)
     above_header = header_row([_split_any(line) for line in head])
     delimiter = _sniff_delimiter(head[above_header])
@@ -246,6 +245,14 @@ def read_csv(path: Path) -> CsvRead:
     issues += [
         (row, WHOLE_ROW, visible(value), "warning", code)
         for row, code, value in _place(text.line_notes, first_lines_of_records, above_header)
+    ]
+    issues += [
+        (row, WHOLE_ROW, visible(value), "error", code)
+        for row, code, value in _place(
+            [(line, "row_not_text", value) for line, value in binary],
+            first_lines_of_records,
+            above_header,
+        )
     ]
     bom_rows = [
         row

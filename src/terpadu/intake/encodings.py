@@ -14,9 +14,11 @@ reader reads them all, and what was found is said in the import report:
 - bare-CR line breaks (Excel on old Macs), alone or mixed with LF: read as
   line breaks;
 - a line where control bytes make up a tenth or more (at least three) is not
-  text: the file is refused naming the first such line, as a renamed
-  spreadsheet, an archive or a damaged transfer would be. A lone NUL in a name
-  is not refused here: the cell loses it with a warning (``text_cells``).
+  text: the file is refused naming the first such line when it is not text at
+  all (such a line where the header is, or a tenth of its lines), as a renamed
+  spreadsheet or an archive would be; a few such lines further down are
+  damaged rows, rejected one by one. A lone NUL in a name is not refused here:
+  the cell loses it with a warning (``text_cells``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from terpadu.intake.form import InputFileError
+from terpadu.intake.form import HEADER_SEARCH_ROWS, InputFileError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # (line number in the file, code, value): notes about single lines, placed on rows later.
@@ -90,12 +92,24 @@ def _line_breaks(data: bytes) -> tuple[bytes, tuple[str, str] | None]:
     return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n"), ("line_endings_cr", found)
 
 
+def _without_eof_marker(data: bytes, marker: bytes) -> bytes:
+    """The file without the Ctrl-Z that old DOS tools write after its last line: an end of
+    file mark, not a row (read as one, it would be a truncated last row)."""
+    while data.endswith(marker):
+        data = data[: -len(marker)]
+    return data
+
+
 def file_text(data: bytes, path: Path) -> FileText:
     """The file as UTF-8 bytes (not yet checked to be valid UTF-8: see ``as_utf8``)."""
     utf16 = _utf16(data)
     if utf16 is not None:
         codec, bom = utf16
-        text = _decode_utf16(data[2:] if bom else data, codec, path)
+        data = _without_eof_marker(data, b"\x1a\x00" if codec.endswith("le") else b"\x00\x1a")
+        body = data[2:] if bom else data
+        if len(body) % 2:  # cut short in the middle of a character: its half is no text
+            body = body[:-1]
+        text = _decode_utf16(body, codec, path)
         notes = [] if bom else [("encoding_guessed", f"UTF-16 {codec[-2:].upper()} tanpa BOM")]
         converted, breaks = _line_breaks(text.encode("utf-8"))
         return FileText(
@@ -107,7 +121,7 @@ def file_text(data: bytes, path: Path) -> FileText:
     encoding = "utf-8"
     if data.startswith(UTF8_BOM):
         data, encoding = data[len(UTF8_BOM) :], "utf-8-sig"
-    converted, breaks = _line_breaks(data)
+    converted, breaks = _line_breaks(_without_eof_marker(data, b"\x1a"))
     return FileText(converted, encoding, [breaks] if breaks else [])
 
 
@@ -146,23 +160,33 @@ def as_utf8(text: FileText) -> FileText:
     return FileText(joined, "utf-8+windows-1252", text.notes, notes, decoded=True)
 
 
-def refuse_binary(data: bytes, path: Path) -> None:
-    """Refuse UTF-8 ``data`` when a line of it is not text, naming the first such line."""
+def binary_lines(data: bytes, path: Path) -> list[tuple[int, str]]:
+    """Lines of UTF-8 ``data`` that are not text, as (line number, line), for rows to reject.
+
+    A file is refused, naming its first such line, when it is not text at all: such a line
+    among the first ten (where the header is), or a tenth of its lines or more. A few such
+    lines further down are damage to those rows (a name padded with NULs by a fixed-width
+    export, a block of a transfer zeroed): the rows are rejected and the rest of the file
+    is read.
+    """
     counts: dict[int, tuple[int, int]] = {}  # line → (control bytes, where one is)
     line, scanned = 1, 0
     for found in _BINARY.finditer(data):
         line += data.count(b"\n", scanned, found.start())
         scanned = found.start()
         counts[line] = (counts.get(line, (0, 0))[0] + 1, scanned)
-    bad = []
+    bad: list[tuple[int, str]] = []
     for number, (count, position) in sorted(counts.items()):
+        start = data.rfind(b"\n", 0, position) + 1
         end = data.find(b"\n", position)
-        length = (len(data) if end < 0 else end) - data.rfind(b"\n", 0, position) - 1
-        if count >= _BINARY_MIN and count >= _BINARY_SHARE * length:
-            bad.append(number)
-    if bad:
+        end = len(data) if end < 0 else end
+        if count >= _BINARY_MIN and count >= _BINARY_SHARE * (end - start):
+            bad.append((number, data[start:end].decode("utf-8", errors="replace").rstrip("\r")))
+    lines = data.count(b"\n") + 1
+    if bad and (bad[0][0] <= HEADER_SEARCH_ROWS or len(bad) >= _BINARY_SHARE * lines):
         raise InputFileError(
-            f"{path}: baris {bad[0]} tidak dapat dibaca sebagai teks (berisi byte kendali atau "
-            f"biner; {len(bad)} baris seperti ini): berkas ini bukan CSV, atau rusak saat "
+            f"{path}: baris {bad[0][0]} tidak dapat dibaca sebagai teks (berisi byte kendali "
+            f"atau biner; {len(bad)} baris seperti ini): berkas ini bukan CSV, atau rusak saat "
             "dikirim. Buka berkas aslinya dan simpan ulang sebagai CSV"
         )
+    return bad

@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "family_rejected": "Keluarga '{value}' ditolak (lihat kesalahan baris keluarganya), jadi anggota ini juga tidak dimuat.",
     "unbalanced_quote_repaired": "Tanda kutip (\") di baris ini tidak pernah ditutup; tanda kutip itu dibaca sebagai huruf biasa agar baris-baris berikutnya tidak ikut tertelan ke dalam satu nilai. Periksa nilainya: '{value}'",
     "unbalanced_quote": "Tanda kutip (\") di baris ini tidak pernah ditutup, dan baris ini tidak bisa dibagi menjadi kolom-kolom judul; baris ini tidak dimuat, baris-baris berikutnya tetap dibaca. Perbaiki lalu kirim ulang: '{value}'",
+    "row_not_text": "Baris ini berisi byte kendali atau biner (mis. deretan NUL), bukan teks: bagian berkas ini rusak saat disimpan atau dikirim. Baris ini tidak dimuat, baris-baris lain tetap dibaca. Perbaiki lalu kirim ulang: '{value}'",
     "row_too_few_fields": "Baris terakhir berisi lebih sedikit nilai daripada kolom judul dan tidak diakhiri ganti baris: berkas tampaknya terpotong saat dikirim. Baris ini tidak dimuat; kirim ulang berkas yang utuh: '{value}'",
     "header_repeated": "Baris judul kolom muncul lagi di tengah berkas (beberapa ekspor digabung?); baris ini dilewati: '{value}'",
     "column_duplicated": "Kolom {column} ada dua kali ({value}) dengan isi yang sama di setiap baris; kolom yang pertama dipakai.",

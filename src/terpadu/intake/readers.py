@@ -186,7 +186,8 @@ def read_table(
     if scan:
         frame, repairs = clean_cells(frame)
     repairs = pl.concat([_bom_repairs(frame, bom_rows), repairs])
-    frame = _without_blank_rows(frame)
+    # A row reported as an error stays even when cleaning left it blank: it is counted.
+    frame = _without_blank_rows(frame, [i[0] for i in issues if i[3] == "error"])
     frame, repeated = _without_repeated_headers(frame, headers, path)
     issues = issues + repeated
     repairs = repairs.filter(pl.col(ROW).is_in(frame[ROW].implode()))
@@ -275,7 +276,7 @@ def _without_repeated_headers(
 BLANK_CELLS = ["", "-", "--", "---", "\u2013", "\u2014"]
 
 
-def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+def _without_blank_rows(frame: pl.DataFrame, keep: list[int]) -> pl.DataFrame:
     """Trim every cell (blank or a lone dash becomes null) and drop rows with no value left.
 
     Blank lines and ``;;;;`` rows left by spreadsheets are not data: neither
@@ -286,4 +287,7 @@ def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
     trimmed = frame.with_columns(
         pl.col(c).str.strip_chars().replace(BLANK_CELLS, None) for c in data
     )
-    return trimmed.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in data))
+    has_value = pl.any_horizontal(pl.col(c).is_not_null() for c in data)
+    if keep:
+        has_value = has_value | pl.col(ROW).is_in(keep)
+    return trimmed.filter(has_value)

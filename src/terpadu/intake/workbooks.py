@@ -58,6 +58,14 @@ def _cell_text(value: object) -> str | None:
     return text
 
 
+def _first_visible(workbook: Any) -> Any:
+    """The first sheet the user sees: a hidden one first (code lists, lookups) is not it."""
+    for worksheet in workbook.worksheets:
+        if getattr(worksheet, "sheet_state", "visible") == "visible":
+            return worksheet
+    return workbook.worksheets[0]
+
+
 def _xlsx_cells(
     path: Path, workbook: Any, sheet: str | None
 ) -> tuple[list[str], list[list[str | None]], int]:
@@ -69,7 +77,7 @@ def _xlsx_cells(
                 f"{path}: sheet '{sheet}' tidak ada (sheet yang ada: "
                 f"{', '.join(workbook.sheetnames)})"
             )
-        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        worksheet = workbook[sheet] if sheet is not None else _first_visible(workbook)
         rows = worksheet.iter_rows(values_only=True)
         first = [tuple(values or ()) for values in islice(rows, HEADER_SEARCH_ROWS)]
         if not any(v is not None and str(v).strip() for values in first for v in values):
