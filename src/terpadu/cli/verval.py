@@ -20,6 +20,7 @@ from terpadu.audit import export_events, verify_chain
 from terpadu.audit.log import chain_head
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.engine.snapshot import SnapshotDamaged
+from terpadu.periods import InvalidPeriod
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import (
@@ -505,7 +506,7 @@ def indicator(
     """Share of desa and kab/kota with approved updates in the period, per province."""
     try:
         frame = updating_indicator(open_engine(), period, province=province)
-    except VervalError as exc:
+    except (VervalError, InvalidPeriod) as exc:
         fail(str(exc))
     table = Table(
         title=f"Wilayah aktif memperbarui data, periode {frame['PERIODE'][0]} (target 100 %)"
@@ -547,7 +548,7 @@ def publish(
     """Freeze the registry as the edition of a period (once; it cannot be changed)."""
     try:
         info = publish_edition(open_engine(), period, actor=user, note=note)
-    except VervalError as exc:
+    except (VervalError, InvalidPeriod) as exc:
         fail(str(exc))
     counts = ", ".join(f"{k} {v:,}" for k, v in info.row_counts.items())
     console.print(f"Edisi {info.period} diterbitkan di {info.path} ({counts}).")
@@ -577,7 +578,7 @@ def verify_edition_command(period: Annotated[str, typer.Argument(help="The perio
     """Check an edition's files against its manifest and the catalogue."""
     try:
         open_edition(open_engine(), period)
-    except (VervalError, SnapshotDamaged) as exc:
+    except (VervalError, InvalidPeriod, SnapshotDamaged) as exc:
         fail(str(exc))
     console.print(f"Edisi {period} utuh: semua checksum cocok.")
 
@@ -591,7 +592,7 @@ def diff(
     """Families and persons added, removed and changed between two editions, with reasons."""
     try:
         frame = diff_editions(open_engine(), period_a, period_b)
-    except (VervalError, SnapshotDamaged) as exc:
+    except (VervalError, InvalidPeriod, SnapshotDamaged) as exc:
         fail(str(exc))
     table = Table(title=f"Perubahan {period_a} → {period_b} ({frame.height:,})")
     for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):

@@ -39,6 +39,7 @@ from terpadu.engine import DuckDBEngine
 from terpadu.identity import check_nik_frame, repair_identity_frame
 from terpadu.intake.columns import normalize_header
 from terpadu.intake.readers import ROW, read_table
+from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.store.ids import family_code, person_code
 from terpadu.targeting.catalogue import Catalogue, load_catalogue
 from terpadu.targeting.inputs import (
@@ -246,14 +247,13 @@ def reconcile_payments(
     kk_fix = repair_identity_frame(frame["NO_KK"])
     names = {p.id: p.id for p in cat}
     names.update({p.name.lower(): p.id for p in cat})
-    from terpadu.verval.periods import parse_period
 
     def period_label(value: str | None) -> str | None:
         if not value:
             return None
         try:
             return parse_period(value)[0]
-        except Exception:
+        except InvalidPeriod:
             return value.strip()
 
     rows = frame.select(
