@@ -33,7 +33,7 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 
 from terpadu.engine import DuckDBEngine
 from terpadu.identity import check_nik_frame, repair_identity_frame
@@ -159,8 +159,6 @@ def _enrolments(engine: Engine) -> pl.DataFrame:
         "kode_wilayah": pl.Utf8,
         "nominal": pl.Int64,
     }
-    if not inspect(engine).has_table("enrolment"):
-        return pl.DataFrame(schema=schema)
     rows = _query(
         engine,
         "SELECT program, period, family_id, nik_penerima, kode_wilayah, nominal FROM enrolment "
