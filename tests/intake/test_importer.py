@@ -432,7 +432,7 @@ def test_large_batch_path_rebuilds_indexes(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The bulk path (indexes dropped, rows loaded, indexes rebuilt) lands the same data."""
-    monkeypatch.setattr("terpadu.store.bulk.REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr("terpadu.store.indexes.REBUILD_MIN_ROWS", 1)
     report = import_batch(engine, *good_batch(tmp_path), today=TODAY)
     assert (report.families_new, report.persons_new) == (2, 4)
     inspector = inspect(engine)
@@ -466,7 +466,7 @@ def test_large_batch_keeps_references_to_earlier_persons(
 ) -> None:
     """A proposal about an earlier person stays valid when a later batch takes the bulk
     path (PostgreSQL drops and re-checks the foreign keys that lean on the primary key)."""
-    monkeypatch.setattr("terpadu.store.bulk.REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr("terpadu.store.indexes.REBUILD_MIN_ROWS", 1)
     import_batch(engine, *good_batch(tmp_path), source="desa-a", today=TODAY)
     with engine.begin() as conn:
         person_id, family_id = conn.execute(
@@ -505,7 +505,7 @@ def test_large_batch_constants_land_and_defaults_come_back(
 ) -> None:
     """On PostgreSQL the bulk path sends per-batch constants as column defaults for the COPY:
     every row still gets them, and the tables keep the defaults they had."""
-    monkeypatch.setattr("terpadu.store.bulk.REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr("terpadu.store.indexes.REBUILD_MIN_ROWS", 1)
     monkeypatch.setattr("terpadu.store.bulk.CONSTANT_DEFAULT_MIN_ROWS", 1)
     before = {t: _column_defaults(engine, t) for t in ("family", "person", "membership")}
     report = import_batch(engine, *good_batch(tmp_path), today=TODAY)

@@ -59,7 +59,7 @@ def _trigger_enabled(engine: Engine) -> bool:
 def _large_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every batch takes the large-batch path: names written on a second connection."""
     monkeypatch.setattr("terpadu.store.name_search.ASIDE_MIN_ROWS", 1)
-    monkeypatch.setattr("terpadu.store.bulk.REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr("terpadu.store.indexes.REBUILD_MIN_ROWS", 1)
 
 
 def test_sqlite_searches_person_itself(tmp_path: Path) -> None:

@@ -11,7 +11,10 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).parent))
 from verval_helpers import load_registry
 
-from terpadu.cli.verval import audit_app, edition_app, usulan_app, verval_app
+from terpadu.cli.audit import audit_app
+from terpadu.cli.edition import edition_app
+from terpadu.cli.indicator import verval_app
+from terpadu.cli.usulan import usulan_app
 from terpadu.settings import get_settings
 from terpadu.store import make_engine, upgrade
 

@@ -9,10 +9,13 @@ import sys
 import typer
 
 from terpadu.cli import data, demo, linkage
+from terpadu.cli import indicator as indicator_cli
 from terpadu.cli import targeting as targeting_cli
+from terpadu.cli.audit import audit_app
+from terpadu.cli.edition import edition_app
 from terpadu.cli.report import report_app
 from terpadu.cli.synth import synth
-from terpadu.cli.verval import audit_app, edition_app, usulan_app, verval_app
+from terpadu.cli.usulan import usulan_app
 from terpadu.cli.web import serve, users_app
 from terpadu.cli.welfare import pmt_app, rank
 
@@ -42,10 +45,12 @@ app.command("explain")(targeting_cli.explain)
 app.command("payments")(targeting_cli.payments)
 app.command("simulate")(targeting_cli.simulate)
 app.add_typer(targeting_cli.program_app, name="program")
+# The updating indicator is documented under both ``verval`` and ``usulan``.
+usulan_app.command("indicator")(indicator_cli.indicator)
 app.add_typer(usulan_app, name="usulan")
 app.add_typer(edition_app, name="edition")
 app.add_typer(audit_app, name="audit")
-app.add_typer(verval_app, name="verval")
+app.add_typer(indicator_cli.verval_app, name="verval")
 app.command("serve")(serve)
 app.add_typer(users_app, name="users")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NoReturn
 
 import typer
@@ -28,3 +29,8 @@ def open_engine(migrate: bool = True) -> Engine:
     elif not is_initialised(engine):
         fail("basis data belum disiapkan; jalankan 'terpadu init' dulu")
     return engine
+
+
+def when(value: dt.datetime) -> str:
+    """A moment as the commands print it: UTC to the minute."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")

@@ -124,6 +124,7 @@ def rank(
     """Score and rank every active family into percentile and desil 1-10, relative to the
     families in this registry (the national DTSEN desil is imported, not computed)."""
     from terpadu.engine import SnapshotDamaged
+    from terpadu.periods import InvalidPeriod
     from terpadu.verval import VervalError
     from terpadu.welfare import DeprivationConfigError, ModelNotFound, rank_families
     from terpadu.welfare.scope import desil_scope
@@ -137,7 +138,13 @@ def rank(
             deprivation=deprivation,
             edition=edition,
         )
-    except (ModelNotFound, DeprivationConfigError, VervalError, SnapshotDamaged) as exc:
+    except (
+        ModelNotFound,
+        DeprivationConfigError,
+        VervalError,
+        InvalidPeriod,
+        SnapshotDamaged,
+    ) as exc:
         fail(str(exc))
     console.print(
         f"Run peringkat [bold]{run.run_id}[/]: {run.families_ranked:,} keluarga aktif "

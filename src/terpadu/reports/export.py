@@ -12,7 +12,7 @@ ranking) are present and blank.
 from __future__ import annotations
 
 import polars as pl
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 
 from terpadu.store.ids import FAMILY_PREFIX, PERSON_PREFIX
 
@@ -74,16 +74,10 @@ def _code(prefix: str, column: str) -> pl.Expr:
 
 def export_persons(engine: Engine) -> pl.DataFrame:
     """One row per person registration, with its current (or last) family and its desil."""
-    has_welfare = inspect(engine).has_table("family_welfare")
-    welfare_join = (
-        "LEFT JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1"
-        if has_welfare
-        else ""
-    )
-    sql = f"""
+    sql = """
         SELECT p.id_anggota, f.source_key, p.nik, p.nama, p.tgl_lahir, p.jenis_kelamin,
                f.kode_wilayah, p.resolved_person_id, p.status, p.status_reason, p.id,
-               {"w.desil" if has_welfare else "NULL"}, f.desil_nasional
+               w.desil, f.desil_nasional
         FROM person p
         LEFT JOIN (
             SELECT person_id, family_id,
@@ -92,7 +86,7 @@ def export_persons(engine: Engine) -> pl.DataFrame:
             FROM membership
         ) m ON m.person_id = p.id AND m.rn = 1
         LEFT JOIN family f ON f.id = m.family_id
-        {welfare_join}
+        LEFT JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1
         ORDER BY p.id
     """
     frame = _query(
@@ -133,23 +127,14 @@ def export_persons(engine: Engine) -> pl.DataFrame:
 
 def export_families(engine: Engine) -> pl.DataFrame:
     """One row per family with its size and, once computed, its welfare ranking."""
-    has_welfare = inspect(engine).has_table("family_welfare")
-    welfare_join = (
-        "LEFT JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1"
-        if has_welfare
-        else ""
-    )
-    welfare_cols = (
-        "w.pmt_score, w.persentil, w.desil, w.skor_deprivasi, w.dimensi_deprivasi"
-        if has_welfare
-        else "NULL, NULL, NULL, NULL, NULL"
-    )
-    sql = f"""
+    sql = """
         SELECT f.source_key, f.id, f.no_kk, f.kode_wilayah,
                (SELECT count(*) FROM membership m JOIN person p ON p.id = m.person_id
                  WHERE m.family_id = f.id AND m.left_at IS NULL AND p.status = 'aktif') AS jumlah,
-               {welfare_cols}, f.status, f.status_reason, f.desil_nasional, f.persentil_nasional
-        FROM family f {welfare_join}
+               w.pmt_score, w.persentil, w.desil, w.skor_deprivasi, w.dimensi_deprivasi,
+               f.status, f.status_reason, f.desil_nasional, f.persentil_nasional
+        FROM family f
+        LEFT JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1
         ORDER BY f.id
     """
     frame = _query(

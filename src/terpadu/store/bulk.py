@@ -11,22 +11,20 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Table, TableClause, text
+from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.exc import OperationalError
 
+from terpadu.store.frames import all_null_columns, for_postgres, for_sqlite
+from terpadu.store.indexes import rebuilt_indexes
 from terpadu.store.locks import Busy
 from terpadu.store.sqlite_stage import STAGE_MIN_ROWS, Stage
 from terpadu.store.sqlite_stage import attach as attach_stage
 from terpadu.store.sqlite_stage import detach as detach_stage
 
-SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S%.6f"
-# Batches smaller than this keep their indexes during a load (see rebuilt_indexes).
-REBUILD_MIN_ROWS = 50_000
 _STAGE_KEY = "terpadu_stage"
 _ASIDE_KEY = "terpadu_aside"
 # PostgreSQL COPYs at least this large send per-batch constants as column defaults.
@@ -35,43 +33,6 @@ CONSTANT_DEFAULT_MIN_ROWS = 10_000
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _in_utc(name: str, dtype: pl.Datetime) -> pl.Expr:
-    """A timestamp column as UTC wall time (naive values are UTC already)."""
-    if dtype.time_zone is None:
-        return pl.col(name)
-    return pl.col(name).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-
-
-def for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
-    casts: list[pl.Expr] = []
-    for name, dtype in frame.schema.items():
-        if dtype == pl.Date:
-            casts.append(pl.col(name).dt.strftime("%Y-%m-%d"))
-        elif isinstance(dtype, pl.Datetime):
-            casts.append(_in_utc(name, dtype).dt.strftime(SQLITE_TIMESTAMP))
-        elif dtype == pl.Boolean:
-            casts.append(pl.col(name).cast(pl.Int8))
-        else:
-            casts.append(pl.col(name))
-    return frame.select(casts)
-
-
-def _for_postgres(frame: pl.DataFrame) -> pl.DataFrame:
-    casts: list[pl.Expr] = []
-    for name, dtype in frame.schema.items():
-        if isinstance(dtype, pl.Datetime):
-            casts.append(_in_utc(name, dtype).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f+00:00"))
-        elif dtype == pl.Boolean:
-            casts.append(pl.col(name).cast(pl.Int8))
-        else:
-            casts.append(pl.col(name))
-    return frame.select(casts)
-
-
-def all_null_columns(frame: pl.DataFrame) -> list[str]:
-    return [c for c in frame.columns if frame[c].null_count() == frame.height]
 
 
 def _sqlite_literal(value: object) -> str:
@@ -168,7 +129,7 @@ def _copy(conn: Connection, table: str, frame: pl.DataFrame, chunk_rows: int) ->
                 for chunk in encoded_chunks(frame, plan, chunk_rows):
                     copy.write(chunk)
             return
-        prepared = _for_postgres(frame)
+        prepared = for_postgres(frame)
         columns = ", ".join(frame.columns)
         with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
             for offset in range(0, prepared.height, chunk_rows):
@@ -241,7 +202,7 @@ def bulk_update(conn: Connection, table: str, frame: pl.DataFrame, key: str = "i
     if frame.height == 0:
         return 0
     setters = [c for c in frame.columns if c != key]
-    prepared = _for_postgres(frame) if conn.dialect.name == "postgresql" else for_sqlite(frame)
+    prepared = for_postgres(frame) if conn.dialect.name == "postgresql" else for_sqlite(frame)
     params: list[dict[str, Any]] = prepared.select([*setters, key]).to_dicts()
     assignments = ", ".join(f"{c} = :{c}" for c in setters)
     try:
@@ -481,90 +442,3 @@ def has_rows(conn: Connection, table: str, source_id: int) -> bool:
         text(f"SELECT 1 FROM {table} WHERE source_id = :s LIMIT 1"), {"s": source_id}
     ).first()
     return found is not None
-
-
-def _index_definitions(conn: Connection, table: str) -> list[tuple[str, str]]:
-    """(name, CREATE statement) of the table's secondary indexes as they exist in the database."""
-    if conn.dialect.name == "postgresql":
-        rows = conn.execute(
-            text(
-                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-                "JOIN pg_class c ON c.relname = i.indexname "
-                "JOIN pg_index x ON x.indexrelid = c.oid "
-                "WHERE i.tablename = :t AND i.schemaname = current_schema() "
-                "AND NOT x.indisprimary "
-                "AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
-            ),
-            {"t": table},
-        ).all()
-    else:
-        rows = conn.execute(
-            text(
-                "SELECT name, sql FROM sqlite_master "
-                "WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"
-            ),
-            {"t": table},
-        ).all()
-    return sorted((str(name), str(sql)) for name, sql in rows)
-
-
-@dataclass(frozen=True)
-class _Constraint:
-    table: str
-    name: str
-    definition: str
-
-
-def _key_constraints(conn: Connection, table: str) -> list[_Constraint]:
-    """The table's primary key, preceded by the foreign keys that reference it (PostgreSQL):
-    the order to drop them in; they are added back in reverse."""
-    rows = conn.execute(
-        text(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.contype "
-            "FROM pg_constraint c WHERE (c.contype = 'p' AND c.conrelid = CAST(:t AS regclass)) "
-            "OR (c.contype = 'f' AND c.confrelid = CAST(:t AS regclass)) "
-            "ORDER BY c.contype, c.conrelid::regclass::text, c.conname"
-        ),
-        {"t": table},
-    ).all()
-    return [_Constraint(str(r[0]), str(r[1]), str(r[2])) for r in rows]
-
-
-@contextmanager
-def rebuilt_indexes(
-    conn: Connection, table: TableClause, incoming_rows: int, *, key: str = "id"
-) -> Iterator[None]:
-    """Load a large batch without index maintenance, then build the indexes once.
-
-    Inserting a million rows into a B-tree in random key order (a NIK index)
-    costs several times more than building the index by sorting afterwards.
-    Worth it when the batch is large against the table; a small batch into a
-    big registry keeps its indexes. The indexes are recreated from their
-    definitions in the database itself, whichever migration made them. Inside
-    the caller's transaction, so a failure restores them with everything else.
-
-    On PostgreSQL the primary key goes too (and the foreign keys that lean on
-    it, checked again when they come back): even in key order, maintaining it
-    row by row costs as much as writing a narrow table's rows (a million
-    memberships: 1.5 s of 3), building it afterwards a sixth of that. SQLite's
-    primary key is the row id itself. ``key``: the table's ascending integer key,
-    whose largest value stands for the table's size.
-    """
-    current = conn.execute(text(f"SELECT coalesce(max({key}), 0) FROM {table.name}")).scalar_one()
-    if incoming_rows < REBUILD_MIN_ROWS or incoming_rows < int(current):
-        yield
-        return
-    indexes = _index_definitions(conn, table.name)
-    constraints: list[_Constraint] = []
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
-        constraints = _key_constraints(conn, table.name)
-    for c in constraints:
-        conn.execute(text(f'ALTER TABLE {c.table} DROP CONSTRAINT "{c.name}"'))
-    for name, _ in indexes:
-        conn.execute(text(f'DROP INDEX "{name}"'))
-    yield
-    for c in reversed(constraints):
-        conn.execute(text(f'ALTER TABLE {c.table} ADD CONSTRAINT "{c.name}" {c.definition}'))
-    for _, definition in indexes:
-        conn.execute(text(definition))

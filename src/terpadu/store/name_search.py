@@ -28,13 +28,8 @@ from typing import Any, Final
 import polars as pl
 from sqlalchemy import Connection, Engine, column, table, text
 
-from terpadu.store.bulk import (
-    REBUILD_MIN_ROWS,
-    add_aside,
-    bulk_insert,
-    rebuilt_indexes,
-    takes_aside,
-)
+from terpadu.store.bulk import add_aside, bulk_insert, takes_aside
+from terpadu.store.indexes import REBUILD_MIN_ROWS, rebuilt_indexes
 
 NAME_TABLE: Final = table("person_name", column("person_id"), column("nama"))
 INSERT_TRIGGER: Final = "person_name_on_insert"

@@ -34,6 +34,8 @@ from sqlalchemy import Connection, Table, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from terpadu.store.db import SQLITE_PAGE_SIZE
+from terpadu.store.frames import all_null_columns, for_sqlite
+from terpadu.store.indexes import rebuilt_indexes
 
 #: Tables with fewer new rows than this go straight in (threads and a copy cost more).
 STAGE_MIN_ROWS = 50_000
@@ -89,8 +91,6 @@ class Stage:
     def land(self, conn: Connection) -> None:
         """Copy the staged tables into the registry (in its transaction), each as soon as
         its own parts are written."""
-        from terpadu.store.bulk import rebuilt_indexes
-
         for staged in self.staged:
             # Its files are written and closed before the registry's connection reads them
             # (and holds a read lock there until the commit).
@@ -157,8 +157,6 @@ def _create_statement(conn: Connection, table: str) -> str:
 
 
 def _for_adbc(frame: pl.DataFrame) -> pl.DataFrame:
-    from terpadu.store.bulk import all_null_columns, for_sqlite
-
     prepared = for_sqlite(frame)
     return prepared.drop(all_null_columns(prepared))
 

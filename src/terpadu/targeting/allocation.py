@@ -24,6 +24,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from terpadu.audit import common_region, record_event
 from terpadu.engine import BatchEngine, EngineKind, open_batch_engine
+from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.store.bulk import bulk_insert
 from terpadu.store.ids import family_code
 from terpadu.store.models.targeting import Enrolment, TargetingRun
@@ -103,11 +104,9 @@ class PeriodSpan:
 
 def parse_period_span(period: str) -> PeriodSpan:
     """``2025``, ``2025-Q3`` or ``2025-07`` → label, first day, months."""
-    from terpadu.verval.periods import parse_period
-
     try:
         label, start, end = parse_period(period)
-    except Exception as exc:
+    except InvalidPeriod as exc:
         raise TargetingError(str(exc)) from exc
     months = (end.year - start.year) * 12 + end.month - start.month
     return PeriodSpan(label, start.date(), months)

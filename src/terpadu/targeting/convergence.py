@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 
 from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.store.ids import family_code, person_code
@@ -65,7 +65,6 @@ def _rows(engine: Engine, sql: str, params: dict[str, Any]) -> list[Any]:
 def family_convergence(engine: Engine, key: str) -> FamilyConvergence:
     """All active programmes of the family ``key`` (FAMILY_ID or ID_KELUARGA) and its members."""
     family_id = resolve_family(engine, key)
-    has_targeting = inspect(engine).has_table("enrolment")
     fam = _rows(
         engine,
         "SELECT f.source_key, f.kode_wilayah, coalesce(f.desil_nasional, w.desil) AS desil "
@@ -74,26 +73,25 @@ def family_convergence(engine: Engine, key: str) -> FamilyConvergence:
         {"i": family_id},
     )[0]
     programs: list[dict[str, Any]] = []
-    if has_targeting:
-        for r in _rows(
-            engine,
-            f"SELECT e.program, e.program_version, e.period, e.nominal, e.komponen, "
-            f"e.penerima_person_id, e.nama_penerima FROM enrolment e "
-            f"WHERE e.family_id = :i AND e.is_current = 1 AND e.run_id IN ({ACTIVE_RUNS}) "
-            f"ORDER BY e.program",
-            {"i": family_id},
-        ):
-            programs.append(
-                {
-                    "program": r.program,
-                    "version": r.program_version,
-                    "period": r.period,
-                    "nominal": int(r.nominal),
-                    "komponen": r.komponen,
-                    "penerima_person_id": r.penerima_person_id,
-                    "nama_penerima": r.nama_penerima,
-                }
-            )
+    for r in _rows(
+        engine,
+        f"SELECT e.program, e.program_version, e.period, e.nominal, e.komponen, "
+        f"e.penerima_person_id, e.nama_penerima FROM enrolment e "
+        f"WHERE e.family_id = :i AND e.is_current = 1 AND e.run_id IN ({ACTIVE_RUNS}) "
+        f"ORDER BY e.program",
+        {"i": family_id},
+    ):
+        programs.append(
+            {
+                "program": r.program,
+                "version": r.program_version,
+                "period": r.period,
+                "nominal": int(r.nominal),
+                "komponen": r.komponen,
+                "penerima_person_id": r.penerima_person_id,
+                "nama_penerima": r.nama_penerima,
+            }
+        )
     members: list[MemberPrograms] = []
     for m in _rows(
         engine,
@@ -103,27 +101,24 @@ def family_convergence(engine: Engine, key: str) -> FamilyConvergence:
         {"i": family_id},
     ):
         others: list[dict[str, Any]] = []
-        if has_targeting:
-            same = (
-                "p2.resolved_person_id = :r" if m.resolved_person_id is not None else "p2.nik = :n"
-            )
-            if m.resolved_person_id is not None or m.nik:
-                for o in _rows(
-                    engine,
-                    f"SELECT DISTINCT e.family_id, e.program, e.period FROM person p2 "
-                    f"JOIN membership m2 ON m2.person_id = p2.id AND m2.left_at IS NULL "
-                    f"JOIN enrolment e ON e.family_id = m2.family_id AND e.is_current = 1 "
-                    f"AND e.run_id IN ({ACTIVE_RUNS}) "
-                    f"WHERE {same} AND m2.family_id <> :f ORDER BY e.family_id, e.program",
-                    {"r": m.resolved_person_id, "n": m.nik, "f": family_id},
-                ):
-                    others.append(
-                        {
-                            "family_code": family_code(int(o.family_id)),
-                            "program": o.program,
-                            "period": o.period,
-                        }
-                    )
+        same = "p2.resolved_person_id = :r" if m.resolved_person_id is not None else "p2.nik = :n"
+        if m.resolved_person_id is not None or m.nik:
+            for o in _rows(
+                engine,
+                f"SELECT DISTINCT e.family_id, e.program, e.period FROM person p2 "
+                f"JOIN membership m2 ON m2.person_id = p2.id AND m2.left_at IS NULL "
+                f"JOIN enrolment e ON e.family_id = m2.family_id AND e.is_current = 1 "
+                f"AND e.run_id IN ({ACTIVE_RUNS}) "
+                f"WHERE {same} AND m2.family_id <> :f ORDER BY e.family_id, e.program",
+                {"r": m.resolved_person_id, "n": m.nik, "f": family_id},
+            ):
+                others.append(
+                    {
+                        "family_code": family_code(int(o.family_id)),
+                        "program": o.program,
+                        "period": o.period,
+                    }
+                )
         members.append(
             MemberPrograms(
                 person_id=int(m.id),
@@ -167,22 +162,14 @@ def convergence_report(engine: Engine, region: str | None) -> ConvergenceReport:
             code = normalize_code(region)
         except RegionCodeError as exc:
             raise TargetingError(str(exc)) from exc
-    if not inspect(engine).has_table("family_welfare"):
-        raise TargetingError("Belum ada peringkat kesejahteraan; jalankan 'terpadu rank' dulu.")
-    has_targeting = inspect(engine).has_table("enrolment")
-    programs_sql = (
-        f"""LEFT JOIN (SELECT family_id, program FROM enrolment
-                      WHERE is_current = 1 AND run_id IN ({ACTIVE_RUNS})) e ON e.family_id = f.id"""
-        if has_targeting
-        else "LEFT JOIN (SELECT NULL AS family_id, NULL AS program) e ON 1 = 0"
-    )
     where = "AND f.kode_wilayah LIKE :prefix" if code else ""
     rows = _rows(
         engine,
         f"""SELECT f.id, f.source_key, f.no_kk, f.kode_wilayah, f.alamat,
                    coalesce(f.desil_nasional, w.desil) AS desil, w.pmt_score, e.program
             FROM family f LEFT JOIN family_welfare w ON w.family_id = f.id AND w.is_current = 1
-            {programs_sql}
+            LEFT JOIN (SELECT family_id, program FROM enrolment
+                       WHERE is_current = 1 AND run_id IN ({ACTIVE_RUNS})) e ON e.family_id = f.id
             WHERE f.status = 'aktif' AND coalesce(f.desil_nasional, w.desil) IS NOT NULL
             {where}""",
         {"prefix": f"{code}%"} if code else {},

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 
 from terpadu.engine import BatchEngine, Snapshot, write_snapshot
 from terpadu.targeting.rules import register
@@ -54,8 +54,6 @@ def _query(engine: Engine, sql: str, params: dict[str, Any] | None = None) -> li
 
 def welfare_table(engine: Engine) -> tuple[pa.Table, int | None]:
     """The current ranking of every family (empty when never ranked) and its run id."""
-    if not inspect(engine).has_table("family_welfare"):
-        return _empty_welfare(), None
     rows = _query(
         engine,
         "SELECT family_id, desil, persentil, pmt_score, skor_deprivasi, miskin_multidimensi, "
@@ -106,12 +104,9 @@ def empty_flags() -> pa.Table:
 def civil_registry_flags(engine: Engine) -> tuple[pa.Table, bool]:
     """Per person, from the latest civil-registry (Dukcapil) check: NIK rejected, dead.
 
-    Reads ``dukcapil_result`` when the linkage tables exist; otherwise (or with no
-    check yet) nothing is flagged and the second value is False, so the run and its
-    report can say the check was not available.
+    Reads ``dukcapil_result``; with no check yet nothing is flagged and the second
+    value is False, so the run and its report can say the check was not available.
     """
-    if not inspect(engine).has_table("dukcapil_result"):
-        return empty_flags(), False
     rows = _query(
         engine,
         """
@@ -152,7 +147,7 @@ def existing_enrolments(
     """
     wanted = sorted(set(programs))
     frames: list[pl.DataFrame] = []
-    if wanted and inspect(engine).has_table("enrolment"):
+    if wanted:
         for program in wanted:
             runs = _query(
                 engine,
@@ -204,7 +199,7 @@ def registry_inputs(
             from terpadu.verval.editions import get_edition
 
             info = get_edition(engine, edition)
-        elif inspect(engine).has_table("edition"):
+        else:
             info = current_edition(engine)
         if info is not None:
             snapshot = open_edition(engine, info.period)

@@ -33,12 +33,13 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 
 from terpadu.engine import DuckDBEngine
 from terpadu.identity import check_nik_frame, repair_identity_frame
 from terpadu.intake.columns import normalize_header
 from terpadu.intake.readers import ROW, read_table
+from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.store.ids import family_code, person_code
 from terpadu.targeting.catalogue import Catalogue, load_catalogue
 from terpadu.targeting.inputs import (
@@ -158,8 +159,6 @@ def _enrolments(engine: Engine) -> pl.DataFrame:
         "kode_wilayah": pl.Utf8,
         "nominal": pl.Int64,
     }
-    if not inspect(engine).has_table("enrolment"):
-        return pl.DataFrame(schema=schema)
     rows = _query(
         engine,
         "SELECT program, period, family_id, nik_penerima, kode_wilayah, nominal FROM enrolment "
@@ -246,14 +245,13 @@ def reconcile_payments(
     kk_fix = repair_identity_frame(frame["NO_KK"])
     names = {p.id: p.id for p in cat}
     names.update({p.name.lower(): p.id for p in cat})
-    from terpadu.verval.periods import parse_period
 
     def period_label(value: str | None) -> str | None:
         if not value:
             return None
         try:
             return parse_period(value)[0]
-        except Exception:
+        except InvalidPeriod:
             return value.strip()
 
     rows = frame.select(

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from terpadu.intake.columns import normalize_header
 from terpadu.intake.readers import ROW, read_table
+from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.regions import RegionCodeError, normalize_code, region_exists
 
 HEADERS = {
@@ -73,11 +74,9 @@ def _integer(text: str | None) -> int | None:
 
 
 def _same_period(given: str, wanted: str) -> bool:
-    from terpadu.verval.periods import parse_period
-
     try:
         return parse_period(given)[0] == parse_period(wanted)[0]
-    except Exception:
+    except InvalidPeriod:
         return given.strip() == wanted.strip()
 
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from terpadu.education import diploma_too_young_sql
 from terpadu.engine import BatchEngine
+from terpadu.engine.sql import age_sql
 from terpadu.targeting.catalogue import (
     BUILTIN_REASONS,
     EXCLUSIONS,
@@ -86,14 +87,6 @@ COUNTS: dict[str, str] = {
 #: Reasons that hold a family for its data rather than rule it out: the family is eligible
 #: by welfare and components, and is listed as "tertahan data" with the fix needed.
 DATA_HOLDS: tuple[str, ...] = ("anggota_ganda", "tanpa_nik", "nik_ditolak")
-
-
-def age_sql(column: str, on: dt.date) -> str:
-    """Completed years at ``on`` (portable: no engine-specific date_diff)."""
-    return (
-        f"({on.year} - year({column}) - CASE WHEN month({column}) > {on.month} OR "
-        f"(month({column}) = {on.month} AND dayofmonth({column}) > {on.day}) THEN 1 ELSE 0 END)"
-    )
 
 
 def string_agg(kind: str, expr: str) -> str:

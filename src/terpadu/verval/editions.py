@@ -35,12 +35,12 @@ from terpadu.engine.snapshot import (
     read_snapshot,
     write_snapshot,
 )
+from terpadu.periods import parse_period
 from terpadu.store.ids import family_code, person_code
 from terpadu.store.models import Batch, BatchFile, Membership, Source, StatusEvent, ValueChange
 from terpadu.store.models.verval import Edition, Proposal
 from terpadu.verval.errors import EditionExists, NotFound
 from terpadu.verval.kinds import FAMILY_EDITABLE, KIND_LABELS, PERSON_EDITABLE
-from terpadu.verval.periods import parse_period
 
 DIFF_COLUMNS = [
     "ENTITAS",

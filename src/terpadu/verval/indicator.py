@@ -12,10 +12,10 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from terpadu.periods import parse_period
 from terpadu.regions import normalize_code, regions_frame
 from terpadu.store.models.verval import Proposal
 from terpadu.verval.kinds import APPROVED
-from terpadu.verval.periods import parse_period
 
 INDICATOR_COLUMNS = [
     "PERIODE",

@@ -50,7 +50,6 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "verval": ("Verval", "Verification"),
     "linkage": ("Tinjau duplikat", "Linkage review"),
     "reports": ("Laporan", "Reports"),
-    "not_available": ("Fitur ini belum tersedia.", "This feature is not available yet."),
     "no_results": ("Tidak ada hasil.", "No results."),
     "results": ("{n} hasil", "{n} results"),
     "results_more": ("lebih dari {n} hasil", "more than {n} results"),

@@ -11,8 +11,6 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine, text
 
-from terpadu.targeting import BNBA_COLUMNS
-
 
 def _scope(region: str | None, column: str) -> tuple[str, dict[str, Any]]:
     if not region:
@@ -84,6 +82,9 @@ def web_bnba_frame(
     engine: Engine, program: str, periode: str | None, region: str | None
 ) -> pl.DataFrame:
     """The BNBA (beneficiaries layout) of a programme's current run, within the region."""
+    # Import cost: terpadu.targeting loads its engines (about 1 s); only this download needs it.
+    from terpadu.targeting import BNBA_COLUMNS
+
     where, params = _scope(region, "e.kode_wilayah")
     params |= {"program": program.lower()}
     period_filter = ""

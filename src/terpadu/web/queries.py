@@ -39,6 +39,7 @@ from terpadu.regions.codes import RegionCodeError
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.store.name_search import has_name_table
 from terpadu.web.auth.scope import WebUser, show_nik
+from terpadu.web.programs import web_family_programs, web_program_coverage
 from terpadu.web.vocabulary import NameVocabulary
 from terpadu.welfare.scope import desil_scope
 
@@ -443,12 +444,6 @@ def _iso(value: Any) -> str | None:
     return str(value)
 
 
-def _has_table(conn: Connection, name: str) -> bool:
-    from sqlalchemy import inspect
-
-    return bool(inspect(conn).has_table(name))
-
-
 def family_detail(engine: Engine, user: WebUser, family_id: int) -> FamilyDetail | None:
     """Everything the family page shows; None when the family is outside the user's scope."""
     with engine.connect() as conn:
@@ -627,14 +622,9 @@ def family_detail(engine: Engine, user: WebUser, family_id: int) -> FamilyDetail
     return detail
 
 
-def program_rows_for_family(engine: Engine, family_id: int) -> list[dict[str, Any]] | None:
-    """The family's programmes from ``terpadu.targeting`` (None: not available yet)."""
-    from terpadu.web import optional
-
-    hook = optional.targeting_hook("web_family_programs")
-    if hook is None:
-        return None
-    return list(hook(engine, family_id))
+def program_rows_for_family(engine: Engine, family_id: int) -> list[dict[str, Any]]:
+    """The family's programmes (``terpadu.web.programs``)."""
+    return web_family_programs(engine, family_id)
 
 
 @dataclass
@@ -838,10 +828,5 @@ def dashboard(engine: Engine, user: WebUser) -> dict[str, Any]:
     return dict(result)
 
 
-def program_coverage(engine: Engine, user: WebUser) -> list[dict[str, Any]] | None:
-    from terpadu.web import optional
-
-    hook = optional.targeting_hook("web_program_coverage")
-    if hook is None:
-        return None
-    return list(hook(engine, user.region))
+def program_coverage(engine: Engine, user: WebUser) -> list[dict[str, Any]]:
+    return web_program_coverage(engine, user.region)

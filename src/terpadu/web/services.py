@@ -27,9 +27,9 @@ from terpadu.verval import (
     get_proposal,
     list_proposals,
 )
-from terpadu.web import optional
 from terpadu.web.auth.scope import WebUser, show_nik
 from terpadu.web.errors import WebError
+from terpadu.web.programs import web_program_results
 from terpadu.web.queries import Ambiguous, region_name, resolve_family
 
 NOT_FOUND = "Data tidak ditemukan atau di luar wilayah kerja Anda."
@@ -266,8 +266,6 @@ def review_pairs(
     engine: Engine, user: WebUser, *, limit: int = 20, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
     """Pending linkage review pairs in scope, each with both registrations side by side."""
-    if not optional.review_queue_available(engine):
-        raise WebError(404, "not_available", "Tinjauan duplikat belum tersedia.")
     scope = {"scope": f"{user.region_prefix}%"}
     where = "state = 'pending' AND COALESCE(kode_wilayah, '') LIKE :scope"
     with engine.connect() as conn:
@@ -333,7 +331,4 @@ def review_pairs(
 
 
 def program_results(engine: Engine, user: WebUser) -> list[dict[str, Any]]:
-    hook = optional.targeting_hook("web_program_results")
-    if hook is None:
-        raise WebError(404, "not_available", "Hasil program belum tersedia.")
-    return list(hook(engine, user.region))
+    return web_program_results(engine, user.region)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from terpadu.engine.sql import age_sql
+
 #: Columns of the profile query that describe a family (usable by deprivation indicators).
 PROFILE_COLUMNS: dict[str, str] = {
     "jumlah_anggota": "active members",
@@ -148,15 +150,6 @@ def date_literal(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
 
-def _age(column: str, reference: dt.date) -> str:
-    """Completed years at ``reference``, with plain date parts (portable SQL)."""
-    return (
-        f"({reference.year} - year({column}) - CASE WHEN month({column}) > {reference.month} "
-        f"OR (month({column}) = {reference.month} AND day({column}) > {reference.day}) "
-        "THEN 1 ELSE 0 END)"
-    )
-
-
 def _int(column: str) -> str:
     return f"CAST({column} AS INT)"
 
@@ -168,7 +161,7 @@ def profile_sql(reference: dt.date, families: str = "families", persons: str = "
     family of its current membership (``persons.family_id``). The head is the member
     with relation 1 (kepala keluarga); without one, the oldest member stands in.
     """
-    age = _age("tgl_lahir", reference)
+    age = age_sql("tgl_lahir", reference)
     family_cols = ",\n           ".join(
         f"{_int(c)} AS {c}"
         for c in (

@@ -35,6 +35,7 @@ from sqlalchemy import Engine, insert, update
 
 from terpadu.audit import record_event
 from terpadu.engine import BatchEngine, open_batch_engine, write_snapshot
+from terpadu.periods import parse_period
 from terpadu.store.bulk import bulk_insert
 from terpadu.store.models.welfare import FamilyWelfare, WelfareRun
 from terpadu.verval.editions import open_edition
@@ -302,7 +303,6 @@ def _edition_id(engine: Engine, period: str) -> int:
     from sqlalchemy import select
 
     from terpadu.store.models.verval import Edition
-    from terpadu.verval.periods import parse_period
 
     label, _, _ = parse_period(period)
     with engine.connect() as conn:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, text
 
 from terpadu.regions import RegionCodeError, get_region
 
@@ -59,8 +59,6 @@ def _name(code: str) -> str:
 
 def desil_scope(engine: Engine) -> DesilScope:
     """The scope of the current ranking in the registry."""
-    if not inspect(engine).has_table("family_welfare"):
-        return scope_of(())
     with engine.connect() as conn:
         rows = conn.execute(
             text("SELECT DISTINCT kode_kabkota FROM family_welfare WHERE is_current = 1")

@@ -412,7 +412,7 @@ def poverty(
 def review(
     user: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
 ) -> Page[ReviewPairPublic]:
-    """Pending pairs of the linkage review queue in your region (404 "not_available" until linkage lands)."""
+    """Pending pairs of the linkage review queue in your region."""
     rows, total = services.review_pairs(engine, user, limit=limit, offset=offset)
     return Page[ReviewPairPublic](
         items=[ReviewPairPublic(**r) for r in rows], total=total, limit=limit, offset=offset
@@ -421,5 +421,5 @@ def review(
 
 @router.get("/programs", tags=["targeting"])
 def programs(user: CurrentUser, engine: EngineDep) -> ProgramPublic:
-    """Programme results in your region (404 "not_available" until targeting lands)."""
+    """Programme results in your region."""
     return ProgramPublic(rows=services.program_results(engine, user))

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LABELS
 from terpadu.web import imports as web_imports
-from terpadu.web import optional, queries, services
+from terpadu.web import queries, services
 from terpadu.web.api.routes import client_ip, start_import
 from terpadu.web.auth.scope import show_nik
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE
@@ -23,6 +23,7 @@ from terpadu.web.charts import bar_chart
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
+from terpadu.web.programs import web_bnba_frame
 from terpadu.welfare.scope import desil_scope
 
 router = APIRouter(include_in_schema=False)
@@ -419,14 +420,8 @@ def linkage_page(
     session: SessionDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> HTMLResponse:
-    try:
-        pairs, total = services.review_pairs(state.engine, session.user, limit=10, offset=offset)
-        available = True
-    except WebError as exc:
-        if exc.code != "not_available":
-            raise
-        pairs, total, available = [], 0, False
-    can_decide = available and not session.user.read_only
+    pairs, total = services.review_pairs(state.engine, session.user, limit=10, offset=offset)
+    can_decide = not session.user.read_only
     return render(
         request,
         state,
@@ -435,7 +430,6 @@ def linkage_page(
         session,
         pairs=pairs,
         total=total,
-        available=available,
         can_decide=can_decide,
         offset=offset,
     )
@@ -470,14 +464,8 @@ def linkage_decide(
 def programs_page(
     request: Request, state: StateDep, lang: Lang, session: SessionDep
 ) -> HTMLResponse:
-    try:
-        rows: list[dict[str, Any]] | None = services.program_results(state.engine, session.user)
-    except WebError as exc:
-        if exc.code != "not_available":
-            raise
-        rows = None
-    bnba = optional.targeting_hook("web_bnba_frame") is not None
-    return render(request, state, "programs.html", lang, session, rows=rows, bnba=bnba)
+    rows = services.program_results(state.engine, session.user)
+    return render(request, state, "programs.html", lang, session, rows=rows)
 
 
 @router.get("/program/bnba.csv")
@@ -487,10 +475,7 @@ def bnba_download(
     program: Annotated[str, Query(max_length=50)],
     periode: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    hook = optional.targeting_hook("web_bnba_frame")
-    if hook is None:
-        raise WebError(404, "not_available", "BNBA belum tersedia.")
-    frame = hook(state.engine, program, periode or None, session.user.region)
+    frame = web_bnba_frame(state.engine, program, periode or None, session.user.region)
     if "KODE_WILAYAH" in frame.columns and session.user.region:
         import polars as pl
 

@@ -1,4 +1,5 @@
-"""Commands for verval and audit: ``terpadu usulan …``, ``edition …``, ``audit …``, ``verval …``.
+"""Proposal commands: ``terpadu usulan …`` (create, list, show, the workflow steps, revise,
+comment, attach, bulk).
 
 Who acts is given with ``--as USER --role ROLE --region CODE`` or the
 environment variables ``TERPADU_ACTOR``, ``TERPADU_ROLE``, ``TERPADU_REGION``
@@ -7,7 +8,6 @@ environment variables ``TERPADU_ACTOR``, ``TERPADU_ROLE``, ``TERPADU_REGION``
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,10 +16,7 @@ import typer
 import yaml
 from rich.table import Table
 
-from terpadu.audit import export_events, verify_chain
-from terpadu.audit.log import chain_head
-from terpadu.cli.common import console, fail, open_engine
-from terpadu.engine.snapshot import SnapshotDamaged
+from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import (
@@ -30,15 +27,10 @@ from terpadu.verval import (
     bulk_decide,
     create_proposal,
     decide,
-    diff_editions,
     get_proposal,
-    list_editions,
     list_proposals,
     load_config,
-    open_edition,
-    publish_edition,
     revise_proposal,
-    updating_indicator,
 )
 from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
 from terpadu.verval.proposals import ACTION_LABELS, proposal_code
@@ -47,15 +39,6 @@ usulan_app = typer.Typer(
     name="usulan",
     help="Usulan (proposals): create, review and decide changes to the registry.",
     no_args_is_help=True,
-)
-edition_app = typer.Typer(
-    name="edition", help="Registry editions: publish, list, verify, compare.", no_args_is_help=True
-)
-audit_app = typer.Typer(
-    name="audit", help="The audit log: verify the hash chain, export events.", no_args_is_help=True
-)
-verval_app = typer.Typer(
-    name="verval", help="Verval indicators (regions actively updating).", no_args_is_help=True
 )
 
 UserOpt = Annotated[
@@ -118,10 +101,6 @@ def _pairs(text: str, separator: str) -> dict[str, str]:
         key, _, value = part.partition("=")
         values[key.strip().lower()] = value.strip()
     return values
-
-
-def _when(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def _print_summary_line(summary: Any) -> None:
@@ -279,7 +258,7 @@ def list_command(
                     "KODE_WILAYAH": r.kode_wilayah,
                     "FAMILY_ID": r.family_code,
                     "DIBUAT_OLEH": r.created_by,
-                    "DIBUAT": _when(r.created_at),
+                    "DIBUAT": when(r.created_at),
                     "MENUNGGU": r.waiting_on,
                     "UMUR_HARI": r.age_days,
                     "TARGET_HARI": r.sla_days,
@@ -310,7 +289,7 @@ def show(
         fail(str(exc))
     s = d.summary
     _print_summary_line(s)
-    console.print(f"  Wilayah: {s.kode_wilayah} · dibuat {s.created_by} {_when(s.created_at)}")
+    console.print(f"  Wilayah: {s.kode_wilayah} · dibuat {s.created_by} {when(s.created_at)}")
     if s.family_id is not None:
         console.print(f"  Keluarga: {family_code(s.family_id)} (versi {s.family_version})")
     if s.person_id is not None:
@@ -332,7 +311,7 @@ def show(
         steps.add_column(column)
     for step in d.steps:
         steps.add_row(
-            _when(step["at"]),
+            when(step["at"]),
             ACTION_LABELS.get(step["action"], step["action"]),
             step["actor"],
             step["role"],
@@ -340,7 +319,7 @@ def show(
         )
     console.print(steps)
     for c in d.comments:
-        console.print(f"  💬 {_when(c['at'])} {c['author']} ({c['role']}): {c['body']}")
+        console.print(f"  💬 {when(c['at'])} {c['author']} ({c['role']}): {c['body']}")
     for e in d.evidence:
         console.print(
             f"  📎 {e['file_name']} ({e['size_bytes']:,} byte, sha256 {e['sha256'][:12]}…)"
@@ -497,194 +476,4 @@ def bulk(
         raise typer.Exit(1)
 
 
-def indicator(
-    period: Annotated[str, typer.Option("--period", help="2026-11, 2026-Q4 or 2026.")],
-    province: Annotated[str | None, typer.Option(help="Only this province code.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Also write to .xlsx or .csv.")] = None,
-) -> None:
-    """Share of desa and kab/kota with approved updates in the period, per province."""
-    try:
-        frame = updating_indicator(open_engine(), period, province=province)
-    except VervalError as exc:
-        fail(str(exc))
-    table = Table(
-        title=f"Wilayah aktif memperbarui data, periode {frame['PERIODE'][0]} (target 100 %)"
-    )
-    for column in ("Provinsi", "Desa", "Memperbarui", "%", "Kab/Kota", "Memperbarui", "%"):
-        table.add_column(column, justify="left" if column == "Provinsi" else "right")
-    for r in frame.iter_rows(named=True):
-        table.add_row(
-            f"{r['KODE_PROVINSI']} {r['NAMA_PROVINSI']}".strip(),
-            f"{r['JUMLAH_DESA']:,}",
-            f"{r['DESA_MEMPERBARUI']:,}",
-            f"{r['PERSEN_DESA']:.2f}",
-            f"{r['JUMLAH_KAB_KOTA']:,}",
-            f"{r['KAB_KOTA_MEMPERBARUI']:,}",
-            f"{r['PERSEN_KAB_KOTA']:.2f}",
-        )
-    console.print(table)
-    if out is not None:
-        try:
-            write_table(frame, out, sheet="indikator")
-        except TableFormatError as exc:
-            fail(str(exc))
-        console.print(f"Indikator ditulis ke {out}")
-
-
-verval_app.command("indicator")(indicator)
-usulan_app.command("indicator")(indicator)
-
-
-# -- editions -------------------------------------------------------------------------------
-@edition_app.command("publish")
-def publish(
-    period: Annotated[str, typer.Option("--period", help="2026-11, 2026-Q4 or 2026.")],
-    user: Annotated[
-        str, typer.Option("--as", envvar="TERPADU_ACTOR", help="Who publishes.")
-    ] = "system",
-    note: Annotated[str | None, typer.Option(help="E.g. the decree number.")] = None,
-) -> None:
-    """Freeze the registry as the edition of a period (once; it cannot be changed)."""
-    try:
-        info = publish_edition(open_engine(), period, actor=user, note=note)
-    except VervalError as exc:
-        fail(str(exc))
-    counts = ", ".join(f"{k} {v:,}" for k, v in info.row_counts.items())
-    console.print(f"Edisi {info.period} diterbitkan di {info.path} ({counts}).")
-    console.print(f"  sha256 manifest: {info.manifest_sha256}")
-
-
-@edition_app.command("list")
-def list_editions_command() -> None:
-    """List published editions."""
-    table = Table(title="Edisi")
-    for column in ("Periode", "Terbit (UTC)", "Oleh", "Keluarga", "Anggota", "Folder"):
-        table.add_column(column)
-    for e in list_editions(open_engine()):
-        table.add_row(
-            e.period,
-            _when(e.published_at),
-            e.published_by,
-            f"{e.row_counts.get('families', 0):,}",
-            f"{e.row_counts.get('persons', 0):,}",
-            str(e.path),
-        )
-    console.print(table)
-
-
-@edition_app.command("verify")
-def verify_edition_command(period: Annotated[str, typer.Argument(help="The period.")]) -> None:
-    """Check an edition's files against its manifest and the catalogue."""
-    try:
-        open_edition(open_engine(), period)
-    except (VervalError, SnapshotDamaged) as exc:
-        fail(str(exc))
-    console.print(f"Edisi {period} utuh: semua checksum cocok.")
-
-
-@edition_app.command("diff")
-def diff(
-    period_a: Annotated[str, typer.Argument(help="The earlier edition.")],
-    period_b: Annotated[str, typer.Argument(help="The later edition.")],
-    out: Annotated[Path | None, typer.Option(help="Write every row to .csv or .xlsx.")] = None,
-) -> None:
-    """Families and persons added, removed and changed between two editions, with reasons."""
-    try:
-        frame = diff_editions(open_engine(), period_a, period_b)
-    except (VervalError, SnapshotDamaged) as exc:
-        fail(str(exc))
-    table = Table(title=f"Perubahan {period_a} → {period_b} ({frame.height:,})")
-    for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):
-        table.add_column(column, no_wrap=column in ("ID", "Perubahan"))
-    for r in frame.head(200).iter_rows(named=True):
-        table.add_row(r["ENTITAS"], r["ID"], r["PERUBAHAN"], r["KOLOM"] or "", r["ALASAN"])
-    console.print(table)
-    if frame.height > 200 and out is None:
-        console.print("… gunakan --out untuk semua baris.")
-    if out is not None:
-        try:
-            write_table(frame, out, sheet="perubahan")
-        except TableFormatError as exc:
-            fail(str(exc))
-        console.print(f"Perbedaan ditulis ke {out}")
-
-
-# -- audit ----------------------------------------------------------------------------------
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain; name every altered, inserted or deleted event."""
-    report = verify_chain(open_engine())
-    if report.ok:
-        console.print(
-            f"Log audit utuh: {report.checked:,} event, kepala rantai #{report.head_id} "
-            f"{report.head_hash[:16]}…"
-        )
-        return
-    table = Table(title="Log audit RUSAK")
-    for column in ("Event", "Masalah", "Keterangan"):
-        table.add_column(column)
-    labels = {
-        "altered": "diubah",
-        "inserted": "disisipkan",
-        "deleted": "dihapus",
-        "broken_link": "rantai putus",
-    }
-    for p in report.problems:
-        table.add_row(f"#{p.event_id}", labels[p.kind], p.message)
-    console.print(table)
-    fail(f"{len(report.problems)} masalah pada log audit ({report.checked:,} event diperiksa).")
-
-
-@audit_app.command("export")
-def audit_export(
-    region: Annotated[str | None, typer.Option("--region", help="Region code (and below).")] = None,
-    start: Annotated[
-        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (UTC).")
-    ] = None,
-    end: Annotated[
-        dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (UTC).")
-    ] = None,
-    out: Annotated[Path | None, typer.Option(help="Write to .csv or .xlsx.")] = None,
-) -> None:
-    """Give an auditor the events of a region and period (with their hashes)."""
-    try:
-        frame = export_events(
-            open_engine(),
-            region=region,
-            start=start.date() if start else None,
-            end=end.date() if end else None,
-        )
-    except ValueError as exc:
-        fail(str(exc))
-    if out is None:
-        table = Table(title=f"Event audit ({frame.height:,})")
-        for column in ("ID", "Waktu (UTC)", "Pelaku", "Aksi", "Entitas", "Wilayah"):
-            table.add_column(column)
-        for r in frame.iter_rows(named=True):
-            table.add_row(
-                str(r["EVENT_ID"]),
-                r["WAKTU_UTC"],
-                r["PELAKU"],
-                r["AKSI"],
-                f"{r['ENTITAS']} {r['ID_ENTITAS'] or ''}",
-                r["KODE_WILAYAH"] or "",
-            )
-        console.print(table)
-        return
-    try:
-        write_table(frame, out, sheet="audit")
-    except TableFormatError as exc:
-        fail(str(exc))
-    console.print(f"{frame.height:,} event ditulis ke {out}")
-
-
-@audit_app.command("head")
-def audit_head() -> None:
-    """Print the chain head (last event id and hash) to note down outside the system."""
-    engine = open_engine()
-    with engine.connect() as conn:
-        last_id, last_hash = chain_head(conn)
-    console.print(f"{last_id} {last_hash}")
-
-
-__all__ = ["audit_app", "edition_app", "usulan_app", "verval_app"]
+__all__ = ["usulan_app"]

@@ -1,0 +1,95 @@
+"""Registry edition commands: ``terpadu edition publish|list|verify|diff``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from terpadu.cli.common import console, fail, open_engine, when
+from terpadu.engine.snapshot import SnapshotDamaged
+from terpadu.periods import InvalidPeriod
+from terpadu.tables import TableFormatError, write_table
+from terpadu.verval import VervalError, diff_editions, list_editions, open_edition, publish_edition
+
+edition_app = typer.Typer(
+    name="edition", help="Registry editions: publish, list, verify, compare.", no_args_is_help=True
+)
+
+
+@edition_app.command("publish")
+def publish(
+    period: Annotated[str, typer.Option("--period", help="2026-11, 2026-Q4 or 2026.")],
+    user: Annotated[
+        str, typer.Option("--as", envvar="TERPADU_ACTOR", help="Who publishes.")
+    ] = "system",
+    note: Annotated[str | None, typer.Option(help="E.g. the decree number.")] = None,
+) -> None:
+    """Freeze the registry as the edition of a period (once; it cannot be changed)."""
+    try:
+        info = publish_edition(open_engine(), period, actor=user, note=note)
+    except (VervalError, InvalidPeriod) as exc:
+        fail(str(exc))
+    counts = ", ".join(f"{k} {v:,}" for k, v in info.row_counts.items())
+    console.print(f"Edisi {info.period} diterbitkan di {info.path} ({counts}).")
+    console.print(f"  sha256 manifest: {info.manifest_sha256}")
+
+
+@edition_app.command("list")
+def list_editions_command() -> None:
+    """List published editions."""
+    table = Table(title="Edisi")
+    for column in ("Periode", "Terbit (UTC)", "Oleh", "Keluarga", "Anggota", "Folder"):
+        table.add_column(column)
+    for e in list_editions(open_engine()):
+        table.add_row(
+            e.period,
+            when(e.published_at),
+            e.published_by,
+            f"{e.row_counts.get('families', 0):,}",
+            f"{e.row_counts.get('persons', 0):,}",
+            str(e.path),
+        )
+    console.print(table)
+
+
+@edition_app.command("verify")
+def verify_edition_command(period: Annotated[str, typer.Argument(help="The period.")]) -> None:
+    """Check an edition's files against its manifest and the catalogue."""
+    try:
+        open_edition(open_engine(), period)
+    except (VervalError, InvalidPeriod, SnapshotDamaged) as exc:
+        fail(str(exc))
+    console.print(f"Edisi {period} utuh: semua checksum cocok.")
+
+
+@edition_app.command("diff")
+def diff(
+    period_a: Annotated[str, typer.Argument(help="The earlier edition.")],
+    period_b: Annotated[str, typer.Argument(help="The later edition.")],
+    out: Annotated[Path | None, typer.Option(help="Write every row to .csv or .xlsx.")] = None,
+) -> None:
+    """Families and persons added, removed and changed between two editions, with reasons."""
+    try:
+        frame = diff_editions(open_engine(), period_a, period_b)
+    except (VervalError, InvalidPeriod, SnapshotDamaged) as exc:
+        fail(str(exc))
+    table = Table(title=f"Perubahan {period_a} → {period_b} ({frame.height:,})")
+    for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):
+        table.add_column(column, no_wrap=column in ("ID", "Perubahan"))
+    for r in frame.head(200).iter_rows(named=True):
+        table.add_row(r["ENTITAS"], r["ID"], r["PERUBAHAN"], r["KOLOM"] or "", r["ALASAN"])
+    console.print(table)
+    if frame.height > 200 and out is None:
+        console.print("… gunakan --out untuk semua baris.")
+    if out is not None:
+        try:
+            write_table(frame, out, sheet="perubahan")
+        except TableFormatError as exc:
+            fail(str(exc))
+        console.print(f"Perbedaan ditulis ke {out}")
+
+
+__all__ = ["edition_app"]

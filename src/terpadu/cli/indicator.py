@@ -1,0 +1,59 @@
+"""The updating indicator: ``terpadu verval indicator`` (also ``terpadu usulan indicator``,
+registered in ``terpadu.cli``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from terpadu.cli.common import console, fail, open_engine
+from terpadu.periods import InvalidPeriod
+from terpadu.tables import TableFormatError, write_table
+from terpadu.verval import VervalError, updating_indicator
+
+verval_app = typer.Typer(
+    name="verval", help="Verval indicators (regions actively updating).", no_args_is_help=True
+)
+
+
+def indicator(
+    period: Annotated[str, typer.Option("--period", help="2026-11, 2026-Q4 or 2026.")],
+    province: Annotated[str | None, typer.Option(help="Only this province code.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write to .xlsx or .csv.")] = None,
+) -> None:
+    """Share of desa and kab/kota with approved updates in the period, per province."""
+    try:
+        frame = updating_indicator(open_engine(), period, province=province)
+    except (VervalError, InvalidPeriod) as exc:
+        fail(str(exc))
+    table = Table(
+        title=f"Wilayah aktif memperbarui data, periode {frame['PERIODE'][0]} (target 100 %)"
+    )
+    for column in ("Provinsi", "Desa", "Memperbarui", "%", "Kab/Kota", "Memperbarui", "%"):
+        table.add_column(column, justify="left" if column == "Provinsi" else "right")
+    for r in frame.iter_rows(named=True):
+        table.add_row(
+            f"{r['KODE_PROVINSI']} {r['NAMA_PROVINSI']}".strip(),
+            f"{r['JUMLAH_DESA']:,}",
+            f"{r['DESA_MEMPERBARUI']:,}",
+            f"{r['PERSEN_DESA']:.2f}",
+            f"{r['JUMLAH_KAB_KOTA']:,}",
+            f"{r['KAB_KOTA_MEMPERBARUI']:,}",
+            f"{r['PERSEN_KAB_KOTA']:.2f}",
+        )
+    console.print(table)
+    if out is not None:
+        try:
+            write_table(frame, out, sheet="indikator")
+        except TableFormatError as exc:
+            fail(str(exc))
+        console.print(f"Indikator ditulis ke {out}")
+
+
+verval_app.command("indicator")(indicator)
+
+
+__all__ = ["indicator", "verval_app"]
