@@ -572,13 +572,20 @@ def create_drafts(
     if not rows:
         return ids
     table: Table = Proposal.__table__  # type: ignore[assignment]
-    new_ids: list[int] = []
+    # RETURNING without sort_by_parameter_order, so the driver can batch the rows (in order it
+    # would insert them one statement each on SQLite); ids are matched back on the content,
+    # ascending among identical drafts as one by one would give them.
+    returned: dict[tuple[Any, ...], list[int]] = {}
+    keys = (table.c.kind, table.c.family_id, table.c.person_id, table.c.note)
     for start in range(0, len(rows), _IN_CHUNK):
         result = conn.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            rows[start : start + _IN_CHUNK],
+            insert(table).returning(table.c.id, *keys), rows[start : start + _IN_CHUNK]
         )
-        new_ids += [int(r[0]) for r in result]
+        for pid, *key in result:
+            returned.setdefault(tuple(key), []).append(int(pid))
+    for found in returned.values():
+        found.sort(reverse=True)
+    new_ids = [returned[(r["kind"], r["family_id"], r["person_id"], r["note"])].pop() for r in rows]
     steps = []
     events = []
     for i, pid, row in zip(made, new_ids, rows, strict=True):
