@@ -165,6 +165,22 @@ def test_blocks_over_the_cap_are_left_out_of_their_rule() -> None:
     assert "blk_" in blocks.sql(("desa",))
 
 
+def test_a_broad_training_block_does_not_lower_the_prediction_cap() -> None:
+    n = 6 * 900  # six training blocks of 900: 2.4 M pairs, over the budget's 2 M
+    frame = pl.DataFrame(
+        {
+            "unique_id": range(n),
+            "name_key": [f"R{i % (n // 10)}" for i in range(n)],
+            "kab": [str(i // 900) for i in range(n)],
+        }
+    )
+    blocks = bound([frame], [("name_key",)], [("kab",)])
+    assert blocks.cap == MAX_BLOCK and ("name_key",) not in blocks.capped
+    assert blocks.capped == {("kab",): n}  # the training block alone is bounded
+    shared = bound([frame], [("name_key",), ("kab",)])
+    assert shared.cap < MAX_BLOCK
+
+
 def test_clerks_same_decisions_inform_m(tmp_path: Any) -> None:
     import sys
     from pathlib import Path

@@ -63,25 +63,24 @@ def test_a_run_stopped_while_raising_proposals_leaves_nothing(
     engine: Engine, tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Merges, proposals and the run's event are one transaction: a failure part-way through
-    the proposals (here the second one) leaves no trace of the run."""
-    import terpadu.verval as verval
+    the proposals (here after they and their steps are written, before their audit events)
+    leaves no trace of the run."""
+    import terpadu.verval.proposals as proposals
 
     k = write_csv(tmp_path / "keluarga.csv", KELUARGA_HEADER, KELUARGA)
     a = write_csv(tmp_path / "anggota.csv", ANGGOTA_HEADER, ANGGOTA)
     import_batch(engine, k, a, today=TODAY)
-    real = verval.create_proposal
+    real = proposals.record_events
     calls: list[int] = []
 
-    def failing(*args: Any, **kwargs: Any) -> int:
+    def failing(*args: Any, **kwargs: Any) -> list[int]:
         calls.append(1)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # as if stopped here (Ctrl-C)
-        return real(*args, **kwargs)
+        raise KeyboardInterrupt  # as if stopped here (Ctrl-C)
 
-    monkeypatch.setattr(verval, "create_proposal", failing)
+    monkeypatch.setattr(proposals, "record_events", failing)
     with pytest.raises(KeyboardInterrupt):
         link_registry(engine, data_dir=data_dir)
-    assert len(calls) == 2
+    assert len(calls) == 1
     with engine.connect() as conn:
         for table in ("link_run", "link_merge", "resolved_person", "proposal"):
             assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0, table
@@ -98,7 +97,7 @@ def test_a_run_stopped_while_raising_proposals_leaves_nothing(
             == 0
         )
     # the next run does it all
-    monkeypatch.setattr(verval, "create_proposal", real)
+    monkeypatch.setattr(proposals, "record_events", real)
     run = link_registry(engine, data_dir=data_dir)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM proposal")).scalar() == 2

@@ -10,11 +10,13 @@ from terpadu.audit.export import EXPORT_COLUMNS, export_events
 from terpadu.audit.log import (
     GENESIS_HASH,
     ActorLike,
+    Event,
     canonical_json,
     chain_head,
     common_region,
     event_hash,
     record_event,
+    record_events,
 )
 from terpadu.audit.verify import ChainProblem, ChainReport, verify_chain
 
@@ -24,11 +26,13 @@ __all__ = [
     "ActorLike",
     "ChainProblem",
     "ChainReport",
+    "Event",
     "canonical_json",
     "chain_head",
     "common_region",
     "event_hash",
     "export_events",
     "record_event",
+    "record_events",
     "verify_chain",
 ]

@@ -12,7 +12,8 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, Table, insert, select, update
@@ -219,6 +220,81 @@ def record_event(
     return event_id
 
 
+@dataclass(frozen=True)
+class Event:
+    """One event for :func:`record_events`: the fields :func:`record_event` takes."""
+
+    action: str
+    entity: str
+    entity_id: str | int | None
+    region: str | None
+    before: Any
+    after: Any
+
+
+def record_events(
+    conn: Connection,
+    events: Sequence[Event],
+    *,
+    actor: str | ActorLike,
+    role: str | None = None,
+    at: dt.datetime | None = None,
+) -> list[int]:
+    """Append many events by one actor at one time, in order; their ids.
+
+    The same events, hashes and chain as :func:`record_event` called once per event, written
+    with one lock on the chain head, one multi-row insert and one head update (a link run
+    raising a hundred thousand draft proposals: minutes one by one, seconds this way).
+    """
+    if not events:
+        return []
+    if isinstance(actor, ActorLike):
+        username, role = actor.username, role or actor.role
+    else:
+        username = str(actor)
+    when = as_utc(at or dt.datetime.now(dt.UTC))
+    bump = update(HEAD_TABLE).where(HEAD_TABLE.c.id == HEAD_ID)
+    result = conn.execute(bump.values(last_id=HEAD_TABLE.c.last_id + len(events)))
+    if result.rowcount == 0:
+        conn.execute(
+            insert(HEAD_TABLE).values(id=HEAD_ID, last_id=len(events), last_hash=GENESIS_HASH)
+        )
+    head = conn.execute(
+        select(HEAD_TABLE.c.last_id, HEAD_TABLE.c.last_hash).where(HEAD_TABLE.c.id == HEAD_ID)
+    ).one()
+    first_id = int(head.last_id) - len(events) + 1
+    prev_hash = str(head.last_hash)
+    rows: list[dict[str, Any]] = []
+    for offset, event in enumerate(events):
+        row: dict[str, Any] = {
+            "id": first_id + offset,
+            "at": when,
+            "actor": username,
+            "role": role,
+            "action": event.action,
+            "entity": event.entity,
+            "entity_id": None if event.entity_id is None else str(event.entity_id),
+            "region": _region(event.region),
+            "before": _json_or_none(event.before),
+            "after": _json_or_none(event.after),
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = prev_hash = row_hash(row)
+        rows.append(row)
+    for start in range(0, len(rows), _CHUNK):
+        conn.execute(insert(EVENT_TABLE), rows[start : start + _CHUNK])
+    conn.execute(
+        update(HEAD_TABLE)
+        .where(HEAD_TABLE.c.id == HEAD_ID)
+        .values(last_hash=prev_hash, updated_at=when)
+    )
+    return [r["id"] for r in rows]
+
+
+#: Rows per executemany call (bounds the driver's parameter buffers).
+_CHUNK = 10_000
+
+
 def common_region(codes: Iterable[str | None]) -> str | None:
     """The smallest region (province, kab/kota, kecamatan or desa) holding every code.
 
@@ -259,11 +335,13 @@ def chain_head(conn: Connection) -> tuple[int, str]:
 __all__ = [
     "GENESIS_HASH",
     "ActorLike",
+    "Event",
     "canonical_json",
     "chain_head",
     "common_region",
     "event_hash",
     "iso_utc",
     "record_event",
+    "record_events",
     "row_hash",
 ]

@@ -64,28 +64,46 @@ def _sizes(frames: list[pl.DataFrame], cols: tuple[str, ...]) -> pl.LazyFrame:
     return keys.drop_nulls().group_by(cols).len()
 
 
-def bound(frames: list[pl.DataFrame], groups: Iterable[Sequence[str]]) -> Blocks:
-    """Count every rule's blocks and flag those over the cap (lowered to fit the budget)."""
-    wanted = list(dict.fromkeys(tuple(c) for c in groups))
-    records = sum(f.height for f in frames)
-    sizes = pl.collect_all([_sizes(frames, cols) for cols in wanted])
-    per_rule = dict(zip(wanted, sizes, strict=True))
+def bound(
+    frames: list[pl.DataFrame],
+    groups: Iterable[Sequence[str]],
+    extra: Iterable[Sequence[str]] = (),
+) -> Blocks:
+    """Count every rule's blocks and flag those over the cap (lowered to fit the budget).
 
-    def pairs_at(cap: int) -> dict[tuple[str, ...], int]:
+    ``groups`` (the prediction rules) share the budget and one cap; each ``extra`` rule (the
+    training blocks, used one at a time) gets its own cap, the largest that keeps it alone
+    within the budget, so a broad training block does not lower the prediction rules' cap.
+    """
+    wanted = list(dict.fromkeys(tuple(c) for c in groups))
+    others = [c for c in dict.fromkeys(tuple(c) for c in extra) if c not in wanted]
+    records = sum(f.height for f in frames)
+    sizes = pl.collect_all([_sizes(frames, cols) for cols in [*wanted, *others]])
+    per_rule = dict(zip([*wanted, *others], sizes, strict=True))
+
+    def pairs_at(cap: int, rules: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
         n = pl.col("len").cast(pl.Int64)
         return {
-            cols: int(frame.filter(n <= cap).select((n * (n - 1) // 2).sum()).item() or 0)
-            for cols, frame in per_rule.items()
+            cols: int(per_rule[cols].filter(n <= cap).select((n * (n - 1) // 2).sum()).item() or 0)
+            for cols in rules
         }
 
-    cap = MAX_BLOCK
-    counted = pairs_at(cap)
-    while sum(counted.values()) > budget(records) and cap > MIN_BLOCK:
-        cap = max(cap // 2, MIN_BLOCK)
-        counted = pairs_at(cap)
+    def lowest(rules: list[tuple[str, ...]]) -> tuple[int, dict[tuple[str, ...], int]]:
+        cap = MAX_BLOCK
+        counted = pairs_at(cap, rules)
+        while sum(counted.values()) > budget(records) and cap > MIN_BLOCK:
+            cap = max(cap // 2, MIN_BLOCK)
+            counted = pairs_at(cap, rules)
+        return cap, counted
+
+    cap, counted = lowest(wanted)
+    caps = dict.fromkeys(wanted, cap)
+    for cols in others:
+        caps[cols], alone = lowest([cols])
+        counted |= alone
     blocks = Blocks(list(frames), cap=cap, pairs=counted)
     for i, (cols, frame) in enumerate(per_rule.items()):
-        big = frame.filter(pl.col("len") > cap)
+        big = frame.filter(pl.col("len") > caps[cols])
         if big.height == 0:
             continue
         name = f"blk_{i}"

@@ -11,9 +11,10 @@ until a proposal is approved.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import polars as pl
 from sqlalchemy import Connection, Engine
@@ -146,18 +147,16 @@ def persons_in_two_families(members: pl.DataFrame, duplicates: pl.DataFrame) -> 
 def _raise(conn: Connection, dups: pl.DataFrame, doubles: pl.DataFrame) -> pl.DataFrame:
     """Draft verval proposals for each finding not already proposed; their ids.
 
-    Written on ``conn``, inside its transaction (the link run's: its merges, proposals and
-    event commit together or not at all); each proposal in a savepoint, so one that verval
-    refuses is skipped without undoing the others.
+    Written set-wise on ``conn`` (:func:`terpadu.verval.create_drafts`), inside its transaction
+    (the link run's: its merges, proposals and event commit together or not at all); a draft
+    that verval refuses is skipped without undoing the others.
     """
+    empty = pl.DataFrame(schema={"kind": pl.String, "family_id": pl.Int64, "proposal_id": pl.Int64})
     try:
         from terpadu.store.models.verval import Proposal
-        from terpadu.verval import OPERATOR_DESA, Actor, create_proposal
-        from terpadu.verval.errors import VervalError
+        from terpadu.verval import Draft, create_drafts
     except ImportError:  # verval not installed: the report is the deliverable
-        return pl.DataFrame(
-            schema={"kind": pl.String, "family_id": pl.Int64, "proposal_id": pl.Int64}
-        )
+        return empty
     from sqlalchemy import select
 
     open_ = {
@@ -168,59 +167,43 @@ def _raise(conn: Connection, dups: pl.DataFrame, doubles: pl.DataFrame) -> pl.Da
             )
         )
     }
-    made: list[tuple[str, int, int | None]] = []
-    todo: list[tuple[str, int, int | None, str, str]] = [
-        (
+    todo = [
+        Draft(
             "deactivate",
             r["family_b"],
             None,
-            r["kode_wilayah"],
-            f"terdaftar ganda dengan keluarga {r['id_keluarga_a']}",
+            "ganda",
+            f"Terpadu linkage: terdaftar ganda dengan keluarga {r['id_keluarga_a']}",
         )
         for r in dups.iter_rows(named=True)
     ]
     todo += [
-        (
+        Draft(
             "remove_member",
             r["family_extra"],
             r["person_id"],
-            r["kode_wilayah"],
-            "aktif di dua keluarga",
+            "ganda",
+            "Terpadu linkage: aktif di dua keluarga",
         )
         for r in doubles.filter(~pl.col("dup_family")).iter_rows(named=True)
     ]
-    for kind, family, person, region, note in todo:
-        if (kind, family, person) in open_:
-            continue
-        savepoint = conn.begin_nested()
-        try:
-            actor = Actor(ACTOR, OPERATOR_DESA, region)
-            pid = create_proposal(
-                conn,
-                actor,
-                kind,
-                family_id=family,
-                person_id=person,
-                reason="ganda",
-                note=f"Terpadu linkage: {note}",
-            )
-        except VervalError as exc:
-            savepoint.rollback()
-            _log_skip(kind, family, exc)
-            continue
-        savepoint.commit()
-        made.append((kind, family, pid))
+    drafts: list[Draft] = []
+    for d in todo:  # one draft per finding, none where one is already open
+        key = (d.kind, d.family_id, d.person_id)
+        if key not in open_:
+            open_.add(key)
+            drafts.append(d)
+    if not drafts:
+        return empty
+    ids = create_drafts(conn, ACTOR, drafts)
+    skipped = sum(pid is None for pid in ids)
+    if skipped:
+        logging.getLogger(__name__).info("%d family proposals refused by verval", skipped)
     return pl.DataFrame(
-        made,
+        [(d.kind, d.family_id, pid) for d, pid in zip(drafts, ids, strict=True) if pid is not None],
         schema={"kind": pl.String, "family_id": pl.Int64, "proposal_id": pl.Int64},
         orient="row",
     )
-
-
-def _log_skip(kind: str, family: int, exc: Any) -> None:
-    import logging
-
-    logging.getLogger(__name__).info("no %s proposal for family %s: %s", kind, family, exc)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,8 @@ def score(
     training_groups = [cols for alts in C.training_rules() for cols in alts]
     blocks = bound(
         frames,
-        [*groups, *deterministic, *C.deterministic_rules_without_nik(), *training_groups],
+        groups,
+        [*deterministic, *C.deterministic_rules_without_nik(), *training_groups],
     )
     api = _duckdb_api(threads) if backend == "duckdb" else _spark_api(spark)
     registered = []
