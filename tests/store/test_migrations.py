@@ -49,8 +49,12 @@ def test_is_current_after_upgrade_and_not_before(tmp_path: Path) -> None:
     upgrade(engine)
     assert is_current(engine)
     with engine.begin() as conn:  # an older stamp: upgrade must go through Alembic again
+        conn.execute(text("DELETE FROM alembic_version"))
         conn.execute(
-            text("UPDATE alembic_version SET version_num = '0008' WHERE version_num = '0009'")
+            text(
+                "INSERT INTO alembic_version (version_num) VALUES "
+                "('0002'), ('0004a'), ('0005'), ('0008'), ('0010'), ('0011')"
+            )
         )
     assert not is_current(engine)
     upgrade(engine)
