@@ -195,7 +195,7 @@ def export(
     kind: Annotated[ExportKind, typer.Argument(help="What to export: persons or families.")],
     out: Annotated[Path, typer.Option("--out", help="Output file: .csv, .xlsx or .parquet.")],
 ) -> None:
-    """Export the registry in the stable layouts of shared/FORMATS.md."""
+    """Export the registry in the stable layouts of docs/formats.md."""
     engine = open_engine(migrate=False)
     frame = export_persons(engine) if kind == ExportKind.persons else export_families(engine)
     try:

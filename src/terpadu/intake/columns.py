@@ -1,4 +1,4 @@
-"""The columns of the keluarga and anggota layouts (shared/FORMATS.md).
+"""The columns of the keluarga and anggota layouts (docs/formats.md).
 
 Each column has a kind that says how it is cleaned and checked, and, for coded
 columns, the accepted codes with their labels: a value may be sent as the

@@ -1,4 +1,4 @@
-"""The persons and families exports (shared/FORMATS.md "Exports").
+"""The persons and families exports (docs/formats.md "Exports").
 
 Column names are a contract with scripts and other agencies: they do not
 change. Columns not yet computable (PERSON_ID before linkage, DESIL before

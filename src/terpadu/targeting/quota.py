@@ -1,4 +1,4 @@
-"""Read a ``kuota`` file (shared/FORMATS.md): PROGRAM, KODE_WILAYAH, KUOTA, PERIODE.
+"""Read a ``kuota`` file (docs/formats.md): PROGRAM, KODE_WILAYAH, KUOTA, PERIODE.
 
 Forgiving about form (CSV/XLSX/Parquet, header spelling, Excel's ``120.0``,
 thousands separators ``1.250``, dotted region codes), strict about content: a
