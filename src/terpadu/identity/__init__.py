@@ -22,6 +22,7 @@ from terpadu.identity.nik import (
     check_nik_frame,
     compare_nik_with_stated,
     nik_birth_date_expr,
+    nik_birth_frame,
     nik_birth_year,
     nik_birth_year_expr,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "compare_nik_with_stated",
     "name_tokens",
     "nik_birth_date_expr",
+    "nik_birth_frame",
     "nik_birth_year",
     "nik_birth_year_expr",
     "normalize_name",

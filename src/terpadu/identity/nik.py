@@ -301,6 +301,55 @@ def nik_birth_year_expr(
     return pl.when(future).then(year - 100).otherwise(year)
 
 
+def nik_birth_frame(nik: pl.Series, stated: pl.Series | None, today: date) -> pl.DataFrame:
+    """Birth date (``birth_date``, Date) and sex (``female``) the NIKs encode, with the century
+    of :func:`nik_birth_year_expr`; both null unless the NIK is 16 digits holding a real date
+    not after ``today``. The same values as :func:`nik_birth_date_expr`, computed in stages,
+    each part once: as one nested expression polars evaluates the shared parts again and again
+    (24 s for a million NIKs against under one here)."""
+    day, month, yy, year = pl.col("_day"), pl.col("_month"), pl.col("_yy"), pl.col("_year")
+    stated = pl.Series("stated", [None] * len(nik), pl.Date) if stated is None else stated
+    return (
+        pl.LazyFrame({"nik": nik, "stated": stated})
+        .select(
+            pl.when(pl.col("nik").str.contains(r"^\d{16}$")).then(pl.col("nik")).alias("_v"),
+            "stated",
+        )
+        .select(
+            pl.col("_v").str.slice(6, 2).cast(pl.Int32, strict=False).alias("_raw"),
+            pl.col("_v").str.slice(8, 2).cast(pl.Int32, strict=False).alias("_month"),
+            pl.col("_v").str.slice(10, 2).cast(pl.Int32, strict=False).alias("_yy"),
+            "stated",
+        )
+        .with_columns(
+            pl.when(pl.col("_raw") > 40)
+            .then(pl.col("_raw") - 40)
+            .otherwise(pl.col("_raw"))
+            .alias("_day")
+        )
+        .with_columns(nik_birth_year_expr(day, month, yy, today, pl.col("stated")).alias("_year"))
+        .with_columns(
+            pl.format(
+                "{}-{}-{}",
+                year.cast(pl.String).str.zfill(4),
+                month.cast(pl.String).str.zfill(2),
+                day.cast(pl.String).str.zfill(2),
+            )
+            .str.to_date(strict=False)  # not a calendar date: null
+            .alias("_date")
+        )
+        .select(
+            pl.when(pl.col("_date") <= pl.lit(today)).then(pl.col("_date")).alias("birth_date"),
+            pl.col("_raw"),
+        )
+        .select(
+            "birth_date",
+            pl.when(pl.col("birth_date").is_not_null()).then(pl.col("_raw") > 40).alias("female"),
+        )
+        .collect()
+    )
+
+
 def _real_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(whether year-month-day is a calendar date, that date or null), without raising."""
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
