@@ -124,8 +124,8 @@ def rank(
     """Score and rank every active family into percentile and desil 1-10, relative to the
     families in this registry (the national DTSEN desil is imported, not computed)."""
     from terpadu.engine import SnapshotDamaged
+    from terpadu.errors import TerpaduError
     from terpadu.periods import InvalidPeriod
-    from terpadu.verval import VervalError
     from terpadu.welfare import DeprivationConfigError, ModelNotFound, rank_families
     from terpadu.welfare.scope import desil_scope
 
@@ -141,7 +141,7 @@ def rank(
     except (
         ModelNotFound,
         DeprivationConfigError,
-        VervalError,
+        TerpaduError,
         InvalidPeriod,
         SnapshotDamaged,
     ) as exc:

@@ -17,18 +17,9 @@ from terpadu.verval.actors import (
     Actor,
 )
 from terpadu.verval.config import WorkflowConfig, load_config
-from terpadu.verval.editions import (
-    EditionInfo,
-    current_edition,
-    diff_editions,
-    edition_path,
-    list_editions,
-    open_edition,
-    publish_edition,
-)
+from terpadu.verval.diff import diff_editions
 from terpadu.verval.errors import (
     ConflictError,
-    EditionExists,
     InvalidProposal,
     InvalidTransition,
     NotFound,
@@ -72,8 +63,6 @@ __all__ = [
     "BulkOutcome",
     "ConflictError",
     "Draft",
-    "EditionExists",
-    "EditionInfo",
     "InvalidProposal",
     "InvalidTransition",
     "NotFound",
@@ -88,16 +77,11 @@ __all__ = [
     "bulk_decide",
     "create_drafts",
     "create_proposal",
-    "current_edition",
     "decide",
     "diff_editions",
-    "edition_path",
     "get_proposal",
-    "list_editions",
     "list_proposals",
     "load_config",
-    "open_edition",
-    "publish_edition",
     "reject",
     "return_proposal",
     "revise_proposal",

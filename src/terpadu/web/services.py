@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from terpadu.editions import EditionExists
 from terpadu.regions import RegionCodeError, is_within, normalize_code
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.verval import (
     ConflictError,
-    EditionExists,
     InvalidProposal,
     InvalidTransition,
     NotFound,
