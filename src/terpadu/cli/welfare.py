@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.errors import fail_with
 from terpadu.intake import InputFileError
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def rank(
         InvalidPeriod,
         SnapshotDamaged,
     ) as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(
         f"Run peringkat [bold]{run.run_id}[/]: {run.families_ranked:,} keluarga aktif "
         f"diperingkat dengan model {run.model_version} ({run.model_kind}) di {run.engine}"

@@ -18,13 +18,16 @@ from sqlalchemy import Engine, text
 
 from terpadu.editions import current_edition, get_edition, open_edition
 from terpadu.engine import BatchEngine, Snapshot, write_snapshot
+from terpadu.errors import TerpaduError
 from terpadu.targeting.rules import register
 
 REJECTING_FINDINGS = ("nik_not_found", "name_mismatch", "dob_mismatch", "sex_mismatch")
 
 
-class TargetingError(RuntimeError):
+class TargetingError(TerpaduError, RuntimeError):
     """Targeting cannot run (no ranking, no such programme, a bad file); says why in Bahasa."""
+
+    code = "targeting_error"
 
 
 @dataclass(frozen=True)
