@@ -20,14 +20,8 @@ from terpadu.editions import (
     publish_edition,
 )
 from terpadu.store.ids import family_code, person_code
-from terpadu.verval import (
-    approve,
-    create_proposal,
-    diff_editions,
-    submit,
-    updating_indicator,
-    verify,
-)
+from terpadu.verval import create_proposal, diff_editions, updating_indicator
+from terpadu.verval.decisions import approve, submit, verify
 
 
 def _approved(engine: Engine, operator: object, kind: str, **kw: object) -> int:

@@ -20,7 +20,6 @@ from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import (
-    Actor,
     VervalError,
     add_comment,
     attach_evidence,
@@ -29,11 +28,12 @@ from terpadu.verval import (
     decide,
     get_proposal,
     list_proposals,
-    load_config,
     revise_proposal,
 )
+from terpadu.verval.actors import Actor
+from terpadu.verval.config import load_config
 from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
-from terpadu.verval.proposals import ACTION_LABELS, proposal_code
+from terpadu.verval.records import ACTION_LABELS, proposal_code
 
 usulan_app = typer.Typer(
     name="usulan",
