@@ -6,6 +6,8 @@ operator's own data); labels of the CLI and pages come from here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from terpadu.settings import get_settings
 
 LABELS: dict[str, dict[str, str]] = {
@@ -41,6 +43,98 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "exported": {"id": "{n} baris ditulis ke {path}", "en": "{n} rows written to {path}"},
 }
+
+
+# Messages of the domain's errors, keyed by their code (``terpadu.errors.TerpaduError``).
+# They say what is wrong, never which command or page to use: that is the face's hint.
+ERRORS: dict[str, dict[str, str]] = {
+    "invalid_period": {
+        "id": "Periode '{value}' tidak sah; tulis bulan (2026-11), triwulan (2026-Q4) atau tahun.",
+        "en": "Period '{value}' is not valid; write a month (2026-11), a quarter (2026-Q4) "
+        "or a year.",
+    },
+    "edition_exists": {
+        "id": "Edisi {period} sudah diterbitkan; edisi tidak dapat diubah.",
+        "en": "Edition {period} has already been published; an edition cannot be changed.",
+    },
+    "edition_exists_since": {
+        "id": "Edisi {period} sudah diterbitkan pada {published_at} UTC; edisi tidak dapat diubah.",
+        "en": "Edition {period} was published on {published_at} UTC; an edition cannot be changed.",
+    },
+    "edition_not_found": {
+        "id": "Edisi {period} belum diterbitkan.",
+        "en": "Edition {period} has not been published.",
+    },
+    "concurrent_change": {
+        "id": "Data keluarga ini sudah diubah oleh pengguna lain; muat ulang lalu ulangi.",
+        "en": "Another user changed this family's data; reload and try again.",
+    },
+    "welfare_not_ranked": {
+        "id": "tidak ada keluarga berperingkat di wilayah {region!r}",
+        "en": "no ranked family in region {region!r}",
+    },
+    "targeting_not_ranked": {
+        "id": "Belum ada peringkat kesejahteraan",
+        "en": "There is no welfare ranking yet",
+    },
+    "allocation_not_ranked": {
+        "id": "Belum ada peringkat kesejahteraan (desil)",
+        "en": "There is no welfare ranking (decile) yet",
+    },
+    "no_pmt_model": {
+        "id": "belum ada model PMT di {folder}",
+        "en": "there is no PMT model in {folder} yet",
+    },
+    "not_linked": {
+        "id": "{target}: belum pernah ditautkan",
+        "en": "{target}: never linked",
+    },
+}
+
+# What the CLI suggests after an error's words; pages show the words alone.
+CLI_HINTS: dict[str, dict[str, str]] = {
+    "welfare_not_ranked": {"id": "jalankan 'terpadu rank' dulu", "en": "run 'terpadu rank' first"},
+    "targeting_not_ranked": {
+        "id": "jalankan 'terpadu rank' dulu",
+        "en": "run 'terpadu rank' first",
+    },
+    "allocation_not_ranked": {
+        "id": "jalankan 'terpadu rank' dulu",
+        "en": "run 'terpadu rank' first",
+    },
+    "no_pmt_model": {"id": "jalankan 'terpadu pmt fit' dulu", "en": "run 'terpadu pmt fit' first"},
+    "not_linked": {"id": "jalankan 'terpadu link'", "en": "run 'terpadu link'"},
+}
+
+
+def catalogued_error(code: str, data: dict[str, Any], language: str = "id") -> str:
+    """The catalogue's message for ``code`` filled with ``data``; the code itself if unknown."""
+    entry = ERRORS.get(code)
+    if entry is None:
+        return code
+    return entry.get(language, entry["id"]).format(**data)
+
+
+def error_words(error: BaseException, language: str | None = None) -> str:
+    """An error's message in ``language`` (the configured one by default).
+
+    Errors with a catalogued code speak the language asked for; free-text messages
+    given at the raise site (they quote the operator's data) stay as they are.
+    """
+    code, data = getattr(error, "code", None), getattr(error, "data", None)
+    if not isinstance(code, str) or not isinstance(data, dict) or code not in ERRORS:
+        return str(error)
+    if str(error) != catalogued_error(code, data):
+        return str(error)
+    return catalogued_error(code, data, language or get_settings().language)
+
+
+def cli_hint(error: BaseException, language: str | None = None) -> str | None:
+    """What the CLI suggests doing after ``error``, if anything."""
+    entry = CLI_HINTS.get(str(getattr(error, "code", "")))
+    if entry is None:
+        return None
+    return entry.get(language or get_settings().language, entry["id"])
 
 
 def t(key: str, **values: object) -> str:

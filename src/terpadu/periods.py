@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from terpadu.errors import TerpaduError
+
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 
-class InvalidPeriod(ValueError):
+class InvalidPeriod(TerpaduError, ValueError):
     """A period that is neither a month, a quarter nor a year.
 
     ``code`` names the failure for the faces; ``value`` is the period as given;
@@ -25,9 +27,7 @@ class InvalidPeriod(ValueError):
 
     def __init__(self, value: str) -> None:
         self.value = value
-        super().__init__(
-            f"Periode '{value}' tidak sah; tulis bulan (2026-11), triwulan (2026-Q4) atau tahun."
-        )
+        super().__init__(value=value)
 
 
 def parse_period(period: str) -> tuple[str, dt.datetime, dt.datetime]:

@@ -22,7 +22,8 @@ from verval_helpers import CONFIG, KAB, OPERATOR, PROV, load_registry
 from terpadu.intake import import_batch
 from terpadu.store import Batch, Family, QuarantineEntry, ValueChange
 from terpadu.store.integrity import check_integrity
-from terpadu.verval import approve, create_proposal, submit, verify
+from terpadu.verval import create_proposal
+from terpadu.verval.decisions import approve, submit, verify
 
 TODAY = dt.date(2026, 11, 22)  # the day the registry's batch is imported (verval_helpers)
 NEW_ADDRESS = "Kp. Baru Indah"

@@ -65,19 +65,19 @@ def test_a_run_stopped_while_raising_proposals_leaves_nothing(
     """Merges, proposals and the run's event are one transaction: a failure part-way through
     the proposals (here after they and their steps are written, before their audit events)
     leaves no trace of the run."""
-    import terpadu.verval.proposals as proposals
+    import terpadu.verval.drafts as drafts
 
     k = write_csv(tmp_path / "keluarga.csv", KELUARGA_HEADER, KELUARGA)
     a = write_csv(tmp_path / "anggota.csv", ANGGOTA_HEADER, ANGGOTA)
     import_batch(engine, k, a, today=TODAY)
-    real = proposals.record_events
+    real = drafts.record_events
     calls: list[int] = []
 
     def failing(*args: Any, **kwargs: Any) -> list[int]:
         calls.append(1)
         raise KeyboardInterrupt  # as if stopped here (Ctrl-C)
 
-    monkeypatch.setattr(proposals, "record_events", failing)
+    monkeypatch.setattr(drafts, "record_events", failing)
     with pytest.raises(KeyboardInterrupt):
         link_registry(engine, data_dir=data_dir)
     assert len(calls) == 1
@@ -97,7 +97,7 @@ def test_a_run_stopped_while_raising_proposals_leaves_nothing(
             == 0
         )
     # the next run does it all
-    monkeypatch.setattr(proposals, "record_events", real)
+    monkeypatch.setattr(drafts, "record_events", real)
     run = link_registry(engine, data_dir=data_dir)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM proposal")).scalar() == 2

@@ -12,7 +12,8 @@ from sqlalchemy import Engine, text
 from terpadu.intake import import_batch
 from terpadu.targeting.catalogue import load_catalogue
 from terpadu.targeting.corrections import propose_nik_corrections
-from terpadu.verval import OPERATOR_DESA, Actor, VervalError, decide, revise_proposal
+from terpadu.verval import VervalError, decide, revise_proposal
+from terpadu.verval.actors import OPERATOR_DESA, Actor
 
 PKH = load_catalogue(user=False).get("pkh")
 

@@ -17,8 +17,10 @@ from terpadu.audit import verify_chain
 from terpadu.store import make_engine, upgrade
 from terpadu.store.models import Family, ValueChange
 from terpadu.store.models.verval import Proposal
-from terpadu.verval import ConflictError, create_proposal, get_proposal, submit, verify
+from terpadu.verval import create_proposal, get_proposal
 from terpadu.verval.apply import apply_proposal
+from terpadu.verval.decisions import submit, verify
+from terpadu.verval.errors import ConflictError
 
 
 @pytest.fixture
@@ -78,7 +80,7 @@ def test_two_verifiers_change_the_same_family(pg_engine: Engine, tmp_path: Path)
         assert session.query(ValueChange).count() == 1
     # Nothing is lost: the second proposal still waits and can be approved after reloading.
     assert get_proposal(engine, PROV, proposals[1], config=CONFIG).summary.state == "verified"
-    from terpadu.verval import approve
+    from terpadu.verval.decisions import approve
 
     approve(engine, PROV, proposals[1], config=CONFIG)
     with Session(engine) as session:

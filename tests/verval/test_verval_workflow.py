@@ -33,25 +33,23 @@ from terpadu.store.models import (
 from terpadu.store.models.audit import AuditEvent
 from terpadu.store.models.verval import ProposalEvidence
 from terpadu.verval import (
-    Actor,
-    ConflictError,
-    InvalidProposal,
-    InvalidTransition,
-    PermissionDenied,
-    WorkflowConfig,
     add_comment,
-    approve,
     attach_evidence,
     bulk_decide,
     create_proposal,
     decide,
     get_proposal,
     list_proposals,
-    reject,
-    return_proposal,
     revise_proposal,
-    submit,
-    verify,
+)
+from terpadu.verval.actors import Actor
+from terpadu.verval.config import WorkflowConfig
+from terpadu.verval.decisions import approve, reject, return_proposal, submit, verify
+from terpadu.verval.errors import (
+    ConflictError,
+    InvalidProposal,
+    InvalidTransition,
+    PermissionDenied,
 )
 
 

@@ -14,7 +14,8 @@ from batches import good_batch
 
 from terpadu.intake import import_batch
 from terpadu.store.models import Family, Person
-from terpadu.verval import Actor, WorkflowConfig
+from terpadu.verval.actors import Actor
+from terpadu.verval.config import WorkflowConfig
 
 # Kramatwatu, Kabupaten Serang (Banten): the desa of tests/intake/batches.py.
 DESA = "3604052001"

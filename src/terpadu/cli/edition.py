@@ -9,10 +9,12 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine, when
+from terpadu.cli.errors import fail_with
+from terpadu.editions import list_editions, open_edition, publish_edition
 from terpadu.engine.snapshot import SnapshotDamaged
-from terpadu.periods import InvalidPeriod
+from terpadu.errors import TerpaduError
 from terpadu.tables import TableFormatError, write_table
-from terpadu.verval import VervalError, diff_editions, list_editions, open_edition, publish_edition
+from terpadu.verval import diff_editions
 
 edition_app = typer.Typer(
     name="edition", help="Registry editions: publish, list, verify, compare.", no_args_is_help=True
@@ -30,8 +32,8 @@ def publish(
     """Freeze the registry as the edition of a period (once; it cannot be changed)."""
     try:
         info = publish_edition(open_engine(), period, actor=user, note=note)
-    except (VervalError, InvalidPeriod) as exc:
-        fail(str(exc))
+    except TerpaduError as exc:
+        fail_with(exc)
     counts = ", ".join(f"{k} {v:,}" for k, v in info.row_counts.items())
     console.print(f"Edisi {info.period} diterbitkan di {info.path} ({counts}).")
     console.print(f"  sha256 manifest: {info.manifest_sha256}")
@@ -60,8 +62,8 @@ def verify_edition_command(period: Annotated[str, typer.Argument(help="The perio
     """Check an edition's files against its manifest and the catalogue."""
     try:
         open_edition(open_engine(), period)
-    except (VervalError, InvalidPeriod, SnapshotDamaged) as exc:
-        fail(str(exc))
+    except (TerpaduError, SnapshotDamaged) as exc:
+        fail_with(exc)
     console.print(f"Edisi {period} utuh: semua checksum cocok.")
 
 
@@ -74,8 +76,8 @@ def diff(
     """Families and persons added, removed and changed between two editions, with reasons."""
     try:
         frame = diff_editions(open_engine(), period_a, period_b)
-    except (VervalError, InvalidPeriod, SnapshotDamaged) as exc:
-        fail(str(exc))
+    except (TerpaduError, SnapshotDamaged) as exc:
+        fail_with(exc)
     table = Table(title=f"Perubahan {period_a} → {period_b} ({frame.height:,})")
     for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):
         table.add_column(column, no_wrap=column in ("ID", "Perubahan"))

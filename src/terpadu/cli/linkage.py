@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.errors import fail_with
 
 
 class LinkEngine(StrEnum):
@@ -148,7 +149,7 @@ def unmerge(
     try:
         result = do_unmerge(open_engine(), target, actor=_actor(actor), note=note)
     except LinkageError as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(
         f"{person_code(result.resolved_person_id)}: {len(result.separated)} pendaftaran dipisah "
         f"({result.decisions} keputusan 'berbeda' dicatat)"
@@ -253,7 +254,7 @@ def review_decide(
     try:
         item = decide_review(open_engine(), pair, decision.value, actor=_actor(actor), note=note)
     except LinkageError as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(f"pasangan {item.id}: {item.state} ({item.decision or 'lewati'})")
 
 
@@ -265,7 +266,7 @@ def review_show(pair: Annotated[int, typer.Argument(help="Pair number.")]) -> No
     try:
         item = get_review(open_engine(), pair)
     except LinkageError as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(_pair_table(item))
     console.print(_explain_table(item))
 

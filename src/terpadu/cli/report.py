@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.errors import fail_with
 from terpadu.regions import RegionCodeError
 from terpadu.settings import get_settings
 
@@ -81,7 +82,7 @@ def poverty(
     try:
         profile = poverty_profile(engine, region)
     except (NoRanking, RegionCodeError) as exc:
-        fail(str(exc))
+        fail_with(exc)
     print_profile(profile)
     path = out or default_report_path(region, get_settings().data_dir)
     try:

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.errors import fail_with
 
 # The targeting package and the batch engine are imported by the commands that run them:
 # they bring NumPy and Arrow, which every other command would load for nothing.
@@ -27,10 +28,10 @@ ProgramsDir = Annotated[
 def _errors() -> tuple[type[Exception], ...]:
     """The failures these commands report in the operator's words rather than a traceback."""
     from terpadu.engine import SnapshotDamaged
+    from terpadu.errors import TerpaduError
     from terpadu.intake import InputFileError
     from terpadu.periods import InvalidPeriod
     from terpadu.targeting import ProgramConfigError, QuotaFileError, TargetingError
-    from terpadu.verval import VervalError
 
     return (
         TargetingError,
@@ -38,7 +39,7 @@ def _errors() -> tuple[type[Exception], ...]:
         QuotaFileError,
         InputFileError,
         SnapshotDamaged,
-        VervalError,
+        TerpaduError,
         InvalidPeriod,
     )
 
@@ -89,7 +90,7 @@ def target(
             actor=actor,
         )
     except _errors() as exc:
-        fail(str(exc))
+        fail_with(exc)
     source = (
         f"edisi {result.edition_period}"
         if result.edition_period
@@ -158,7 +159,7 @@ def explain(
     try:
         result = explain_family(database, family, programs_dir=programs)
     except _errors() as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.rule(
         f"{result.family_code} · ID_KELUARGA {result.id_keluarga} · {result.kode_wilayah} · "
         f"{result.status}"
@@ -207,7 +208,7 @@ def payments(
         result = reconcile_payments(database, file, programs_dir=programs)
         report, proposals = write_payments_report(result, out or default_payments_path(file))
     except _errors() as exc:
-        fail(str(exc))
+        fail_with(exc)
     table = Table(title=f"Rekonsiliasi penyaluran {file.name}")
     table.add_column("Masalah")
     table.add_column("Baris", justify="right")
@@ -248,7 +249,7 @@ def simulate(
         if out is not None:
             write_simulation(sim, out)
     except _errors() as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(
         f"[bold]{sim.program.name}[/] v{sim.program.version} · periode {sim.period}: "
         f"{sim.eligible:,} keluarga layak, {sim.selected:,} terpilih, biaya "
@@ -315,7 +316,7 @@ def convergence(
         report = convergence_report(database, region)
         path = write_convergence_report(report, out or default_convergence_path(report.region))
     except _errors() as exc:
-        fail(str(exc))
+        fail_with(exc)
     table = Table(title=f"Konvergensi program {report.region or 'nasional'}")
     for name in ("Wilayah", "Berperingkat", "Desil 1-2", "Eksklusi", "Desil 6-10", "Inklusi"):
         table.add_column(name, justify="right" if name != "Wilayah" else "left")

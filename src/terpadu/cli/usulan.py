@@ -17,10 +17,10 @@ import yaml
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine, when
+from terpadu.cli.errors import fail_with
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import (
-    Actor,
     VervalError,
     add_comment,
     attach_evidence,
@@ -29,11 +29,12 @@ from terpadu.verval import (
     decide,
     get_proposal,
     list_proposals,
-    load_config,
     revise_proposal,
 )
+from terpadu.verval.actors import Actor
+from terpadu.verval.config import load_config
 from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
-from terpadu.verval.proposals import ACTION_LABELS, proposal_code
+from terpadu.verval.records import ACTION_LABELS, proposal_code
 
 usulan_app = typer.Typer(
     name="usulan",
@@ -67,7 +68,7 @@ def _actor(user: str, role: str, region: str) -> Actor:
     try:
         return Actor(user, role, region or None)
     except VervalError as exc:
-        fail(str(exc))
+        fail_with(exc)
 
 
 def _proposal_id(value: str) -> int:
@@ -182,7 +183,7 @@ def create(
         if and_submit:
             _print_summary_line(decide(engine, actor, proposal_id, "submit", note=note))
     except VervalError as exc:
-        fail(str(exc))
+        fail_with(exc)
 
 
 @usulan_app.command("list")
@@ -220,7 +221,7 @@ def list_command(
             overdue=True if overdue else None,
         )
     except VervalError as exc:
-        fail(str(exc))
+        fail_with(exc)
     table = Table(title=f"Usulan ({len(rows)})")
     for column in (
         "No.",
@@ -286,7 +287,7 @@ def show(
     try:
         d = get_proposal(open_engine(), actor, _proposal_id(proposal))
     except VervalError as exc:
-        fail(str(exc))
+        fail_with(exc)
     s = d.summary
     _print_summary_line(s)
     console.print(f"  Wilayah: {s.kode_wilayah} · dibuat {s.created_by} {when(s.created_at)}")
@@ -355,7 +356,7 @@ def _step_command(action: str, doc: str) -> None:
                 family_version=family_version,
             )
         except VervalError as exc:
-            fail(str(exc))
+            fail_with(exc)
         _print_summary_line(summary)
 
     command.__doc__ = doc
@@ -391,7 +392,7 @@ def revise(
             open_engine(), actor, _proposal_id(proposal), values=values or None, note=note
         )
     except VervalError as exc:
-        fail(str(exc))
+        fail_with(exc)
     _print_summary_line(summary)
 
 
@@ -408,7 +409,7 @@ def comment(
     try:
         add_comment(open_engine(), actor, _proposal_id(proposal), text)
     except VervalError as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print("Komentar disimpan.")
 
 
@@ -426,7 +427,7 @@ def attach(
     try:
         attach_evidence(open_engine(), actor, _proposal_id(proposal), file, description=description)
     except VervalError as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(f"Bukti {file.name} dilampirkan.")
 
 
@@ -457,7 +458,7 @@ def bulk(
                 if (action == "submit") == (r.state in ("draft", "returned"))
             ]
         except VervalError as exc:
-            fail(str(exc))
+            fail_with(exc)
     outcomes = bulk_decide(engine, actor, ids, action, note=note, config=load_config())
     table = Table(title=f"Keputusan massal: {action}")
     for column in ("No.", "Hasil", "Status", "Pesan"):

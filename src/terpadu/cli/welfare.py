@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.errors import fail_with
 from terpadu.intake import InputFileError
 
 if TYPE_CHECKING:
@@ -124,8 +125,8 @@ def rank(
     """Score and rank every active family into percentile and desil 1-10, relative to the
     families in this registry (the national DTSEN desil is imported, not computed)."""
     from terpadu.engine import SnapshotDamaged
+    from terpadu.errors import TerpaduError
     from terpadu.periods import InvalidPeriod
-    from terpadu.verval import VervalError
     from terpadu.welfare import DeprivationConfigError, ModelNotFound, rank_families
     from terpadu.welfare.scope import desil_scope
 
@@ -141,11 +142,11 @@ def rank(
     except (
         ModelNotFound,
         DeprivationConfigError,
-        VervalError,
+        TerpaduError,
         InvalidPeriod,
         SnapshotDamaged,
     ) as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(
         f"Run peringkat [bold]{run.run_id}[/]: {run.families_ranked:,} keluarga aktif "
         f"diperingkat dengan model {run.model_version} ({run.model_kind}) di {run.engine}"

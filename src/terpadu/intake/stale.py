@@ -29,7 +29,7 @@ from terpadu.intake.readers import ROW
 from terpadu.store.bulk import bulk_insert
 
 STALE_CODE: Final = "stale_value_kept"
-# The source under which approved proposals land (terpadu.verval.apply.USULAN_SOURCE).
+# The source under which approved proposals land (terpadu.verval.writer.USULAN_SOURCE).
 USULAN_SOURCE: Final = "usulan"
 _CHUNK: Final = 5_000
 _HISTORY_SCHEMA: Final = {

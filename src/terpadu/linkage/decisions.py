@@ -14,12 +14,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
+from terpadu.errors import TerpaduError
 from terpadu.linkage import store as S
 from terpadu.store.ids import parse_code, person_code
 
 
-class LinkageError(Exception):
+class LinkageError(TerpaduError):
     """A linkage request that cannot be carried out; the message says why (Bahasa)."""
+
+    code = "linkage_error"
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def _find_registrations(conn: Connection, target: str) -> tuple[int, list[int]]:
         )
     pid, rid = rows[0]
     if rid is None:
-        raise LinkageError(f"{target}: belum pernah ditautkan (jalankan 'terpadu link')")
+        raise LinkageError(code="not_linked", target=target)
     return int(rid), [int(pid)]
 
 

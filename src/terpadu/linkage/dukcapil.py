@@ -412,7 +412,8 @@ def _raise(engine: Engine, results: pl.DataFrame) -> pl.DataFrame:
     """Draft proposals: deactivate the dead; correct a NIK found mistyped with confidence."""
     try:
         from terpadu.store.models.verval import Proposal
-        from terpadu.verval import OPERATOR_DESA, Actor, create_proposal
+        from terpadu.verval import create_proposal
+        from terpadu.verval.actors import OPERATOR_DESA, Actor
         from terpadu.verval.errors import VervalError
     except ImportError:
         return pl.DataFrame()

@@ -233,9 +233,7 @@ def run_targeting(
     run_dir = work_dir or _run_dir(prog, span, started)
     inputs = registry_inputs(engine, edition=edition, work_dir=run_dir / "snapshot")
     if inputs.welfare.num_rows == 0:
-        raise TargetingError(
-            "Belum ada peringkat kesejahteraan (desil); jalankan 'terpadu rank' dulu."
-        )
+        raise TargetingError(code="allocation_not_ranked")
     existing = existing_enrolments(engine, prog.conflicts, span.label)
     handle = open_batch_engine(batch)
     try:

@@ -82,7 +82,7 @@ EXCLUSIONS: dict[str, str] = {
 # Always applied, whatever the file says.
 BUILTIN_REASONS: dict[str, str] = {
     "keluarga_nonaktif": "keluarga berstatus nonaktif",
-    "belum_berperingkat": "keluarga belum punya peringkat kesejahteraan (jalankan terpadu rank)",
+    "belum_berperingkat": "keluarga belum punya peringkat kesejahteraan",
     "desil": "desil di luar rentang program",
     "anggota_ganda": "penerima atau anggota komponen (PERSON_ID/NIK) juga terdaftar dan "
     "dihitung di keluarga lain (tertahan data)",

@@ -16,14 +16,18 @@ import polars as pl
 import pyarrow as pa
 from sqlalchemy import Engine, text
 
+from terpadu.editions import current_edition, get_edition, open_edition
 from terpadu.engine import BatchEngine, Snapshot, write_snapshot
+from terpadu.errors import TerpaduError
 from terpadu.targeting.rules import register
 
 REJECTING_FINDINGS = ("nik_not_found", "name_mismatch", "dob_mismatch", "sex_mismatch")
 
 
-class TargetingError(RuntimeError):
+class TargetingError(TerpaduError, RuntimeError):
     """Targeting cannot run (no ranking, no such programme, a bad file); says why in Bahasa."""
+
+    code = "targeting_error"
 
 
 @dataclass(frozen=True)
@@ -189,18 +193,10 @@ def registry_inputs(
     ``use_edition=False`` always freezes the live registry (what-if simulations on
     today's data). The ranking and the civil-registry flags come from the database.
     """
-    from terpadu.verval.editions import current_edition, open_edition
-
     edition_id: int | None = None
     edition_period: str | None = None
     if edition is not None or use_edition:
-        info = None
-        if edition is not None:
-            from terpadu.verval.editions import get_edition
-
-            info = get_edition(engine, edition)
-        else:
-            info = current_edition(engine)
+        info = get_edition(engine, edition) if edition is not None else current_edition(engine)
         if info is not None:
             snapshot = open_edition(engine, info.period)
             edition_period = info.period

@@ -70,7 +70,7 @@ def simulate_program(
     span = parse_period_span(period)
     inputs = registry_inputs(engine, work_dir=work_dir)
     if inputs.welfare.num_rows == 0:
-        raise TargetingError("Belum ada peringkat kesejahteraan; jalankan 'terpadu rank' dulu.")
+        raise TargetingError(code="targeting_not_ranked")
     others = [p for p in cat.programs if p != program.id]
     existing = existing_enrolments(engine, others, span.label)
     handle = open_batch_engine(batch)

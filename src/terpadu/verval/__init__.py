@@ -1,107 +1,39 @@
-"""Verification and validation (verval): proposals, their workflow, editions, the indicator.
+"""Verification and validation (verval): proposals, their workflow, the edition diff, the indicator.
 
 Proposals (usulan) start in the desa, are verified by the kab/kota and
 approved by the province (levels configurable); only an approved proposal
 changes the registry, with the same provenance an import leaves and an audit
-event for every change. Editions freeze the registry per period; the
-indicator counts regions actively updating.
+event for every change. The diff explains what changed between two editions
+(:mod:`terpadu.editions`); the indicator counts regions actively updating.
+
+This face holds what the faces and the other areas use; the step shortcuts
+(:mod:`terpadu.verval.decisions`), the read models (:mod:`terpadu.verval.inbox`),
+the error kinds (:mod:`terpadu.verval.errors`), roles (:mod:`terpadu.verval.actors`),
+the review levels (:mod:`terpadu.verval.config`) and the proposal kinds
+(:mod:`terpadu.verval.kinds`) are imported from their modules.
 """
 
-from terpadu.verval.actors import (
-    ADMIN_PROVINSI,
-    ANALIS_PUSAT,
-    AUDITOR,
-    OPERATOR_DESA,
-    ROLES,
-    VERIFIKATOR_KAB,
-    Actor,
-)
-from terpadu.verval.config import WorkflowConfig, load_config
-from terpadu.verval.editions import (
-    EditionInfo,
-    current_edition,
-    diff_editions,
-    edition_path,
-    list_editions,
-    open_edition,
-    publish_edition,
-)
-from terpadu.verval.errors import (
-    ConflictError,
-    EditionExists,
-    InvalidProposal,
-    InvalidTransition,
-    NotFound,
-    PermissionDenied,
-    VervalError,
-)
+from terpadu.verval.create import create_proposal, revise_proposal
+from terpadu.verval.decisions import bulk_decide, decide
+from terpadu.verval.diff import diff_editions
+from terpadu.verval.drafts import Draft, create_drafts
+from terpadu.verval.errors import VervalError
+from terpadu.verval.evidence import add_comment, attach_evidence
+from terpadu.verval.inbox import get_proposal, list_proposals
 from terpadu.verval.indicator import updating_indicator
-from terpadu.verval.kinds import DEACTIVATION_REASONS, KINDS, STATES
-from terpadu.verval.proposals import (
-    BulkOutcome,
-    Draft,
-    ProposalDetail,
-    ProposalSummary,
-    add_comment,
-    approve,
-    attach_evidence,
-    bulk_decide,
-    create_drafts,
-    create_proposal,
-    decide,
-    get_proposal,
-    list_proposals,
-    reject,
-    return_proposal,
-    revise_proposal,
-    submit,
-    verify,
-)
 
 __all__ = [
-    "ADMIN_PROVINSI",
-    "ANALIS_PUSAT",
-    "AUDITOR",
-    "DEACTIVATION_REASONS",
-    "KINDS",
-    "OPERATOR_DESA",
-    "ROLES",
-    "STATES",
-    "VERIFIKATOR_KAB",
-    "Actor",
-    "BulkOutcome",
-    "ConflictError",
     "Draft",
-    "EditionExists",
-    "EditionInfo",
-    "InvalidProposal",
-    "InvalidTransition",
-    "NotFound",
-    "PermissionDenied",
-    "ProposalDetail",
-    "ProposalSummary",
     "VervalError",
-    "WorkflowConfig",
     "add_comment",
-    "approve",
     "attach_evidence",
     "bulk_decide",
     "create_drafts",
     "create_proposal",
-    "current_edition",
     "decide",
     "diff_editions",
-    "edition_path",
     "get_proposal",
-    "list_editions",
     "list_proposals",
-    "load_config",
-    "open_edition",
-    "publish_edition",
-    "reject",
-    "return_proposal",
     "revise_proposal",
-    "submit",
     "updating_indicator",
-    "verify",
 ]

@@ -1,23 +1,33 @@
-"""Errors of the verval workflow; their messages are for operators (Bahasa Indonesia)."""
+"""Errors of the verval workflow.
+
+Each carries a ``code`` (:class:`terpadu.errors.TerpaduError`); most messages are
+free text for operators (Bahasa Indonesia) because they quote the proposal's own data.
+"""
 
 from __future__ import annotations
 
+from terpadu.errors import TerpaduError
 
-class VervalError(Exception):
+
+class VervalError(TerpaduError):
     """Base class: ``str(error)`` is a message an operator can act on."""
+
+    code = "verval_error"
 
 
 class ConflictError(VervalError):
     """Someone else changed the record since it was read (optimistic locking)."""
 
+    code = "concurrent_change"
+
     def __init__(
         self,
-        message: str = "Data keluarga ini sudah diubah oleh pengguna lain; muat ulang lalu ulangi.",
+        message: str | None = None,
         *,
         entity: str = "family",
         entity_id: int | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, entity=entity, entity_id=entity_id)
         self.entity = entity
         self.entity_id = entity_id
 
@@ -25,26 +35,29 @@ class ConflictError(VervalError):
 class PermissionDenied(VervalError):
     """The actor's role or region does not allow this action."""
 
+    code = "permission_denied"
+
 
 class InvalidTransition(VervalError):
     """The action is not possible in the proposal's current state."""
+
+    code = "invalid_transition"
 
 
 class InvalidProposal(VervalError):
     """The proposal's content is incomplete or wrong."""
 
+    code = "invalid_proposal"
+
 
 class NotFound(VervalError):
-    """A proposal, family, person or edition that does not exist."""
+    """A proposal, family or person that does not exist."""
 
-
-class EditionExists(VervalError):
-    """An edition for this period has already been published."""
+    code = "not_found"
 
 
 __all__ = [
     "ConflictError",
-    "EditionExists",
     "InvalidProposal",
     "InvalidTransition",
     "NotFound",

@@ -9,16 +9,10 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from terpadu.editions import EditionExists
 from terpadu.regions import RegionCodeError, is_within, normalize_code
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.verval import (
-    ConflictError,
-    EditionExists,
-    InvalidProposal,
-    InvalidTransition,
-    NotFound,
-    PermissionDenied,
-    ProposalSummary,
     VervalError,
     add_comment,
     bulk_decide,
@@ -27,6 +21,14 @@ from terpadu.verval import (
     get_proposal,
     list_proposals,
 )
+from terpadu.verval.errors import (
+    ConflictError,
+    InvalidProposal,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
+from terpadu.verval.inbox import ProposalSummary
 from terpadu.web.auth.scope import WebUser, show_nik
 from terpadu.web.errors import WebError
 from terpadu.web.programs import web_program_results

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from terpadu.errors import TerpaduError
 from terpadu.welfare.boosting import BoostedModel, fit_boosted
 from terpadu.welfare.evaluation import ALATAS_2012, CUTS, evaluate, targeting_loss
 from terpadu.welfare.features import FEATURE_NAMES, features_sql, profile_sql
@@ -36,8 +37,10 @@ FORMAT = "terpadu-pmt/1"
 DEFAULT_POVERTY_LINE = 595_242.0  # BPS, September 2024, Rp per person per month
 
 
-class ModelNotFound(LookupError):
+class ModelNotFound(TerpaduError, LookupError):
     """No PMT model with that version (or none at all) in the models folder."""
+
+    code = "model_not_found"
 
 
 def models_folder(models_dir: Path | None = None) -> Path:
@@ -133,7 +136,7 @@ def load_model(version: str | None = None, models_dir: Path | None = None) -> Pm
         return PmtModel.from_json(path.read_text(), path)
     models = list_models(folder)
     if not models:
-        raise ModelNotFound(f"belum ada model PMT di {folder}; jalankan 'terpadu pmt fit' dulu")
+        raise ModelNotFound(code="no_pmt_model", folder=str(folder))
     return models[-1]
 
 

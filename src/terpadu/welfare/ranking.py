@@ -34,11 +34,11 @@ import pyarrow as pa
 from sqlalchemy import Engine, insert, update
 
 from terpadu.audit import record_event
+from terpadu.editions import open_edition
 from terpadu.engine import BatchEngine, open_batch_engine, write_snapshot
 from terpadu.periods import parse_period
 from terpadu.store.bulk import bulk_insert
 from terpadu.store.models.welfare import FamilyWelfare, WelfareRun
-from terpadu.verval.editions import open_edition
 from terpadu.welfare.deprivation import (
     DeprivationConfig,
     deprivation_sql,

@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Engine, text
 
+from terpadu.errors import TerpaduError
 from terpadu.regions import get_region, normalize_code
 from terpadu.welfare.deprivation import (
     EPS,
@@ -32,8 +33,10 @@ NATIONAL = {"", "nasional", "id", "indonesia", "all"}
 PROGRAM_DESIL = 4  # PKH targets desil 1-4
 
 
-class NoRanking(LookupError):
-    """No ranked family in the region (rank first with ``terpadu rank``)."""
+class NoRanking(TerpaduError, LookupError):
+    """No ranked family in the region (the ranking has not run over it)."""
+
+    code = "welfare_not_ranked"
 
 
 @dataclass(frozen=True)
@@ -220,9 +223,7 @@ def poverty_profile(engine: Engine, region: str) -> PovertyProfile:
     prefix = _prefix(region)
     frame = _load(engine, prefix)
     if frame.height == 0:
-        raise NoRanking(
-            f"tidak ada keluarga berperingkat di wilayah {region!r}; jalankan 'terpadu rank' dulu"
-        )
+        raise NoRanking(region=region)
     run_id = int(frame.select(pl.col("run_id").max()).item())
     frame = frame.filter(pl.col("run_id") == run_id)
     with engine.connect() as conn:

@@ -1,45 +1,24 @@
-"""Registry editions: publish a frozen, checksummed snapshot; list; compare two.
+"""Comparing two registry editions: what was added, removed and changed, and why.
 
-An edition is written once under ``<data_dir>/editions/<period>`` (Parquet
-files and a manifest with their sha256) and catalogued in the ``edition``
-table with the manifest's own checksum and the audit chain's head at that
-moment. Publishing a period twice is refused; the files are made read-only.
-Ranking and targeting record the edition they ran on: :func:`current_edition`
-and :func:`edition_path`.
+The reasons come from the verval workflow and the imports between the two
+publications: approved proposals, import batches, status events, value changes
+and memberships. Publishing and opening editions is :mod:`terpadu.editions`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import shutil
-import stat
-import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from terpadu.audit import chain_head, record_event
-from terpadu.audit.log import ActorLike, as_utc
-from terpadu.engine.snapshot import (
-    MANIFEST,
-    Snapshot,
-    SnapshotDamaged,
-    read_snapshot,
-    write_snapshot,
-)
-from terpadu.periods import parse_period
+from terpadu.editions import get_edition, open_edition
 from terpadu.store.ids import family_code, person_code
 from terpadu.store.models import Batch, BatchFile, Membership, Source, StatusEvent, ValueChange
-from terpadu.store.models.verval import Edition, Proposal
-from terpadu.verval.errors import EditionExists, NotFound
+from terpadu.store.models.verval import Proposal
 from terpadu.verval.kinds import FAMILY_EDITABLE, KIND_LABELS, PERSON_EDITABLE
 
 DIFF_COLUMNS = [
@@ -58,184 +37,6 @@ PERSON_COMPARED = [*PERSON_EDITABLE, "status", "status_reason", "family_id"]
 CHUNK = 5_000
 
 
-@dataclass(frozen=True)
-class EditionInfo:
-    """A catalogued edition."""
-
-    period: str
-    path: Path
-    published_at: dt.datetime
-    published_by: str
-    row_counts: dict[str, int]
-    checksums: dict[str, str]
-    manifest_sha256: str
-    audit_last_id: int | None
-    audit_last_hash: str | None
-    note: str | None
-
-
-def _info(row: Edition) -> EditionInfo:
-    return EditionInfo(
-        period=row.period,
-        path=Path(row.path),
-        published_at=as_utc(row.published_at),
-        published_by=row.published_by,
-        row_counts={k: int(v) for k, v in row.row_counts.items()},
-        checksums={k: str(v) for k, v in row.checksums.items()},
-        manifest_sha256=row.manifest_sha256,
-        audit_last_id=row.audit_last_id,
-        audit_last_hash=row.audit_last_hash,
-        note=row.note,
-    )
-
-
-def _default_dir() -> Path:
-    from terpadu.settings import get_settings
-
-    return get_settings().data_dir / "editions"
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _freeze(folder: Path) -> None:
-    for file in folder.iterdir():
-        if file.is_file():
-            file.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-
-
-def _find(session: Session, period: str) -> Edition | None:
-    return session.scalars(select(Edition).where(Edition.period == period)).first()
-
-
-def publish_edition(
-    engine: Engine,
-    period: str,
-    *,
-    actor: str | ActorLike = "system",
-    editions_dir: Path | None = None,
-    note: str | None = None,
-) -> EditionInfo:
-    """Freeze the registry as the edition of ``period``; refused if it already exists."""
-    label, _, _ = parse_period(period)
-    root = editions_dir or _default_dir()
-    with Session(engine) as session:
-        existing = _find(session, label)
-        if existing is not None:
-            raise EditionExists(
-                f"Edisi {label} sudah diterbitkan pada "
-                f"{as_utc(existing.published_at):%Y-%m-%d %H:%M} UTC; edisi tidak dapat diubah."
-            )
-    root.mkdir(parents=True, exist_ok=True)
-    staging = root / f".{label}.{uuid.uuid4().hex[:8]}.tmp"
-    final = root / label
-    snapshot = write_snapshot(engine, staging)
-    manifest_sha = _sha256(staging / MANIFEST)
-    try:
-        with Session(engine) as session, session.begin():
-            head_id, head_hash = chain_head(session.connection())
-            row = Edition(
-                period=label,
-                path=str(final.resolve()),
-                published_at=snapshot.created_at,
-                published_by=actor if isinstance(actor, str) else actor.username,
-                row_counts=snapshot.row_counts,
-                checksums=snapshot.sha256,
-                manifest_sha256=manifest_sha,
-                audit_last_id=head_id,
-                audit_last_hash=head_hash,
-                note=note,
-            )
-            session.add(row)
-            session.flush()
-            record_event(
-                session.connection(),
-                actor=actor,
-                action="edition.publish",
-                entity="edition",
-                entity_id=label,
-                region=None,
-                before=None,
-                after={
-                    "period": label,
-                    "row_counts": snapshot.row_counts,
-                    "checksums": snapshot.sha256,
-                    "manifest_sha256": manifest_sha,
-                    "audit_last_id": head_id,
-                    "audit_last_hash": head_hash,
-                },
-            )
-            if final.exists():
-                # Left by a publication that failed before its catalogue row: keep it aside.
-                final.rename(root / f".{label}.orphan-{uuid.uuid4().hex[:8]}")
-            staging.rename(final)
-            _freeze(final)
-            info = _info(row)
-    except IntegrityError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise EditionExists(f"Edisi {label} sudah diterbitkan; edisi tidak dapat diubah.") from exc
-    except BaseException:
-        if final.exists() and not staging.exists():
-            _unfreeze_and_remove(final)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return info
-
-
-def _unfreeze_and_remove(folder: Path) -> None:
-    for file in folder.iterdir():
-        os.chmod(file, stat.S_IRUSR | stat.S_IWUSR)
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def list_editions(engine: Engine) -> list[EditionInfo]:
-    """Every published edition, oldest first."""
-    with Session(engine) as session:
-        rows = session.scalars(select(Edition).order_by(Edition.published_at, Edition.id)).all()
-        return [_info(r) for r in rows]
-
-
-def get_edition(engine: Engine, period: str) -> EditionInfo:
-    """The catalogue row of ``period``; :class:`NotFound` if never published."""
-    label, _, _ = parse_period(period)
-    with Session(engine) as session:
-        row = _find(session, label)
-        if row is None:
-            raise NotFound(f"Edisi {label} belum diterbitkan.")
-        return _info(row)
-
-
-def current_edition(engine: Engine) -> EditionInfo | None:
-    """The latest published edition (what ranking and targeting should run on)."""
-    editions = list_editions(engine)
-    return editions[-1] if editions else None
-
-
-def edition_path(engine: Engine, period: str) -> Path:
-    """The folder of a published edition."""
-    return get_edition(engine, period).path
-
-
-def open_edition(engine: Engine, period: str) -> Snapshot:
-    """The edition's snapshot, checked file by file and against the catalogue.
-
-    Raises :class:`~terpadu.engine.snapshot.SnapshotDamaged` when a file, or the
-    manifest itself, differs from what was published.
-    """
-    info = get_edition(engine, period)
-    manifest = info.path / MANIFEST
-    if not manifest.exists():
-        raise SnapshotDamaged(f"{manifest}: berkas hilang (missing)")
-    if _sha256(manifest) != info.manifest_sha256:
-        raise SnapshotDamaged(f"{manifest}: manifest berbeda dari katalog edisi (altered)")
-    snapshot = read_snapshot(info.path, verify=True)
-    if snapshot.sha256 != info.checksums:
-        raise SnapshotDamaged(f"{info.path}: checksum berbeda dari katalog edisi (altered)")
-    return snapshot
-
-
-# -- diff -----------------------------------------------------------------------------------
 def _as_text_frame(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     present = [c for c in columns if c in frame.columns]
     return frame.select(
@@ -474,14 +275,4 @@ def diff_editions(engine: Engine, period_a: str, period_b: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(DIFF_COLUMNS, pl.Utf8))
 
 
-__all__ = [
-    "DIFF_COLUMNS",
-    "EditionInfo",
-    "current_edition",
-    "diff_editions",
-    "edition_path",
-    "get_edition",
-    "list_editions",
-    "open_edition",
-    "publish_edition",
-]
+__all__ = ["DIFF_COLUMNS", "diff_editions"]

@@ -12,22 +12,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 from verval_helpers import CONFIG, DESA, KAB, OPERATOR, OPERATOR_2, PROV, load_registry
 
 from terpadu.audit import verify_chain
-from terpadu.engine.snapshot import SnapshotDamaged
-from terpadu.store.ids import family_code, person_code
-from terpadu.verval import (
+from terpadu.editions import (
     EditionExists,
-    approve,
-    create_proposal,
     current_edition,
-    diff_editions,
     edition_path,
     list_editions,
-    open_edition,
     publish_edition,
-    submit,
-    updating_indicator,
-    verify,
 )
+from terpadu.store.ids import family_code, person_code
+from terpadu.verval import create_proposal, diff_editions, updating_indicator
+from terpadu.verval.decisions import approve, submit, verify
 
 
 def _approved(engine: Engine, operator: object, kind: str, **kw: object) -> int:
@@ -74,18 +68,6 @@ def test_publish_once_and_diff_with_reasons(engine: Engine, tmp_path: Path) -> N
     assert added["KODE_WILAYAH"][0] == DESA
     assert person_code(ids["A1"]) not in diff["ID"].to_list()
     assert verify_chain(engine).ok  # the editions' anchors still match the chain
-
-
-def test_a_damaged_edition_is_refused(engine: Engine, tmp_path: Path) -> None:
-    load_registry(engine, tmp_path)
-    info = publish_edition(engine, "2026-Q4", editions_dir=tmp_path / "editions")
-    assert info.period == "2026-Q4"
-    open_edition(engine, "2026-Q4")
-    target = info.path / "persons.parquet"
-    target.chmod(0o644)
-    target.write_bytes(target.read_bytes() + b"x")
-    with pytest.raises(SnapshotDamaged):
-        open_edition(engine, "2026-Q4")
 
 
 def test_indicator_counts_desa_and_kab_with_approved_updates(

@@ -1,0 +1,119 @@
+"""Publishing an edition: freeze the registry once per period, checksummed and read-only.
+
+An edition is written once under ``<data_dir>/editions/<period>`` (Parquet files
+and a manifest with their sha256) and catalogued in the ``edition`` table with
+the manifest's own checksum and the audit chain's head at that moment.
+Publishing a period twice is refused; the files are made read-only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from terpadu.audit import chain_head, record_event
+from terpadu.audit.log import ActorLike, as_utc
+from terpadu.editions.catalogue import EditionInfo, edition_info, find_edition_row
+from terpadu.editions.errors import EditionExists
+from terpadu.editions.snapshot import file_sha256
+from terpadu.engine.snapshot import MANIFEST, write_snapshot
+from terpadu.periods import parse_period
+from terpadu.settings import get_settings
+from terpadu.store.models.verval import Edition
+
+
+def _default_dir() -> Path:
+    return get_settings().data_dir / "editions"
+
+
+def _freeze(folder: Path) -> None:
+    for file in folder.iterdir():
+        if file.is_file():
+            file.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+
+
+def _unfreeze_and_remove(folder: Path) -> None:
+    for file in folder.iterdir():
+        os.chmod(file, stat.S_IRUSR | stat.S_IWUSR)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish_edition(
+    engine: Engine,
+    period: str,
+    *,
+    actor: str | ActorLike = "system",
+    editions_dir: Path | None = None,
+    note: str | None = None,
+) -> EditionInfo:
+    """Freeze the registry as the edition of ``period``; refused if it already exists."""
+    label, _, _ = parse_period(period)
+    root = editions_dir or _default_dir()
+    with Session(engine) as session:
+        existing = find_edition_row(session, label)
+        if existing is not None:
+            raise EditionExists(label, as_utc(existing.published_at))
+    root.mkdir(parents=True, exist_ok=True)
+    staging = root / f".{label}.{uuid.uuid4().hex[:8]}.tmp"
+    final = root / label
+    snapshot = write_snapshot(engine, staging)
+    manifest_sha = file_sha256(staging / MANIFEST)
+    try:
+        with Session(engine) as session, session.begin():
+            head_id, head_hash = chain_head(session.connection())
+            row = Edition(
+                period=label,
+                path=str(final.resolve()),
+                published_at=snapshot.created_at,
+                published_by=actor if isinstance(actor, str) else actor.username,
+                row_counts=snapshot.row_counts,
+                checksums=snapshot.sha256,
+                manifest_sha256=manifest_sha,
+                audit_last_id=head_id,
+                audit_last_hash=head_hash,
+                note=note,
+            )
+            session.add(row)
+            session.flush()
+            record_event(
+                session.connection(),
+                actor=actor,
+                action="edition.publish",
+                entity="edition",
+                entity_id=label,
+                region=None,
+                before=None,
+                after={
+                    "period": label,
+                    "row_counts": snapshot.row_counts,
+                    "checksums": snapshot.sha256,
+                    "manifest_sha256": manifest_sha,
+                    "audit_last_id": head_id,
+                    "audit_last_hash": head_hash,
+                },
+            )
+            if final.exists():
+                # Left by a publication that failed before its catalogue row: keep it aside.
+                final.rename(root / f".{label}.orphan-{uuid.uuid4().hex[:8]}")
+            staging.rename(final)
+            _freeze(final)
+            info = edition_info(row)
+    except IntegrityError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise EditionExists(label) from exc
+    except BaseException:
+        if final.exists() and not staging.exists():
+            _unfreeze_and_remove(final)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return info
+
+
+__all__ = ["publish_edition"]
