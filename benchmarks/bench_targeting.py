@@ -34,14 +34,8 @@ from terpadu.engine import DuckDBEngine
 from terpadu.targeting.allocation import parse_period_span
 from terpadu.targeting.catalogue import load_catalogue
 from terpadu.targeting.inputs import empty_flags, register_families
-from terpadu.targeting.rules import (
-    decide,
-    enrolled_sql,
-    prepare,
-    register,
-    release,
-    summary_sql,
-)
+from terpadu.targeting.profile import prepare
+from terpadu.targeting.rules import decide, enrolled_sql, release, summary_sql
 
 PROGRAMS = {"pkh": 0.10, "sembako": 0.10, "pbi-jk": 0.10, "blt": 0.05, "rtlh": 0.01}
 
@@ -111,7 +105,7 @@ def run(folder: Path, threads: int) -> dict[str, object]:
     register_families(batch, folder / "families.parquet")  # national desil: none
     batch.register_parquet("persons", folder / "persons.parquet")
     batch.register_parquet("t_welfare", folder / "welfare.parquet")
-    register(batch, "t_flags", empty_flags())
+    batch.register_table("t_flags", empty_flags())
     batch.execute("CREATE TEMP TABLE t_existing (family_id BIGINT, program VARCHAR)")
     kab = batch.sql(
         "SELECT substr(kode_wilayah, 1, 4) AS kode, count(*) AS n FROM families GROUP BY 1"
@@ -133,7 +127,7 @@ def run(folder: Path, threads: int) -> dict[str, object]:
                 ),
             }
         )
-        register(batch, "t_quota", quotas)
+        batch.register_table("t_quota", quotas)
         table = decide(batch, program, span.months, conflicting=program.conflicts)
         summary = batch.sql(summary_sql(table))
         assert all(

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from terpadu.engine import BatchEngine, DuckDBEngine
-from terpadu.engine.sql import age_sql
+from terpadu.engine.dialects import age_sql
 
 # (birth date, reference date, completed years), worked out by hand.
 CASES = [

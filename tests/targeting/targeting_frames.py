@@ -9,11 +9,11 @@ import polars as pl
 import pyarrow as pa
 
 from terpadu.engine import BatchEngine, DuckDBEngine
+from terpadu.engine.family import ASSETS
 from terpadu.targeting.allocation import PeriodSpan, evaluate_program
 from terpadu.targeting.catalogue import Program
 from terpadu.targeting.inputs import empty_flags
-from terpadu.targeting.rules import prepare, register
-from terpadu.welfare.features import ASSETS
+from terpadu.targeting.profile import prepare
 
 REF = dt.date(2025, 1, 1)
 SPAN = PeriodSpan("2025", REF, 12)
@@ -129,9 +129,9 @@ def load(
 ) -> None:
     batch.register_arrow("families", fam)
     batch.register_arrow("persons", per)
-    register(batch, "t_welfare", wel)
-    register(batch, "t_flags", flags if flags is not None else empty_flags())
-    register(batch, "t_existing", enrolled if enrolled is not None else existing([]))
+    batch.register_table("t_welfare", wel)
+    batch.register_table("t_flags", flags if flags is not None else empty_flags())
+    batch.register_table("t_existing", enrolled if enrolled is not None else existing([]))
     prepare(batch, SPAN.start)
 
 

@@ -17,6 +17,7 @@ from terpadu.synth import SynthConfig, generate
 from terpadu.targeting import (
     BNBA_COLUMNS,
     QuotaFileError,
+    TargetingError,
     convergence_report,
     explain_family,
     family_convergence,
@@ -25,6 +26,7 @@ from terpadu.targeting import (
     simulate_program,
     write_convergence_report,
     write_payments_report,
+    write_simulation,
 )
 from terpadu.welfare import PmtModel, fit_pmt, rank_families
 
@@ -173,6 +175,10 @@ def test_target_explain_converge_pay_simulate(
         zip(result.rows["BARIS"].to_list(), result.rows["MASALAH"].to_list(), strict=False)
     )
     assert problems[2] == "dibayar_ganda" and "dibayar_ganda" in problems[7]
+    paired = dict(
+        zip(result.rows["BARIS"].to_list(), result.rows["BARIS_GANDA"].to_list(), strict=True)
+    )
+    assert paired[2] == "7" and paired[7] == "2"
     assert problems[3] == "gagal" and problems[4] == "saldo_nol"
     assert "tidak_terdaftar" in problems[5] and "nik_rusak" in problems[6]
     assert "bukan_peserta" in problems[8]
@@ -197,6 +203,10 @@ def test_target_explain_converge_pay_simulate(
     assert int(sim.by_desil.filter(pl.col("DESIL") > 3)["terpilih"].sum()) == 0
     blt_overlap = sim.overlap.filter(pl.col("PROGRAM") == "blt")["keluarga_tumpang_tindih"]
     assert blt_overlap.to_list() == [0]
+    workbook = write_simulation(sim, tmp_path / "simulasi.xlsx")
+    assert workbook.exists()
+    with pytest.raises(TargetingError, match="hasil simulasi"):
+        write_simulation(sim, tmp_path / "simulasi.csv")
 
 
 def test_bad_quota_file_is_refused_with_rows(tmp_path: Path) -> None:

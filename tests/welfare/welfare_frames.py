@@ -7,7 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from terpadu.welfare.features import ASSETS
+from terpadu.engine.family import ASSETS
 
 # The generator's reference date: ages and NIK centuries are computed against it.
 REFERENCE = dt.date(2025, 7, 1)

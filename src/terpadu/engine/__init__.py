@@ -1,4 +1,4 @@
-"""The batch engine (DuckDB or Spark) and registry snapshots in Parquet.
+"""The batch engine (DuckDB or Spark), its SQL dialects, and registry snapshots in Parquet.
 
 Names are loaded on first use: the batch engine brings Arrow, which commands that only
 need snapshots (or nothing of this package) should not pay for at start-up.
@@ -13,17 +13,20 @@ if TYPE_CHECKING:
     from terpadu.engine.batch import (
         BatchEngine,
         DuckDBEngine,
-        EngineKind,
         SparkEngine,
         open_batch_engine,
         spark_session,
     )
+    from terpadu.engine.dialects import Dialect, dialect_for
+    from terpadu.engine.kind import EngineKind
     from terpadu.engine.snapshot import Snapshot, SnapshotDamaged, read_snapshot, write_snapshot
 
 _HOME = {
     "BatchEngine": "batch",
     "DuckDBEngine": "batch",
-    "EngineKind": "batch",
+    "EngineKind": "kind",
+    "Dialect": "dialects",
+    "dialect_for": "dialects",
     "SparkEngine": "batch",
     "open_batch_engine": "batch",
     "spark_session": "batch",
@@ -47,11 +50,13 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "BatchEngine",
+    "Dialect",
     "DuckDBEngine",
     "EngineKind",
     "Snapshot",
     "SnapshotDamaged",
     "SparkEngine",
+    "dialect_for",
     "open_batch_engine",
     "read_snapshot",
     "spark_session",

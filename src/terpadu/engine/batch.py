@@ -7,21 +7,24 @@ SQL and returns Arrow tables.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
+from terpadu.engine.dialects import DIALECTS, SQL_TYPES, Dialect
+from terpadu.engine.kind import EngineKind
+
 if TYPE_CHECKING:
     import duckdb
-
-EngineKind = Literal["duckdb", "spark"]
 
 
 class BatchEngine(Protocol):
     """What every batch stage may ask of an engine."""
 
     kind: EngineKind
+    dialect: Dialect
 
     def register_parquet(self, name: str, path: Path) -> None: ...
 
@@ -33,11 +36,61 @@ class BatchEngine(Protocol):
 
     def close(self) -> None: ...
 
+    def register_table(self, name: str, table: pa.Table) -> None: ...
 
-class DuckDBEngine:
+    def materialise(self, name: str, query: str) -> None: ...
+
+    def drop_materialised(self, name: str) -> None: ...
+
+    def view(self, name: str, query: str) -> None: ...
+
+    def drop_view(self, name: str) -> None: ...
+
+
+class _Tables(ABC):
+    """Intermediate tables on any engine, written in the engine's dialect."""
+
+    dialect: Dialect
+
+    @abstractmethod
+    def register_arrow(self, name: str, table: pa.Table) -> None: ...
+
+    @abstractmethod
+    def execute(self, statement: str) -> None: ...
+
+    def register_table(self, name: str, table: pa.Table) -> None:
+        """Register an Arrow table; an empty one as a typed empty view (Spark cannot infer it)."""
+        if table.num_rows > 0:
+            self.register_arrow(name, table)
+            return
+        columns = ", ".join(
+            f"CAST(NULL AS {SQL_TYPES.get(str(f.type), 'STRING')}) AS {f.name}"
+            for f in table.schema
+        )
+        self.execute(f"CREATE OR REPLACE TEMPORARY VIEW {name} AS SELECT {columns} WHERE 1 = 0")
+
+    def materialise(self, name: str, query: str) -> None:
+        """Compute ``query`` once and keep it as ``name`` (a temp table, or a cached view)."""
+        for statement in self.dialect.materialise(name, query):
+            self.execute(statement)
+
+    def drop_materialised(self, name: str) -> None:
+        for statement in self.dialect.drop_materialised(name):
+            self.execute(statement)
+
+    def view(self, name: str, query: str) -> None:
+        """Name ``query`` without computing it (read where it is used)."""
+        self.execute(self.dialect.view(name, query))
+
+    def drop_view(self, name: str) -> None:
+        self.execute(self.dialect.drop_view(name))
+
+
+class DuckDBEngine(_Tables):
     """DuckDB in-process: the default, for a kabupaten up to a province on one machine."""
 
     kind: EngineKind = "duckdb"
+    dialect: Dialect = DIALECTS["duckdb"]
 
     def __init__(self, database: str = ":memory:", threads: int | None = None) -> None:
         import duckdb
@@ -66,10 +119,11 @@ class DuckDBEngine:
         self.connection.close()
 
 
-class SparkEngine:
+class SparkEngine(_Tables):
     """Apache Spark (PySpark): the same SQL on a cluster, or local[*] for tests."""
 
     kind: EngineKind = "spark"
+    dialect: Dialect = DIALECTS["spark"]
 
     def __init__(self, session: Any | None = None) -> None:
         self.session = session or spark_session()

@@ -16,13 +16,13 @@ from typing import Any, Literal
 import polars as pl
 import pyarrow as pa
 
+from terpadu.engine import EngineKind
 from terpadu.linkage import comparisons as C
 from terpadu.linkage.blocking import Blocks, bound
 from terpadu.linkage.fallback import ModelChoice, choose
 from terpadu.linkage.model import base_settings, cap_m, settings_for_dialect
 from terpadu.linkage.training import fit
 
-Backend = Literal["duckdb", "spark"]
 #: Called with the name of each stage as it starts ("train", "predict", …).
 Progress = Callable[[str], None]
 
@@ -69,7 +69,7 @@ def score(
     *,
     settings: dict[str, Any] | None = None,
     previous: dict[str, Any] | None = None,
-    backend: Backend = "duckdb",
+    backend: EngineKind = "duckdb",
     floor: float = 0.2,
     generic: bool = False,
     spark: Any | None = None,
@@ -172,7 +172,7 @@ def _has_nik(frames: list[pl.DataFrame]) -> bool:
     return any(f["nik_dob"].drop_nulls().len() > 0 for f in frames)
 
 
-def _to_arrow(predictions: Any, backend: Backend) -> pa.Table:
+def _to_arrow(predictions: Any, backend: EngineKind) -> pa.Table:
     if backend == "duckdb":
         return predictions.as_duckdbpyrelation().to_arrow_table()
     frame = predictions.as_spark_dataframe()

@@ -22,14 +22,14 @@ from typing import Any, Final
 import polars as pl
 from sqlalchemy import Engine, bindparam, select, update
 
-from terpadu.engine import write_snapshot
+from terpadu.engine import EngineKind, write_snapshot
 from terpadu.linkage import store as S
 from terpadu.linkage.cluster import cluster_pairs
 from terpadu.linkage.fallback import DEFAULT_PATH
 from terpadu.linkage.families import FamilyFindings, find_families, write_family_report
 from terpadu.linkage.golden import FIELDS, golden_records
 from terpadu.linkage.model import ModelArtefact, latest_model, model_dir, save_model
-from terpadu.linkage.predict import Backend, Progress, score
+from terpadu.linkage.predict import Progress, score
 from terpadu.linkage.prepare import prepare_snapshot
 from terpadu.settings import get_settings
 from terpadu.store.bulk import allocate_ids, bulk_insert
@@ -158,7 +158,7 @@ def _assign_ids(
 def link_registry(
     engine: Engine,
     *,
-    batch: Backend = "duckdb",
+    batch: EngineKind = "duckdb",
     retrain: bool = False,
     threshold: float | None = None,
     review_floor: float | None = None,

@@ -68,6 +68,11 @@ def _query(engine: Engine, sql: str, schema: dict[str, pl.DataType]) -> pl.DataF
     return pl.concat(parts, how="vertical_relaxed").cast(schema)  # type: ignore[arg-type]
 
 
+def _capitals(*columns: str) -> list[pl.Expr]:
+    """Columns under their export names: the same words in capitals."""
+    return [pl.col(c).alias(c.upper()) for c in columns]
+
+
 def _code(prefix: str, column: str) -> pl.Expr:
     return pl.concat_str([pl.lit(prefix), pl.col(column).cast(pl.Utf8).str.zfill(10)])
 
@@ -111,17 +116,14 @@ def export_persons(engine: Engine) -> pl.DataFrame:
     return frame.select(
         pl.col("id_anggota").alias("ID_ANGGOTA"),
         pl.col("source_key").alias("ID_KELUARGA"),
-        pl.col("nik").alias("NIK"),
-        pl.col("nama").alias("NAMA"),
+        *_capitals("nik", "nama"),
         pl.col("tgl_lahir").str.slice(0, 10).alias("TGL_LAHIR"),
-        pl.col("jenis_kelamin").alias("JENIS_KELAMIN"),
-        pl.col("kode_wilayah").alias("KODE_WILAYAH"),
+        *_capitals("jenis_kelamin", "kode_wilayah"),
         pl.when(pl.col("resolved_person_id").is_not_null())
         .then(_code(PERSON_PREFIX, "resolved_person_id"))
         .alias("PERSON_ID"),
         _status(pl.col("status"), pl.col("status_reason")).alias("STATUS"),
-        pl.col("desil").alias("DESIL"),
-        pl.col("desil_nasional").alias("DESIL_NASIONAL"),
+        *_capitals("desil", "desil_nasional"),
     )
 
 
@@ -165,16 +167,10 @@ def export_families(engine: Engine) -> pl.DataFrame:
     return frame.select(
         pl.col("source_key").alias("ID_KELUARGA"),
         _code(FAMILY_PREFIX, "id").alias("FAMILY_ID"),
-        pl.col("no_kk").alias("NO_KK"),
-        pl.col("kode_wilayah").alias("KODE_WILAYAH"),
+        *_capitals("no_kk", "kode_wilayah"),
         pl.col("jumlah").alias("JUMLAH_ANGGOTA"),
-        pl.col("pmt_score").alias("PMT_SCORE"),
-        pl.col("persentil").alias("PERSENTIL"),
-        pl.col("desil").alias("DESIL"),
-        pl.col("skor_deprivasi").alias("SKOR_DEPRIVASI"),
-        pl.col("dimensi_deprivasi").alias("DIMENSI_DEPRIVASI"),
+        *_capitals("pmt_score", "persentil", "desil", "skor_deprivasi", "dimensi_deprivasi"),
         _status(pl.col("status"), pl.col("status_reason")).alias("STATUS"),
-        pl.col("desil_nasional").alias("DESIL_NASIONAL"),
-        pl.col("persentil_nasional").alias("PERSENTIL_NASIONAL"),
+        *_capitals("desil_nasional", "persentil_nasional"),
         pl.when(pl.col("desil").is_not_null()).then(pl.lit(scope)).alias("CAKUPAN_DESIL"),
     )

@@ -29,6 +29,7 @@ from terpadu.store.bulk import bulk_insert
 from terpadu.store.ids import family_code
 from terpadu.store.models.targeting import Enrolment, TargetingRun
 from terpadu.targeting.catalogue import PROFILE_FIELDS, Catalogue, Program, load_catalogue
+from terpadu.targeting.exports import exported, exported_text, programme_columns
 from terpadu.targeting.holds import (
     held_frame,
     held_per_region,
@@ -43,8 +44,9 @@ from terpadu.targeting.inputs import (
     register_inputs,
     registry_inputs,
 )
+from terpadu.targeting.profile import prepare
 from terpadu.targeting.quota import Quotas, read_quotas
-from terpadu.targeting.rules import decide, decisions_view, prepare, register, summary_sql
+from terpadu.targeting.rules import decide, decisions_view, summary_sql
 from terpadu.welfare.scope import desil_scope
 
 BNBA_COLUMNS = [
@@ -154,7 +156,7 @@ def evaluate_program(
     """
     if not prepared:
         prepare(batch, span.start)
-    register(batch, "t_quota", quotas)
+    batch.register_table("t_quota", quotas)
     table = decide(batch, program, span.months, conflicting=program.conflicts)
     columns = ", ".join(DECISION_COLUMNS)
     decisions = pl.from_arrow(
@@ -179,20 +181,11 @@ def bnba_frame(program: Program, period: str, enrolled: pl.DataFrame) -> pl.Data
             schema={c: (pl.Int64 if c in ("DESIL", "NOMINAL") else pl.Utf8) for c in BNBA_COLUMNS}
         )
     return enrolled.sort(["kuota_wilayah", "peringkat"]).select(
-        pl.lit(program.id.upper()).alias("PROGRAM"),
-        pl.lit(period).alias("PERIODE"),
-        pl.concat_str([pl.lit("KLG"), pl.col("family_id").cast(pl.Utf8).str.zfill(10)]).alias(
-            "FAMILY_ID"
-        ),
-        pl.col("id_keluarga").cast(pl.Utf8).alias("ID_KELUARGA"),
-        pl.col("no_kk").cast(pl.Utf8).alias("NO_KK"),
-        pl.col("nik_penerima").cast(pl.Utf8).alias("NIK_PENERIMA"),
-        pl.col("nama_penerima").cast(pl.Utf8).alias("NAMA_PENERIMA"),
-        pl.col("kode_wilayah").cast(pl.Utf8).alias("KODE_WILAYAH"),
-        pl.col("alamat").cast(pl.Utf8).alias("ALAMAT"),
-        pl.col("desil").cast(pl.Int64).alias("DESIL"),
-        pl.col("nominal").cast(pl.Int64).alias("NOMINAL"),
-        pl.col("komponen").cast(pl.Utf8).alias("KOMPONEN"),
+        *programme_columns(program.id, period),
+        *exported_text("no_kk", "nik_penerima", "nama_penerima", "kode_wilayah", "alamat"),
+        exported("desil", pl.Int64),
+        exported("nominal", pl.Int64),
+        exported("komponen"),
     )
 
 

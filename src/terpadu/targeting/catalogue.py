@@ -517,15 +517,21 @@ def load_catalogue(programs_dir: Path | None = None, *, user: bool = True) -> Ca
             found[program.id] = program
     links: dict[str, set[str]] = {pid: set(p.conflicts) for pid, p in found.items()}
     for pid, program in found.items():
-        for i, other in enumerate(program.conflicts):
-            if other not in found:
-                raise ProgramConfigError(
-                    program.path,
-                    program.lines.get(f"conflicts[{i}]"),
-                    f"program bertentangan '{other}' tidak ada di katalog",
-                )
+        _check_conflicts_known(program, found)
+        for other in program.conflicts:
             links[other].add(pid)
     return Catalogue({pid: p.with_conflicts(links[pid]) for pid, p in sorted(found.items())})
+
+
+def _check_conflicts_known(program: Program, known: dict[str, Program]) -> None:
+    """Every programme ``program`` conflicts with is in ``known``."""
+    for i, other in enumerate(program.conflicts):
+        if other not in known:
+            raise ProgramConfigError(
+                program.path,
+                program.lines.get(f"conflicts[{i}]"),
+                f"program bertentangan '{other}' tidak ada di katalog",
+            )
 
 
 def with_program(catalogue: Catalogue, program: Program) -> Catalogue:
@@ -534,13 +540,7 @@ def with_program(catalogue: Catalogue, program: Program) -> Catalogue:
     links: dict[str, set[str]] = {
         pid: set(p.conflicts) - {program.id} for pid, p in programs.items()
     }
-    for i, other in enumerate(program.conflicts):
-        if other not in programs:
-            raise ProgramConfigError(
-                program.path,
-                program.lines.get(f"conflicts[{i}]"),
-                f"program bertentangan '{other}' tidak ada di katalog",
-            )
+    _check_conflicts_known(program, programs)
     links[program.id] = set(program.conflicts)
     for other in links[program.id]:
         links[other].add(program.id)

@@ -26,7 +26,9 @@ from sqlalchemy import Engine, text
 from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.store.ids import family_code, person_code
 from terpadu.targeting.explain import resolve_family
+from terpadu.targeting.exports import family_id
 from terpadu.targeting.inputs import TargetingError
+from terpadu.targeting.workbook import write_workbook
 
 ACTIVE_RUNS = """
     SELECT r.id FROM targeting_run r
@@ -220,21 +222,16 @@ def convergence_report(engine: Engine, region: str | None) -> ConvergenceReport:
         .rename({"wilayah": "KODE_WILAYAH"})
     )
 
+    # The listing's columns, named in capitals as in every export.
+    listed = ("id_keluarga", "no_kk", "kode_wilayah", "alamat", "desil", "pmt_score", "program")
+
     def listing(mask: pl.Expr) -> pl.DataFrame:
         return (
             families.filter(mask)
             .sort(["kode_wilayah", "desil", "pmt_score", "family_id"])
             .select(
-                pl.concat_str(
-                    [pl.lit("KLG"), pl.col("family_id").cast(pl.Utf8).str.zfill(10)]
-                ).alias("FAMILY_ID"),
-                pl.col("id_keluarga").alias("ID_KELUARGA"),
-                pl.col("no_kk").alias("NO_KK"),
-                pl.col("kode_wilayah").alias("KODE_WILAYAH"),
-                pl.col("alamat").alias("ALAMAT"),
-                pl.col("desil").alias("DESIL"),
-                pl.col("pmt_score").alias("PMT_SCORE"),
-                pl.col("program").alias("PROGRAM"),
+                family_id().alias("FAMILY_ID"),
+                *(pl.col(c).alias(c.upper()) for c in listed),
             )
         )
 
@@ -254,21 +251,9 @@ def default_convergence_path(region: str | None) -> Path:
 
 def write_convergence_report(report: ConvergenceReport, out: Path) -> Path:
     """XLSX with sheets Ringkasan, Eksklusi (desil 1-2 tanpa program), Inklusi (desil 6-10)."""
-    import xlsxwriter
-
-    if out.suffix.lower() != ".xlsx":
-        raise TargetingError(f"{out}: laporan konvergensi ditulis sebagai .xlsx")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with xlsxwriter.Workbook(str(out)) as workbook:
-        for name, frame in (
-            ("Ringkasan", report.summary),
-            ("Eksklusi", report.exclusion),
-            ("Inklusi", report.inclusion),
-        ):
-            frame.write_excel(
-                workbook,
-                worksheet=name,
-                autofit=frame.height <= 10_000,
-                dtype_formats={pl.Utf8: "@"},
-            )
-    return out
+    sheets = (
+        ("Ringkasan", report.summary),
+        ("Eksklusi", report.exclusion),
+        ("Inklusi", report.inclusion),
+    )
+    return write_workbook(out, sheets, "laporan konvergensi")

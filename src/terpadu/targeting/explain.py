@@ -300,7 +300,8 @@ def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanatio
     from terpadu.engine import DuckDBEngine
     from terpadu.targeting.allocation import DECISION_COLUMNS, parse_period_span
     from terpadu.targeting.inputs import empty_flags
-    from terpadu.targeting.rules import decide, decisions_view, prepare, register
+    from terpadu.targeting.profile import prepare
+    from terpadu.targeting.rules import decide, decisions_view
 
     families, persons = _family_tables(engine, family_id)
     welfare, _ = welfare_table(engine)
@@ -311,15 +312,13 @@ def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanatio
     try:
         batch.register_arrow("families", families)
         batch.register_arrow("persons", persons)
-        register(batch, "t_welfare", welfare)
-        register(batch, "t_flags", flags if flags.num_rows else empty_flags())
-        register(
-            batch,
+        batch.register_table("t_welfare", welfare)
+        batch.register_table("t_flags", flags if flags.num_rows else empty_flags())
+        batch.register_table(
             "t_existing",
             pa.table({"family_id": pa.array([], pa.int64()), "program": pa.array([], pa.string())}),
         )
-        register(
-            batch,
+        batch.register_table(
             "t_quota",
             pa.table({"kode": pa.array([], pa.string()), "kuota": pa.array([], pa.int64())}),
         )

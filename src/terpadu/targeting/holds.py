@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from terpadu.targeting.catalogue import Program
+from terpadu.targeting.exports import exported, exported_text, programme_columns
 
 HELD = "tertahan_data"
 HELD_COLUMNS = [
@@ -77,17 +78,6 @@ def _with_fix(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(pl.Series("perbaikan", texts, dtype=pl.Utf8))
 
 
-def _common(program: Program, period: str) -> list[pl.Expr]:
-    return [
-        pl.lit(program.id.upper()).alias("PROGRAM"),
-        pl.lit(period).alias("PERIODE"),
-        pl.concat_str([pl.lit("KLG"), pl.col("family_id").cast(pl.Utf8).str.zfill(10)]).alias(
-            "FAMILY_ID"
-        ),
-        pl.col("id_keluarga").cast(pl.Utf8).alias("ID_KELUARGA"),
-    ]
-
-
 def held_frame(program: Program, period: str, decisions: pl.DataFrame) -> pl.DataFrame:
     """The held families, poorest first, with the reasons and the fix (sheet Tertahan_Data)."""
     rows = decisions.filter(pl.col("keputusan") == HELD)
@@ -99,13 +89,10 @@ def held_frame(program: Program, period: str, decisions: pl.DataFrame) -> pl.Dat
         _with_fix(rows)
         .sort(["desil", "pmt_score", "family_id"], nulls_last=True)
         .select(
-            *_common(program, period),
-            pl.col("no_kk").cast(pl.Utf8).alias("NO_KK"),
-            pl.col("kode_wilayah").cast(pl.Utf8).alias("KODE_WILAYAH"),
-            pl.col("alamat").cast(pl.Utf8).alias("ALAMAT"),
-            pl.col("desil").cast(pl.Int64).alias("DESIL"),
-            pl.col("komponen").cast(pl.Utf8).alias("KOMPONEN"),
-            pl.col("alasan").cast(pl.Utf8).alias("ALASAN"),
+            *programme_columns(program.id, period),
+            *exported_text("no_kk", "kode_wilayah", "alamat"),
+            exported("desil", pl.Int64),
+            *exported_text("komponen", "alasan"),
             pl.col("perbaikan").alias("PERBAIKAN"),
         )
     )
@@ -120,11 +107,10 @@ def stand_in_frame(program: Program, period: str, enrolled: pl.DataFrame) -> pl.
         _with_fix(rows)
         .sort("family_id")
         .select(
-            *_common(program, period),
-            pl.col("kode_wilayah").cast(pl.Utf8).alias("KODE_WILAYAH"),
+            *programme_columns(program.id, period),
+            exported("kode_wilayah"),
             pl.col("nama_ditunjuk").cast(pl.Utf8).alias("PENERIMA_DITUNJUK"),
-            pl.col("nik_penerima").cast(pl.Utf8).alias("NIK_PENERIMA"),
-            pl.col("nama_penerima").cast(pl.Utf8).alias("NAMA_PENERIMA"),
+            *exported_text("nik_penerima", "nama_penerima"),
             pl.col("perbaikan").alias("PERBAIKAN"),
         )
     )

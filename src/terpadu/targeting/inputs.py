@@ -19,7 +19,6 @@ from sqlalchemy import Engine, text
 from terpadu.editions import current_edition, get_edition, open_edition
 from terpadu.engine import BatchEngine, Snapshot, write_snapshot
 from terpadu.errors import TerpaduError
-from terpadu.targeting.rules import register
 
 REJECTING_FINDINGS = ("nik_not_found", "name_mismatch", "dob_mismatch", "sex_mismatch")
 
@@ -257,6 +256,6 @@ def register_inputs(batch: BatchEngine, inputs: RegistryInputs, existing: pa.Tab
     """Register the snapshot and the side tables under the names ``rules`` expects."""
     register_families(batch, inputs.snapshot.table("families"))
     batch.register_parquet("persons", inputs.snapshot.table("persons"))
-    register(batch, "t_welfare", inputs.welfare)
-    register(batch, "t_flags", inputs.flags)
-    register(batch, "t_existing", existing)
+    batch.register_table("t_welfare", inputs.welfare)
+    batch.register_table("t_flags", inputs.flags)
+    batch.register_table("t_existing", existing)

@@ -33,6 +33,7 @@ from terpadu.targeting.inputs import (
     registry_inputs,
 )
 from terpadu.targeting.quota import Quotas, read_quotas
+from terpadu.targeting.workbook import write_workbook
 
 UNLIMITED = 1_000_000_000
 
@@ -105,29 +106,8 @@ def simulate_program(
     ranked = decisions.filter(
         pl.col("desil").is_not_null() & (pl.col("status_keluarga") == "aktif")
     )
-    region = pl.col("kode_wilayah").str.slice(0, 4).alias("KODE_KABKOTA")
-    by_region = (
-        ranked.group_by(region)
-        .agg(
-            pl.len().alias("keluarga_berperingkat"),
-            pl.col("layak").sum().alias("layak"),
-            pl.col("terdaftar").sum().alias("terpilih"),
-            pl.col("nominal").filter(pl.col("terdaftar")).sum().alias("biaya"),
-        )
-        .with_columns((pl.col("terpilih") / pl.col("keluarga_berperingkat")).alias("cakupan"))
-        .sort("KODE_KABKOTA")
-    )
-    by_desil = (
-        ranked.group_by(pl.col("desil").alias("DESIL"))
-        .agg(
-            pl.len().alias("keluarga_berperingkat"),
-            pl.col("layak").sum().alias("layak"),
-            pl.col("terdaftar").sum().alias("terpilih"),
-            pl.col("nominal").filter(pl.col("terdaftar")).sum().alias("biaya"),
-        )
-        .with_columns((pl.col("terpilih") / pl.col("keluarga_berperingkat")).alias("cakupan"))
-        .sort("DESIL")
-    )
+    by_region = _coverage(ranked, pl.col("kode_wilayah").str.slice(0, 4).alias("KODE_KABKOTA"))
+    by_desil = _coverage(ranked, pl.col("desil").alias("DESIL"))
     ex = pl.from_arrow(existing)
     assert isinstance(ex, pl.DataFrame)
     overlap = (
@@ -171,19 +151,27 @@ def simulate_program(
     )
 
 
+def _coverage(ranked: pl.DataFrame, by: pl.Expr) -> pl.DataFrame:
+    """Per group (``by``, which names the column): ranked families, eligible, chosen, cost."""
+    return (
+        ranked.group_by(by)
+        .agg(
+            pl.len().alias("keluarga_berperingkat"),
+            pl.col("layak").sum().alias("layak"),
+            pl.col("terdaftar").sum().alias("terpilih"),
+            pl.col("nominal").filter(pl.col("terdaftar")).sum().alias("biaya"),
+        )
+        .with_columns((pl.col("terpilih") / pl.col("keluarga_berperingkat")).alias("cakupan"))
+        .sort(by.meta.output_name())
+    )
+
+
 def write_simulation(sim: Simulation, out: Path) -> Path:
     """XLSX: Wilayah, Desil, Tumpang_Tindih, Alasan."""
-    import xlsxwriter
-
-    if out.suffix.lower() != ".xlsx":
-        raise TargetingError(f"{out}: hasil simulasi ditulis sebagai .xlsx")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with xlsxwriter.Workbook(str(out)) as workbook:
-        for name, frame in (
-            ("Wilayah", sim.by_region),
-            ("Desil", sim.by_desil),
-            ("Tumpang_Tindih", sim.overlap),
-            ("Alasan", sim.reasons),
-        ):
-            frame.write_excel(workbook, worksheet=name, autofit=True)
-    return out
+    sheets = (
+        ("Wilayah", sim.by_region),
+        ("Desil", sim.by_desil),
+        ("Tumpang_Tindih", sim.overlap),
+        ("Alasan", sim.reasons),
+    )
+    return write_workbook(out, sheets, "hasil simulasi", text_cells=False)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from terpadu.engine.sql import age_sql
+from terpadu.engine.dialects import age_sql
+from terpadu.engine.family import ASSETS, DWELLING_CODES, MEMBER_COUNTS
 
 #: Columns of the profile query that describe a family (usable by deprivation indicators).
 PROFILE_COLUMNS: dict[str, str] = {
@@ -68,19 +69,6 @@ PROFILE_COLUMNS: dict[str, str] = {
 
 #: Columns every scoring or ranking query carries along (not model features).
 KEY_COLUMNS = ("family_id", "kode_wilayah", "kode_provinsi", "kode_kabkota")
-
-ASSETS = (
-    "aset_tabung_gas",
-    "aset_kulkas",
-    "aset_ac",
-    "aset_tv",
-    "aset_emas",
-    "aset_komputer",
-    "aset_sepeda_motor",
-    "aset_mobil",
-    "aset_perahu_motor",
-    "aset_rumah_lain",
-)
 
 # Coded dwelling columns: (column, feature prefix, codes that get a dummy). The first
 # code of each list in FORMATS.md is the reference level; a blank code counts as it.
@@ -146,12 +134,13 @@ FEATURES: tuple[Feature, ...] = _features()
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 
 
-def date_literal(day: dt.date) -> str:
-    return f"DATE '{day.isoformat()}'"
-
-
 def _int(column: str) -> str:
     return f"CAST({column} AS INT)"
+
+
+def _count(name: str) -> str:
+    """One of the shared member counts (``terpadu.engine.family``), over ``ph``'s members."""
+    return f"sum(CASE WHEN {MEMBER_COUNTS[name]} THEN 1 ELSE 0 END)"
 
 
 def profile_sql(reference: dt.date, families: str = "families", persons: str = "persons") -> str:
@@ -162,22 +151,8 @@ def profile_sql(reference: dt.date, families: str = "families", persons: str = "
     with relation 1 (kepala keluarga); without one, the oldest member stands in.
     """
     age = age_sql("tgl_lahir", reference)
-    family_cols = ",\n           ".join(
-        f"{_int(c)} AS {c}"
-        for c in (
-            "status_bangunan",
-            "jenis_lantai",
-            "jenis_dinding",
-            "jenis_atap",
-            "sumber_air_minum",
-            "sumber_penerangan",
-            "daya_listrik",
-            "bahan_bakar_masak",
-            "fasilitas_bab",
-            *ASSETS,
-            "jumlah_ternak",
-        )
-    )
+    coded = (*DWELLING_CODES, *ASSETS, "jumlah_ternak")
+    family_cols = ",\n           ".join(f"{_int(c)} AS {c}" for c in coded)
     return f"""
     WITH p AS (
         SELECT CAST(family_id AS BIGINT) AS family_id, CAST(id AS BIGINT) AS person_id,
@@ -186,7 +161,7 @@ def profile_sql(reference: dt.date, families: str = "families", persons: str = "
                {_int("status_kawin")} AS status_kawin,
                {_int("partisipasi_sekolah")} AS partisipasi_sekolah,
                {_int("pendidikan_tertinggi")} AS pendidikan,
-               {_int("status_pekerjaan")} AS pekerjaan,
+               {_int("status_pekerjaan")} AS status_pekerjaan,
                coalesce({_int("disabilitas")}, 0) AS disabilitas,
                coalesce({_int("disabilitas_berat")}, 0) AS disabilitas_berat,
                coalesce({_int("penyakit_kronis")}, 0) AS penyakit_kronis,
@@ -209,18 +184,16 @@ def profile_sql(reference: dt.date, families: str = "families", persons: str = "
                sum(CASE WHEN umur BETWEEN 7 AND 12 THEN 1 ELSE 0 END) AS anak_7_12,
                sum(CASE WHEN umur BETWEEN 13 AND 15 THEN 1 ELSE 0 END) AS anak_13_15,
                sum(CASE WHEN umur BETWEEN 16 AND 18 THEN 1 ELSE 0 END) AS anak_16_18,
-               sum(CASE WHEN umur BETWEEN 15 AND 64 THEN 1 ELSE 0 END) AS usia_kerja,
+               {_count("usia_kerja")} AS usia_kerja,
                sum(CASE WHEN umur < 15 OR umur >= 65 THEN 1 ELSE 0 END) AS tanggungan,
-               sum(CASE WHEN umur >= 60 THEN 1 ELSE 0 END) AS lansia,
-               sum(CASE WHEN umur >= 15 AND pekerjaan BETWEEN 1 AND 6 THEN 1 ELSE 0 END)
-                   AS jumlah_pekerja,
+               {_count("lansia_60")} AS lansia,
+               {_count("bekerja")} AS jumlah_pekerja,
                sum(CASE WHEN disabilitas > 0 THEN 1 ELSE 0 END) AS jumlah_disabilitas,
                sum(CASE WHEN disabilitas > 0 AND disabilitas_berat = 1 THEN 1 ELSE 0 END)
                    AS jumlah_disabilitas_berat,
-               sum(CASE WHEN penyakit_kronis = 1 THEN 1 ELSE 0 END) AS jumlah_penyakit_kronis,
-               sum(CASE WHEN hamil = 1 THEN 1 ELSE 0 END) AS jumlah_hamil,
-               sum(CASE WHEN umur BETWEEN 7 AND 18 AND partisipasi_sekolah IN (0, 2)
-                        THEN 1 ELSE 0 END) AS anak_tidak_sekolah,
+               {_count("penyakit_kronis")} AS jumlah_penyakit_kronis,
+               {_count("hamil")} AS jumlah_hamil,
+               {_count("anak_tidak_sekolah")} AS anak_tidak_sekolah,
                sum(CASE WHEN umur >= 19 AND pendidikan = 0 THEN 1 ELSE 0 END)
                    AS dewasa_tanpa_ijazah,
                coalesce(max(pendidikan), 0) AS pendidikan_maks,
@@ -228,7 +201,7 @@ def profile_sql(reference: dt.date, families: str = "families", persons: str = "
                    AS kepala_perempuan,
                max(CASE WHEN urutan = 1 THEN umur END) AS kepala_umur_raw,
                max(CASE WHEN urutan = 1 THEN pendidikan END) AS kepala_pendidikan,
-               max(CASE WHEN urutan = 1 THEN pekerjaan END) AS kepala_pekerjaan,
+               max(CASE WHEN urutan = 1 THEN status_pekerjaan END) AS kepala_pekerjaan,
                max(CASE WHEN urutan = 1 THEN CASE WHEN status_kawin = 2 THEN 1 ELSE 0 END END)
                    AS kepala_kawin
         FROM ph
@@ -262,10 +235,7 @@ def profile_sql(reference: dt.date, families: str = "families", persons: str = "
                + coalesce(f.aset_perahu_motor, 0)
                + CASE WHEN f.jumlah_ternak > 0 THEN 1 ELSE 0 END AS aset_bergerak,
            CASE WHEN substr(f.kode_wilayah, 7, 1) = '1' THEN 1 ELSE 0 END AS perkotaan,
-           f.status_bangunan, f.jenis_lantai, f.jenis_dinding, f.jenis_atap,
-           f.sumber_air_minum, f.sumber_penerangan, f.daya_listrik, f.bahan_bakar_masak,
-           f.fasilitas_bab, {", ".join("f." + a for a in ASSETS)},
-           f.luas_lahan, f.jumlah_ternak
+           {", ".join(f"f.{c}" for c in (*DWELLING_CODES, *ASSETS, "luas_lahan", "jumlah_ternak"))}
     FROM f JOIN agg a ON a.family_id = f.family_id
     """
 

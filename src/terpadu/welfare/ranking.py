@@ -25,7 +25,6 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +34,7 @@ from sqlalchemy import Engine, insert, update
 
 from terpadu.audit import record_event
 from terpadu.editions import open_edition
-from terpadu.engine import BatchEngine, open_batch_engine, write_snapshot
+from terpadu.engine import BatchEngine, EngineKind, open_batch_engine, write_snapshot
 from terpadu.periods import parse_period
 from terpadu.store.bulk import bulk_insert
 from terpadu.store.models.welfare import FamilyWelfare, WelfareRun
@@ -48,7 +47,6 @@ from terpadu.welfare.deprivation import (
 from terpadu.welfare.features import KEY_COLUMNS, features_sql, profile_sql
 from terpadu.welfare.model import PmtModel, load_model
 
-BatchKind = Literal["duckdb", "spark"]
 SCORE_DECIMALS = 6
 
 
@@ -183,7 +181,7 @@ def _rows(
 def rank_families(
     engine: Engine,
     model_version: str | None = None,
-    batch: BatchKind = "duckdb",
+    batch: EngineKind = "duckdb",
     *,
     models_dir: Path | None = None,
     deprivation: DeprivationConfig | Path | None = None,
