@@ -14,7 +14,7 @@ from terpadu.targeting.catalogue import load_catalogue
 from terpadu.targeting.corrections import propose_nik_corrections
 from terpadu.verval import OPERATOR_DESA, Actor, VervalError, decide, revise_proposal
 
-PKH = load_catalogue(user=False).get("pkh")
+PKH = load_catalogue().get("pkh")
 
 
 def write_csv(path: Path, header: str, rows: list[str]) -> Path:

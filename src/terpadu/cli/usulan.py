@@ -17,6 +17,7 @@ import yaml
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine, when
+from terpadu.settings import get_settings
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import (
@@ -29,9 +30,9 @@ from terpadu.verval import (
     decide,
     get_proposal,
     list_proposals,
-    load_config,
     revise_proposal,
 )
+from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
 from terpadu.verval.proposals import ACTION_LABELS, proposal_code
 
@@ -68,6 +69,11 @@ def _actor(user: str, role: str, region: str) -> Actor:
         return Actor(user, role, region or None)
     except VervalError as exc:
         fail(str(exc))
+
+
+def _workflow() -> WorkflowConfig:
+    """The workflow configuration of the configured data folder."""
+    return WorkflowConfig.load(get_settings().workflow_config_path)
 
 
 def _proposal_id(value: str) -> int:
@@ -180,7 +186,9 @@ def create(
         )
         console.print(f"Usulan {proposal_code(proposal_id)} dibuat (draf).")
         if and_submit:
-            _print_summary_line(decide(engine, actor, proposal_id, "submit", note=note))
+            _print_summary_line(
+                decide(engine, actor, proposal_id, "submit", note=note, config=_workflow())
+            )
     except VervalError as exc:
         fail(str(exc))
 
@@ -218,6 +226,7 @@ def list_command(
             region=within,
             waiting_for_me=mine,
             overdue=True if overdue else None,
+            config=_workflow(),
         )
     except VervalError as exc:
         fail(str(exc))
@@ -284,7 +293,7 @@ def show(
     """Show one proposal: content, history, comments and evidence."""
     actor = _actor(user, role, region)
     try:
-        d = get_proposal(open_engine(), actor, _proposal_id(proposal))
+        d = get_proposal(open_engine(), actor, _proposal_id(proposal), config=_workflow())
     except VervalError as exc:
         fail(str(exc))
     s = d.summary
@@ -353,6 +362,7 @@ def _step_command(action: str, doc: str) -> None:
                 note=note,
                 expected_version=version,
                 family_version=family_version,
+                config=_workflow(),
             )
         except VervalError as exc:
             fail(str(exc))
@@ -424,7 +434,14 @@ def attach(
     """Attach an evidence file to a proposal (kept by its sha256 under data_dir/evidence)."""
     actor = _actor(user, role, region)
     try:
-        attach_evidence(open_engine(), actor, _proposal_id(proposal), file, description=description)
+        attach_evidence(
+            open_engine(),
+            actor,
+            _proposal_id(proposal),
+            file,
+            description=description,
+            evidence_dir=get_settings().evidence_dir,
+        )
     except VervalError as exc:
         fail(str(exc))
     console.print(f"Bukti {file.name} dilampirkan.")
@@ -453,12 +470,14 @@ def bulk(
         try:
             ids = [
                 r.id
-                for r in list_proposals(engine, actor, region=within, waiting_for_me=True)
+                for r in list_proposals(
+                    engine, actor, region=within, waiting_for_me=True, config=_workflow()
+                )
                 if (action == "submit") == (r.state in ("draft", "returned"))
             ]
         except VervalError as exc:
             fail(str(exc))
-    outcomes = bulk_decide(engine, actor, ids, action, note=note, config=load_config())
+    outcomes = bulk_decide(engine, actor, ids, action, note=note, config=_workflow())
     table = Table(title=f"Keputusan massal: {action}")
     for column in ("No.", "Hasil", "Status", "Pesan"):
         table.add_column(column)

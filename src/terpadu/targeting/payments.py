@@ -168,7 +168,7 @@ def _enrolments(engine: Engine) -> pl.DataFrame:
 
 
 def _current_eligibility(
-    engine: Engine, catalogue: Catalogue, programs: list[str], period: str, work_dir: Path | None
+    engine: Engine, catalogue: Catalogue, programs: list[str], period: str, work_dir: Path
 ) -> pl.DataFrame:
     """Per (programme, family): does the family pass the programme's rules on today's registry."""
     from terpadu.targeting.allocation import parse_period_span
@@ -218,10 +218,13 @@ def reconcile_payments(
     *,
     catalogue: Catalogue | None = None,
     programs_dir: Path | None = None,
-    work_dir: Path | None = None,
+    work_dir: Path,
     today: dt.date | None = None,
 ) -> PaymentReconciliation:
-    """Check every disbursement row of ``path`` against the registry and the enrolments."""
+    """Check every disbursement row of ``path`` against the registry and the enrolments.
+
+    ``work_dir``: where the live registry is frozen (the CLI: a new folder under the
+    settings' ``targeting_snapshots_dir``)."""
     cat = catalogue or load_catalogue(programs_dir)
     raw = read_table(path)
     rename: dict[str, str] = {}
@@ -532,14 +535,9 @@ def _proposals(rows: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(frames).sort(["KODE_WILAYAH", "BARIS"])
 
 
-def default_payments_path(source: Path) -> Path:
-    from terpadu.settings import get_settings
-
-    return (
-        get_settings().data_dir
-        / "reports"
-        / f"rekonsiliasi_{source.stem}_{dt.date.today():%Y%m%d}.xlsx"
-    )
+def default_payments_path(reports_dir: Path, source: Path) -> Path:
+    """Today's reconciliation workbook of the payment file ``source`` in ``reports_dir``."""
+    return reports_dir / f"rekonsiliasi_{source.stem}_{dt.date.today():%Y%m%d}.xlsx"
 
 
 def write_payments_report(result: PaymentReconciliation, out: Path) -> tuple[Path, Path]:

@@ -36,7 +36,7 @@ from terpadu.store.models.verval import (
 )
 from terpadu.verval.actors import AUDITOR, OPERATOR_DESA, ROLE_LABELS, Actor
 from terpadu.verval.apply import FAMILY_CHANGED, apply_proposal
-from terpadu.verval.config import WorkflowConfig, load_config
+from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.errors import (
     ConflictError,
     InvalidProposal,
@@ -715,7 +715,7 @@ def decide(
     """
     if action not in ACTIONS:
         raise InvalidTransition(f"Tindakan '{action}' tidak dikenal; pilih: {', '.join(ACTIONS)}.")
-    config = config or load_config()
+    config = config or WorkflowConfig()
     when = _now(now)
     with _session(engine) as session:
         proposal = _load(session, proposal_id)
@@ -839,7 +839,7 @@ def bulk_decide(
     One proposal that cannot be decided (wrong state, conflict) is reported and
     does not stop the others.
     """
-    config = config or load_config()
+    config = config or WorkflowConfig()
     outcomes = []
     for proposal_id in proposal_ids:
         try:
@@ -888,25 +888,19 @@ def evidence_path(evidence_dir: Path, sha256: str) -> Path:
     return evidence_dir / sha256[:2] / sha256
 
 
-def _default_evidence_dir() -> Path:
-    from terpadu.settings import get_settings
-
-    return get_settings().data_dir / "evidence"
-
-
 def attach_evidence(
     engine: Engine,
     actor: Actor,
     proposal_id: int,
     path: Path,
     *,
+    evidence_dir: Path,
     description: str | None = None,
-    evidence_dir: Path | None = None,
     now: dt.datetime | None = None,
 ) -> int:
     """Attach a file (berita acara, photo) to a proposal; the evidence row's id.
 
-    The file is copied under ``<data_dir>/evidence`` named by its sha256, so the
+    The file is copied under ``evidence_dir`` (the settings' ``evidence_dir``) named by its sha256, so the
     same file attached twice is stored once and a stored file cannot be
     replaced without its checksum changing.
     """
@@ -914,7 +908,7 @@ def attach_evidence(
         raise PermissionDenied("Auditor hanya dapat membaca usulan.")
     if not path.is_file():
         raise InvalidProposal(f"Berkas {path} tidak ditemukan.")
-    folder = evidence_dir or _default_evidence_dir()
+    folder = evidence_dir
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -973,7 +967,7 @@ def list_proposals(
     now: dt.datetime | None = None,
 ) -> list[ProposalSummary]:
     """Proposals within the actor's region (and ``region``), oldest first."""
-    config = config or load_config()
+    config = config or WorkflowConfig()
     when = _now(now)
     query = select(Proposal).order_by(Proposal.id)
     for scope in (actor.region, region):
@@ -1003,7 +997,7 @@ def get_proposal(
     now: dt.datetime | None = None,
 ) -> ProposalDetail:
     """One proposal with its steps, comments and evidence."""
-    config = config or load_config()
+    config = config or WorkflowConfig()
     when = _now(now)
     with Session(engine) as session:
         proposal = _load(session, proposal_id)
