@@ -96,7 +96,7 @@ def generate(folder: Path, families: int, threads: int) -> None:
 
 
 def run(folder: Path, threads: int) -> dict[str, object]:
-    catalogue = load_catalogue(user=False)
+    catalogue = load_catalogue()
     span = parse_period_span("2025")
     batch = DuckDBEngine(threads=threads)
     batch.execute(f"SET temp_directory = '{folder}/spill'")

@@ -1,11 +1,16 @@
 """Runtime settings, read from ``TERPADU_*`` environment variables.
 
 Every setting is declared once here with its default and help text; the docs
-(docs/configuration.md) list them and a test keeps the two in step.
+(docs/configuration.md) list them and a test keeps the two in step. The layout of
+the data folder is spelt out here too (the ``*_dir`` properties), so the faces
+(CLI, web) hand domain code the folder it needs instead of domain code joining
+paths under a global data folder.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,12 +48,113 @@ class Settings(BaseSettings):
             "before it is refused."
         ),
     )
+    # -- web limits ------------------------------------------------------------------------
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark the session cookie Secure (set it when the site is served over HTTPS).",
+    )
+    session_max_age_s: int = Field(
+        default=12 * 3600, description="Seconds a page login (session cookie) stays valid."
+    )
+    token_max_age_s: int = Field(
+        default=12 * 3600, description="Seconds an API bearer token stays valid."
+    )
+    upload_max_bytes: int = Field(
+        default=200 * 1024 * 1024, description="Largest file the web import accepts, in bytes."
+    )
+    max_failures_per_user: int = Field(
+        default=5, description="Failed logins for one username within the window that lock it."
+    )
+    max_failures_per_ip: int = Field(
+        default=20, description="Failed logins from one address within the window that lock it."
+    )
+    failure_window_s: int = Field(
+        default=15 * 60, description="Seconds over which failed logins are counted."
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'terpadu.db').as_posix()}"
+
+    # -- the data folder's layout (the one place it is written down) -----------------------
+    @property
+    def pmt_models_dir(self) -> Path:
+        """Fitted PMT (welfare) models."""
+        return self.data_dir / "models" / "pmt"
+
+    @property
+    def linkage_models_dir(self) -> Path:
+        """Trained record-linkage (Splink) models."""
+        return self.data_dir / "models" / "linkage"
+
+    @property
+    def editions_dir(self) -> Path:
+        """Published editions (Parquet snapshots and their manifests)."""
+        return self.data_dir / "editions"
+
+    @property
+    def evidence_dir(self) -> Path:
+        """Evidence files attached to proposals, kept by checksum."""
+        return self.data_dir / "evidence"
+
+    @property
+    def programs_dir(self) -> Path:
+        """The user's edited programme definitions (YAML)."""
+        return self.data_dir / "programs"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Workbooks the report commands write by default."""
+        return self.data_dir / "reports"
+
+    @property
+    def workflow_config_path(self) -> Path:
+        """The verval workflow configuration (levels, SLAs)."""
+        return self.data_dir / "verval.yaml"
+
+    @property
+    def welfare_runs_dir(self) -> Path:
+        """Working files of ranking runs."""
+        return self.data_dir / "welfare" / "runs"
+
+    @property
+    def targeting_runs_dir(self) -> Path:
+        """Working files of targeting runs."""
+        return self.data_dir / "targeting" / "runs"
+
+    @property
+    def targeting_snapshots_dir(self) -> Path:
+        """Snapshots of the live registry that targeting reads."""
+        return self.data_dir / "targeting" / "snapshots"
+
+    @property
+    def spark_checkpoints_dir(self) -> Path:
+        """Spark's checkpoint folder."""
+        return self.data_dir / "spark-checkpoints"
+
+    @property
+    def web_imports_dir(self) -> Path:
+        """Files uploaded through the web import, one folder per job."""
+        return self.data_dir / "web-imports"
+
+    @property
+    def web_secret_path(self) -> Path:
+        """The web's signing key for session cookies and tokens."""
+        return self.data_dir / "web_secret.key"
+
+    @property
+    def demo_dir(self) -> Path:
+        """Files ``terpadu demo`` generates."""
+        return self.data_dir / "demo"
+
+
+def run_folder(root: Path, prefix: str = "", at: dt.datetime | None = None) -> Path:
+    """A new folder name for one run's working files under ``root``: ``prefix``, the time
+    (UTC) and a random tag, so runs started in the same second do not share a folder."""
+    at = at or dt.datetime.now(dt.UTC)
+    return root / f"{prefix}{at:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,7 @@ amount:
 
 
 def test_shipped_programmes_load_with_amounts_versions_and_symmetric_conflicts() -> None:
-    catalogue = load_catalogue(user=False)
+    catalogue = load_catalogue()
     assert set(catalogue.programs) == {"pkh", "sembako", "pbi-jk", "blt", "rtlh", "kube"}
     pkh = catalogue.get("PKH")
     amounts = {c.code: (c.amount, c.cap) for c in pkh.components}
@@ -90,6 +90,4 @@ def test_conflict_with_unknown_programme_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ProgramConfigError, match="tidak-ada"):
         load_catalogue(tmp_path)
     with pytest.raises(ProgramConfigError, match="tidak-ada"):
-        with_program(
-            load_catalogue(user=False), parse_program(GOOD.replace("[pkh]", "[tidak-ada]"))
-        )
+        with_program(load_catalogue(), parse_program(GOOD.replace("[pkh]", "[tidak-ada]")))

@@ -15,7 +15,7 @@ from terpadu.targeting.corrections import propose_nik_corrections
 from terpadu.verval import VervalError, decide, revise_proposal
 from terpadu.verval.actors import OPERATOR_DESA, Actor
 
-PKH = load_catalogue(user=False).get("pkh")
+PKH = load_catalogue().get("pkh")
 
 
 def write_csv(path: Path, header: str, rows: list[str]) -> Path:

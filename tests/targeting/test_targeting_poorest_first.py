@@ -17,7 +17,7 @@ from targeting_frames import evaluate, families, persons, welfare
 from terpadu.targeting.catalogue import load_catalogue
 from terpadu.targeting.holds import held_frame, stand_in_frame, write_bnba
 
-PKH = load_catalogue(user=False).get("pkh")
+PKH = load_catalogue().get("pkh")
 TODDLER = dt.date(2022, 3, 1)
 
 

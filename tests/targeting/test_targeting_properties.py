@@ -9,7 +9,7 @@ from targeting_frames import evaluate, existing, families, persons, welfare
 from terpadu.targeting.catalogue import load_catalogue
 from terpadu.targeting.explain import _passes
 
-CAT = load_catalogue(user=False)
+CAT = load_catalogue()
 DESA = ["3604052001", "3604052002", "3604062001", "3671011001"]
 QUOTA_CODES = ["36", "3604", "360405", "3604052001", "3671"]
 

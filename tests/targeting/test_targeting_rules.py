@@ -6,7 +6,7 @@ from targeting_frames import evaluate, existing, families, persons, welfare
 
 from terpadu.targeting.catalogue import load_catalogue
 
-CAT = load_catalogue(user=False)
+CAT = load_catalogue()
 
 
 def _head(pid: int, fid: int, **kw: object) -> dict[str, object]:

@@ -30,7 +30,7 @@ def test_spark_and_duckdb_enrol_the_same_families() -> None:
     pytest.importorskip("pyspark")
     from terpadu.engine import SparkEngine
 
-    cat = load_catalogue(user=False)
+    cat = load_catalogue()
     fam = families(
         [{"id": i, "kode_wilayah": "3604052001" if i % 2 else "3604062001"} for i in range(1, 25)]
     )

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from webdata import DESA_B, WebEnv, build_env, write_batch
 
 from terpadu.intake import import_batch
-from terpadu.web.queries import NAME_MATCH_CAP
+from terpadu.registry.search import NAME_MATCH_CAP
 
 
 def _many_sitis(web: WebEnv, count: int, desa: str, prefix: str) -> None:

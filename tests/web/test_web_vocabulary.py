@@ -5,7 +5,7 @@ from __future__ import annotations
 from webdata import WebEnv, write_batch
 
 from terpadu.intake import import_batch
-from terpadu.web.vocabulary import NameVocabulary
+from terpadu.registry.vocabulary import NameVocabulary
 
 
 def test_words_are_the_lower_case_words_of_names(web: WebEnv) -> None:

@@ -19,7 +19,7 @@ from terpadu.settings import Settings
 from terpadu.store.ids import family_code
 from terpadu.web import create_app
 from terpadu.web.auth import create_user
-from terpadu.web.queries import DASHBOARD_CACHE
+from terpadu.web.dashboard import DASHBOARD_CACHE
 
 DESA_A = "3604052001"
 DESA_B = "3604052002"

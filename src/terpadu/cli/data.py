@@ -23,6 +23,7 @@ from terpadu.intake import (
     parse_as_of,
 )
 from terpadu.reports import export_families, export_persons
+from terpadu.settings import get_settings
 from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import current_revision
 from terpadu.store.locks import Busy
@@ -98,6 +99,7 @@ def import_batch_command(
                 keluarga_sheet=sheet_keluarga,
                 anggota_sheet=sheet_anggota,
                 as_of=collected,
+                wait_s=get_settings().import_wait_s,
             )
         except (InputFileError, StorageFull, UnstorableText, Busy, AsOfInvalid) as exc:
             fail(str(exc))

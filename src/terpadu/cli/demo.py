@@ -34,11 +34,12 @@ def demo(
     port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
 ) -> None:
     """Generate a kabupaten, import it, fit the PMT, rank every family, explain poverty."""
+    from terpadu.settings import run_folder
     from terpadu.synth import SynthConfig, generate
     from terpadu.welfare import fit_pmt, poverty_profile, rank_families, write_poverty_report
 
     settings = get_settings()
-    outdir = settings.data_dir / "demo"
+    outdir = settings.demo_dir
     region = get_region(kab)
     console.rule(f"[bold]Terpadu demo · {region.name if region else kab}")
 
@@ -59,18 +60,31 @@ def demo(
     engine = open_engine()
     console.print(f"[bold]2. Impor[/] ke {engine.url.render_as_string(hide_password=True)}")
     report = import_batch(
-        engine, outdir / "keluarga.csv", outdir / "anggota.csv", source=f"demo-{seed}"
+        engine,
+        outdir / "keluarga.csv",
+        outdir / "anggota.csv",
+        source=f"demo-{seed}",
+        wait_s=settings.import_wait_s,
     )
     print_import_report(report)
     if not report.already_imported:
         write_issues(report, outdir / "masalah.csv")
 
     console.print("[bold]3. Proxy means test[/] pada data survei")
-    model = fit_pmt(outdir / "survey_keluarga.csv", outdir / "survey_anggota.csv")
+    model = fit_pmt(
+        outdir / "survey_keluarga.csv",
+        outdir / "survey_anggota.csv",
+        models_dir=settings.pmt_models_dir,
+    )
     print_model(model)
 
     console.print("[bold]4. Peringkat kesejahteraan[/] (desil nasional)")
-    run = rank_families(engine, model_version=model.version)
+    run = rank_families(
+        engine,
+        model_version=model.version,
+        models_dir=settings.pmt_models_dir,
+        work_dir=run_folder(settings.welfare_runs_dir),
+    )
     console.print(
         f"   run {run.run_id}: {run.families_ranked:,} keluarga diperingkat · "
         + " ".join(f"D{d}:{n:,}" for d, n in sorted(run.desil_counts.items()))

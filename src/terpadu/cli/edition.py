@@ -13,6 +13,7 @@ from terpadu.cli.errors import fail_with
 from terpadu.editions import list_editions, open_edition, publish_edition
 from terpadu.engine.snapshot import SnapshotDamaged
 from terpadu.errors import TerpaduError
+from terpadu.settings import get_settings
 from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import diff_editions
 
@@ -31,7 +32,9 @@ def publish(
 ) -> None:
     """Freeze the registry as the edition of a period (once; it cannot be changed)."""
     try:
-        info = publish_edition(open_engine(), period, actor=user, note=note)
+        info = publish_edition(
+            open_engine(), period, editions_dir=get_settings().editions_dir, actor=user, note=note
+        )
     except TerpaduError as exc:
         fail_with(exc)
     counts = ", ".join(f"{k} {v:,}" for k, v in info.row_counts.items())

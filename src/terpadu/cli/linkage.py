@@ -18,6 +18,7 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.settings import get_settings
 
 
 class LinkEngine(StrEnum):
@@ -32,11 +33,15 @@ class Decision(StrEnum):
 
 
 def _actor(actor: str | None) -> str:
-    return actor or os.environ.get("TERPADU_ACTOR") or os.environ.get("USER") or "system"
+    # --as, else TERPADU_ACTOR (typer reads it, as for usulan and edition), else the login name.
+    return actor or os.environ.get("USER") or "system"
 
 
 ActorOption = Annotated[
-    str | None, typer.Option("--as", help="Who acts (default: TERPADU_ACTOR or the login name).")
+    str | None,
+    typer.Option(
+        "--as", envvar="TERPADU_ACTOR", help="Who acts (default: TERPADU_ACTOR or the login name)."
+    ),
 ]
 
 
@@ -101,6 +106,7 @@ def link(
                 threshold=threshold,
                 review_floor=review_floor,
                 actor=_actor(actor),
+                data_dir=get_settings().data_dir,
                 progress=(stages := _StageLog(status)),
             )
             stages(None)
@@ -294,6 +300,7 @@ def dukcapil(
             actor=_actor(actor),
             raise_proposals=proposals,
             formats=("csv", "xlsx") if xlsx else ("csv",),
+            data_dir=get_settings().data_dir,
         )
     except InputFileError as exc:
         fail(str(exc))

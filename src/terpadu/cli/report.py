@@ -84,7 +84,7 @@ def poverty(
     except (NoRanking, RegionCodeError) as exc:
         fail_with(exc)
     print_profile(profile)
-    path = out or default_report_path(region, get_settings().data_dir)
+    path = out or default_report_path(region, get_settings().reports_dir)
     try:
         files = write_poverty_report(profile, path)
     except ValueError as exc:

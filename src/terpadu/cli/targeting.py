@@ -11,6 +11,7 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.settings import get_settings, run_folder
 
 # The targeting package and the batch engine are imported by the commands that run them:
 # they bring NumPy and Arrow, which every other command would load for nothing.
@@ -23,6 +24,14 @@ ProgramsDir = Annotated[
         "(default: data_dir/programs when it exists).",
     ),
 ]
+
+
+def _programs(programs: Path | None) -> Path | None:
+    """``--programs``, else the data folder's edited programmes when that folder exists."""
+    if programs is not None:
+        return programs
+    folder = get_settings().programs_dir
+    return folder if folder.is_dir() else None
 
 
 def _errors() -> tuple[type[Exception], ...]:
@@ -85,9 +94,10 @@ def target(
             period,
             out=out,
             batch=engine.value,
-            programs_dir=programs,
+            programs_dir=_programs(programs),
             edition=edition,
             actor=actor,
+            runs_dir=get_settings().targeting_runs_dir,
         )
     except _errors() as exc:
         fail_with(exc)
@@ -157,7 +167,7 @@ def explain(
 
     database = open_engine()
     try:
-        result = explain_family(database, family, programs_dir=programs)
+        result = explain_family(database, family, programs_dir=_programs(programs))
     except _errors() as exc:
         fail_with(exc)
     console.rule(
@@ -205,8 +215,15 @@ def payments(
 
     database = open_engine()
     try:
-        result = reconcile_payments(database, file, programs_dir=programs)
-        report, proposals = write_payments_report(result, out or default_payments_path(file))
+        result = reconcile_payments(
+            database,
+            file,
+            programs_dir=_programs(programs),
+            work_dir=run_folder(get_settings().targeting_snapshots_dir),
+        )
+        report, proposals = write_payments_report(
+            result, out or default_payments_path(get_settings().reports_dir, file)
+        )
     except _errors() as exc:
         fail_with(exc)
     table = Table(title=f"Rekonsiliasi penyaluran {file.name}")
@@ -244,7 +261,13 @@ def simulate(
     database = open_engine()
     try:
         sim = simulate_program(
-            database, rules, period, quota=quota, batch=engine.value, programs_dir=programs
+            database,
+            rules,
+            period,
+            quota=quota,
+            batch=engine.value,
+            programs_dir=_programs(programs),
+            work_dir=run_folder(get_settings().targeting_snapshots_dir),
         )
         if out is not None:
             write_simulation(sim, out)
@@ -277,7 +300,7 @@ def program_list(programs: ProgramsDir = None) -> None:
     from terpadu.targeting import ProgramConfigError, load_catalogue
 
     try:
-        catalogue = load_catalogue(programs)
+        catalogue = load_catalogue(_programs(programs))
     except ProgramConfigError as exc:
         fail(str(exc))
     table = Table(title="Katalog program")
@@ -314,7 +337,9 @@ def convergence(
     database = open_engine()
     try:
         report = convergence_report(database, region)
-        path = write_convergence_report(report, out or default_convergence_path(report.region))
+        path = write_convergence_report(
+            report, out or default_convergence_path(get_settings().reports_dir, report.region)
+        )
     except _errors() as exc:
         fail_with(exc)
     table = Table(title=f"Konvergensi program {report.region or 'nasional'}")

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.cli.errors import fail_with
+from terpadu.settings import get_settings
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import (
@@ -32,7 +33,7 @@ from terpadu.verval import (
     revise_proposal,
 )
 from terpadu.verval.actors import Actor
-from terpadu.verval.config import load_config
+from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
 from terpadu.verval.records import ACTION_LABELS, proposal_code
 
@@ -69,6 +70,11 @@ def _actor(user: str, role: str, region: str) -> Actor:
         return Actor(user, role, region or None)
     except VervalError as exc:
         fail_with(exc)
+
+
+def _workflow() -> WorkflowConfig:
+    """The workflow configuration of the configured data folder."""
+    return WorkflowConfig.load(get_settings().workflow_config_path)
 
 
 def _proposal_id(value: str) -> int:
@@ -181,7 +187,9 @@ def create(
         )
         console.print(f"Usulan {proposal_code(proposal_id)} dibuat (draf).")
         if and_submit:
-            _print_summary_line(decide(engine, actor, proposal_id, "submit", note=note))
+            _print_summary_line(
+                decide(engine, actor, proposal_id, "submit", note=note, config=_workflow())
+            )
     except VervalError as exc:
         fail_with(exc)
 
@@ -219,6 +227,7 @@ def list_command(
             region=within,
             waiting_for_me=mine,
             overdue=True if overdue else None,
+            config=_workflow(),
         )
     except VervalError as exc:
         fail_with(exc)
@@ -285,7 +294,7 @@ def show(
     """Show one proposal: content, history, comments and evidence."""
     actor = _actor(user, role, region)
     try:
-        d = get_proposal(open_engine(), actor, _proposal_id(proposal))
+        d = get_proposal(open_engine(), actor, _proposal_id(proposal), config=_workflow())
     except VervalError as exc:
         fail_with(exc)
     s = d.summary
@@ -354,6 +363,7 @@ def _step_command(action: str, doc: str) -> None:
                 note=note,
                 expected_version=version,
                 family_version=family_version,
+                config=_workflow(),
             )
         except VervalError as exc:
             fail_with(exc)
@@ -425,7 +435,14 @@ def attach(
     """Attach an evidence file to a proposal (kept by its sha256 under data_dir/evidence)."""
     actor = _actor(user, role, region)
     try:
-        attach_evidence(open_engine(), actor, _proposal_id(proposal), file, description=description)
+        attach_evidence(
+            open_engine(),
+            actor,
+            _proposal_id(proposal),
+            file,
+            description=description,
+            evidence_dir=get_settings().evidence_dir,
+        )
     except VervalError as exc:
         fail_with(exc)
     console.print(f"Bukti {file.name} dilampirkan.")
@@ -454,12 +471,14 @@ def bulk(
         try:
             ids = [
                 r.id
-                for r in list_proposals(engine, actor, region=within, waiting_for_me=True)
+                for r in list_proposals(
+                    engine, actor, region=within, waiting_for_me=True, config=_workflow()
+                )
                 if (action == "submit") == (r.state in ("draft", "returned"))
             ]
         except VervalError as exc:
             fail_with(exc)
-    outcomes = bulk_decide(engine, actor, ids, action, note=note, config=load_config())
+    outcomes = bulk_decide(engine, actor, ids, action, note=note, config=_workflow())
     table = Table(title=f"Keputusan massal: {action}")
     for column in ("No.", "Hasil", "Status", "Pesan"):
         table.add_column(column)

@@ -12,6 +12,7 @@ from rich.table import Table
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.intake import InputFileError
+from terpadu.settings import get_settings
 
 if TYPE_CHECKING:
     from terpadu.welfare import PmtModel
@@ -53,7 +54,14 @@ def pmt_fit(
     from terpadu.welfare import fit_pmt
 
     try:
-        model = fit_pmt(survey_keluarga, survey_anggota, folds=folds, seed=seed, min_gain=min_gain)
+        model = fit_pmt(
+            survey_keluarga,
+            survey_anggota,
+            folds=folds,
+            seed=seed,
+            min_gain=min_gain,
+            models_dir=get_settings().pmt_models_dir,
+        )
     except (InputFileError, ValueError) as exc:
         fail(str(exc))
     print_model(model)
@@ -127,15 +135,19 @@ def rank(
     from terpadu.engine import SnapshotDamaged
     from terpadu.errors import TerpaduError
     from terpadu.periods import InvalidPeriod
+    from terpadu.settings import run_folder
     from terpadu.welfare import DeprivationConfigError, ModelNotFound, rank_families
     from terpadu.welfare.scope import desil_scope
 
+    settings = get_settings()
     database = open_engine()
     try:
         run = rank_families(
             database,
             model_version=model,
             batch=engine.value,
+            models_dir=settings.pmt_models_dir,
+            work_dir=run_folder(settings.welfare_runs_dir),
             deprivation=deprivation,
             edition=edition,
         )

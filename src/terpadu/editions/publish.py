@@ -25,12 +25,7 @@ from terpadu.editions.errors import EditionExists
 from terpadu.editions.snapshot import file_sha256
 from terpadu.engine.snapshot import MANIFEST, write_snapshot
 from terpadu.periods import parse_period
-from terpadu.settings import get_settings
 from terpadu.store.models.verval import Edition
-
-
-def _default_dir() -> Path:
-    return get_settings().data_dir / "editions"
 
 
 def _freeze(folder: Path) -> None:
@@ -49,13 +44,14 @@ def publish_edition(
     engine: Engine,
     period: str,
     *,
+    editions_dir: Path,
     actor: str | ActorLike = "system",
-    editions_dir: Path | None = None,
     note: str | None = None,
 ) -> EditionInfo:
-    """Freeze the registry as the edition of ``period``; refused if it already exists."""
+    """Freeze the registry as the edition of ``period`` under ``editions_dir`` (the settings'
+    ``editions_dir``); refused if it already exists."""
     label, _, _ = parse_period(period)
-    root = editions_dir or _default_dir()
+    root = editions_dir
     with Session(engine) as session:
         existing = find_edition_row(session, label)
         if existing is not None:

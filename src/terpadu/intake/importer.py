@@ -64,7 +64,6 @@ from terpadu.intake.readers import (
     require_file,
 )
 from terpadu.intake.report import FileReport, ImportReport, account, issue_report, warned
-from terpadu.settings import get_settings
 from terpadu.store.bulk import (
     UnstorableText,
     allocate_ids,
@@ -78,6 +77,8 @@ Progress = Callable[[str], None]
 BUSY_WAITING = "batch ini sedang dimuat oleh proses lain; menunggu sampai selesai"
 #: How many times an import calls its progress callback (one per stage).
 PROGRESS_STEPS = 6
+# Seconds an import waits for another import of its source (the import_wait_s setting).
+DEFAULT_WAIT_S = 600.0
 
 
 class AsOfInvalid(ValueError):
@@ -372,14 +373,14 @@ def import_batch(
     progress: Progress | None = None,
     keluarga_sheet: str | None = None,
     anggota_sheet: str | None = None,
-    wait_s: float | None = None,
+    wait_s: float = DEFAULT_WAIT_S,
     as_of: dt.date | None = None,
 ) -> ImportReport:
     """Import a keluarga file and its anggota file as one batch from ``source``.
 
     ``keluarga_sheet``, ``anggota_sheet``: the XLSX sheets to read (default: the first);
     one workbook may hold both. While another import of ``source`` runs this one waits
-    up to ``wait_s`` seconds (default: the ``import_wait_s`` setting), then raises
+    up to ``wait_s`` seconds (the faces pass the ``import_wait_s`` setting), then raises
     :class:`ImportBusy`.
 
     ``as_of``: the date the batch's data was collected, when the sender knows it; a
@@ -387,8 +388,6 @@ def import_batch(
     value the registry already replaced: see :mod:`terpadu.intake.stale`).
     """
     say = progress or (lambda _msg: None)
-    if wait_s is None:
-        wait_s = get_settings().import_wait_s
     today = today or dt.date.today()
     _check_as_of(as_of, today)
 

@@ -32,7 +32,6 @@ from terpadu.intake.validate import error_rows
 from terpadu.linkage import store as S
 from terpadu.linkage.model import latest_model, level_weights, model_dir
 from terpadu.linkage.prepare import prepare_records
-from terpadu.settings import get_settings
 from terpadu.tables import write_table
 
 log = logging.getLogger(__name__)
@@ -112,8 +111,8 @@ def read_extract(path: Path, today: dt.date | None = None) -> tuple[pl.DataFrame
     return values, raw.frame.height, int(bad.sum()), raw.sha256
 
 
-def _weights(data_dir: Path | None = None) -> tuple[dict[str, float], float]:
-    model = latest_model(model_dir(data_dir or get_settings().data_dir))
+def _weights(data_dir: Path) -> tuple[dict[str, float], float]:
+    model = latest_model(model_dir(data_dir))
     if model is None:
         return dict(_DEFAULT_WEIGHTS), _PRIOR_LOG2
     w = level_weights(model.splink_settings)
@@ -290,7 +289,7 @@ def check_against_dukcapil(
     raise_proposals: bool = True,
     formats: tuple[str, ...] = ("csv",),
     today: dt.date | None = None,
-    data_dir: Path | None = None,
+    data_dir: Path,
 ) -> DukcapilReport:
     """Check every active registry person against the extract at ``path`` (see module doc)."""
     extract, read, unreadable, sha = read_extract(path, today)

@@ -31,7 +31,6 @@ from terpadu.linkage.golden import FIELDS, golden_records
 from terpadu.linkage.model import ModelArtefact, latest_model, model_dir, save_model
 from terpadu.linkage.predict import Progress, score
 from terpadu.linkage.prepare import prepare_snapshot
-from terpadu.settings import get_settings
 from terpadu.store.bulk import allocate_ids, bulk_insert
 
 #: Default match probability at or above which two registrations are one person.
@@ -163,7 +162,7 @@ def link_registry(
     threshold: float | None = None,
     review_floor: float | None = None,
     actor: str = "system",
-    data_dir: Path | None = None,
+    data_dir: Path,
     spark: Any | None = None,
     family_reports: bool = True,
     today: dt.date | None = None,
@@ -179,7 +178,6 @@ def link_registry(
     started = time.perf_counter()
     threshold = THRESHOLD if threshold is None else threshold
     floor = min(REVIEW_FLOOR if review_floor is None else review_floor, threshold)
-    data_dir = data_dir or get_settings().data_dir
     folder = model_dir(data_dir)
     latest = latest_model(folder)
     stored = None if retrain else latest

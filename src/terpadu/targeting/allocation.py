@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from sqlalchemy import Engine, insert, select, update
 from terpadu.audit import common_region, record_event
 from terpadu.engine import BatchEngine, EngineKind, open_batch_engine
 from terpadu.periods import InvalidPeriod, parse_period
+from terpadu.settings import run_folder
 from terpadu.store.bulk import bulk_insert
 from terpadu.store.ids import family_code
 from terpadu.store.models.targeting import Enrolment, TargetingRun
@@ -200,13 +200,16 @@ def run_targeting(
     programs_dir: Path | None = None,
     catalogue: Catalogue | None = None,
     edition: str | None = None,
+    runs_dir: Path | None = None,
     work_dir: Path | None = None,
     actor: str = "system",
     store: bool = True,
 ) -> TargetingResult:
     """Allocate ``program`` for ``period`` with the quotas of ``quota``; store and export.
 
-    ``store=False`` computes without enrolling anyone (a dry run).
+    The run's working files go to ``work_dir``, else to a new folder under ``runs_dir``
+    (the settings' ``targeting_runs_dir``); one of them is needed. ``store=False``
+    computes without enrolling anyone (a dry run).
     """
     cat = catalogue or load_catalogue(programs_dir)
     if isinstance(program, Program):
@@ -223,7 +226,12 @@ def run_targeting(
         else read_quotas(quota, prog.id, span.label, aliases=(prog.name,))
     )
     started = dt.datetime.now(dt.UTC)
-    run_dir = work_dir or _run_dir(prog, span, started)
+    if work_dir is not None:
+        run_dir = work_dir
+    elif runs_dir is not None:
+        run_dir = run_folder(runs_dir, f"{prog.id}-{span.label}-", started)
+    else:
+        raise ValueError("run_targeting needs runs_dir or work_dir")
     inputs = registry_inputs(engine, edition=edition, work_dir=run_dir / "snapshot")
     if inputs.welfare.num_rows == 0:
         raise TargetingError(code="allocation_not_ranked")
@@ -248,17 +256,6 @@ def run_targeting(
         actor,
         started,
         store,
-    )
-
-
-def _run_dir(program: Program, span: PeriodSpan, at: dt.datetime) -> Path:
-    from terpadu.settings import get_settings
-
-    return (
-        get_settings().data_dir
-        / "targeting"
-        / "runs"
-        / f"{program.id}-{span.label}-{at:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     )
 
 

@@ -481,26 +481,19 @@ def _files(folder: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
-def default_programs_dir() -> Path | None:
-    """``<data_dir>/programs`` when it exists: the user's edited programmes."""
-    from terpadu.settings import get_settings
-
-    folder = get_settings().data_dir / "programs"
-    return folder if folder.is_dir() else None
-
-
-def load_catalogue(programs_dir: Path | None = None, *, user: bool = True) -> Catalogue:
+def load_catalogue(programs_dir: Path | None = None) -> Catalogue:
     """The shipped programmes, overridden and extended by ``programs_dir``.
 
-    Without ``programs_dir`` the user folder ``<data_dir>/programs`` is used when
-    it exists (``user=False`` skips it). Conflicts are made symmetric: if A lists B,
-    B conflicts with A. A conflict naming an unknown programme is refused.
+    ``programs_dir``: the user's edited programmes (the CLI passes ``--programs``, else
+    the settings' ``programs_dir`` when it exists); None: the shipped ones alone.
+    Conflicts are made symmetric: if A lists B, B conflicts with A. A conflict naming
+    an unknown programme is refused.
     """
     found: dict[str, Program] = {}
     for path in _files(SHIPPED_DIR):
         program = load_program(path)
         found[program.id] = program
-    extra = programs_dir if programs_dir is not None else (default_programs_dir() if user else None)
+    extra = programs_dir
     if extra is not None:
         if not extra.is_dir():
             raise ProgramConfigError(extra, None, "folder program tidak ditemukan")

@@ -239,14 +239,9 @@ def convergence_report(engine: Engine, region: str | None) -> ConvergenceReport:
     return ConvergenceReport(code, summary, listing(poor & ~has), listing(rich & has), names)
 
 
-def default_convergence_path(region: str | None) -> Path:
-    from terpadu.settings import get_settings
-
-    return (
-        get_settings().data_dir
-        / "reports"
-        / f"konvergensi_{region or 'nasional'}_{dt.date.today():%Y%m%d}.xlsx"
-    )
+def default_convergence_path(reports_dir: Path, region: str | None) -> Path:
+    """Today's convergence workbook of ``region`` in ``reports_dir``."""
+    return reports_dir / f"konvergensi_{region or 'nasional'}_{dt.date.today():%Y%m%d}.xlsx"
 
 
 def write_convergence_report(report: ConvergenceReport, out: Path) -> Path:

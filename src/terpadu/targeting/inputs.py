@@ -4,9 +4,7 @@ current enrolments. Each comes out as Arrow, ready to register on a batch engine
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,7 +182,7 @@ def registry_inputs(
     engine: Engine,
     *,
     edition: str | None = None,
-    work_dir: Path | None = None,
+    work_dir: Path,
     use_edition: bool = True,
 ) -> RegistryInputs:
     """The snapshot to target on: the named or latest published edition, else a live snapshot.
@@ -219,17 +217,7 @@ def registry_inputs(
     )
 
 
-def _live(engine: Engine, work_dir: Path | None) -> Snapshot:
-    if work_dir is None:
-        from terpadu.settings import get_settings
-
-        now = dt.datetime.now(dt.UTC)
-        work_dir = (
-            get_settings().data_dir
-            / "targeting"
-            / "snapshots"
-            / f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-        )
+def _live(engine: Engine, work_dir: Path) -> Snapshot:
     return write_snapshot(engine, work_dir)
 
 

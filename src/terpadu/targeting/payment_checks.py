@@ -88,7 +88,7 @@ def _enrolments(engine: Engine) -> pl.DataFrame:
 
 
 def _current_eligibility(
-    engine: Engine, catalogue: Catalogue, programs: list[str], period: str, work_dir: Path | None
+    engine: Engine, catalogue: Catalogue, programs: list[str], period: str, work_dir: Path
 ) -> pl.DataFrame:
     """Per (programme, family): does the family pass the programme's rules on today's registry."""
     from terpadu.targeting.allocation import parse_period_span
@@ -257,7 +257,7 @@ def still_eligible(
     catalogue: Catalogue,
     rows: pl.DataFrame,
     today: dt.date,
-    work_dir: Path | None,
+    work_dir: Path,
 ) -> pl.DataFrame:
     """``layak_kini`` and ``alasan_kini``: today's rules for the paid, enrolled families."""
     programmes = sorted(

@@ -82,10 +82,13 @@ def reconcile_payments(
     *,
     catalogue: Catalogue | None = None,
     programs_dir: Path | None = None,
-    work_dir: Path | None = None,
+    work_dir: Path,
     today: dt.date | None = None,
 ) -> PaymentReconciliation:
-    """Check every disbursement row of ``path`` against the registry and the enrolments."""
+    """Check every disbursement row of ``path`` against the registry and the enrolments.
+
+    ``work_dir``: where the live registry is frozen (the CLI: a new folder under the
+    settings' ``targeting_snapshots_dir``)."""
     cat = catalogue or load_catalogue(programs_dir)
     today = today or dt.date.today()
     rows, sha256 = read_payment_rows(path, cat, today)
@@ -178,14 +181,9 @@ def _proposals(rows: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(frames).sort(["KODE_WILAYAH", "BARIS"])
 
 
-def default_payments_path(source: Path) -> Path:
-    from terpadu.settings import get_settings
-
-    return (
-        get_settings().data_dir
-        / "reports"
-        / f"rekonsiliasi_{source.stem}_{dt.date.today():%Y%m%d}.xlsx"
-    )
+def default_payments_path(reports_dir: Path, source: Path) -> Path:
+    """Today's reconciliation workbook of the payment file ``source`` in ``reports_dir``."""
+    return reports_dir / f"rekonsiliasi_{source.stem}_{dt.date.today():%Y%m%d}.xlsx"
 
 
 def write_payments_report(result: PaymentReconciliation, out: Path) -> tuple[Path, Path]:

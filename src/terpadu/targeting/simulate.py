@@ -62,9 +62,12 @@ def simulate_program(
     batch: EngineKind = "duckdb",
     catalogue: Catalogue | None = None,
     programs_dir: Path | None = None,
-    work_dir: Path | None = None,
+    work_dir: Path,
 ) -> Simulation:
-    """Run ``rules`` (a programme YAML) without storing anything; coverage, cost, overlap."""
+    """Run ``rules`` (a programme YAML) without storing anything; coverage, cost, overlap.
+
+    ``work_dir``: where the live registry is frozen for the run (the CLI: a new folder
+    under the settings' ``targeting_snapshots_dir``)."""
     program = rules if isinstance(rules, Program) else load_program(rules)
     cat = with_program(catalogue or load_catalogue(programs_dir), program)
     program = cat.programs[program.id]

@@ -87,12 +87,8 @@ class WorkflowConfig:
         return cls.from_mapping(data)
 
 
-def load_config(data_dir: Path | None = None) -> WorkflowConfig:
+def load_config(data_dir: Path) -> WorkflowConfig:
     """The workflow configuration from ``<data_dir>/verval.yaml`` (defaults if absent)."""
-    if data_dir is None:
-        from terpadu.settings import get_settings
-
-        data_dir = get_settings().data_dir
     return WorkflowConfig.load(data_dir / CONFIG_FILE)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from terpadu.store.models.verval import Proposal
 from terpadu.verval.actors import OPERATOR_DESA, ROLE_LABELS, Actor
 from terpadu.verval.apply import apply_proposal
-from terpadu.verval.config import WorkflowConfig, load_config
+from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.errors import (
     ConflictError,
     InvalidProposal,
@@ -86,7 +86,7 @@ def decide(
     """
     if action not in ACTIONS:
         raise InvalidTransition(f"Tindakan '{action}' tidak dikenal; pilih: {', '.join(ACTIONS)}.")
-    config = config or load_config()
+    config = config or WorkflowConfig()
     when = now_or(now)
     with workflow_session(engine) as session:
         proposal = load_proposal(session, proposal_id)
@@ -210,7 +210,7 @@ def bulk_decide(
     One proposal that cannot be decided (wrong state, conflict) is reported and
     does not stop the others.
     """
-    config = config or load_config()
+    config = config or WorkflowConfig()
     outcomes = []
     for proposal_id in proposal_ids:
         try:

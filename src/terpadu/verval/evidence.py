@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from terpadu.audit import record_event
-from terpadu.settings import get_settings
 from terpadu.store.models.verval import ProposalComment, ProposalEvidence
 from terpadu.verval.actors import AUDITOR, Actor
 from terpadu.verval.errors import InvalidProposal, InvalidTransition, PermissionDenied
@@ -55,23 +54,20 @@ def evidence_path(evidence_dir: Path, sha256: str) -> Path:
     return evidence_dir / sha256[:2] / sha256
 
 
-def _default_evidence_dir() -> Path:
-    return get_settings().data_dir / "evidence"
-
-
 def attach_evidence(
     engine: Engine,
     actor: Actor,
     proposal_id: int,
     path: Path,
     *,
+    evidence_dir: Path,
     description: str | None = None,
-    evidence_dir: Path | None = None,
     now: dt.datetime | None = None,
 ) -> int:
     """Attach a file (berita acara, photo) to a proposal; the evidence row's id.
 
-    The file is copied under ``<data_dir>/evidence`` named by its sha256, so the
+    The file is copied under ``evidence_dir`` (the settings' ``evidence_dir``) named by its
+    sha256, so the
     same file attached twice is stored once and a stored file cannot be
     replaced without its checksum changing.
     """
@@ -79,7 +75,7 @@ def attach_evidence(
         raise PermissionDenied("Auditor hanya dapat membaca usulan.")
     if not path.is_file():
         raise InvalidProposal(f"Berkas {path} tidak ditemukan.")
-    folder = evidence_dir or _default_evidence_dir()
+    folder = evidence_dir
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

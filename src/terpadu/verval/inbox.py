@@ -14,7 +14,7 @@ from terpadu.regions import normalize_code
 from terpadu.store.ids import family_code
 from terpadu.store.models.verval import Proposal, ProposalComment, ProposalEvidence, ProposalStep
 from terpadu.verval.actors import OPERATOR_DESA, Actor
-from terpadu.verval.config import WorkflowConfig, load_config
+from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.kinds import (
     DRAFT,
     KIND_LABELS,
@@ -125,7 +125,7 @@ def list_proposals(
     now: dt.datetime | None = None,
 ) -> list[ProposalSummary]:
     """Proposals within the actor's region (and ``region``), oldest first."""
-    config = config or load_config()
+    config = config or WorkflowConfig()
     when = now_or(now)
     query = select(Proposal).order_by(Proposal.id)
     for scope in (actor.region, region):
@@ -153,7 +153,7 @@ def get_proposal(
     now: dt.datetime | None = None,
 ) -> ProposalDetail:
     """One proposal with its steps, comments and evidence."""
-    config = config or load_config()
+    config = config or WorkflowConfig()
     when = now_or(now)
     with Session(engine) as session:
         proposal = load_proposal(session, proposal_id)

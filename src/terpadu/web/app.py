@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from terpadu.registry import SearchBackend
 from terpadu.settings import Settings, get_settings
 from terpadu.store import make_engine, upgrade
 from terpadu.web.auth.tokens import LANG_COOKIE, TokenSigner
@@ -24,7 +25,6 @@ from terpadu.web.deps import AppState, LoginRequired
 from terpadu.web.errors import ErrorBody, ErrorResponse, WebError
 from terpadu.web.headers import SecurityHeaders
 from terpadu.web.i18n import STATE_NAMES, translate
-from terpadu.web.queries import detect_backend
 from terpadu.web.text_guard import refuse_control_characters
 
 HERE = Path(__file__).parent
@@ -135,8 +135,10 @@ def create_app(
 ) -> FastAPI:
     """The Terpadu web application on ``engine`` (default: the configured database).
 
-    The schema is brought up to date (``migrate``); the signing key is kept in
-    ``<data_dir>/web_secret.key``.
+    Everything the app reads from configuration (data folder, workflow configuration,
+    import wait, web limits) comes from ``settings`` (default: the process-wide settings,
+    read here once). The schema is brought up to date (``migrate``); the signing key is
+    kept in ``<data_dir>/web_secret.key``.
     """
     settings = settings or get_settings()
     if engine is None:
@@ -168,7 +170,7 @@ def create_app(
             token_max_age_s=config.token_max_age_s,
         ),
         users=UserCache(engine),
-        backend=detect_backend(engine),
+        backend=SearchBackend(engine),
         templates=_templates(config),
         import_runner=import_runner,
     )

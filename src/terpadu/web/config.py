@@ -1,7 +1,8 @@
 """The web application's configuration, derived from :class:`terpadu.settings.Settings`.
 
-The signing key for session cookies and bearer tokens is read from
-``<data_dir>/web_secret.key``; it is created (random, mode 0600) the first time
+Every limit is a :class:`~terpadu.settings.Settings` field (``TERPADU_*``), so
+it can be set from the environment. The signing key for session cookies and
+bearer tokens is read from ``<data_dir>/web_secret.key``; it is created (random, mode 0600) the first time
 the app starts, so several server workers sharing the data folder agree on it
 and restarting the server does not log everyone out.
 """
@@ -15,15 +16,12 @@ from pathlib import Path
 
 from terpadu.settings import Settings
 
-SECRET_FILE = "web_secret.key"
 
-
-def load_secret(data_dir: Path) -> str:
-    """The signing key in ``data_dir``, created atomically if missing."""
-    path = data_dir / SECRET_FILE
+def load_secret(path: Path) -> str:
+    """The signing key kept at ``path``, created atomically if missing."""
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -36,24 +34,48 @@ def load_secret(data_dir: Path) -> str:
 
 @dataclass(frozen=True)
 class WebConfig:
-    """Limits and lifetimes of the web layer (code defaults; see docs/web.md)."""
+    """Limits and lifetimes of the web layer, taken from :class:`Settings` (docs/web.md)."""
 
     secret_key: str
-    data_dir: Path
+    settings: Settings
     language: str = "id"
-    session_max_age_s: int = 12 * 3600
-    token_max_age_s: int = 12 * 3600
-    # Throttling: this many failures within the window lock the username (or address).
-    max_failures_per_user: int = 5
-    max_failures_per_ip: int = 20
-    failure_window_s: int = 15 * 60
-    secure_cookies: bool = False
-    upload_max_bytes: int = 200 * 1024 * 1024
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
+
+    @property
+    def session_max_age_s(self) -> int:
+        return self.settings.session_max_age_s
+
+    @property
+    def token_max_age_s(self) -> int:
+        return self.settings.token_max_age_s
+
+    @property
+    def max_failures_per_user(self) -> int:
+        return self.settings.max_failures_per_user
+
+    @property
+    def max_failures_per_ip(self) -> int:
+        return self.settings.max_failures_per_ip
+
+    @property
+    def failure_window_s(self) -> int:
+        return self.settings.failure_window_s
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.settings.secure_cookies
+
+    @property
+    def upload_max_bytes(self) -> int:
+        return self.settings.upload_max_bytes
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebConfig:
         return cls(
-            secret_key=load_secret(settings.data_dir),
-            data_dir=settings.data_dir,
+            secret_key=load_secret(settings.web_secret_path),
+            settings=settings,
             language=settings.language if settings.language in ("id", "en") else "id",
         )

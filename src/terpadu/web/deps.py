@@ -20,12 +20,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
+from terpadu.registry import SearchBackend
+from terpadu.settings import Settings
+from terpadu.verval.config import WorkflowConfig
 from terpadu.web.auth.scope import WebUser
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE, TokenSigner
 from terpadu.web.auth.users import UserCache
 from terpadu.web.config import WebConfig
 from terpadu.web.errors import WebError
-from terpadu.web.queries import SearchBackend
 
 
 @dataclass
@@ -40,6 +42,15 @@ class AppState:
     templates: Jinja2Templates
     # Runs an import job; None: a background thread (tests pass a synchronous runner).
     import_runner: Callable[[Callable[[], None]], None] | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
+
+    def workflow(self) -> WorkflowConfig:
+        """The verval workflow configuration of this app's data folder (read per request:
+        an edited file applies without a restart)."""
+        return WorkflowConfig.load(self.settings.workflow_config_path)
 
 
 class LoginRequired(Exception):
@@ -56,6 +67,14 @@ StateDep = Annotated[AppState, Depends(get_state)]
 
 async def get_engine(state: StateDep) -> Engine:
     return state.engine
+
+
+def get_workflow(state: StateDep) -> WorkflowConfig:
+    # Sync: reading the YAML file runs in the thread pool, not on the event loop.
+    return state.workflow()
+
+
+WorkflowDep = Annotated[WorkflowConfig, Depends(get_workflow)]
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from terpadu.intake import AsOfInvalid, InputFileError, import_batch, read_table
 from terpadu.intake.clean import clean_table
 from terpadu.intake.columns import KELUARGA_COLUMNS
+from terpadu.intake.importer import DEFAULT_WAIT_S
 from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import SQLITE_BUSY_TIMEOUT_S
 from terpadu.store.locks import Busy
@@ -127,6 +128,8 @@ def run_job(
     source: str,
     sheets: Sheets = (None, None),
     as_of: dt.date | None = None,
+    *,
+    wait_s: float = DEFAULT_WAIT_S,
 ) -> None:
     """Check the scope, import, store the problem list; progress goes to the job row.
 
@@ -153,6 +156,7 @@ def run_job(
             keluarga_sheet=sheets[0],
             anggota_sheet=sheets[1],
             as_of=as_of,
+            wait_s=wait_s,
         )
         folder = keluarga.parent
         report.issues.write_parquet(folder / ISSUES_FILE)
@@ -215,12 +219,17 @@ def start_job(
     *,
     sheets: Sheets = (None, None),
     as_of: dt.date | None = None,
+    wait_s: float = DEFAULT_WAIT_S,
     runner: Callable[[Callable[[], None]], None] | None = None,
 ) -> None:
-    """Run the job in a background thread (or with ``runner``, e.g. synchronously in tests)."""
+    """Run the job in a background thread (or with ``runner``, e.g. synchronously in tests).
+
+    ``wait_s``: how long the import waits for another import of the same source
+    (the app's ``import_wait_s`` setting).
+    """
 
     def work() -> None:
-        run_job(engine, user, job_id, keluarga, anggota, source, sheets, as_of)
+        run_job(engine, user, job_id, keluarga, anggota, source, sheets, as_of, wait_s=wait_s)
 
     if runner is not None:
         runner(work)

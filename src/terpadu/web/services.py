@@ -11,7 +11,10 @@ from sqlalchemy import Engine, text
 
 from terpadu.editions import EditionExists
 from terpadu.regions import RegionCodeError, is_within, normalize_code
+from terpadu.registry import AmbiguousFamily, region_name, resolve_family
 from terpadu.store.ids import family_code, parse_code, person_code
+from terpadu.targeting.reads import ProgramResult
+from terpadu.targeting.reads import program_results as read_program_results
 from terpadu.verval import (
     VervalError,
     add_comment,
@@ -21,6 +24,7 @@ from terpadu.verval import (
     get_proposal,
     list_proposals,
 )
+from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.errors import (
     ConflictError,
     InvalidProposal,
@@ -31,8 +35,6 @@ from terpadu.verval.errors import (
 from terpadu.verval.inbox import ProposalSummary
 from terpadu.web.auth.scope import WebUser, show_nik
 from terpadu.web.errors import WebError
-from terpadu.web.programs import web_program_results
-from terpadu.web.queries import Ambiguous, region_name, resolve_family
 
 NOT_FOUND = "Data tidak ditemukan atau di luar wilayah kerja Anda."
 
@@ -64,13 +66,13 @@ def family_id_or_404(engine: Engine, user: WebUser, ref: str) -> int:
     """The family's id for a FAMILY_ID or ID_KELUARGA in scope; 404 outside, 409 if ambiguous."""
     try:
         found = resolve_family(engine, user, ref)
-    except Ambiguous as exc:
+    except AmbiguousFamily as exc:
         raise WebError(
             409,
             "ambiguous_id_keluarga",
             f"ID_KELUARGA {ref} dipakai oleh beberapa keluarga dari sumber berbeda; "
             "pakai FAMILY_ID.",
-            details=exc.choices,
+            details=[dataclasses.asdict(choice) for choice in exc.choices],
         ) from exc
     if found is None:
         raise not_found()
@@ -99,12 +101,15 @@ def proposals_page(
     user: WebUser,
     *,
     state: str | None,
+    workflow: WorkflowConfig,
     waiting_for_me: bool = False,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     with verval_errors():
-        rows = list_proposals(engine, user.actor, state=state, waiting_for_me=waiting_for_me)
+        rows = list_proposals(
+            engine, user.actor, state=state, waiting_for_me=waiting_for_me, config=workflow
+        )
     rows = [r for r in rows if user.covers(r.kode_wilayah)]
     rows.reverse()  # newest first
     return [summary_dict(r) for r in rows[offset : offset + limit]], len(rows)
@@ -123,10 +128,12 @@ def _mask_payload(user: WebUser, value: Any) -> Any:
     return value
 
 
-def proposal_detail(engine: Engine, user: WebUser, proposal_id: int) -> dict[str, Any]:
+def proposal_detail(
+    engine: Engine, user: WebUser, proposal_id: int, *, workflow: WorkflowConfig
+) -> dict[str, Any]:
     proposal_region_or_404(engine, user, proposal_id)
     with verval_errors():
-        detail = get_proposal(engine, user.actor, proposal_id)
+        detail = get_proposal(engine, user.actor, proposal_id, config=workflow)
     data = summary_dict(detail.summary)
     data.update(
         payload=_mask_payload(user, detail.payload),
@@ -165,6 +172,7 @@ def new_proposal(
     members: list[dict[str, Any]] | None,
     reason: str | None,
     note: str | None,
+    workflow: WorkflowConfig,
 ) -> dict[str, Any]:
     family_id = family_id_or_404(engine, user, family_ref) if family_ref else None
     person_id = person_id_of(person_ref)
@@ -188,7 +196,7 @@ def new_proposal(
             reason=reason,
             note=note,
         )
-        summary = get_proposal(engine, user.actor, proposal_id).summary
+        summary = get_proposal(engine, user.actor, proposal_id, config=workflow).summary
     return summary_dict(summary)
 
 
@@ -198,6 +206,7 @@ def decide_one(
     proposal_id: int,
     action: str,
     *,
+    workflow: WorkflowConfig,
     note: str | None = None,
     expected_version: int | None = None,
     family_version: int | None = None,
@@ -212,12 +221,19 @@ def decide_one(
             note=note,
             expected_version=expected_version,
             family_version=family_version,
+            config=workflow,
         )
     return summary_dict(summary)
 
 
 def decide_many(
-    engine: Engine, user: WebUser, ids: Iterable[int], action: str, note: str | None
+    engine: Engine,
+    user: WebUser,
+    ids: Iterable[int],
+    action: str,
+    note: str | None,
+    *,
+    workflow: WorkflowConfig,
 ) -> list[dict[str, Any]]:
     visible: list[int] = []
     hidden: list[dict[str, Any]] = []
@@ -228,7 +244,11 @@ def decide_many(
         except WebError:
             hidden.append({"proposal_id": pid, "ok": False, "state": None, "message": NOT_FOUND})
     with verval_errors():
-        outcomes = bulk_decide(engine, user.actor, visible, action, note=note) if visible else []
+        outcomes = (
+            bulk_decide(engine, user.actor, visible, action, note=note, config=workflow)
+            if visible
+            else []
+        )
     return [dataclasses.asdict(o) for o in outcomes] + hidden
 
 
@@ -332,5 +352,5 @@ def review_pairs(
     return out, int(total)
 
 
-def program_results(engine: Engine, user: WebUser) -> list[dict[str, Any]]:
-    return web_program_results(engine, user.region)
+def program_results(engine: Engine, user: WebUser) -> list[ProgramResult]:
+    return read_program_results(engine, user.region)

@@ -43,14 +43,6 @@ class ModelNotFound(TerpaduError, LookupError):
     code = "model_not_found"
 
 
-def models_folder(models_dir: Path | None = None) -> Path:
-    if models_dir is not None:
-        return models_dir
-    from terpadu.settings import get_settings
-
-    return get_settings().data_dir / "models" / "pmt"
-
-
 @dataclass(frozen=True)
 class PmtModel:
     """A fitted, evaluated PMT: both models, which one is selected, and why."""
@@ -92,8 +84,9 @@ class PmtModel:
             sort_keys=False,
         )
 
-    def save(self, models_dir: Path | None = None) -> Path:
-        folder = models_folder(models_dir)
+    def save(self, models_dir: Path) -> Path:
+        """Write the artefact into ``models_dir`` (the settings' ``pmt_models_dir``)."""
+        folder = models_dir
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.version}.json"
         path.write_text(self.to_json())
@@ -117,18 +110,18 @@ class PmtModel:
         )
 
 
-def list_models(models_dir: Path | None = None) -> list[PmtModel]:
-    """Every saved model, oldest first."""
-    folder = models_folder(models_dir)
+def list_models(models_dir: Path) -> list[PmtModel]:
+    """Every saved model in ``models_dir``, oldest first."""
+    folder = models_dir
     if not folder.exists():
         return []
     models = [PmtModel.from_json(p.read_text(), p) for p in sorted(folder.glob("pmt-*.json"))]
     return sorted(models, key=lambda m: (m.created_at, m.version))
 
 
-def load_model(version: str | None = None, models_dir: Path | None = None) -> PmtModel:
-    """The model with ``version``, or the newest one."""
-    folder = models_folder(models_dir)
+def load_model(version: str | None, models_dir: Path) -> PmtModel:
+    """The model with ``version`` in ``models_dir``, or the newest one (``version`` None)."""
+    folder = models_dir
     if version is not None:
         path = folder / f"{version}.json"
         if not path.exists():
@@ -229,7 +222,7 @@ def fit_pmt(
     min_gain: float = 0.01,
     poverty_line: float = DEFAULT_POVERTY_LINE,
     reference_date: dt.date | None = None,
-    models_dir: Path | None = None,
+    models_dir: Path,
 ) -> PmtModel:
     """Fit, cross-validate and select a PMT on survey files; save and return the artefact."""
     reference_date = reference_date or dt.date.today()

@@ -183,17 +183,17 @@ def rank_families(
     model_version: str | None = None,
     batch: EngineKind = "duckdb",
     *,
-    models_dir: Path | None = None,
+    models_dir: Path,
     deprivation: DeprivationConfig | Path | None = None,
     reference_date: dt.date | None = None,
-    work_dir: Path | None = None,
+    work_dir: Path,
     actor: str = "system",
     edition: str | None = None,
 ) -> RankRun:
     """Rank every active family of the registry and store the run.
 
-    The registry is frozen to a Parquet snapshot (kept under ``work_dir``, by
-    default ``data_dir/welfare/runs/<time>``, with its checksum on the run), the
+    The registry is frozen to a Parquet snapshot (kept under ``work_dir``: the run's own
+    folder, see :func:`terpadu.settings.run_folder`; its checksum is kept on the run), the
     batch engine scores and ranks it, and the results land in ``family_welfare``:
     the previous current rows are marked ``is_current = 0`` and kept.
     """
@@ -205,15 +205,6 @@ def rank_families(
     )
     started = dt.datetime.now(dt.UTC)
     reference_date = reference_date or started.date()
-    if work_dir is None:
-        from terpadu.settings import get_settings
-
-        work_dir = (
-            get_settings().data_dir
-            / "welfare"
-            / "runs"
-            / f"{started:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-        )
     edition_id: int | None = None
     if edition is not None:
         # Rank a published edition exactly as it was frozen (checksums verified).

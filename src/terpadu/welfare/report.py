@@ -318,7 +318,8 @@ def write_poverty_report(profile: PovertyProfile, out: Path) -> ReportFiles:
     return ReportFiles(out, png, svg)
 
 
-def default_report_path(region: str, data_dir: Path, today: dt.date | None = None) -> Path:
+def default_report_path(region: str, reports_dir: Path, today: dt.date | None = None) -> Path:
+    """Today's poverty-profile workbook of ``region`` in ``reports_dir``."""
     day = (today or dt.date.today()).isoformat()
     code = _prefix(region) or "nasional"
-    return data_dir / "reports" / f"profil_kemiskinan_{code}_{day}.xlsx"
+    return reports_dir / f"profil_kemiskinan_{code}_{day}.xlsx"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import secrets
 import shutil
@@ -14,8 +13,9 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from terpadu.intake import AsOfInvalid, parse_as_of
+from terpadu.registry import list_families, region_name, search_persons
 from terpadu.web import imports as web_imports
-from terpadu.web import queries, services
+from terpadu.web import services
 from terpadu.web.api.schemas import (
     Action,
     BulkIn,
@@ -31,6 +31,7 @@ from terpadu.web.api.schemas import (
     PersonHitPublic,
     PovertyPublic,
     ProgramPublic,
+    ProgramResultPublic,
     ProposalCreate,
     ProposalDetailPublic,
     ProposalPublic,
@@ -40,8 +41,10 @@ from terpadu.web.api.schemas import (
     UserPublic,
 )
 from terpadu.web.auth.users import LoginFailed, LoginThrottled, authenticate
-from terpadu.web.deps import CurrentUser, EngineDep, StateDep
+from terpadu.web.dashboard import dashboard as read_dashboard
+from terpadu.web.deps import CurrentUser, EngineDep, StateDep, WorkflowDep
 from terpadu.web.errors import ERROR_RESPONSES, WebError
+from terpadu.web.family import family_detail
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
@@ -88,7 +91,7 @@ def me(user: CurrentUser) -> UserPublic:
         username=user.username,
         role=user.role,
         region=user.region,
-        region_name=queries.region_name(user.region) or "Nasional",
+        region_name=region_name(user.region) or "Nasional",
         sees_full_nik=user.sees_full_nik,
     )
 
@@ -102,7 +105,7 @@ def search(
     offset: Offset = 0,
 ) -> SearchPublic:
     """Persons in your region by NIK, KK number, public id or (spelling-tolerant) name."""
-    page = queries.search_persons(state.engine, state.backend, user, q, limit=limit, offset=offset)
+    page = search_persons(state.engine, state.backend, user, q, limit=limit, offset=offset)
     return SearchPublic(
         # Attributes straight into the public model (asdict deep-copies every field).
         items=[PersonHitPublic.model_validate(i, from_attributes=True) for i in page.items],
@@ -126,11 +129,11 @@ def families(
     offset: Offset = 0,
 ) -> Page[FamilyRowPublic]:
     code = services.scoped_region(user, region) if region else None
-    rows, total = queries.list_families(
+    rows, total = list_families(
         engine, user, region=code or None, status=status, limit=limit, offset=offset
     )
     return Page[FamilyRowPublic](
-        items=[FamilyRowPublic(**dataclasses.asdict(r)) for r in rows],
+        items=[FamilyRowPublic.model_validate(r, from_attributes=True) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -146,23 +149,22 @@ def family(family_ref: str, user: CurrentUser, engine: EngineDep) -> FamilyPubli
     in your region.
     """
     family_id = services.family_id_or_404(engine, user, family_ref)
-    detail = queries.family_detail(engine, user, family_id)
+    detail = family_detail(engine, user, family_id)
     if detail is None:
         raise services.not_found()
-    data = dataclasses.asdict(detail)
-    data.pop("id")
-    return FamilyPublic(**data)
+    return FamilyPublic.model_validate(detail)
 
 
 @router.get("/dashboard", tags=["registry"])
 def dashboard(user: CurrentUser, engine: EngineDep) -> DashboardPublic:
-    return DashboardPublic(**queries.dashboard(engine, user))
+    return DashboardPublic.model_validate(read_dashboard(engine, user))
 
 
 @router.get("/proposals", tags=["verval"])
 def proposals(
     user: CurrentUser,
     engine: EngineDep,
+    workflow: WorkflowDep,
     state: Literal["draft", "submitted", "verified", "approved", "rejected", "returned"]
     | None = None,
     waiting_for_me: bool = False,
@@ -170,7 +172,13 @@ def proposals(
     offset: Offset = 0,
 ) -> Page[ProposalPublic]:
     rows, total = services.proposals_page(
-        engine, user, state=state, waiting_for_me=waiting_for_me, limit=limit, offset=offset
+        engine,
+        user,
+        state=state,
+        waiting_for_me=waiting_for_me,
+        limit=limit,
+        offset=offset,
+        workflow=workflow,
     )
     return Page[ProposalPublic](
         items=[ProposalPublic(**r) for r in rows], total=total, limit=limit, offset=offset
@@ -178,7 +186,9 @@ def proposals(
 
 
 @router.post("/proposals", status_code=201, tags=["verval"])
-def create(body: ProposalCreate, user: CurrentUser, engine: EngineDep) -> ProposalPublic:
+def create(
+    body: ProposalCreate, user: CurrentUser, engine: EngineDep, workflow: WorkflowDep
+) -> ProposalPublic:
     """Create a proposal (draft); the desa operator then submits it."""
     data = services.new_proposal(
         engine,
@@ -190,17 +200,20 @@ def create(body: ProposalCreate, user: CurrentUser, engine: EngineDep) -> Propos
         members=body.members,
         reason=body.reason,
         note=body.note,
+        workflow=workflow,
     )
     return ProposalPublic(**data)
 
 
 @router.post("/proposals/bulk", tags=["verval"])
-def bulk(body: BulkIn, user: CurrentUser, engine: EngineDep) -> list[BulkOutcomePublic]:
+def bulk(
+    body: BulkIn, user: CurrentUser, engine: EngineDep, workflow: WorkflowDep
+) -> list[BulkOutcomePublic]:
     """Decide many proposals; each in its own transaction, failures listed."""
-    return [
-        BulkOutcomePublic(**o)
-        for o in services.decide_many(engine, user, body.ids, body.action, body.note)
-    ]
+    outcomes = services.decide_many(
+        engine, user, body.ids, body.action, body.note, workflow=workflow
+    )
+    return [BulkOutcomePublic(**o) for o in outcomes]
 
 
 @router.get("/proposals/{proposal_id}", tags=["verval"])
@@ -208,16 +221,19 @@ def proposal(
     proposal_id: Id,
     user: CurrentUser,
     engine: EngineDep,
+    workflow: WorkflowDep,
 ) -> ProposalDetailPublic:
-    return ProposalDetailPublic(**services.proposal_detail(engine, user, proposal_id))
+    detail = services.proposal_detail(engine, user, proposal_id, workflow=workflow)
+    return ProposalDetailPublic(**detail)
 
 
 @router.post("/proposals/{proposal_id}/comments", status_code=201, tags=["verval"])
 def add_comment(
-    proposal_id: Id, body: CommentIn, user: CurrentUser, engine: EngineDep
+    proposal_id: Id, body: CommentIn, user: CurrentUser, engine: EngineDep, workflow: WorkflowDep
 ) -> ProposalDetailPublic:
     services.comment(engine, user, proposal_id, body.body)
-    return ProposalDetailPublic(**services.proposal_detail(engine, user, proposal_id))
+    detail = services.proposal_detail(engine, user, proposal_id, workflow=workflow)
+    return ProposalDetailPublic(**detail)
 
 
 @router.post("/proposals/{proposal_id}/{action}", tags=["verval"])
@@ -226,6 +242,7 @@ def act(
     action: Action,
     user: CurrentUser,
     engine: EngineDep,
+    workflow: WorkflowDep,
     body: DecisionIn | None = None,
 ) -> ProposalPublic:
     """Submit, verify, approve, reject or return a proposal (reject and return need a note)."""
@@ -239,6 +256,7 @@ def act(
             note=body.note,
             expected_version=body.expected_version,
             family_version=body.family_version,
+            workflow=workflow,
         )
     )
 
@@ -305,7 +323,7 @@ def start_import(
             message,
             details=[{"loc": ["body", "as_of"], "msg": message, "type": "as_of_future"}],
         )
-    folder = Path(state.config.data_dir) / "web-imports" / secrets.token_hex(8)
+    folder = state.config.settings.web_imports_dir / secrets.token_hex(8)
     folder.mkdir(parents=True, exist_ok=True)
     k = folder / safe_name(keluarga.filename, "keluarga")
     a = folder / safe_name(anggota.filename, "anggota")
@@ -327,6 +345,7 @@ def start_import(
         name,
         sheets=chosen,
         as_of=collected,
+        wait_s=state.config.settings.import_wait_s,
         runner=state.import_runner,
     )
     return job_id
@@ -408,18 +427,24 @@ def poverty(
     return PovertyPublic(**services.poverty(engine, user, region))
 
 
-@router.get("/linkage/review", tags=["linkage"])
+# A side outside the reader's region carries only person_id and hidden.
+@router.get("/linkage/review", tags=["linkage"], response_model_exclude_unset=True)
 def review(
     user: CurrentUser, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
 ) -> Page[ReviewPairPublic]:
     """Pending pairs of the linkage review queue in your region."""
     rows, total = services.review_pairs(engine, user, limit=limit, offset=offset)
     return Page[ReviewPairPublic](
-        items=[ReviewPairPublic(**r) for r in rows], total=total, limit=limit, offset=offset
+        items=[ReviewPairPublic(**r) for r in rows],
+        total=total,
+        total_exact=True,
+        limit=limit,
+        offset=offset,
     )
 
 
 @router.get("/programs", tags=["targeting"])
 def programs(user: CurrentUser, engine: EngineDep) -> ProgramPublic:
     """Programme results in your region."""
-    return ProgramPublic(rows=services.program_results(engine, user))
+    rows = services.program_results(engine, user)
+    return ProgramPublic(rows=[ProgramResultPublic.model_validate(r) for r in rows])

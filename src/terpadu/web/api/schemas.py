@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
+
+
+class ReadModel(BaseModel):
+    """An answer built from a domain read model's attributes (``model_validate(obj)``)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class Page(BaseModel, Generic[T]):
@@ -39,7 +45,7 @@ class UserPublic(BaseModel):
     sees_full_nik: bool
 
 
-class PersonHitPublic(BaseModel):
+class PersonHitPublic(ReadModel):
     person_id: str
     nama: str
     nik: str | None
@@ -59,7 +65,7 @@ class SearchPublic(Page[PersonHitPublic]):
     fuzzy: bool = False
 
 
-class FamilyRowPublic(BaseModel):
+class FamilyRowPublic(ReadModel):
     family_id: str
     id_keluarga: str
     no_kk: str | None
@@ -69,13 +75,92 @@ class FamilyRowPublic(BaseModel):
     kepala: str | None
 
 
-class FamilyPublic(BaseModel):
+# -- the family record (terpadu.registry, welfare and programme reads) -----------------------
+class RegionLevelPublic(ReadModel):
+    kode: str
+    nama: str
+
+
+class MemberPublic(ReadModel):
+    person_id: str
+    id: int
+    id_anggota: str | None
+    nik: str | None
+    nama: str
+    jenis_kelamin: int | None
+    tgl_lahir: str | None
+    hub_keluarga: int | None
+    status: str
+    status_reason: str | None
+    perlu_rekam_dukcapil: bool
+    version: int
+    joined_at: str | None
+    left_at: str | None
+    left_reason: str | None
+    current: bool
+
+
+class StatusChangePublic(ReadModel):
+    entity: str
+    id: str
+    status: str
+    reason: str | None
+    note: str | None
+    actor: str | None
+    at: str | None
+
+
+class WelfarePublic(ReadModel):
+    pmt_score: float
+    persentil: int
+    desil: int
+    rank_nasional: int | None
+    rank_provinsi: int | None
+    rank_kabkota: int | None
+    skor_deprivasi: float | None
+    dimensi_deprivasi: list[str]
+    indikator_deprivasi: list[str]
+    skor_dimensi: dict[str, float]
+    miskin_multidimensi: bool
+    model_version: str
+    ranked_at: str | None
+    cakupan: str
+
+
+class ProposalRefPublic(ReadModel):
+    id: int
+    kind: str
+    state: str
+    created_by: str
+    created_at: str | None
+    state_since: str | None
+
+
+class AuditEntryPublic(ReadModel):
+    id: int
+    at: str | None
+    actor: str | None
+    role: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+
+
+class FamilyProgramPublic(ReadModel):
+    program: str
+    periode: str
+    status: str
+    nominal: int | None
+    komponen: str | None
+
+
+class FamilyPublic(ReadModel):
     family_id: str
     id_keluarga: str
     source: str
     no_kk: str | None
     kode_wilayah: str
-    wilayah: list[dict[str, str]]
+    wilayah: list[RegionLevelPublic]
     alamat: str | None
     rt: str | None
     rw: str | None
@@ -83,25 +168,56 @@ class FamilyPublic(BaseModel):
     status_reason: str | None
     version: int
     fields: dict[str, Any]
-    members: list[dict[str, Any]]
-    status_history: list[dict[str, Any]]
-    welfare: dict[str, Any] | None
-    proposals: list[dict[str, Any]]
-    audit_events: list[dict[str, Any]]
-    programs: list[dict[str, Any]] | None
+    members: list[MemberPublic]
+    status_history: list[StatusChangePublic]
+    welfare: WelfarePublic | None
+    proposals: list[ProposalRefPublic]
+    audit_events: list[AuditEntryPublic]
+    programs: list[FamilyProgramPublic] | None
 
 
-class DashboardPublic(BaseModel):
+class AmbiguousChoicePublic(ReadModel):
+    family_id: str
+    source: str
+    kode_wilayah: str
+
+
+# -- the dashboard -------------------------------------------------------------------------
+class DesilCountPublic(ReadModel):
+    desil: int
+    keluarga: int
+
+
+class QualityAreaPublic(ReadModel):
+    kode: str
+    nama: str
+    error: int
+    warning: int
+
+
+class QualityCodePublic(ReadModel):
+    code: str
+    count: int
+
+
+class ProgramCoveragePublic(ReadModel):
+    program: str
+    keluarga: int
+    penerima: int
+
+
+class DashboardPublic(ReadModel):
     region: str | None
     region_name: str
     families: dict[str, int]
     persons: dict[str, int]
-    desil: list[dict[str, int]]
-    quality: list[dict[str, Any]]
-    quality_codes: list[dict[str, Any]]
-    programs: list[dict[str, Any]] | None
+    desil: list[DesilCountPublic]
+    quality: list[QualityAreaPublic]
+    quality_codes: list[QualityCodePublic]
+    programs: list[ProgramCoveragePublic] | None
 
 
+# -- verval ----------------------------------------------------------------------------------
 class ProposalPublic(BaseModel):
     id: int
     code: str
@@ -121,6 +237,35 @@ class ProposalPublic(BaseModel):
     family_version: int | None
 
 
+class StepPublic(BaseModel):
+    """One step of a proposal's workflow."""
+
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    role: str
+    note: str | None
+    at: dt.datetime
+
+
+class CommentPublic(BaseModel):
+    author: str
+    role: str
+    body: str
+    at: dt.datetime
+
+
+class EvidencePublic(BaseModel):
+    id: int
+    file_name: str
+    sha256: str
+    size_bytes: int
+    description: str | None
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
 class ProposalDetailPublic(ProposalPublic):
     payload: dict[str, Any]
     reason: str | None
@@ -129,9 +274,9 @@ class ProposalDetailPublic(ProposalPublic):
     stage: int
     batch_id: int | None
     result: dict[str, Any] | None
-    steps: list[dict[str, Any]]
-    comments: list[dict[str, Any]]
-    evidence: list[dict[str, Any]]
+    steps: list[StepPublic]
+    comments: list[CommentPublic]
+    evidence: list[EvidencePublic]
 
 
 ProposalKind = Literal[
@@ -189,6 +334,42 @@ class ImportJobPublic(BaseModel):
     errors_xlsx: str | None
 
 
+class PovertyMeasuresPublic(BaseModel):
+    """Alkire-Foster measures: families (n), poor families (q), H, A, M0, and the families
+    in the desil the programmes target (``desil_program``)."""
+
+    n: int
+    q: int
+    H: float
+    A: float
+    M0: float
+    desil_program: int
+
+
+class DimensionPublic(BaseModel):
+    dimensi: str
+    label: str
+    bobot: float
+    kontribusi: float
+    persen_kontribusi: float
+    persen_terdeprivasi: float
+
+
+class IndicatorPublic(BaseModel):
+    dimensi: str
+    indikator: str
+    label: str
+    bobot: float
+    persen_terdeprivasi: float
+    persen_terdeprivasi_tersensor: float
+
+
+class PovertyDesilPublic(BaseModel):
+    desil: int
+    keluarga: int
+    persen: float
+
+
 class PovertyPublic(BaseModel):
     region: str
     region_name: str
@@ -197,11 +378,31 @@ class PovertyPublic(BaseModel):
     ranked_at: str
     reference_date: str
     poverty_cutoff: float
-    measures: dict[str, Any]
-    dimensions: list[dict[str, Any]]
-    indicators: list[dict[str, Any]]
-    desil: list[dict[str, Any]]
+    measures: PovertyMeasuresPublic
+    dimensions: list[DimensionPublic]
+    indicators: list[IndicatorPublic]
+    desil: list[PovertyDesilPublic]
+    # One row per region one level down; its desil share is named after the programme desil.
     subregions: list[dict[str, Any]]
+
+
+class ReviewSidePublic(BaseModel):
+    """One registration of a review pair; only ``person_id`` and ``hidden`` when it lies
+    outside the reader's region."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: str
+    hidden: bool | None = None
+    nik: str | None = None
+    nama: str | None = None
+    tgl_lahir: str | None = None
+    jenis_kelamin: int | None = None
+    nama_ibu_kandung: str | None = None
+    tempat_lahir: str | None = None
+    family_id: str | None = None
+    kode_wilayah: str | None = None
+    no_kk: str | None = None
 
 
 class ReviewPairPublic(BaseModel):
@@ -209,10 +410,17 @@ class ReviewPairPublic(BaseModel):
     match_probability: float
     kode_wilayah: str | None
     state: str
-    left: dict[str, Any]
-    right: dict[str, Any]
+    left: ReviewSidePublic
+    right: ReviewSidePublic
     explanation: list[Any] | None
 
 
+class ProgramResultPublic(ReadModel):
+    program: str
+    periode: str
+    penerima: int
+    kuota: int | None
+
+
 class ProgramPublic(BaseModel):
-    rows: list[dict[str, Any]]
+    rows: list[ProgramResultPublic]

@@ -2,7 +2,8 @@
 
 Every page needs the session cookie; every form that changes something carries
 the session's CSRF token. Pages call the same region-scoped functions as the
-API (``terpadu.web.queries`` and ``terpadu.web.services``).
+API (the read modules of :mod:`terpadu.registry`, welfare and targeting, and
+``terpadu.web.services``).
 """
 
 from __future__ import annotations
@@ -12,18 +13,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from terpadu.registry import search_persons
+from terpadu.targeting.reads import bnba_frame
 from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LABELS
 from terpadu.web import imports as web_imports
-from terpadu.web import queries, services
+from terpadu.web import services
 from terpadu.web.api.routes import client_ip, start_import
 from terpadu.web.auth.scope import show_nik
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE
 from terpadu.web.auth.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.web.charts import bar_chart
+from terpadu.web.dashboard import dashboard
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
+from terpadu.web.family import family_detail
 from terpadu.web.i18n import translate
-from terpadu.web.programs import web_bnba_frame
 from terpadu.welfare.scope import desil_scope
 
 router = APIRouter(include_in_schema=False)
@@ -123,13 +127,13 @@ def logout(_session: CsrfChecked) -> RedirectResponse:
 def dashboard_page(
     request: Request, state: StateDep, lang: Lang, session: SessionDep
 ) -> HTMLResponse:
-    data = queries.dashboard(state.engine, session.user)
+    data = dashboard(state.engine, session.user)
     desil_chart = bar_chart(
-        [(str(d["desil"]), float(d["keluarga"])) for d in data["desil"]],
+        [(str(d.desil), float(d.keluarga)) for d in data.desil],
         title=translate(lang, "desil_relative", region=desil_scope(state.engine).region_name),
     )
     quality_chart = bar_chart(
-        [(q["kode"][-4:], float(q["error"] + q["warning"])) for q in data["quality"][:20]],
+        [(q.kode[-4:], float(q.error + q.warning)) for q in data.quality[:20]],
         title=translate(lang, "quality"),
         color="#a33b2b",
     )
@@ -155,9 +159,7 @@ def search_page(
     q: Annotated[str, Query(max_length=200)] = "",
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> HTMLResponse:
-    page = queries.search_persons(
-        state.engine, state.backend, session.user, q, limit=20, offset=offset
-    )
+    page = search_persons(state.engine, state.backend, session.user, q, limit=20, offset=offset)
     template = "_results.html" if request.headers.get("hx-request") else "search.html"
     return render(request, state, template, lang, session, page=page, q=q)
 
@@ -168,10 +170,10 @@ def family_page(
     request: Request, family_ref: str, state: StateDep, lang: Lang, session: SessionDep
 ) -> HTMLResponse:
     family_id = services.family_id_or_404(state.engine, session.user, family_ref)
-    detail = queries.family_detail(state.engine, session.user, family_id)
+    detail = family_detail(state.engine, session.user, family_id)
     if detail is None:
         raise services.not_found()
-    dims = (detail.welfare or {}).get("skor_dimensi") or {}
+    dims = detail.welfare.skor_dimensi if detail.welfare else {}
     dim_chart = (
         bar_chart(
             [(str(k)[:10], 100 * float(v)) for k, v in dims.items()],
@@ -222,9 +224,10 @@ def family_proposal(
         members=None,
         reason=reason or None,
         note=note or None,
+        workflow=state.workflow(),
     )
     if submit_now:
-        services.decide_one(state.engine, user, created["id"], "submit")
+        services.decide_one(state.engine, user, created["id"], "submit", workflow=state.workflow())
     return RedirectResponse(f"/usulan/{created['id']}", status_code=303)
 
 
@@ -244,7 +247,7 @@ def inbox_page(
         else None
     )
     rows, total = services.proposals_page(
-        state.engine, session.user, state=chosen, limit=50, offset=offset
+        state.engine, session.user, state=chosen, limit=50, offset=offset, workflow=state.workflow()
     )
     return render(
         request,
@@ -271,8 +274,13 @@ async def inbox_bulk(
         raise WebError(422, "invalid_action", "Pilih tindakan.")
     ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
     note = str(form.get("note") or "") or None
-    outcomes = services.decide_many(state.engine, session.user, ids, action, note)
-    rows, total = services.proposals_page(state.engine, session.user, state=None, limit=50)
+    workflow = state.workflow()
+    outcomes = services.decide_many(
+        state.engine, session.user, ids, action, note, workflow=workflow
+    )
+    rows, total = services.proposals_page(
+        state.engine, session.user, state=None, limit=50, workflow=workflow
+    )
     return render(
         request,
         state,
@@ -296,7 +304,9 @@ def proposal_page(
     lang: Lang,
     session: SessionDep,
 ) -> HTMLResponse:
-    detail = services.proposal_detail(state.engine, session.user, proposal_id)
+    detail = services.proposal_detail(
+        state.engine, session.user, proposal_id, workflow=state.workflow()
+    )
     return render(
         request,
         state,
@@ -330,6 +340,7 @@ def proposal_action(
             action,
             note=note or None,
             expected_version=version,
+            workflow=state.workflow(),
         )
     return RedirectResponse(f"/usulan/{proposal_id}?pesan={action}", status_code=303)
 
@@ -475,7 +486,7 @@ def bnba_download(
     program: Annotated[str, Query(max_length=50)],
     periode: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    frame = web_bnba_frame(state.engine, program, periode or None, session.user.region)
+    frame = bnba_frame(state.engine, program, periode or None, session.user.region)
     if "KODE_WILAYAH" in frame.columns and session.user.region:
         import polars as pl
 

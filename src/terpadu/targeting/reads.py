@@ -1,15 +1,48 @@
-"""Programme data for the pages: coverage, a family's programmes, results, BNBA.
+"""Reading programme data: coverage, a family's programmes, results, the BNBA list.
 
 Read straight from the targeting tables (current enrolments and the quota
-rows of current runs), limited to the caller's region.
+rows of current runs), limited to the caller's region (a code prefix; None: national).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, text
+
+from terpadu.targeting.allocation import BNBA_COLUMNS
+
+
+@dataclass(frozen=True)
+class ProgramCoverage:
+    """A programme's current enrolment: families and distinct recipients."""
+
+    program: str
+    keluarga: int
+    penerima: int
+
+
+@dataclass(frozen=True)
+class FamilyProgram:
+    """One enrolment of a family ("aktif": of a current run; "diganti": replaced)."""
+
+    program: str
+    periode: str
+    status: str
+    nominal: int | None
+    komponen: str | None
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    """Recipients and quota of a programme's period within the region."""
+
+    program: str
+    periode: str
+    penerima: int
+    kuota: int | None
 
 
 def _scope(region: str | None, column: str) -> tuple[str, dict[str, Any]]:
@@ -18,7 +51,7 @@ def _scope(region: str | None, column: str) -> tuple[str, dict[str, Any]]:
     return f" AND {column} LIKE :scope", {"scope": f"{region}%"}
 
 
-def web_program_coverage(engine: Engine, region: str | None) -> list[dict[str, Any]]:
+def program_coverage(engine: Engine, region: str | None) -> list[ProgramCoverage]:
     """Per programme: families enrolled (current runs) and distinct recipients."""
     where, params = _scope(region, "e.kode_wilayah")
     sql = (
@@ -27,10 +60,10 @@ def web_program_coverage(engine: Engine, region: str | None) -> list[dict[str, A
     )
     with engine.connect() as conn:
         rows = conn.execute(text(sql), params).all()
-    return [{"program": p.upper(), "keluarga": int(k), "penerima": int(n)} for p, k, n in rows]
+    return [ProgramCoverage(p.upper(), int(k), int(n)) for p, k, n in rows]
 
 
-def web_family_programs(engine: Engine, family_id: int) -> list[dict[str, Any]]:
+def family_programs(engine: Engine, family_id: int) -> list[FamilyProgram]:
     """Every enrolment of the family, current first."""
     sql = (
         "SELECT program, period, is_current, nominal, komponen FROM enrolment "
@@ -39,18 +72,18 @@ def web_family_programs(engine: Engine, family_id: int) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(text(sql), {"f": family_id}).all()
     return [
-        {
-            "program": program.upper(),
-            "periode": period,
-            "status": "aktif" if current else "diganti",
-            "nominal": nominal,
-            "komponen": komponen,
-        }
+        FamilyProgram(
+            program=program.upper(),
+            periode=period,
+            status="aktif" if current else "diganti",
+            nominal=nominal,
+            komponen=komponen,
+        )
         for program, period, current, nominal, komponen in rows
     ]
 
 
-def web_program_results(engine: Engine, region: str | None) -> list[dict[str, Any]]:
+def program_results(engine: Engine, region: str | None) -> list[ProgramResult]:
     """Per programme and period of current runs: recipients and quota within the region."""
     where_e, params = _scope(region, "e.kode_wilayah")
     where_q, _ = _scope(region, "q.kode_wilayah")
@@ -68,23 +101,20 @@ def web_program_results(engine: Engine, region: str | None) -> list[dict[str, An
         quotas = {(p, d): int(n or 0) for p, d, n in conn.execute(text(quota_sql), params).all()}
     keys = sorted(set(enrolled) | set(quotas))
     return [
-        {
-            "program": program.upper(),
-            "periode": period,
-            "penerima": enrolled.get((program, period), 0),
-            "kuota": quotas.get((program, period)),
-        }
+        ProgramResult(
+            program=program.upper(),
+            periode=period,
+            penerima=enrolled.get((program, period), 0),
+            kuota=quotas.get((program, period)),
+        )
         for program, period in keys
     ]
 
 
-def web_bnba_frame(
+def bnba_frame(
     engine: Engine, program: str, periode: str | None, region: str | None
 ) -> pl.DataFrame:
     """The BNBA (beneficiaries layout) of a programme's current run, within the region."""
-    # Import cost: terpadu.targeting loads its engines (about 1 s); only this download needs it.
-    from terpadu.targeting import BNBA_COLUMNS
-
     where, params = _scope(region, "e.kode_wilayah")
     params |= {"program": program.lower()}
     period_filter = ""

@@ -1,0 +1,199 @@
+"""The dashboard: families and persons by status, desil, data-quality problems, programmes.
+
+Counts over the reader's region, kept :data:`DASHBOARD_CACHE` seconds per region so a
+busy dashboard does not count a million rows on every visit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from terpadu.regions import normalize_code
+from terpadu.regions.codes import RegionCodeError
+from terpadu.registry import Viewer, region_name
+from terpadu.targeting.reads import ProgramCoverage, program_coverage
+
+
+@dataclass(frozen=True)
+class DesilCount:
+    desil: int
+    keluarga: int
+
+
+@dataclass(frozen=True)
+class QualityArea:
+    """Unresolved import problems in one region one level below the reader's."""
+
+    kode: str
+    nama: str
+    error: int
+    warning: int
+
+
+@dataclass(frozen=True)
+class QualityCode:
+    code: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    region: str | None
+    region_name: str
+    families: dict[str, int]
+    persons: dict[str, int]
+    desil: list[DesilCount]
+    quality: list[QualityArea]
+    quality_codes: list[QualityCode]
+    programs: list[ProgramCoverage] | None = field(default=None)
+
+
+class _TtlCache:
+    def __init__(self, ttl_s: float) -> None:
+        self.ttl = ttl_s
+        self._items: dict[tuple[Any, ...], tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any | None:
+        with self._lock:
+            hit = self._items.get(key)
+        if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            return hit[1]
+        return None
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            if len(self._items) > 1000:
+                self._items.clear()
+            self._items[key] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+DASHBOARD_CACHE = _TtlCache(30.0)
+
+
+def _child_code(code: str | None, prefix: str) -> str | None:
+    """The region one level below ``prefix`` that ``code`` lies in (or the desa itself)."""
+    if not code:
+        return None
+    length = {0: 2, 2: 4, 4: 6, 6: 10}.get(len(prefix), 10)
+    return code[:length] if code.startswith(prefix) else None
+
+
+def _raw_region(raw: Any) -> str | None:
+    if not raw:
+        return None
+    data = raw if isinstance(raw, dict) else json.loads(raw) if isinstance(raw, str) else None
+    if not isinstance(data, dict):
+        return None
+    for key, value in data.items():
+        if re.sub(r"[^a-z]", "", str(key).lower()) in ("kodewilayah", "kodedesa", "kdwilayah"):
+            try:
+                return normalize_code(str(value))
+            except (RegionCodeError, ValueError):
+                return None
+    return None
+
+
+def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
+    """Counts for the dashboard: families and persons by status, desil, data-quality problems."""
+    key = (viewer.region_prefix,)
+    cached = DASHBOARD_CACHE.get(key)
+    if isinstance(cached, Dashboard):
+        return cached
+    scope = {"scope": f"{viewer.region_prefix}%"}
+    with engine.connect() as conn:
+        families = {
+            r.status: int(r.n)
+            for r in conn.execute(
+                text(
+                    "SELECT status, count(*) AS n FROM family WHERE kode_wilayah LIKE :scope "
+                    "GROUP BY status"
+                ),
+                scope,
+            )
+        }
+        persons = {
+            r.status: int(r.n)
+            for r in conn.execute(
+                text(
+                    "SELECT p.status, count(*) AS n FROM person p JOIN membership m "
+                    "ON m.person_id = p.id AND m.left_at IS NULL JOIN family f "
+                    "ON f.id = m.family_id WHERE f.kode_wilayah LIKE :scope GROUP BY p.status"
+                ),
+                scope,
+            )
+        }
+        desil = {
+            int(r.desil): int(r.n)
+            for r in conn.execute(
+                text(
+                    "SELECT w.desil, count(*) AS n FROM family_welfare w JOIN family f "
+                    "ON f.id = w.family_id WHERE w.is_current = 1 AND f.kode_wilayah LIKE :scope "
+                    "GROUP BY w.desil"
+                ),
+                scope,
+            )
+        }
+        quarantine = conn.execute(
+            text(
+                "SELECT q.code, q.severity, q.raw, COALESCE(f1.kode_wilayah, f2.kode_wilayah) "
+                "AS kode FROM quarantine q JOIN batch b ON b.id = q.batch_id "
+                "JOIN batch_file bf ON bf.id = q.file_id "
+                "LEFT JOIN family f1 ON bf.role = 'keluarga' AND f1.source_id = b.source_id "
+                " AND f1.source_key = q.record_key "
+                "LEFT JOIN person p ON bf.role = 'anggota' AND p.source_id = b.source_id "
+                " AND p.source_key = q.record_key "
+                "LEFT JOIN membership m ON m.person_id = p.id AND m.left_at IS NULL "
+                "LEFT JOIN family f2 ON f2.id = m.family_id "
+                "WHERE q.resolved_at IS NULL ORDER BY q.id DESC LIMIT 100000"
+            )
+        ).all()
+    problems: dict[str, dict[str, int]] = {}
+    codes: dict[str, int] = {}
+    prefix = viewer.region_prefix
+    for row in quarantine:
+        code = row.kode or _raw_region(row.raw)
+        if code is None:
+            if viewer.region is not None:
+                continue
+            area = "-"
+        else:
+            if not code.startswith(prefix):
+                continue
+            area = _child_code(code, prefix) or code
+        bucket = problems.setdefault(area, {"error": 0, "warning": 0})
+        bucket[row.severity] = bucket.get(row.severity, 0) + 1
+        codes[row.code] = codes.get(row.code, 0) + 1
+    result = Dashboard(
+        region=viewer.region,
+        region_name=region_name(viewer.region) if viewer.region else "Nasional",
+        families=families,
+        persons=persons,
+        desil=[DesilCount(d, desil.get(d, 0)) for d in range(1, 11)],
+        quality=[
+            QualityArea(
+                kode=k,
+                nama=region_name(k) if k != "-" else "tanpa wilayah",
+                error=v.get("error", 0),
+                warning=v.get("warning", 0),
+            )
+            for k, v in sorted(problems.items())
+        ],
+        quality_codes=[
+            QualityCode(c, n) for c, n in sorted(codes.items(), key=lambda x: -x[1])[:10]
+        ],
+        programs=program_coverage(engine, viewer.region),
+    )
+    DASHBOARD_CACHE.put(key, result)
+    return result
