@@ -20,6 +20,7 @@ from verval_helpers import (
     load_registry,
 )
 
+from terpadu.access import Actor
 from terpadu.audit import verify_chain
 from terpadu.store.models import (
     Batch,
@@ -33,7 +34,6 @@ from terpadu.store.models import (
 from terpadu.store.models.audit import AuditEvent
 from terpadu.store.models.verval import ProposalEvidence
 from terpadu.verval import (
-    Actor,
     ConflictError,
     InvalidProposal,
     InvalidTransition,

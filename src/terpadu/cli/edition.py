@@ -10,8 +10,8 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.engine.snapshot import SnapshotDamaged
+from terpadu.files import TableFormatError, write_table
 from terpadu.periods import InvalidPeriod
-from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import VervalError, diff_editions, list_editions, open_edition, publish_edition
 
 edition_app = typer.Typer(

@@ -27,7 +27,7 @@ ProgramsDir = Annotated[
 def _errors() -> tuple[type[Exception], ...]:
     """The failures these commands report in the operator's words rather than a traceback."""
     from terpadu.engine import SnapshotDamaged
-    from terpadu.intake import InputFileError
+    from terpadu.files import InputFileError
     from terpadu.periods import InvalidPeriod
     from terpadu.targeting import ProgramConfigError, QuotaFileError, TargetingError
     from terpadu.verval import VervalError

@@ -16,11 +16,11 @@ import typer
 import yaml
 from rich.table import Table
 
+from terpadu.access import Actor
 from terpadu.cli.common import console, fail, open_engine, when
+from terpadu.files import TableFormatError, write_table
 from terpadu.store.ids import family_code, parse_code, person_code
-from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import (
-    Actor,
     VervalError,
     add_comment,
     attach_evidence,

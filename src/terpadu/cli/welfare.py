@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
-from terpadu.intake import InputFileError
+from terpadu.files import InputFileError
 
 if TYPE_CHECKING:
     from terpadu.welfare import PmtModel

@@ -22,14 +22,21 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from terpadu.audit import common_region, record_event
+from terpadu.files import (
+    REPAIRED,
+    ROW,
+    CleanTable,
+    RawTable,
+    clean_table,
+    detect_format,
+    file_digest,
+    read_table,
+    require_file,
+)
 from terpadu.intake import validate
-from terpadu.intake.clean import REPAIRED, CleanTable, clean_table
-from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
 from terpadu.intake.content import content_fingerprint, frame_digest
 from terpadu.intake.load import (
-    FAMILY_FIELDS,
     FAMILY_TABLE,
-    PERSON_FIELDS,
     PERSON_TABLE,
     QUARANTINE_TABLE,
     lookup_keys,
@@ -37,15 +44,8 @@ from terpadu.intake.load import (
     upsert,
 )
 from terpadu.intake.messages import message
-from terpadu.intake.readers import (
-    ROW,
-    RawTable,
-    detect_format,
-    file_digest,
-    read_table,
-    require_file,
-)
 from terpadu.intake.stale import STALE_CODE
+from terpadu.layouts import ANGGOTA_COLUMNS, FAMILY_FIELDS, KELUARGA_COLUMNS, PERSON_FIELDS
 from terpadu.settings import get_settings
 from terpadu.store.bulk import (
     UnstorableText,

@@ -25,15 +25,13 @@ import duckdb
 import polars as pl
 from sqlalchemy import Engine
 
-from terpadu.intake.clean import clean_table
-from terpadu.intake.columns import Column
-from terpadu.intake.readers import ROW, read_table
-from terpadu.intake.validate import error_rows
+from terpadu.access import OPERATOR_DESA, Actor
+from terpadu.files import ROW, clean_table, error_rows, read_table, write_table
+from terpadu.layouts import Column
 from terpadu.linkage import store as S
 from terpadu.linkage.model import latest_model, level_weights, model_dir
 from terpadu.linkage.prepare import prepare_records
 from terpadu.settings import get_settings
-from terpadu.tables import write_table
 
 log = logging.getLogger(__name__)
 
@@ -412,7 +410,7 @@ def _raise(engine: Engine, results: pl.DataFrame) -> pl.DataFrame:
     """Draft proposals: deactivate the dead; correct a NIK found mistyped with confidence."""
     try:
         from terpadu.store.models.verval import Proposal
-        from terpadu.verval import OPERATOR_DESA, Actor, create_proposal
+        from terpadu.verval import create_proposal
         from terpadu.verval.errors import VervalError
     except ImportError:
         return pl.DataFrame()

@@ -15,9 +15,10 @@ import logging
 import polars as pl
 from sqlalchemy import Engine, select
 
+from terpadu.access import OPERATOR_DESA, Actor
 from terpadu.store.models.verval import Proposal
 from terpadu.targeting.catalogue import Program
-from terpadu.verval import OPERATOR_DESA, Actor, create_proposal
+from terpadu.verval import create_proposal
 from terpadu.verval.errors import VervalError
 
 log = logging.getLogger(__name__)

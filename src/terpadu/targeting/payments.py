@@ -36,9 +36,9 @@ import pyarrow as pa
 from sqlalchemy import Engine, text
 
 from terpadu.engine import DuckDBEngine
+from terpadu.files import ROW, read_table
 from terpadu.identity import check_nik_frame, repair_identity_frame
-from terpadu.intake.columns import normalize_header
-from terpadu.intake.readers import ROW, read_table
+from terpadu.layouts import normalize_header
 from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.store.ids import family_code, person_code
 from terpadu.targeting.catalogue import Catalogue, load_catalogue

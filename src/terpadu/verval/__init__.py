@@ -7,15 +7,6 @@ event for every change. Editions freeze the registry per period; the
 indicator counts regions actively updating.
 """
 
-from terpadu.verval.actors import (
-    ADMIN_PROVINSI,
-    ANALIS_PUSAT,
-    AUDITOR,
-    OPERATOR_DESA,
-    ROLES,
-    VERIFIKATOR_KAB,
-    Actor,
-)
 from terpadu.verval.config import WorkflowConfig, load_config
 from terpadu.verval.editions import (
     EditionInfo,
@@ -59,16 +50,9 @@ from terpadu.verval.proposals import (
 )
 
 __all__ = [
-    "ADMIN_PROVINSI",
-    "ANALIS_PUSAT",
-    "AUDITOR",
     "DEACTIVATION_REASONS",
     "KINDS",
-    "OPERATOR_DESA",
-    "ROLES",
     "STATES",
-    "VERIFIKATOR_KAB",
-    "Actor",
     "BulkOutcome",
     "ConflictError",
     "Draft",

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from terpadu.access import Actor
 from terpadu.audit import canonical_json, record_event
 from terpadu.store.models import (
     Batch,
@@ -32,7 +33,6 @@ from terpadu.store.models import (
     ValueChange,
 )
 from terpadu.store.models.verval import Proposal
-from terpadu.verval.actors import Actor
 from terpadu.verval.errors import ConflictError, NotFound
 from terpadu.verval.kinds import (
     ADD_MEMBER,

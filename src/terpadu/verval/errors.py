@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from terpadu.access import PermissionDenied
+from terpadu.errors import DomainError
 
-class VervalError(Exception):
-    """Base class: ``str(error)`` is a message an operator can act on."""
+# The workflow's errors are domain errors: catching VervalError catches them all,
+# access's PermissionDenied (an actor's role or region) among them.
+VervalError = DomainError
 
 
 class ConflictError(VervalError):
@@ -20,10 +23,6 @@ class ConflictError(VervalError):
         super().__init__(message)
         self.entity = entity
         self.entity_id = entity_id
-
-
-class PermissionDenied(VervalError):
-    """The actor's role or region does not allow this action."""
 
 
 class InvalidTransition(VervalError):

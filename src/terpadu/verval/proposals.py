@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from terpadu.access import AUDITOR, OPERATOR_DESA, ROLE_LABELS, Actor
 from terpadu.audit import Event, record_event, record_events
 from terpadu.audit.log import as_utc
 from terpadu.store.ids import family_code, person_code
@@ -34,7 +35,6 @@ from terpadu.store.models.verval import (
     ProposalEvidence,
     ProposalStep,
 )
-from terpadu.verval.actors import AUDITOR, OPERATOR_DESA, ROLE_LABELS, Actor
 from terpadu.verval.apply import FAMILY_CHANGED, apply_proposal
 from terpadu.verval.config import WorkflowConfig, load_config
 from terpadu.verval.errors import (

@@ -20,7 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
-from terpadu.web.auth.scope import WebUser
+from terpadu.web.auth import WebUser
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE, TokenSigner
 from terpadu.web.auth.users import UserCache
 from terpadu.web.config import WebConfig

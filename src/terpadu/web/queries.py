@@ -32,13 +32,14 @@ from typing import Any, Final
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine, text
 
+from terpadu.access import show_nik
 from terpadu.identity import normalize_name
-from terpadu.intake.columns import DWELLING_FIELDS
+from terpadu.layouts import DWELLING_FIELDS
 from terpadu.regions import get_region, is_within, normalize_code
 from terpadu.regions.codes import RegionCodeError
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.store.name_search import has_name_table
-from terpadu.web.auth.scope import WebUser, show_nik
+from terpadu.web.auth import WebUser
 from terpadu.web.programs import web_family_programs, web_program_coverage
 from terpadu.web.vocabulary import NameVocabulary
 from terpadu.welfare.scope import desil_scope

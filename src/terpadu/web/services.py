@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from terpadu.access import show_nik
 from terpadu.regions import RegionCodeError, is_within, normalize_code
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.verval import (
@@ -27,7 +28,7 @@ from terpadu.verval import (
     get_proposal,
     list_proposals,
 )
-from terpadu.web.auth.scope import WebUser, show_nik
+from terpadu.web.auth import WebUser
 from terpadu.web.errors import WebError
 from terpadu.web.programs import web_program_results
 from terpadu.web.queries import Ambiguous, region_name, resolve_family
