@@ -20,7 +20,8 @@ import pytest
 from batches import KELUARGA_HEADER, good_batch, write_csv
 from sqlalchemy import Engine, func, select
 
-from terpadu.intake import ImportReport, InputFileError, import_batch
+from terpadu.files import InputFileError
+from terpadu.intake import ImportReport, import_batch
 from terpadu.store import Batch, Family, Membership, Person, QuarantineEntry
 from terpadu.store.integrity import check_integrity
 

@@ -19,7 +19,8 @@ from batches import (
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from terpadu.intake import InputFileError, import_batch
+from terpadu.files import InputFileError
+from terpadu.intake import import_batch
 from terpadu.intake import importer as importer_module
 from terpadu.intake import load as load_module
 from terpadu.store import Batch, Family, Membership, Person, QuarantineEntry, ValueChange

@@ -8,10 +8,10 @@ from sqlalchemy import Engine, text
 sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
 from batches import good_batch
 
+from terpadu.files import write_table
 from terpadu.intake import import_batch
 from terpadu.reports import export_families, export_persons
 from terpadu.reports.export import FAMILY_COLUMNS, PERSON_COLUMNS
-from terpadu.tables import write_table
 
 
 def test_exports_have_the_stable_columns(engine: Engine, tmp_path: Path) -> None:

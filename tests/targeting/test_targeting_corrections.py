@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, text
 
+from terpadu.access import OPERATOR_DESA, Actor
 from terpadu.intake import import_batch
 from terpadu.targeting.catalogue import load_catalogue
 from terpadu.targeting.corrections import propose_nik_corrections
 from terpadu.verval import VervalError, decide, revise_proposal
-from terpadu.verval.actors import OPERATOR_DESA, Actor
 
 PKH = load_catalogue().get("pkh")
 

@@ -12,10 +12,10 @@ from sqlalchemy import Engine, text
 sys.path.insert(0, str(Path(__file__).parent))
 from verval_helpers import load_registry
 
+from terpadu.access import Actor
 from terpadu.audit import verify_chain
 from terpadu.store import make_engine, upgrade
 from terpadu.verval import Draft, create_drafts, create_proposal
-from terpadu.verval.actors import Actor
 
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 SYSTEM = "terpadu-linkage"

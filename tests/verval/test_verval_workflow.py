@@ -20,6 +20,7 @@ from verval_helpers import (
     load_registry,
 )
 
+from terpadu.access import Actor
 from terpadu.audit import verify_chain
 from terpadu.store.models import (
     Batch,
@@ -42,7 +43,6 @@ from terpadu.verval import (
     list_proposals,
     revise_proposal,
 )
-from terpadu.verval.actors import Actor
 from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.decisions import approve, reject, return_proposal, submit, verify
 from terpadu.verval.errors import (

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
 from batches import good_batch
 
+from terpadu.access import Actor
 from terpadu.intake import import_batch
 from terpadu.store.models import Family, Person
-from terpadu.verval.actors import Actor
 from terpadu.verval.config import WorkflowConfig
 
 # Kramatwatu, Kabupaten Serang (Banten): the desa of tests/intake/batches.py.

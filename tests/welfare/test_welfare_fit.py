@@ -6,7 +6,7 @@ import pytest
 from welfare_frames import REFERENCE
 
 from terpadu.engine import DuckDBEngine
-from terpadu.intake import InputFileError
+from terpadu.files import InputFileError
 from terpadu.welfare import (
     PmtModel,
     fit_pmt,

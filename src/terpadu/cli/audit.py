@@ -12,7 +12,7 @@ from rich.table import Table
 from terpadu.audit import export_events, verify_chain
 from terpadu.audit.log import chain_head
 from terpadu.cli.common import console, fail, open_engine
-from terpadu.tables import TableFormatError, write_table
+from terpadu.files import TableFormatError, write_table
 
 audit_app = typer.Typer(
     name="audit", help="The audit log: verify the hash chain, export events.", no_args_is_help=True

@@ -13,12 +13,12 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.files import InputFileError, TableFormatError, write_table
 from terpadu.i18n import t
 from terpadu.intake import (
     PROGRESS_STEPS,
     AsOfInvalid,
     ImportReport,
-    InputFileError,
     import_batch,
     parse_as_of,
 )
@@ -27,7 +27,6 @@ from terpadu.settings import get_settings
 from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import current_revision
 from terpadu.store.locks import Busy
-from terpadu.tables import TableFormatError, write_table
 
 
 def init() -> None:

@@ -13,8 +13,8 @@ from terpadu.cli.errors import fail_with
 from terpadu.editions import list_editions, open_edition, publish_edition
 from terpadu.engine.snapshot import SnapshotDamaged
 from terpadu.errors import TerpaduError
+from terpadu.files import TableFormatError, write_table
 from terpadu.settings import get_settings
-from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import diff_editions
 
 edition_app = typer.Typer(

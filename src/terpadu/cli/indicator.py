@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.files import TableFormatError, write_table
 from terpadu.periods import InvalidPeriod
-from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import VervalError, updating_indicator
 
 verval_app = typer.Typer(

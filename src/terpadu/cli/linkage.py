@@ -289,7 +289,7 @@ def dukcapil(
     actor: ActorOption = None,
 ) -> None:
     """Check every registry person against a civil-registry (Dukcapil) extract."""
-    from terpadu.intake import InputFileError
+    from terpadu.files import InputFileError
     from terpadu.linkage import check_against_dukcapil
 
     try:

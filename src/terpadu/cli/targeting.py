@@ -38,7 +38,7 @@ def _errors() -> tuple[type[Exception], ...]:
     """The failures these commands report in the operator's words rather than a traceback."""
     from terpadu.engine import SnapshotDamaged
     from terpadu.errors import TerpaduError
-    from terpadu.intake import InputFileError
+    from terpadu.files import InputFileError
     from terpadu.periods import InvalidPeriod
     from terpadu.targeting import ProgramConfigError, QuotaFileError, TargetingError
 

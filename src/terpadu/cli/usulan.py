@@ -16,13 +16,14 @@ import typer
 import yaml
 from rich.table import Table
 
+from terpadu.access import Actor
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.cli.errors import fail_with
+from terpadu.errors import TerpaduError
+from terpadu.files import TableFormatError, write_table
 from terpadu.settings import get_settings
 from terpadu.store.ids import family_code, parse_code, person_code
-from terpadu.tables import TableFormatError, write_table
 from terpadu.verval import (
-    VervalError,
     add_comment,
     attach_evidence,
     bulk_decide,
@@ -32,7 +33,6 @@ from terpadu.verval import (
     list_proposals,
     revise_proposal,
 )
-from terpadu.verval.actors import Actor
 from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
 from terpadu.verval.records import ACTION_LABELS, proposal_code
@@ -68,7 +68,7 @@ NoteOpt = Annotated[str | None, typer.Option("--note", help="Note or reason for 
 def _actor(user: str, role: str, region: str) -> Actor:
     try:
         return Actor(user, role, region or None)
-    except VervalError as exc:
+    except TerpaduError as exc:
         fail_with(exc)
 
 
@@ -190,7 +190,7 @@ def create(
             _print_summary_line(
                 decide(engine, actor, proposal_id, "submit", note=note, config=_workflow())
             )
-    except VervalError as exc:
+    except TerpaduError as exc:
         fail_with(exc)
 
 
@@ -229,7 +229,7 @@ def list_command(
             overdue=True if overdue else None,
             config=_workflow(),
         )
-    except VervalError as exc:
+    except TerpaduError as exc:
         fail_with(exc)
     table = Table(title=f"Usulan ({len(rows)})")
     for column in (
@@ -295,7 +295,7 @@ def show(
     actor = _actor(user, role, region)
     try:
         d = get_proposal(open_engine(), actor, _proposal_id(proposal), config=_workflow())
-    except VervalError as exc:
+    except TerpaduError as exc:
         fail_with(exc)
     s = d.summary
     _print_summary_line(s)
@@ -365,7 +365,7 @@ def _step_command(action: str, doc: str) -> None:
                 family_version=family_version,
                 config=_workflow(),
             )
-        except VervalError as exc:
+        except TerpaduError as exc:
             fail_with(exc)
         _print_summary_line(summary)
 
@@ -401,7 +401,7 @@ def revise(
         summary = revise_proposal(
             open_engine(), actor, _proposal_id(proposal), values=values or None, note=note
         )
-    except VervalError as exc:
+    except TerpaduError as exc:
         fail_with(exc)
     _print_summary_line(summary)
 
@@ -418,7 +418,7 @@ def comment(
     actor = _actor(user, role, region)
     try:
         add_comment(open_engine(), actor, _proposal_id(proposal), text)
-    except VervalError as exc:
+    except TerpaduError as exc:
         fail_with(exc)
     console.print("Komentar disimpan.")
 
@@ -443,7 +443,7 @@ def attach(
             description=description,
             evidence_dir=get_settings().evidence_dir,
         )
-    except VervalError as exc:
+    except TerpaduError as exc:
         fail_with(exc)
     console.print(f"Bukti {file.name} dilampirkan.")
 
@@ -476,7 +476,7 @@ def bulk(
                 )
                 if (action == "submit") == (r.state in ("draft", "returned"))
             ]
-        except VervalError as exc:
+        except TerpaduError as exc:
             fail_with(exc)
     outcomes = bulk_decide(engine, actor, ids, action, note=note, config=_workflow())
     table = Table(title=f"Keputusan massal: {action}")

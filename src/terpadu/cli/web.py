@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from terpadu.access import ROLES
 from terpadu.cli.common import console, fail, open_engine
-from terpadu.verval.actors import ROLES
 
 
 def serve(

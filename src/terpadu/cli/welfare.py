@@ -11,7 +11,7 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
-from terpadu.intake import InputFileError
+from terpadu.files import InputFileError
 from terpadu.settings import get_settings
 
 if TYPE_CHECKING:

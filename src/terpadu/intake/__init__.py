@@ -9,7 +9,6 @@ from terpadu.intake.importer import (
     import_batch,
     parse_as_of,
 )
-from terpadu.intake.readers import InputFileError, read_table
 
 __all__ = [
     "PROGRESS_STEPS",
@@ -17,8 +16,6 @@ __all__ = [
     "FileReport",
     "ImportBusy",
     "ImportReport",
-    "InputFileError",
     "import_batch",
     "parse_as_of",
-    "read_table",
 ]

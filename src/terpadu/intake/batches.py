@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, Insert, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from terpadu.intake.readers import RawTable
+from terpadu.files import RawTable
 from terpadu.intake.report import ImportReport
 from terpadu.store.bulk import utc_now
 from terpadu.store.models import Batch, BatchFile, Source

@@ -24,7 +24,7 @@ from typing import Final
 
 import polars as pl
 
-from terpadu.intake.readers import ROW
+from terpadu.files import ROW
 
 CONTENT_VERSION: Final = f"content-v1/polars-{pl.__version__}"
 _NOT_LETTERS: Final = re.compile(r"[^0-9A-Z]+")

@@ -20,6 +20,16 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from terpadu.audit import common_region, record_event
+from terpadu.files import (
+    ROW,
+    CleanTable,
+    RawTable,
+    clean_table,
+    detect_format,
+    file_digest,
+    read_table,
+    require_file,
+)
 from terpadu.intake import validate
 from terpadu.intake.batches import (
     OpenBatch,
@@ -30,8 +40,6 @@ from terpadu.intake.batches import (
     imported_before,
     open_batch,
 )
-from terpadu.intake.clean import CleanTable, clean_table
-from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
 from terpadu.intake.content import content_fingerprint, frame_digest
 from terpadu.intake.issues import (
     family_reference_issues,
@@ -45,9 +53,7 @@ from terpadu.intake.issues import (
     without_frame,
 )
 from terpadu.intake.load import (
-    FAMILY_FIELDS,
     FAMILY_TABLE,
-    PERSON_FIELDS,
     PERSON_TABLE,
     QUARANTINE_TABLE,
     UpsertResult,
@@ -55,15 +61,8 @@ from terpadu.intake.load import (
     place_members,
     upsert,
 )
-from terpadu.intake.readers import (
-    ROW,
-    RawTable,
-    detect_format,
-    file_digest,
-    read_table,
-    require_file,
-)
 from terpadu.intake.report import FileReport, ImportReport, account, issue_report, warned
+from terpadu.layouts import ANGGOTA_COLUMNS, FAMILY_FIELDS, KELUARGA_COLUMNS, PERSON_FIELDS
 from terpadu.store.bulk import (
     UnstorableText,
     allocate_ids,

@@ -6,10 +6,9 @@ from dataclasses import replace
 
 import polars as pl
 
+from terpadu.files import ROW, CleanTable, RawTable
 from terpadu.intake import validate
-from terpadu.intake.clean import CleanTable
 from terpadu.intake.messages import message
-from terpadu.intake.readers import ROW, RawTable
 from terpadu.intake.stale import STALE_CODE
 
 

@@ -18,8 +18,7 @@ import polars as pl
 from sqlalchemy import Connection, Table, column, select, text
 from sqlalchemy import table as table_clause
 
-from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
-from terpadu.intake.readers import ROW
+from terpadu.files import ROW
 from terpadu.intake.stale import stale_changes, stale_issues, stale_moves
 from terpadu.store.bulk import (
     allocate_ids,
@@ -31,8 +30,6 @@ from terpadu.store.bulk import (
 from terpadu.store.models import Family, Membership, Person, QuarantineEntry
 from terpadu.store.name_search import names_written_aside
 
-FAMILY_FIELDS = [c.target for c in KELUARGA_COLUMNS if c.target != "source_key"]
-PERSON_FIELDS = [c.target for c in ANGGOTA_COLUMNS if c.target != "family_key"]
 KEY_CHUNK = 5_000
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from terpadu.intake.clean import REPAIRED, CleanTable
-from terpadu.intake.readers import ROW
+from terpadu.files import REPAIRED, ROW, CleanTable
 
 
 @dataclass

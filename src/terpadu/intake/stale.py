@@ -25,7 +25,7 @@ from typing import Final
 import polars as pl
 from sqlalchemy import Connection, Table, text
 
-from terpadu.intake.readers import ROW
+from terpadu.files import ROW
 from terpadu.store.bulk import bulk_insert
 
 STALE_CODE: Final = "stale_value_kept"

@@ -12,8 +12,7 @@ import datetime as dt
 import polars as pl
 
 from terpadu.education import diploma_too_young_expr
-from terpadu.intake.clean import CleanTable
-from terpadu.intake.readers import ISSUE_SCHEMA, ROW
+from terpadu.files import ISSUE_SCHEMA, ROW, CleanTable, error_rows
 
 
 def issues_frame(
@@ -29,10 +28,6 @@ def issues_frame(
         },
         schema=ISSUE_SCHEMA,
     )
-
-
-def error_rows(issues: pl.DataFrame) -> pl.Series:
-    return issues.filter(pl.col("severity") == "error")[ROW].unique()
 
 
 def duplicate_key_issues(

@@ -25,14 +25,11 @@ import duckdb
 import polars as pl
 from sqlalchemy import Engine
 
-from terpadu.intake.clean import clean_table
-from terpadu.intake.columns import Column
-from terpadu.intake.readers import ROW, read_table
-from terpadu.intake.validate import error_rows
+from terpadu.files import ROW, clean_table, error_rows, read_table, write_table
+from terpadu.layouts import Column
 from terpadu.linkage import store as S
 from terpadu.linkage.model import latest_model, level_weights, model_dir
 from terpadu.linkage.prepare import prepare_records
-from terpadu.tables import write_table
 
 log = logging.getLogger(__name__)
 
@@ -410,10 +407,10 @@ def write_reports(
 def _raise(engine: Engine, results: pl.DataFrame) -> pl.DataFrame:
     """Draft proposals: deactivate the dead; correct a NIK found mistyped with confidence."""
     try:
+        from terpadu.access import OPERATOR_DESA, Actor
         from terpadu.store.models.verval import Proposal
         from terpadu.verval import create_proposal
-        from terpadu.verval.actors import OPERATOR_DESA, Actor
-        from terpadu.verval.errors import VervalError
+        from terpadu.verval.errors import PermissionDenied, VervalError
     except ImportError:
         return pl.DataFrame()
     from sqlalchemy import select
@@ -455,7 +452,7 @@ def _raise(engine: Engine, results: pl.DataFrame) -> pl.DataFrame:
                 reason="meninggal" if kind == "deactivate" else None,
                 note=note,
             )
-        except VervalError as exc:
+        except (VervalError, PermissionDenied) as exc:
             log.info("no %s proposal for person %s: %s", kind, r["person_id"], exc)
             continue
         made.append((r["person_id"], f"{kind}:{pid}"))

@@ -19,8 +19,8 @@ from typing import Final
 import polars as pl
 from sqlalchemy import Connection, Engine
 
+from terpadu.files import write_table
 from terpadu.linkage.store import query_frame
-from terpadu.tables import write_table
 
 #: Share of the smaller family's members also in the other family for it to be a duplicate.
 OVERLAP: Final = 0.5

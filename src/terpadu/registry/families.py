@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, Engine, text
 
-from terpadu.intake.columns import DWELLING_FIELDS
+from terpadu.layouts import DWELLING_FIELDS
 from terpadu.regions import is_within, normalize_code
 from terpadu.registry.search import MAX_LIMIT, like_prefix
 from terpadu.registry.viewer import Viewer, region_name, shown_nik

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from terpadu.access import mask_nik
 from terpadu.regions import RegionCodeError, get_region
 
 
@@ -29,10 +30,6 @@ class Viewer(Protocol):
 
 def shown_nik(viewer: Viewer, nik: str | None) -> str | None:
     """The NIK as ``viewer`` may see it."""
-    # Masking lives with the roles (web.auth.scope); imported here at call time because the
-    # web package imports this module while it loads.
-    from terpadu.web.auth.scope import mask_nik
-
     return nik if viewer.sees_full_nik else mask_nik(nik)
 
 

@@ -15,10 +15,10 @@ import logging
 import polars as pl
 from sqlalchemy import Engine, select
 
+from terpadu.access import OPERATOR_DESA, Actor
 from terpadu.store.models.verval import Proposal
 from terpadu.targeting.catalogue import Program
 from terpadu.verval import create_proposal
-from terpadu.verval.actors import OPERATOR_DESA, Actor
 from terpadu.verval.errors import VervalError
 
 log = logging.getLogger(__name__)

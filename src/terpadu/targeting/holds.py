@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from terpadu.files import write_table
 from terpadu.targeting.catalogue import Program
 from terpadu.targeting.exports import exported, exported_text, programme_columns
 
@@ -155,8 +156,6 @@ def write_bnba(
 ) -> tuple[Path, list[Path]]:
     """The BNBA workbook (.xlsx: one sheet per frame, ``first`` first), or for .csv/.parquet
     the BNBA at ``out`` and each other list beside it as ``<stem>_<sheet>.<ext>``."""
-    from terpadu.tables import write_table
-
     if out.suffix.lower() != ".xlsx":
         written = write_table(sheets[first], out, sheet=first)
         beside = [

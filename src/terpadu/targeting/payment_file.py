@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
+from terpadu.files import ROW, read_table
 from terpadu.identity import check_nik_frame, repair_identity_frame
-from terpadu.intake.columns import normalize_header
-from terpadu.intake.readers import ROW, read_table
+from terpadu.layouts import normalize_header
 from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.targeting.catalogue import Catalogue
 from terpadu.targeting.inputs import TargetingError

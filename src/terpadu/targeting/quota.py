@@ -16,8 +16,8 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from terpadu.intake.columns import normalize_header
-from terpadu.intake.readers import ROW, read_table
+from terpadu.files import ROW, read_table
+from terpadu.layouts import normalize_header
 from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.regions import RegionCodeError, normalize_code, region_exists
 

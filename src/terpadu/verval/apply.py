@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from terpadu.access import Actor
 from terpadu.store.models.verval import Proposal
-from terpadu.verval.actors import Actor
 from terpadu.verval.changes import CHANGES
 from terpadu.verval.errors import ConflictError
 from terpadu.verval.writer import (

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
+from terpadu.access import ADMIN_PROVINSI, OPERATOR_DESA, VERIFIKATOR_KAB
 from terpadu.regions import RegionCodeError, normalize_code
-from terpadu.verval.actors import ADMIN_PROVINSI, OPERATOR_DESA, VERIFIKATOR_KAB
 from terpadu.verval.errors import InvalidProposal
 
 REVIEW_ROLES = (VERIFIKATOR_KAB, ADMIN_PROVINSI)

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from terpadu.access import OPERATOR_DESA, Actor
 from terpadu.store.ids import person_code
 from terpadu.store.models import Family, Person
 from terpadu.store.models.verval import Proposal
-from terpadu.verval.actors import OPERATOR_DESA, Actor
 from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.errors import InvalidProposal, InvalidTransition, NotFound
 from terpadu.verval.inbox import ProposalSummary, summarise

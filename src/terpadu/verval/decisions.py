@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm.exc import StaleDataError
 
+from terpadu.access import OPERATOR_DESA, ROLE_LABELS, Actor
 from terpadu.store.models.verval import Proposal
-from terpadu.verval.actors import OPERATOR_DESA, ROLE_LABELS, Actor
 from terpadu.verval.apply import apply_proposal
 from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.errors import (
@@ -215,7 +215,7 @@ def bulk_decide(
     for proposal_id in proposal_ids:
         try:
             summary = decide(engine, actor, proposal_id, action, note=note, config=config, now=now)
-        except VervalError as exc:
+        except (VervalError, PermissionDenied) as exc:
             outcomes.append(BulkOutcome(proposal_id, False, None, str(exc)))
         else:
             outcomes.append(BulkOutcome(proposal_id, True, summary.state, ACTION_LABELS[action]))

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 
+from terpadu.access import OPERATOR_DESA
 from terpadu.audit import Event, record_events
 from terpadu.store.models import Family, Membership, Person
 from terpadu.store.models.verval import Proposal, ProposalStep
-from terpadu.verval.actors import OPERATOR_DESA
 from terpadu.verval.errors import InvalidProposal
 from terpadu.verval.kinds import DEACTIVATE, DRAFT, REMOVE_MEMBER, parse_reason, plain_text
 from terpadu.verval.records import RECORD_FIELDS, now_or

@@ -6,11 +6,14 @@ free text for operators (Bahasa Indonesia) because they quote the proposal's own
 
 from __future__ import annotations
 
+from terpadu.access import PermissionDenied
 from terpadu.errors import TerpaduError
 
 
 class VervalError(TerpaduError):
-    """Base class: ``str(error)`` is a message an operator can act on."""
+    """Base class: ``str(error)`` is a message an operator can act on. An actor's role or
+    region refusing an action is access's :class:`PermissionDenied` (also a
+    :class:`TerpaduError`), re-exported here."""
 
     code = "verval_error"
 
@@ -30,12 +33,6 @@ class ConflictError(VervalError):
         super().__init__(message, entity=entity, entity_id=entity_id)
         self.entity = entity
         self.entity_id = entity_id
-
-
-class PermissionDenied(VervalError):
-    """The actor's role or region does not allow this action."""
-
-    code = "permission_denied"
 
 
 class InvalidTransition(VervalError):

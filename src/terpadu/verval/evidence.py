@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from terpadu.access import AUDITOR, Actor
 from terpadu.audit import record_event
 from terpadu.store.models.verval import ProposalComment, ProposalEvidence
-from terpadu.verval.actors import AUDITOR, Actor
 from terpadu.verval.errors import InvalidProposal, InvalidTransition, PermissionDenied
 from terpadu.verval.kinds import APPROVED, REJECTED, STATE_LABELS, plain_text
 from terpadu.verval.records import load_proposal, now_or, workflow_session

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from terpadu.access import OPERATOR_DESA, Actor
 from terpadu.audit.log import as_utc
 from terpadu.regions import normalize_code
 from terpadu.store.ids import family_code
 from terpadu.store.models.verval import Proposal, ProposalComment, ProposalEvidence, ProposalStep
-from terpadu.verval.actors import OPERATOR_DESA, Actor
 from terpadu.verval.config import WorkflowConfig
 from terpadu.verval.kinds import (
     DRAFT,

@@ -10,7 +10,7 @@ from sqlalchemy import Date, Float, Integer, SmallInteger, String, Text
 
 from terpadu.control_chars import control_message, first_control
 from terpadu.identity import check_kk, check_nik
-from terpadu.intake.load import FAMILY_FIELDS, PERSON_FIELDS
+from terpadu.layouts import FAMILY_FIELDS, PERSON_FIELDS
 from terpadu.regions import RegionCodeError, normalize_code, region_exists
 from terpadu.store.models import Family, Person
 from terpadu.verval.errors import InvalidProposal

@@ -14,12 +14,12 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from terpadu.access import Actor
 from terpadu.audit import record_event
 from terpadu.audit.log import as_utc
 from terpadu.store.ids import family_code
 from terpadu.store.models import Family, Membership
 from terpadu.store.models.verval import Proposal, ProposalStep
-from terpadu.verval.actors import Actor
 from terpadu.verval.errors import ConflictError, NotFound
 from terpadu.verval.kinds import plain_text
 from terpadu.verval.writer import FAMILY_CHANGED

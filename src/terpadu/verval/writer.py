@@ -17,6 +17,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from terpadu.access import Actor
 from terpadu.audit import canonical_json, record_event
 from terpadu.store.models import (
     Batch,
@@ -29,7 +30,6 @@ from terpadu.store.models import (
     ValueChange,
 )
 from terpadu.store.models.verval import Proposal
-from terpadu.verval.actors import Actor
 from terpadu.verval.errors import NotFound
 from terpadu.verval.kinds import FAMILY_EDITABLE, PERSON_EDITABLE, as_text, to_python
 

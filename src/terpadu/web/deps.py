@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from terpadu.registry import SearchBackend
 from terpadu.settings import Settings
 from terpadu.verval.config import WorkflowConfig
-from terpadu.web.auth.scope import WebUser
+from terpadu.web.auth import WebUser
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE, TokenSigner
 from terpadu.web.auth.users import UserCache
 from terpadu.web.config import WebConfig

@@ -3,7 +3,7 @@
 The uploaded files and the problem list live in ``<data_dir>/web-imports/<job>``;
 the job row (``web_import_job``) carries the progress, so any server worker can
 answer the progress page. Before importing, every family's KODE_WILAYAH must lie
-within the user's region: an operator cannot load another desa's families.
+within the user's region (:func:`terpadu.access.require_import_region`).
 """
 
 from __future__ import annotations
@@ -18,16 +18,15 @@ import polars as pl
 from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.exc import OperationalError
 
-from terpadu.intake import AsOfInvalid, InputFileError, import_batch, read_table
-from terpadu.intake.clean import clean_table
-from terpadu.intake.columns import KELUARGA_COLUMNS
+from terpadu.access import PermissionDenied, require_import_region
+from terpadu.files import InputFileError, write_table
+from terpadu.intake import AsOfInvalid, import_batch
 from terpadu.intake.importer import DEFAULT_WAIT_S
 from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import SQLITE_BUSY_TIMEOUT_S
 from terpadu.store.locks import Busy
 from terpadu.store.models.web import ImportJob
-from terpadu.tables import write_table
-from terpadu.web.auth.scope import WebUser
+from terpadu.web.auth import WebUser
 
 JOBS: Table = ImportJob.__table__  # type: ignore[assignment]
 IMPORT_STEPS = 7
@@ -43,34 +42,12 @@ ISSUE_COLUMNS = {
 }
 
 
-class ImportRefused(ValueError):
-    """The upload cannot be imported by this user (message in Bahasa Indonesia)."""
-
-
 # The XLSX sheets of the keluarga and the anggota file (None: the first sheet).
 Sheets = tuple[str | None, str | None]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def check_scope(user: WebUser, keluarga: Path, sheet: str | None = None) -> None:
-    """Refuse a keluarga file with families outside the user's region."""
-    if user.region is None:
-        return
-    raw = read_table(keluarga, sheet, report_long_rows=True)
-    clean = clean_table(raw, KELUARGA_COLUMNS, dt.date.today())
-    if "kode_wilayah" not in clean.values.columns:
-        return
-    codes = clean.values["kode_wilayah"].drop_nulls().unique().to_list()
-    outside = sorted(c for c in codes if not str(c).startswith(user.region))
-    if outside:
-        shown = ", ".join(outside[:5])
-        raise ImportRefused(
-            f"Berkas memuat keluarga di luar wilayah kerja Anda ({user.region}): {shown}"
-            f"{' …' if len(outside) > 5 else ''}. Impor dibatalkan."
-        )
 
 
 def create_job(engine: Engine, user: WebUser, source: str, folder: Path) -> int:
@@ -145,7 +122,7 @@ def run_job(
 
     try:
         _set(engine, job_id, status="running", stage="memeriksa wilayah")
-        check_scope(user, keluarga, sheets[0])
+        require_import_region(user.actor, keluarga, sheets[0])
         report = import_batch(
             engine,
             keluarga,
@@ -197,7 +174,14 @@ def run_job(
             summary=summary,
             finished_at=_now(),
         )
-    except (ImportRefused, InputFileError, StorageFull, UnstorableText, Busy, AsOfInvalid) as exc:
+    except (
+        PermissionDenied,
+        InputFileError,
+        StorageFull,
+        UnstorableText,
+        Busy,
+        AsOfInvalid,
+    ) as exc:
         _set(engine, job_id, status="failed", message=str(exc), finished_at=_now())
     except Exception as exc:  # the page must show the failure, not spin forever
         _set(

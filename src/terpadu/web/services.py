@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
+from terpadu.access import show_nik
 from terpadu.editions import EditionExists
 from terpadu.regions import RegionCodeError, is_within, normalize_code
 from terpadu.registry import AmbiguousFamily, region_name, resolve_family
@@ -33,7 +34,7 @@ from terpadu.verval.errors import (
     PermissionDenied,
 )
 from terpadu.verval.inbox import ProposalSummary
-from terpadu.web.auth.scope import WebUser, show_nik
+from terpadu.web.auth import WebUser
 from terpadu.web.errors import WebError
 
 NOT_FOUND = "Data tidak ditemukan atau di luar wilayah kerja Anda."

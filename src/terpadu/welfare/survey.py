@@ -1,7 +1,7 @@
 """Read survey-style files (keluarga + anggota with PENGELUARAN_PERKAPITA) for fitting.
 
-The files go through the intake readers and cleaners, so a survey is read and
-checked exactly as a registry batch would be (forgiving about form, strict about
+The files go through the file readers and cleaners (:mod:`terpadu.files`), so a
+survey is read and checked exactly as a registry batch would be (forgiving about form, strict about
 content), but nothing touches the database. Rows the cleaner rejects are left
 out and counted; the survey is shaped like a registry snapshot (``families``,
 ``persons``) so the same profile SQL derives the proxies.
@@ -15,9 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from terpadu.intake.clean import clean_table
-from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
-from terpadu.intake.readers import ROW, InputFileError, read_table
+from terpadu.files import ROW, InputFileError, clean_table, read_table
+from terpadu.layouts import ANGGOTA_COLUMNS, KELUARGA_COLUMNS
 
 
 @dataclass(frozen=True)

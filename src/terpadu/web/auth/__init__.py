@@ -1,13 +1,13 @@
-"""Accounts, password hashing, sessions and tokens, throttling, roles, scope and NIK masking."""
+"""Accounts, password hashing, sessions and tokens, throttling (roles, scope, masking: terpadu.access)."""
 
 from terpadu.web.auth.passwords import hash_password, verify_password
-from terpadu.web.auth.scope import WebUser, mask_nik, show_nik
 from terpadu.web.auth.tokens import TokenSigner
 from terpadu.web.auth.users import (
     AccountError,
     LoginFailed,
     LoginThrottled,
     UserCache,
+    WebUser,
     authenticate,
     create_user,
     set_password,
@@ -23,8 +23,6 @@ __all__ = [
     "authenticate",
     "create_user",
     "hash_password",
-    "mask_nik",
     "set_password",
-    "show_nik",
     "verify_password",
 ]

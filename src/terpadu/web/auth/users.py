@@ -1,21 +1,24 @@
-"""Operator accounts: create, authenticate (with throttling and an audit event), look up."""
+"""Operator accounts: create, authenticate (with throttling and an audit event), look up.
+
+What an account's role may do and see is :mod:`terpadu.access`'s to say.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
 import time
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from terpadu.access import NATIONAL_ROLES, ROLE_LABELS, ROLES, Actor, allows, covers
 from terpadu.audit import record_event
 from terpadu.regions import RegionCodeError, normalize_code, region_exists
 from terpadu.store.models.web import LoginAttempt
 from terpadu.store.models.web import WebUser as UserRow
-from terpadu.verval.actors import NATIONAL_ROLES, ROLE_LABELS, ROLES
 from terpadu.web.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
-from terpadu.web.auth.scope import WebUser
 
 USERS: Table = UserRow.__table__  # type: ignore[assignment]
 ATTEMPTS: Table = LoginAttempt.__table__  # type: ignore[assignment]
@@ -43,6 +46,49 @@ class LoginThrottled(LoginFailed):
     @property
     def minutes(self) -> int:
         return max(1, -(-self.retry_after_s // 60))
+
+
+@dataclass(frozen=True, slots=True)
+class WebUser:
+    """The logged-in user as the web layer sees it (no password hash)."""
+
+    id: int
+    username: str
+    role: str
+    region: str | None
+    token_version: int = 1
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.username, self.role, self.region)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def region_prefix(self) -> str:
+        """The SQL prefix of ``kode_wilayah`` in scope ('' for the whole country)."""
+        return self.region or ""
+
+    def covers(self, code: str | None) -> bool:
+        return covers(self.region, code)
+
+    @property
+    def sees_full_nik(self) -> bool:
+        return allows(self.role, "see_full_nik")
+
+    @property
+    def can_import(self) -> bool:
+        return allows(self.role, "import")
+
+    @property
+    def can_propose(self) -> bool:
+        return allows(self.role, "propose")
+
+    @property
+    def read_only(self) -> bool:
+        return allows(self.role, "read_only")
 
 
 def _now() -> dt.datetime:

@@ -13,13 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from terpadu.access import show_nik
 from terpadu.registry import search_persons
 from terpadu.targeting.reads import bnba_frame
 from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LABELS
 from terpadu.web import imports as web_imports
 from terpadu.web import services
 from terpadu.web.api.routes import client_ip, start_import
-from terpadu.web.auth.scope import show_nik
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE
 from terpadu.web.auth.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.web.charts import bar_chart

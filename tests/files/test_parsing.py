@@ -5,15 +5,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from terpadu.intake.clean import _dates, single_spaced
-from terpadu.intake.columns import ANGGOTA_COLUMNS, KELUARGA_COLUMNS, Column, normalize_header
-from terpadu.intake.parsing import (
+from terpadu.files.clean import _dates, single_spaced
+from terpadu.files.parsing import (
     parse_code,
     parse_code_series,
     parse_date,
     parse_number,
     parse_number_series,
 )
+from terpadu.layouts import ANGGOTA_COLUMNS, KELUARGA_COLUMNS, Column, normalize_header
 
 TODAY = dt.date(2026, 11, 22)
 

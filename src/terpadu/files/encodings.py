@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from terpadu.intake.form import HEADER_SEARCH_ROWS, InputFileError
+from terpadu.files.form import HEADER_SEARCH_ROWS, InputFileError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # (line number in the file, code, value): notes about single lines, placed on rows later.

@@ -14,16 +14,18 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from terpadu.identity import check_kk_frame, check_nik_frame, repair_identity_frame
-from terpadu.intake.columns import LAYOUTS, Column, header_index, normalize_header
-from terpadu.intake.parsing import (
+from terpadu.files.form import ROW, InputFileError
+from terpadu.files.issues import ISSUE_SCHEMA
+from terpadu.files.parsing import (
     over_series,
     parse_code_series,
     parse_date,
     parse_number_series,
 )
-from terpadu.intake.readers import ISSUE_SCHEMA, ROW, InputFileError, RawTable
-from terpadu.intake.text_cells import CONTROL_CODE, INVISIBLE_CODE
+from terpadu.files.readers import RawTable
+from terpadu.files.text_cells import CONTROL_CODE, INVISIBLE_CODE
+from terpadu.identity import check_kk_frame, check_nik_frame, repair_identity_frame
+from terpadu.layouts import LAYOUTS, Column, header_index, normalize_header
 from terpadu.regions import regions_frame
 
 REPAIRED = "__repaired"

@@ -1,4 +1,8 @@
-"""The columns of the keluarga and anggota layouts (docs/formats.md).
+"""The input layouts: the columns of the keluarga and anggota files (docs/formats.md).
+
+A layout is a tuple of :class:`Column`; reading a file against one is
+:func:`terpadu.files.clean_table`. The registry's field lists come from here too,
+so that intake (which loads them) and verval (which changes them) name the same fields.
 
 Each column has a kind that says how it is cleaned and checked, and, for coded
 columns, the accepted codes with their labels: a value may be sent as the
@@ -367,3 +371,8 @@ def header_index(columns: tuple[Column, ...]) -> dict[str, Column]:
 DWELLING_FIELDS: tuple[str, ...] = tuple(
     c.target for c in KELUARGA_COLUMNS if c.kind not in ("key", "kk", "region", "text")
 )
+
+#: The registry fields a family row lands in (every keluarga column but its source key).
+FAMILY_FIELDS: list[str] = [c.target for c in KELUARGA_COLUMNS if c.target != "source_key"]
+#: The registry fields a person row lands in (every anggota column but its family's key).
+PERSON_FIELDS: list[str] = [c.target for c in ANGGOTA_COLUMNS if c.target != "family_key"]

@@ -5,8 +5,8 @@ from pathlib import Path
 import polars as pl
 from openpyxl import Workbook
 
+from terpadu.files.readers import ROW, read_table
 from terpadu.identity.repair import repair_identity_frame
-from terpadu.intake.readers import ROW, read_table
 
 
 def test_xlsx_keeps_long_numbers_and_dates_exact(tmp_path: Path) -> None:

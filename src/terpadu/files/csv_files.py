@@ -20,8 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
-from terpadu.intake.csv_lines import fits, read_records, split_line, stray_quote
-from terpadu.intake.encodings import (
+from terpadu.files.csv_lines import fits, read_records, split_line, stray_quote
+from terpadu.files.encodings import (
     UTF8_BOM,
     FileText,
     LineNote,
@@ -29,8 +29,8 @@ from terpadu.intake.encodings import (
     binary_lines,
     file_text,
 )
-from terpadu.intake.form import HEADER_SEARCH_ROWS, InputFileError, header_row, unique_headers
-from terpadu.intake.text_cells import (
+from terpadu.files.form import HEADER_SEARCH_ROWS, InputFileError, header_row, unique_headers
+from terpadu.files.text_cells import (
     may_hold_unwanted,
     suspect_bytes,
     visible,

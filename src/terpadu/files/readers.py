@@ -20,21 +20,21 @@ from pathlib import Path
 
 import polars as pl
 
-from terpadu.intake.columns import normalize_header
-from terpadu.intake.csv_files import WHOLE_FILE, WHOLE_ROW, RowIssue, read_csv
-from terpadu.intake.form import ROW, InputFileError, unique_headers
-from terpadu.intake.messages import message
-from terpadu.intake.text_cells import (
+from terpadu.files.csv_files import WHOLE_FILE, WHOLE_ROW, RowIssue, read_csv
+from terpadu.files.form import ROW, InputFileError, unique_headers
+from terpadu.files.issues import ISSUE_SCHEMA
+from terpadu.files.messages import message
+from terpadu.files.text_cells import (
     INVISIBLE_CODE,
     REPAIR_SCHEMA,
     clean_cells,
     visible,
     without_unwanted,
 )
-from terpadu.intake.workbooks import read_parquet, read_xlsx
+from terpadu.files.workbooks import read_parquet, read_xlsx
+from terpadu.layouts import normalize_header
 
 __all__ = [
-    "ISSUE_SCHEMA",
     "REPAIR_SCHEMA",
     "ROW",
     "WHOLE_FILE",
@@ -46,17 +46,6 @@ __all__ = [
     "read_table",
     "require_file",
 ]
-
-# One problem with one cell or row: the row, the column, the value as received, its weight.
-ISSUE_SCHEMA = pl.Schema(
-    {
-        ROW: pl.Int64(),
-        "column": pl.Utf8(),
-        "value": pl.Utf8(),
-        "severity": pl.Utf8(),
-        "code": pl.Utf8(),
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from terpadu.intake.form import HEADER_SEARCH_ROWS, InputFileError, header_row, unique_headers
+from terpadu.files.form import HEADER_SEARCH_ROWS, InputFileError, header_row, unique_headers
 
 # Excel keeps 15 significant digits of a number; a 16-digit NIK typed into a number cell
 # is saved with its last digit as 0 (3604051507870001 → 3604051507870000).

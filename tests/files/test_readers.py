@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from terpadu.intake.readers import ROW, InputFileError, read_table
+from terpadu.files.readers import ROW, InputFileError, read_table
 
 
 @pytest.mark.parametrize(("name", "content"), [("a.xls", b"x"), ("a.dat", b"\xd0\xcf\x11\xe0rest")])

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from terpadu.intake.readers import ROW, InputFileError, read_table
+from terpadu.files.readers import ROW, InputFileError, read_table
 
 
 def test_semicolon_csv_with_bom(tmp_path: Path) -> None:

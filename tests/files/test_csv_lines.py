@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from terpadu.intake.csv_lines import line_alone, read_records, split_line
-from terpadu.intake.readers import ROW, InputFileError, read_table
+from terpadu.files.csv_lines import line_alone, read_records, split_line
+from terpadu.files.readers import ROW, InputFileError, read_table
 
 HEADER = "ID,NAMA,KODE"
 

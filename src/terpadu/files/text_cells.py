@@ -16,7 +16,7 @@ import re
 
 import polars as pl
 
-from terpadu.intake.form import ROW
+from terpadu.files.form import ROW
 
 # C0 controls but tab, LF and CR (line breaks inside a quoted address are text), DEL, C1.
 # (Written as regex escapes, read alike by Python's re and by polars' Rust regex.)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from terpadu.intake.form import header_row
+from terpadu.files.form import header_row
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,130 @@
+"""Access: who an actor is, what a role may do and see, and the import's region check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from terpadu.access import (
+    ADMIN_PROVINSI,
+    ANALIS_PUSAT,
+    AUDITOR,
+    OPERATOR_DESA,
+    ROLES,
+    VERIFIKATOR_KAB,
+    Actor,
+    PermissionDenied,
+    allows,
+    covers,
+    mask_nik,
+    require_import_region,
+    show_nik,
+)
+from terpadu.errors import TerpaduError
+from terpadu.verval import VervalError
+
+KELUARGA_HEADER = "ID_KELUARGA,NO_KK,KODE_WILAYAH,ALAMAT"
+
+
+def _keluarga(folder: Path, *regions: str) -> Path:
+    rows = [f"K{i},36040515078700{i:02d},{code},Kp. Baru" for i, code in enumerate(regions, 1)]
+    path = folder / "keluarga.csv"
+    path.write_text("\n".join([KELUARGA_HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_actor_keeps_the_undotted_region_code() -> None:
+    assert Actor("budi", OPERATOR_DESA, "36.04.05.2001").region == "3604052001"
+
+
+@pytest.mark.parametrize("region", [None, "", "nasional"])
+def test_national_roles_may_act_for_the_whole_country(region: str | None) -> None:
+    assert Actor("ani", AUDITOR, region).region is None
+    with pytest.raises(PermissionDenied, match="harus punya kode wilayah"):
+        Actor("budi", OPERATOR_DESA, region)
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "region", "words"),
+    [
+        (" ", OPERATOR_DESA, "3604052001", "Nama pengguna kosong"),
+        ("budi", "lurah", "3604052001", "tidak dikenal"),
+        ("budi", OPERATOR_DESA, "36.4.5", "tidak sesuai pola"),
+    ],
+)
+def test_an_actor_that_cannot_be_is_refused_in_words(
+    username: str, role: str, region: str, words: str
+) -> None:
+    with pytest.raises(PermissionDenied, match=words):
+        Actor(username, role, region)
+
+
+def test_a_refusal_is_a_domain_error_the_faces_already_catch() -> None:
+    assert issubclass(PermissionDenied, TerpaduError)
+    assert issubclass(PermissionDenied, VervalError)
+
+
+def test_region_scope_is_the_region_and_everything_below_it() -> None:
+    kab = Actor("kab", VERIFIKATOR_KAB, "3604")
+    assert kab.covers("3604052001") and kab.covers("36.04")
+    assert not kab.covers("3603012001") and not kab.covers(None)
+    assert covers(None, "3603012001") and covers(None, None)
+    kab.require_region("3604052002")
+    with pytest.raises(PermissionDenied, match="di luar wilayah kerja kab"):
+        kab.require_region("3603012001")
+
+
+def test_a_role_outside_the_list_may_not_act() -> None:
+    operator = Actor("budi", OPERATOR_DESA, "3604052001")
+    operator.require_role(OPERATOR_DESA, doing="membuat usulan")
+    with pytest.raises(PermissionDenied, match="tidak boleh menyetujui"):
+        operator.require_role(ADMIN_PROVINSI, doing="menyetujui")
+
+
+def test_the_permission_table() -> None:
+    full_nik = {r for r in ROLES if allows(r, "see_full_nik")}
+    assert full_nik == {OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}
+    assert {r for r in ROLES if allows(r, "import")} == full_nik
+    assert {r for r in ROLES if allows(r, "propose")} == {OPERATOR_DESA}
+    assert {r for r in ROLES if allows(r, "read_only")} == {AUDITOR, ANALIS_PUSAT}
+
+
+@pytest.mark.parametrize(
+    ("nik", "masked"),
+    [
+        ("3604051507870001", "3604********0001"),
+        ("123456", "**3456"),
+        ("12", "12"),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_mask_nik(nik: str | None, masked: str | None) -> None:
+    assert mask_nik(nik) == masked
+
+
+def test_a_nik_is_shown_in_full_only_to_the_roles_that_register_people() -> None:
+    nik = "3604051507870001"
+    assert show_nik(Actor("budi", OPERATOR_DESA, "3604052001"), nik) == nik
+    assert show_nik(Actor("ani", ANALIS_PUSAT), nik) == "3604********0001"
+
+
+def test_an_import_inside_the_region_passes(tmp_path: Path) -> None:
+    keluarga = _keluarga(tmp_path, "3604052001", "36.04.05.2001")
+    require_import_region(Actor("budi", OPERATOR_DESA, "3604052001"), keluarga)
+    require_import_region(Actor("kab", VERIFIKATOR_KAB, "3604"), keluarga)
+
+
+def test_an_import_with_families_outside_the_region_is_refused(tmp_path: Path) -> None:
+    regions = ["3604052001", *(f"36040520{n:02d}" for n in range(2, 9))]
+    keluarga = _keluarga(tmp_path, *regions)
+    with pytest.raises(PermissionDenied) as refused:
+        require_import_region(Actor("budi", OPERATOR_DESA, "3604052001"), keluarga)
+    message = str(refused.value)
+    assert "di luar wilayah kerja Anda (3604052001): 3604052002, 3604052003" in message
+    assert "3604052006 …. Impor dibatalkan." in message and "3604052007" not in message
+
+
+def test_a_national_actor_imports_anywhere_without_reading_the_file(tmp_path: Path) -> None:
+    require_import_region(Actor("ani", AUDITOR), tmp_path / "not-there.csv")
