@@ -103,3 +103,38 @@ def test_a_run_stopped_while_raising_proposals_leaves_nothing(
         assert conn.execute(text("SELECT COUNT(*) FROM proposal")).scalar() == 2
         assert conn.execute(text("SELECT status FROM link_run")).scalar() == "completed"
     assert run.merged_clusters >= 3
+
+
+def test_memberships_from_the_snapshot_equal_the_database_s(
+    engine: Engine, tmp_path: Path, data_dir: Path
+) -> None:
+    """A link run finds families from the snapshot it holds and its own resolved ids: the same
+    memberships the database gives back, including a member who left, an inactive family and
+    an inactive person (none of them count)."""
+    from terpadu.engine.snapshot import registry_frames
+    from terpadu.linkage.families import _memberships, memberships_of
+    from terpadu.linkage.resolve import SNAPSHOT_COLUMNS
+
+    k = write_csv(tmp_path / "keluarga.csv", KELUARGA_HEADER, KELUARGA)
+    a = write_csv(tmp_path / "anggota.csv", ANGGOTA_HEADER, ANGGOTA)
+    import_batch(engine, k, a, today=TODAY)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE family SET status = 'nonaktif' WHERE source_key = 'K3'"))
+        conn.execute(text("UPDATE person SET status = 'nonaktif' WHERE id_anggota = 'D2'"))
+        conn.execute(
+            text(
+                "UPDATE membership SET left_at = CURRENT_TIMESTAMP WHERE person_id = "
+                "(SELECT id FROM person WHERE id_anggota = 'A2')"
+            )
+        )
+    link_registry(engine, data_dir=data_dir)
+    frames = registry_frames(engine, tmp_path, SNAPSHOT_COLUMNS)
+    persons = frames["persons"]
+    resolved = persons.select(pl.col("id").alias("unique_id"), pl.col("resolved_person_id"))
+    resolved = resolved.select("unique_id", pl.col("resolved_person_id").alias("rid"))
+    key = ["family_id", "person_id"]
+    with engine.connect() as conn:
+        expected = _memberships(conn).sort(key)
+    found = memberships_of(persons, frames["families"], resolved).sort(key)
+    assert found.height == 4
+    assert found.equals(expected.select(found.columns))

@@ -192,3 +192,53 @@ def test_nik_dates_decode_as_identity_decodes_them() -> None:
     assert mine["nik_dob"].null_count() < len(niks)  # some decode
     women = mine.filter(pl.col("nik_sex") == 2).height
     assert 0 < women < mine["nik_dob"].drop_nulls().len()
+
+
+def test_one_registration_persons_get_the_same_golden_record_as_the_ranking_gives() -> None:
+    """Single-registration clusters without civil values take a row-wise short cut: the
+    values, provenance text and registrations equal what ranking every candidate gives, for
+    blank and missing values, a missing batch, a person with nothing at all, and beside
+    multi-registration and civil-checked clusters."""
+    from terpadu.linkage.golden import _ranked
+
+    persons = pl.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5, 6, 7],
+            "nik": [
+                "3604054107870002",
+                "",
+                None,
+                "3604050203900003",
+                None,
+                "3604051507870001",
+                None,
+            ],
+            "nama": ["Siti", "Joko", "Rina", "Djoko", None, "Ahmad", "Ani"],
+            "tgl_lahir": [dt.date(1987, 7, 1), None, dt.date(1995, 5, 5), None, None, None, None],
+            "jenis_kelamin": [2, 1, None, 1, None, 1, 2],
+            "nama_ibu_kandung": [None, "Rukmini", "", None, None, "Sri", None],
+            "kode_wilayah": ["3604052001", "3604052002", None, "3604052002", None, "1", "2"],
+            "status": ["aktif", "aktif", "nonaktif", "aktif", "aktif", "aktif", "aktif"],
+            "updated_at": ["2024-01-01", "2025-01-01", "2026-01-01", None, None, None, None],
+            "batch_id": [1, 2, None, 3, 4, 5, 5],
+        }
+    )
+    # 2 and 4: one person; 6 is checked by Dukcapil; 5 has no value at all (left out)
+    clusters = pl.DataFrame({"unique_id": [1, 2, 3, 4, 5, 6, 7], "cluster": [1, 2, 3, 2, 5, 6, 7]})
+    civil = pl.DataFrame(
+        {
+            "person_id": [6],
+            "check_id": [9],
+            "nik": ["3604051507870001"],
+            "nama": ["AHMAD"],
+            "tgl_lahir": [dt.date(1987, 7, 15)],
+            "jenis_kelamin": [1],
+        },
+        schema_overrides={"jenis_kelamin": pl.Int16},
+    )
+    got = golden_records(persons, clusters, civil)
+    assert got["cluster"].to_list() == [1, 2, 3, 6, 7]
+    assert got.equals(_ranked(persons, clusters, civil).sort("cluster"))
+    assert golden_records(persons, clusters).equals(
+        _ranked(persons, clusters, None).sort("cluster")
+    )

@@ -13,6 +13,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,10 +50,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _columns(model: type) -> list[str]:
-    return [c.name for c in model.__table__.columns]  # type: ignore[attr-defined]
 
 
 def _schema(model: type) -> dict[str, pl.DataType]:
@@ -155,7 +152,7 @@ def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
     for name in frame.columns:
         if name in {"tgl_lahir"}:
             casts.append(pl.col(name).cast(pl.Utf8).str.slice(0, 10).str.to_date(strict=False))
-        elif name == "extra":
+        elif name == "extra" and frame[name].dtype != pl.Utf8:  # JSON read as objects
             casts.append(
                 pl.col(name).map_elements(
                     lambda v: v if isinstance(v, str) or v is None else json.dumps(v),
@@ -169,42 +166,56 @@ def _normalise(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(casts)
 
 
+def _queries(
+    columns: Mapping[str, Sequence[str] | None],
+) -> dict[str, tuple[str, dict[str, pl.DataType]]]:
+    """Each named table's query and column types: the given columns, or all of them."""
+    models = {"families": Family, "persons": Person, "memberships": Membership}
+    queries: dict[str, tuple[str, dict[str, pl.DataType]]] = {}
+    for table, wanted in columns.items():
+        model = models[table]
+        schema = _schema(model)
+        if wanted is not None:
+            schema = {c: schema[c] for c in wanted}
+        if table == "persons":
+            sql = f"""
+                SELECT {", ".join("p." + c for c in schema)},
+                       m.family_id AS family_id, m.hub_keluarga AS membership_hub
+                FROM person p
+                LEFT JOIN membership m ON m.person_id = p.id AND m.left_at IS NULL
+                ORDER BY p.id
+            """
+            schema = schema | {"family_id": pl.Int64(), "membership_hub": pl.Int64()}
+        else:
+            name = model.__tablename__
+            sql = f"SELECT {', '.join(schema)} FROM {name} ORDER BY id"
+        queries[table] = (sql, schema)
+    return queries
+
+
+def registry_frames(
+    engine: Engine, workdir: Path, columns: Mapping[str, Sequence[str] | None] | None = None
+) -> dict[str, pl.DataFrame]:
+    """Snapshot tables as frames, without writing them (one consistent read).
+
+    ``columns``: table → the columns to read (None: all); without it, every table whole.
+    For a batch run that uses them at once (linkage): no Parquet round trip, and only what
+    it needs. ``workdir`` holds the reader's scratch files.
+    """
+    wanted = columns or dict.fromkeys(("families", "persons", "memberships"))
+    frames = _read_tables(engine, _queries(wanted), workdir)
+    return {name: _normalise(frame) for name, frame in frames.items()}
+
+
 def write_snapshot(engine: Engine, outdir: Path) -> Snapshot:
     """Write families, persons (with their current family) and memberships to ``outdir``."""
     outdir.mkdir(parents=True, exist_ok=True)
-    family_columns = _columns(Family)
-    person_columns = _columns(Person)
-    membership_columns = _columns(Membership)
-    persons_sql = f"""
-        SELECT {", ".join("p." + c for c in person_columns)},
-               m.family_id AS family_id, m.hub_keluarga AS membership_hub
-        FROM person p
-        LEFT JOIN membership m ON m.person_id = p.id AND m.left_at IS NULL
-        ORDER BY p.id
-    """
-    frames = _read_tables(
-        engine,
-        {
-            "families": (
-                f"SELECT {', '.join(family_columns)} FROM family ORDER BY id",
-                _schema(Family),
-            ),
-            "persons": (
-                persons_sql,
-                _schema(Person) | {"family_id": pl.Int64(), "membership_hub": pl.Int64()},
-            ),
-            "memberships": (
-                f"SELECT {', '.join(membership_columns)} FROM membership ORDER BY id",
-                _schema(Membership),
-            ),
-        },
-        outdir,
-    )
+    frames = registry_frames(engine, outdir)
     counts: dict[str, int] = {}
     sums: dict[str, str] = {}
     for name, frame in frames.items():
         path = outdir / f"{name}.parquet"
-        _normalise(frame).write_parquet(path, statistics=True)
+        frame.write_parquet(path, statistics=True)
         counts[name] = frame.height
         sums[name] = _sha256(path)
     created = dt.datetime.now(dt.UTC)

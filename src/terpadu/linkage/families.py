@@ -11,7 +11,11 @@ until a proposal is approved.
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -45,6 +49,44 @@ def _memberships(engine: Engine | Connection) -> pl.DataFrame:
             "_f": pl.Int64,
         },
     ).drop("_f")
+
+
+def memberships_of(
+    persons: pl.DataFrame, families: pl.DataFrame, resolved: pl.DataFrame
+) -> pl.DataFrame:
+    """The open memberships of active persons in active families, from a registry snapshot
+    and a link run's resolved ids, as :func:`_memberships` reads them from the database.
+
+    ``persons``: a snapshot's persons (one row per open membership, ``family_id`` null
+    without one); ``families``: its families; ``resolved``: ``unique_id`` (person id) →
+    ``rid``. A person without a resolved id counts as a person of its own (``-id``).
+    """
+    fams = families.filter(pl.col("status") == "aktif").select(
+        pl.col("id").alias("family_id"),
+        pl.col("no_kk").cast(pl.String),
+        pl.col("kode_wilayah").cast(pl.String),
+        pl.col("source_key").cast(pl.String).alias("id_keluarga"),
+    )
+    return (
+        persons.filter((pl.col("status") == "aktif") & pl.col("family_id").is_not_null())
+        .select("family_id", pl.col("id").alias("person_id"), "resolved_person_id")
+        .join(fams, on="family_id")
+        .join(
+            resolved.select(pl.col("unique_id").alias("person_id"), "rid"),
+            on="person_id",
+            how="left",
+        )
+        .select(
+            "family_id",
+            "person_id",
+            pl.coalesce(
+                "rid", pl.col("resolved_person_id").cast(pl.Int64), -pl.col("person_id")
+            ).alias("rid"),
+            "no_kk",
+            "kode_wilayah",
+            "id_keluarga",
+        )
+    )
 
 
 def duplicate_families(members: pl.DataFrame) -> pl.DataFrame:
@@ -215,30 +257,103 @@ class FamilyFindings:
     proposals: pl.DataFrame | None
 
 
-def find_families(conn: Connection, *, raise_proposals: bool = True) -> FamilyFindings:
+def find_families(
+    conn: Connection, *, raise_proposals: bool = True, members: pl.DataFrame | None = None
+) -> FamilyFindings:
     """The findings on ``conn`` (seeing its uncommitted resolved ids), with their proposals
-    written in its transaction."""
-    members = _memberships(conn)
+    written in its transaction. ``members`` (:func:`memberships_of`): the memberships a link
+    run already holds in memory, instead of reading them back."""
+    if members is None:
+        members = _memberships(conn)
     dups = duplicate_families(members)
     doubles = persons_in_two_families(members, dups)
-    proposals = (
-        _raise(conn, dups, doubles) if raise_proposals and (dups.height or doubles.height) else None
-    )
+    proposals = raise_family_proposals(conn, dups, doubles) if raise_proposals else None
     return FamilyFindings(dups, doubles, proposals)
+
+
+def raise_family_proposals(
+    conn: Connection, duplicates: pl.DataFrame, doubles: pl.DataFrame
+) -> pl.DataFrame | None:
+    """Draft proposals for the findings (none: None), in ``conn``'s transaction."""
+    return _raise(conn, duplicates, doubles) if duplicates.height or doubles.height else None
 
 
 def write_family_report(findings: FamilyFindings, outdir: Path) -> dict[str, Path]:
     """The reports (CSV and XLSX), and the proposals raised (``usulan.csv``)."""
-    paths: dict[str, Path] = {}
-    for name, frame in (
-        ("keluarga_ganda", findings.duplicates),
-        ("orang_dua_keluarga", findings.doubles),
-    ):
-        for suffix in ("csv", "xlsx"):
-            paths[f"{name}.{suffix}"] = write_table(frame, outdir / f"{name}.{suffix}")
-    if findings.proposals is not None:
-        paths["usulan.csv"] = write_table(findings.proposals, outdir / "usulan.csv")
-    return paths
+    report = FamilyReport(findings.duplicates, findings.doubles, outdir, background=False)
+    return report.finish(findings.proposals)
+
+
+#: Findings of at least this many rows have their XLSX written by a child process.
+BACKGROUND_MIN_ROWS: Final = 20_000
+_REPORTS: Final = ("keluarga_ganda", "orang_dua_keluarga")
+
+
+class FamilyReport:
+    """A link run's family reports, written while the run goes on.
+
+    The CSV files are written at once; the XLSX workbooks of large findings by a child process
+    (:mod:`terpadu.linkage._xlsx_child`): a workbook of a hundred thousand rows takes several
+    seconds of one core, which then overlap the run's writes to the registry. Everything goes
+    to a staging folder beside ``outdir`` and moves there in :meth:`finish`, once the run has
+    committed; :meth:`abandon` (the run failed) removes it.
+    """
+
+    def __init__(
+        self,
+        duplicates: pl.DataFrame,
+        doubles: pl.DataFrame,
+        outdir: Path,
+        *,
+        background: bool = True,
+    ) -> None:
+        self.outdir = outdir
+        self.staging = outdir.parent / f".{outdir.name}.partial"
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+        self.child: subprocess.Popen[bytes] | None = None
+        frames = dict(zip(_REPORTS, (duplicates, doubles), strict=True))
+        for name, frame in frames.items():
+            write_table(frame, self.staging / f"{name}.csv")
+        if background and duplicates.height + doubles.height >= BACKGROUND_MIN_ROWS:
+            jobs = []
+            for name, frame in frames.items():
+                source = self.staging / f".{name}.parquet"
+                frame.write_parquet(source)
+                jobs.append([str(source), str(self.staging / f"{name}.xlsx")])
+            self.child = subprocess.Popen(
+                [sys.executable, "-m", "terpadu.linkage._xlsx_child"], stdin=subprocess.PIPE
+            )
+            assert self.child.stdin is not None
+            self.child.stdin.write(json.dumps(jobs).encode())
+            self.child.stdin.close()
+        else:
+            for name, frame in frames.items():
+                write_table(frame, self.staging / f"{name}.xlsx")
+
+    def finish(self, proposals: pl.DataFrame | None) -> dict[str, Path]:
+        """Wait for the workbooks, add the proposals raised (``usulan.csv``) and move the
+        files to ``outdir``; their paths."""
+        if self.child is not None and self.child.wait() != 0:
+            self.abandon()
+            raise RuntimeError(f"laporan keluarga XLSX gagal ditulis ({self.outdir})")
+        names = [f"{name}.{suffix}" for name in _REPORTS for suffix in ("csv", "xlsx")]
+        if proposals is not None:
+            write_table(proposals, self.staging / "usulan.csv")
+            names.append("usulan.csv")
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        for name in names:
+            paths[name] = (self.staging / name).replace(self.outdir / name)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return paths
+
+    def abandon(self) -> None:
+        """Stop the child, if any, and remove what was written."""
+        if self.child is not None and self.child.poll() is None:
+            self.child.kill()
+            self.child.wait()
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 def family_report(engine: Engine, outdir: Path, *, raise_proposals: bool = True) -> dict[str, Path]:

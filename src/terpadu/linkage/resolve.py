@@ -22,16 +22,24 @@ from typing import Any, Final
 import polars as pl
 from sqlalchemy import Engine, bindparam, select, update
 
-from terpadu.engine import EngineKind, write_snapshot
+from terpadu.audit import record_event
+from terpadu.engine import EngineKind
+from terpadu.engine.snapshot import registry_frames
 from terpadu.linkage import store as S
 from terpadu.linkage.cluster import cluster_pairs
 from terpadu.linkage.fallback import DEFAULT_PATH
-from terpadu.linkage.families import FamilyFindings, find_families, write_family_report
+from terpadu.linkage.families import (
+    FamilyReport,
+    duplicate_families,
+    memberships_of,
+    persons_in_two_families,
+    raise_family_proposals,
+)
 from terpadu.linkage.golden import FIELDS, golden_records
 from terpadu.linkage.model import ModelArtefact, latest_model, model_dir, save_model
 from terpadu.linkage.predict import Progress, score
 from terpadu.linkage.prepare import prepare_snapshot
-from terpadu.store.bulk import allocate_ids, bulk_insert
+from terpadu.store.bulk import allocate_ids, bulk_transaction, insert_new_rows
 
 #: Default match probability at or above which two registrations are one person.
 THRESHOLD: Final = 0.95
@@ -45,6 +53,23 @@ SHOWN: Final[dict[str, str]] = {
     "name": "name_norm",
     "household": "mother_key",
     "region": "desa",
+}
+#: What a run reads of the registry: the identity fields, what golden records and the family
+#: checks need, and the previous resolved id (no memberships table, no welfare fields).
+SNAPSHOT_COLUMNS: Final[dict[str, tuple[str, ...] | None]] = {
+    "persons": (
+        "id",
+        "nik",
+        "nama",
+        "jenis_kelamin",
+        "tgl_lahir",
+        "nama_ibu_kandung",
+        "resolved_person_id",
+        "batch_id",
+        "updated_at",
+        "status",
+    ),
+    "families": ("id", "no_kk", "kode_wilayah", "source_key", "status"),
 }
 log = logging.getLogger(__name__)
 
@@ -184,9 +209,9 @@ def link_registry(
 
     _tell(progress, "snapshot")
     with tempfile.TemporaryDirectory(prefix="terpadu-link-") as tmp:
-        snap = write_snapshot(engine, Path(tmp))
-        persons = pl.read_parquet(snap.table("persons"))
-        families = pl.read_parquet(snap.table("families"))
+        # Read straight into memory: the run needs no snapshot files, nor the memberships.
+        frames = registry_frames(engine, Path(tmp), SNAPSHOT_COLUMNS)
+    persons, families = frames["persons"], frames["families"]
     timings["snapshot"] = time.perf_counter() - started
     _tell(progress, "prepare")
     t = time.perf_counter()
@@ -227,15 +252,17 @@ def link_registry(
             "cap": scored.blocks.cap,
             "capped": {"+".join(k): v for k, v in scored.blocks.capped.items()},
         }
+        del scored  # its blocked copy of the records: not needed past scoring
+    registrations = prepared.height
+    unique_ids = prepared["unique_id"].to_list()
+    del prepared  # the comparison columns: the rest of the run needs only the ids
     trained = source == "trained"
-    artefact = _artefact(folder, source, settings, prepared.height, stored, latest)
+    artefact = _artefact(folder, source, settings, registrations, stored, latest)
 
     _tell(progress, "cluster")
     t = time.perf_counter()
     linked = pairs.filter(pl.col("match_probability") >= threshold)
-    clusters = cluster_pairs(
-        prepared["unique_id"].to_list(), linked, same=same, different=different
-    )
+    clusters = cluster_pairs(unique_ids, linked, same=same, different=different)
     assignment = clusters.assignment
     timings["cluster"] = time.perf_counter() - t
 
@@ -244,118 +271,139 @@ def link_registry(
     previous = persons.select(
         pl.col("id").alias("unique_id"), pl.col("resolved_person_id").cast(pl.Int64).alias("prev")
     )
-    findings: FamilyFindings | None = None
-    with engine.begin() as conn:
-        inserted = conn.execute(
-            S.RUN.insert().values(
+    report: FamilyReport | None = None
+    proposals: pl.DataFrame | None = None
+    # The bulk writers' transaction: on SQLite no per-row foreign-key look-ups, a large page
+    # cache, and a rollback journal when the run has the database to itself.
+    try:
+        with bulk_transaction(engine) as conn:
+            inserted = conn.execute(
+                S.RUN.insert().values(
+                    engine=batch,
+                    model_version=artefact.version,
+                    model_path=str(artefact.path),
+                    retrained=int(trained),
+                    threshold=threshold,
+                    review_floor=floor,
+                    actor=actor,
+                    status="running",
+                    started_at=dt.datetime.now(dt.UTC),
+                    model_source=source,
+                    model_notes=notes,
+                )
+            ).inserted_primary_key
+            assert inserted is not None
+            run_id = int(inserted[0])
+            ids, fresh = _assign_ids(
+                assignment, previous, lambda n: allocate_ids(conn, "resolved_person", n)
+            )
+            full = assignment.join(ids, on="cluster").join(previous, on="unique_id", how="left")
+            golden_input = persons.join(
+                families.select(pl.col("id").alias("family_id"), "kode_wilayah"),
+                on="family_id",
+                how="left",
+            )
+            golden = golden_records(golden_input, assignment, civil).join(ids, on="cluster")
+            now = dt.datetime.now(dt.UTC)
+            new_rows = golden.filter(pl.col("new")).select(
+                pl.col("rid").alias("id"),
+                *FIELDS,
+                "registrations",
+                "provenance",
+            )
+            insert_new_rows(  # a first run's million rows: the NIK index is built once, after
+                conn,
+                S.RESOLVED,
+                new_rows.with_columns(
+                    pl.lit("aktif").alias("status"),
+                    pl.lit(run_id).alias("created_run_id"),
+                    pl.lit(run_id).alias("updated_run_id"),
+                    pl.lit(now).alias("created_at"),
+                    pl.lit(now).alias("updated_at"),
+                ),
+            )
+            _update_existing(conn, golden.filter(~pl.col("new")), run_id, now)
+            claimed = set(ids["rid"].to_list())
+            active_before = [
+                int(i)
+                for (i,) in conn.execute(
+                    select(S.RESOLVED.c.id).where(S.RESOLVED.c.status == "aktif")
+                )
+            ]
+            gone = [i for i in active_before if i not in claimed]
+            for start in range(0, len(gone), S.CHUNK):
+                conn.execute(
+                    update(S.RESOLVED)
+                    .where(S.RESOLVED.c.id.in_(gone[start : start + S.CHUNK]))
+                    .values(status="superseded", updated_run_id=run_id, updated_at=now)
+                )
+            changed = full.filter(pl.col("prev").is_null() | (pl.col("prev") != pl.col("rid")))
+            S.set_resolved_ids(conn, changed.select("unique_id", "rid"))
+            merges_new = _record_merges(conn, full, run_id, now)
+            queued = _queue_review(conn, pairs, threshold, floor, decisions, settings, run_id, now)
+            sizes = full.group_by("rid").len()
+            multi = int(sizes.filter(pl.col("len") > 1).height)
+            timings["write"] = time.perf_counter() - t
+            if family_reports:
+                _tell(progress, "families")
+                t = time.perf_counter()
+                # The memberships the snapshot holds, with this run's resolved ids: the same rows
+                # the database would give back inside this transaction, without reading them.
+                members = memberships_of(
+                    persons, families, full.select("unique_id", "rid").unique()
+                )
+                duplicates = duplicate_families(members)
+                doubles = persons_in_two_families(members, duplicates)
+                # Workbooks are built by a child process while the proposals are written.
+                outdir = data_dir / "reports" / "linkage" / f"run-{run_id:04d}"
+                report = FamilyReport(duplicates, doubles, outdir)
+                proposals = raise_family_proposals(conn, duplicates, doubles)
+                timings["families"] = time.perf_counter() - t
+            timings["total"] = time.perf_counter() - started
+            result = LinkRun(
+                id=run_id,
                 engine=batch,
                 model_version=artefact.version,
-                model_path=str(artefact.path),
-                retrained=int(trained),
+                model_path=artefact.path,
+                retrained=trained,
                 threshold=threshold,
-                review_floor=floor,
-                actor=actor,
-                status="running",
-                started_at=dt.datetime.now(dt.UTC),
-                model_source=source,
-                model_notes=notes,
-            )
-        ).inserted_primary_key
-        assert inserted is not None
-        run_id = int(inserted[0])
-        ids, fresh = _assign_ids(
-            assignment, previous, lambda n: allocate_ids(conn, "resolved_person", n)
-        )
-        full = assignment.join(ids, on="cluster").join(previous, on="unique_id", how="left")
-        golden_input = persons.join(
-            families.select(pl.col("id").alias("family_id"), "kode_wilayah"),
-            on="family_id",
-            how="left",
-        )
-        golden = golden_records(golden_input, assignment, civil).join(ids, on="cluster")
-        now = dt.datetime.now(dt.UTC)
-        new_rows = golden.filter(pl.col("new")).select(
-            pl.col("rid").alias("id"),
-            *FIELDS,
-            "registrations",
-            "provenance",
-        )
-        bulk_insert(
-            conn,
-            "resolved_person",
-            new_rows.with_columns(
-                pl.lit("aktif").alias("status"),
-                pl.lit(run_id).alias("created_run_id"),
-                pl.lit(run_id).alias("updated_run_id"),
-                pl.lit(now).alias("created_at"),
-                pl.lit(now).alias("updated_at"),
-            ),
-        )
-        _update_existing(conn, golden.filter(~pl.col("new")), run_id, now)
-        claimed = set(ids["rid"].to_list())
-        active_before = [
-            int(i)
-            for (i,) in conn.execute(select(S.RESOLVED.c.id).where(S.RESOLVED.c.status == "aktif"))
-        ]
-        gone = [i for i in active_before if i not in claimed]
-        for start in range(0, len(gone), S.CHUNK):
-            conn.execute(
-                update(S.RESOLVED)
-                .where(S.RESOLVED.c.id.in_(gone[start : start + S.CHUNK]))
-                .values(status="superseded", updated_run_id=run_id, updated_at=now)
-            )
-        changed = full.filter(pl.col("prev").is_null() | (pl.col("prev") != pl.col("rid")))
-        S.set_resolved_ids(conn, changed.select("unique_id", "rid"))
-        merges_new = _record_merges(conn, full, run_id, now)
-        queued = _queue_review(conn, pairs, threshold, floor, decisions, settings, run_id, now)
-        sizes = full.group_by("rid").len()
-        multi = int(sizes.filter(pl.col("len") > 1).height)
-        if family_reports:
-            _tell(progress, "families")
-            findings = find_families(conn, raise_proposals=True)
-        timings["write"] = time.perf_counter() - t
-        timings["total"] = time.perf_counter() - started
-        result = LinkRun(
-            id=run_id,
-            engine=batch,
-            model_version=artefact.version,
-            model_path=artefact.path,
-            retrained=trained,
-            threshold=threshold,
-            persons=prepared.height,
-            pairs_scored=pairs.height,
-            pairs_linked=clusters.accepted,
-            resolved=ids.height,
-            merged_clusters=multi,
-            merges_new=merges_new,
-            ids_new=fresh,
-            review_queued=queued,
-            model_source=source,
-            model_notes=notes,
-            seconds={k: round(v, 2) for k, v in timings.items()},
-            blocking=blocking,
-        )
-        conn.execute(
-            update(S.RUN)
-            .where(S.RUN.c.id == run_id)
-            .values(
-                status="completed",
-                finished_at=dt.datetime.now(dt.UTC),
-                persons=result.persons,
-                pairs_scored=result.pairs_scored,
-                pairs_linked=result.pairs_linked,
-                resolved=result.resolved,
+                persons=registrations,
+                pairs_scored=pairs.height,
+                pairs_linked=clusters.accepted,
+                resolved=ids.height,
                 merged_clusters=multi,
                 merges_new=merges_new,
                 ids_new=fresh,
                 review_queued=queued,
-                seconds=result.seconds,
+                model_source=source,
+                model_notes=notes,
+                seconds={k: round(v, 2) for k, v in timings.items()},
+                blocking=blocking,
             )
-        )
-        _audit(conn, actor, run_id, result)
-    if findings is not None:
-        outdir = data_dir / "reports" / "linkage" / f"run-{run_id:04d}"
-        result.reports = write_family_report(findings, outdir)
+            conn.execute(
+                update(S.RUN)
+                .where(S.RUN.c.id == run_id)
+                .values(
+                    status="completed",
+                    finished_at=dt.datetime.now(dt.UTC),
+                    persons=result.persons,
+                    pairs_scored=result.pairs_scored,
+                    pairs_linked=result.pairs_linked,
+                    resolved=result.resolved,
+                    merged_clusters=multi,
+                    merges_new=merges_new,
+                    ids_new=fresh,
+                    review_queued=queued,
+                    seconds=result.seconds,
+                )
+            )
+            _audit(conn, actor, run_id, result)
+    except BaseException:
+        if report is not None:
+            report.abandon()
+        raise
+    if report is not None:
+        result.reports = report.finish(proposals)
     return result
 
 
@@ -491,7 +539,7 @@ def _record_merges(conn: Any, full: pl.DataFrame, run_id: int, now: dt.datetime)
             pl.col("basis").fill_null("model"),
         )
     )
-    bulk_insert(conn, "link_merge", new.with_columns(pl.lit(now).alias("created_at")))
+    insert_new_rows(conn, S.MERGE, new.with_columns(pl.lit(now).alias("created_at")))
     return new.height
 
 
@@ -541,10 +589,6 @@ def _queue_review(
 
 def _audit(conn: Any, actor: str, run_id: int, run: LinkRun) -> None:
     """One audit event per run (merges themselves are rows of ``link_merge``)."""
-    try:
-        from terpadu.audit import record_event
-    except ImportError:  # pragma: no cover - the audit package is optional here
-        return
     record_event(
         conn,
         actor=actor,
