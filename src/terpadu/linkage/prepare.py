@@ -38,6 +38,7 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
     "name_compact",
     "name_tokens",
     "mother_key",
+    "mother_tokens",
     "desa",
     "kec",
     "kab",
@@ -141,7 +142,9 @@ def prepare_records(
         }
     )
     names = _name_columns(col("nama", pl.String()), "name")
-    mothers = _name_columns(col("nama_ibu_kandung", pl.String()), "mother").select("mother_key")
+    mothers = _name_columns(col("nama_ibu_kandung", pl.String()), "mother").select(
+        "mother_key", "mother_tokens"
+    )
     names = names.rename({"name_first_key": "first_key", "name_last_key": "last_key"})
     frame = pl.concat([base, names.drop("name_tokens"), mothers], how="horizontal").with_columns(
         names["name_tokens"]

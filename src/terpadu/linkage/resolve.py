@@ -31,6 +31,7 @@ from terpadu.linkage.golden import FIELDS, golden_records
 from terpadu.linkage.model import ModelArtefact, latest_model, model_dir, save_model
 from terpadu.linkage.predict import Backend, Progress, score
 from terpadu.linkage.prepare import prepare_snapshot
+from terpadu.linkage.support import SUPPORT_FLOOR, add_family_support
 from terpadu.settings import get_settings
 from terpadu.store.bulk import allocate_ids, bulk_insert
 
@@ -105,6 +106,16 @@ def explain(pair: dict[str, Any], settings: dict[str, Any]) -> list[dict[str, An
                 "weight": None if weight is None else round(weight, 2),
                 "left": pair.get(f"{column}_l"),
                 "right": pair.get(f"{column}_r"),
+            }
+        )
+    if pair.get("mw_family"):
+        out.append(
+            {
+                "comparison": "family",
+                "level": f"{pair.get('family_support')} pasangan anggota lain dari kedua keluarga cocok",
+                "weight": round(float(pair["mw_family"]), 2),
+                "left": None,
+                "right": None,
             }
         )
     return out
@@ -217,12 +228,16 @@ def link_registry(
             settings=stored.splink_settings if stored else None,
             previous=latest.splink_settings if latest and retrain else None,
             backend=batch,
-            floor=floor,
+            floor=min(floor, SUPPORT_FLOOR),
             spark=spark,
             progress=progress,
             same=same,
         )
-        pairs, settings = scored.pairs, scored.settings
+        members = persons.select(pl.col("id").alias("unique_id"), "family_id")
+        pairs = add_family_support(scored.pairs, members, threshold).filter(
+            pl.col("match_probability") >= floor
+        )
+        settings = scored.settings
         source, notes = scored.model.source, [n.as_dict() for n in scored.model.notes]
         timings.update(scored.seconds)
         blocking = {
