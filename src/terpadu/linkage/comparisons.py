@@ -261,7 +261,8 @@ def indonesian_comparisons() -> list[Any]:
 #: badly mistyped NIK (same birth date and desa, name variant or mother's name, anywhere); a
 #: mistyped birth date (same name variant and KK, or name variant and mother in the kecamatan);
 #: a name with one word replaced or mistyped (one word kept, with the birth date, or with the
-#: birth year and desa). Every key is compound down to a desa or a date, so no block grows
+#: birth year and desa); a name with two letters swapped or words joined or split (its
+#: letters, with the birth date). Every key is compound down to a desa or a date, so no block grows
 #: with the kabupaten: at a million registrations of one kabupaten the largest holds about
 #: 200 registrations and the rules ask for about 9 M pairs, under the cap's budget.
 BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
@@ -275,6 +276,7 @@ BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
     ("dob", "kec"),
     ("dob", "first_key"),
     ("dob", "last_key"),
+    ("dob", "name_letters"),
     ("name_key", "mother_key", "kec"),
     ("first_key", "dob_year", "desa"),
     ("last_key", "dob_year", "desa"),

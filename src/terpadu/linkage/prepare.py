@@ -36,6 +36,7 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
     "name_key",
     "name_abbrev",
     "name_compact",
+    "name_letters",
     "name_tokens",
     "mother_key",
     "mother_tokens",
@@ -99,6 +100,8 @@ def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
         .alias(f"{prefix}_abbrev"),
         # The name as one word in written order: "NUR HAYATI" = "NURHAYATI".
         t.list.join("").alias(f"{prefix}_compact"),
+        # Its letters sorted: the same for two letters swapped or a word split or joined.
+        t.list.join("").str.split("").list.sort().list.join("").alias(f"{prefix}_letters"),
         t.alias(f"{prefix}_tokens"),
     )
     return (

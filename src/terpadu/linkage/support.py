@@ -44,8 +44,16 @@ def add_family_support(
     fam = families.select("unique_id", "family_id")
     framed = (
         pairs.with_row_index("_pair")
-        .join(fam.rename({"unique_id": "unique_id_l", "family_id": "_fl"}), on="unique_id_l", how="left")
-        .join(fam.rename({"unique_id": "unique_id_r", "family_id": "_fr"}), on="unique_id_r", how="left")
+        .join(
+            fam.rename({"unique_id": "unique_id_l", "family_id": "_fl"}),
+            on="unique_id_l",
+            how="left",
+        )
+        .join(
+            fam.rename({"unique_id": "unique_id_r", "family_id": "_fr"}),
+            on="unique_id_r",
+            how="left",
+        )
         .with_columns(
             pl.min_horizontal("_fl", "_fr").alias("_fa"),
             pl.max_horizontal("_fl", "_fr").alias("_fb"),
