@@ -294,9 +294,12 @@ def training_rules() -> list[list[tuple[str, ...]]]:
     first whose columns all hold values (and whose EM succeeds) is used. Each leaves some
     comparisons free to learn. The first block asks for the stated birth date with the NIK:
     on the NIK alone, a NIK given to another member of the family (same KK, same desa) is
-    common enough for EM to learn "same KK, another name" as what a duplicate looks like."""
+    common enough for EM to learn "same KK, another name" as what a duplicate looks like.
+    Without NIKs, same name variant and birth date takes its place: it leaves the region and
+    the family free to learn (on the other blocks EM can take namesakes with a common
+    mother's name for the duplicates, and learn that duplicates rarely share a desa)."""
     return [
-        [("nik", "dob"), ("nik",), ("name_key", "kab")],
+        [("nik", "dob"), ("nik",), ("name_key", "dob"), ("name_key", "kab")],
         [("dob", "desa"), ("dob", "kec")],
         [("name_key", "mother_key"), ("name_key", "kab")],
     ]
