@@ -250,8 +250,13 @@ def link_registry(
     _tell(progress, "cluster")
     t = time.perf_counter()
     linked = pairs.filter(pl.col("match_probability") >= threshold)
+    niks = prepared.filter(pl.col("nik").is_not_null()).select("unique_id", "nik")
     clusters = cluster_pairs(
-        prepared["unique_id"].to_list(), linked, same=same, different=different
+        prepared["unique_id"].to_list(),
+        linked,
+        same=same,
+        different=different,
+        niks=dict(niks.iter_rows()),
     )
     assignment = clusters.assignment
     timings["cluster"] = time.perf_counter() - t
