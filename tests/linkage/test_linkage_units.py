@@ -99,6 +99,35 @@ def test_different_decisions_are_never_joined_and_same_decisions_are() -> None:
     assert cluster[1] == cluster[2]  # the stronger edge wins; 2-3 would join 1 and 3
 
 
+def test_a_chain_of_links_never_joins_two_niks_far_apart() -> None:
+    # 1 and 2 share a NIK but for one digit (a typo); 3 is a namesake of 2 without a NIK; 4
+    # holds an unrelated NIK and links strongly to 3. Joining 3-4 would put 1's and 4's NIKs
+    # in one person.
+    niks = {1: "3604054107870002", 2: "3604054107870003", 4: "3604121503910011"}
+    edges = pl.DataFrame(
+        {
+            "unique_id_l": [1, 3, 2],
+            "unique_id_r": [2, 4, 3],
+            "match_probability": [0.999, 0.99, 0.96],
+        }
+    )
+    got = cluster_pairs([1, 2, 3, 4], edges, niks=niks)
+    cluster = dict(zip(got.assignment["unique_id"], got.assignment["cluster"], strict=True))
+    assert cluster[1] == cluster[2]
+    assert cluster[3] == cluster[4]
+    assert cluster[2] != cluster[3]
+    assert got.blocked_by_decision == 1
+    # A pair the model links on its own evidence stands, whatever its NIKs.
+    direct = pl.DataFrame({"unique_id_l": [1], "unique_id_r": [4], "match_probability": [0.97]})
+    alone = cluster_pairs([1, 4], direct, niks=niks).assignment
+    assert alone["cluster"].n_unique() == 1
+    # A clerk's "same" is never overruled; the model's links must then fit it.
+    forced = cluster_pairs([1, 2, 4], edges.head(1), same=[(2, 4)], niks=niks).assignment
+    cluster = dict(zip(forced["unique_id"], forced["cluster"], strict=True))
+    assert cluster[2] == cluster[4]
+    assert cluster[1] != cluster[2]
+
+
 def test_survivorship_prefers_civil_registry_then_most_recent_active() -> None:
     persons = pl.DataFrame(
         {

@@ -2,13 +2,16 @@
 
 Edges are taken strongest first (forced links from "same" decisions, then model links at or
 above the threshold) and joined with union-find; an edge is skipped when it would put two
-registrations a clerk said are different into one cluster. The result is deterministic for a
-given set of edges, so DuckDB and Spark runs give the same clusters.
+registrations a clerk said are different into one cluster, and a model edge is skipped when it
+would join two registrations other than its own two whose NIKs are far apart (see
+:func:`far_apart`): one person holds one NIK, give or take a typo, and a chain of links that
+ends in two unrelated NIKs has a namesake in it. The result is deterministic for a given set of
+edges, so DuckDB and Spark runs give the same clusters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -19,6 +22,14 @@ Pair = tuple[int, int]
 def ordered(a: int, b: int) -> Pair:
     """A pair written smaller id first."""
     return (a, b) if a < b else (b, a)
+
+
+def far_apart(a: str, b: str) -> bool:
+    """Two 16-digit NIKs that differ in more than two places: not one substituted digit, not
+    two digits swapped, so not one NIK mistyped."""
+    if len(a) != 16 or len(b) != 16:
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) > 2
 
 
 @dataclass(frozen=True)
@@ -36,9 +47,15 @@ def cluster_pairs(
     *,
     same: Iterable[Pair] = (),
     different: Iterable[Pair] = (),
+    niks: Mapping[int, str] | None = None,
 ) -> Clusters:
     """Connected components of ``edges`` (``unique_id_l``, ``unique_id_r``,
-    ``match_probability``) plus forced ``same`` links, never joining a ``different`` pair."""
+    ``match_probability``) plus forced ``same`` links, never joining a ``different`` pair.
+
+    ``niks`` (unique_id → NIK, where there is one): a model edge that would put two NIKs far
+    apart into one cluster, other than the edge's own two, is skipped (counted as blocked)."""
+    niks = niks or {}
+    root_niks: dict[int, set[str]] = {}
     parent: dict[int, int] = {}
     members: dict[int, list[int]] = {}
     forbid: dict[int, set[int]] = {}
@@ -75,6 +92,11 @@ def cluster_pairs(
         if (fa and any(m in fa for m in mb)) or (fb and any(m in fb for m in ma)):
             blocked += 1
             continue
+        na = root_niks.get(ra) or ({niks[ra]} if ra in niks else set())
+        nb = root_niks.get(rb) or ({niks[rb]} if rb in niks else set())
+        if basis == "model" and _chain_conflict(na, nb, niks.get(a), niks.get(b)):
+            blocked += 1
+            continue
         if len(ma) < len(mb):
             ra, rb, ma, mb, fa, fb = rb, ra, mb, ma, fb, fa
         parent[rb] = ra
@@ -83,6 +105,9 @@ def cluster_pairs(
         if fb:
             root_forbid[ra] = (fa or set()) | fb
             root_forbid.pop(rb, None)
+        if na or nb:
+            root_niks[ra] = na | nb
+            root_niks.pop(rb, None)
         accepted += 1
         for x, y in ((a, b), (b, a)):
             if x not in best or best[x][1] < p:
@@ -112,3 +137,16 @@ def cluster_pairs(
         pl.coalesce("cluster", "unique_id").alias("cluster")
     )
     return Clusters(assignment, accepted, blocked)
+
+
+def _chain_conflict(
+    left: set[str], right: set[str], own_left: str | None, own_right: str | None
+) -> bool:
+    """Whether joining clusters holding NIKs ``left`` and ``right`` by an edge between
+    registrations holding ``own_left`` and ``own_right`` brings two NIKs far apart together
+    that are not the edge's own two (a pair the model linked on its own evidence stands)."""
+    for x in left:
+        for y in right:
+            if far_apart(x, y) and not (x == own_left and y == own_right):
+                return True
+    return False

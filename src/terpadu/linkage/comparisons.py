@@ -36,27 +36,49 @@ def _guarded(guard: str, level: Any, label: str) -> Any:
     return cll.And(cll.CustomLevel(guard), level).configure(label_for_charts=label)
 
 
+#: Two NIKs whose date parts differ exactly as the two stated birth dates do: each is right
+#: for its own person. Dukcapil numbers people born the same day in one kecamatan 0001, 0002…,
+#: so such NIKs are often one digit apart without either being mistyped.
+_NIK_DATES_AS_STATED: Final = (
+    "COALESCE(nik_dob_l <> nik_dob_r AND dob_l = nik_dob_l AND dob_r = nik_dob_r, FALSE)"
+)
+
+
+def _nik_lent() -> Any:
+    """One NIK on two people: equal NIKs with stated birth dates that share neither year nor
+    day and month, or with another sex and no name word in common (a spouse or child given
+    the head's NIK). Such a NIK says nothing about who is who, and as evidence for one person
+    it would add up with the shared KK and desa."""
+    return cll.And(
+        cll.CustomLevel("nik_l = nik_r"),
+        cll.Or(
+            cll.CustomLevel(
+                "SUBSTR(dob_l, 1, 4) <> SUBSTR(dob_r, 1, 4)"
+                " AND SUBSTR(dob_l, 6, 5) <> SUBSTR(dob_r, 6, 5)"
+            ),
+            cll.And(
+                cll.CustomLevel("sex_l <> sex_r"),
+                cll.Not(cll.ArrayIntersectLevel("name_tokens", 1)),
+            ),
+        ),
+    )
+
+
 def nik_comparison() -> Any:
     """NIK: exact, one substituted digit, two adjacent digits swapped, else; null when missing
     or when one NIK was clearly given to two people."""
+    one_edit = f"({_NIK_ONE_EDIT_POSSIBLE}) AND NOT {_NIK_DATES_AS_STATED}"
     return cl.CustomComparison(
         output_column_name="nik",
         comparison_description="NIK",
         comparison_levels=[
-            # Missing, or one NIK on two people: equal NIKs with stated birth dates that share
-            # neither year nor day and month (a spouse or child given the head's NIK) say nothing about who is who, and as
-            # evidence for one person they would add up with the shared KK and desa.
-            cll.CustomLevel(
-                "nik_l IS NULL OR nik_r IS NULL"
-                " OR (nik_l = nik_r AND SUBSTR(dob_l, 1, 4) <> SUBSTR(dob_r, 1, 4)"
-                " AND SUBSTR(dob_l, 6, 5) <> SUBSTR(dob_r, 6, 5))"
-            ).configure(is_null_level=True),
+            cll.Or(cll.CustomLevel("nik_l IS NULL OR nik_r IS NULL"), _nik_lent()).configure(
+                is_null_level=True
+            ),
             cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama persis"),
-            _guarded(_NIK_ONE_EDIT_POSSIBLE, cll.LevenshteinLevel("nik", 1), "NIK beda satu digit"),
+            _guarded(one_edit, cll.LevenshteinLevel("nik", 1), "NIK beda satu digit"),
             _guarded(
-                _NIK_ONE_EDIT_POSSIBLE,
-                cll.DamerauLevenshteinLevel("nik", 1),
-                "NIK dua digit bertukar tempat",
+                one_edit, cll.DamerauLevenshteinLevel("nik", 1), "NIK dua digit bertukar tempat"
             ),
             cll.ElseLevel(),
         ],
@@ -87,7 +109,11 @@ def birth_comparison() -> Any:
                 " OR (nik_dob_l = nik_dob_r AND nik_l <> nik_r"
                 " AND (dob_l IS NULL OR dob_r IS NULL OR dob_l = dob_r))"
             ).configure(is_null_level=True),
-            cll.ExactMatchLevel("dob").configure(label_for_charts="tanggal lahir sama"),
+            # Term-frequency adjusted: 1 January, 1 July and 31 December stand for "only the
+            # year is known" in many registries, and one such date says far less than another.
+            cll.ExactMatchLevel("dob", term_frequency_adjustments=True).configure(
+                label_for_charts="tanggal lahir sama", disable_tf_exact_match_detection=True
+            ),
             # One stated date is the other's NIK date: informative only when the NIK dates
             # differ (with equal NIK dates it says no more than each record agreeing with
             # itself, as when one NIK was given to two people).
@@ -174,7 +200,11 @@ def household_comparison() -> Any:
 
     Registrations of one family share both, so counting them separately would let a sibling
     with the same name look like the same person; together they are one piece of evidence.
+    A mother's name is often written in part (only her first name) or with another word, so
+    one shared word is a level of its own; two mothers' names given in full that share no word
+    are evidence against, while one left blank says nothing beyond the KK.
     """
+    both_mothers = "mother_key_l IS NOT NULL AND mother_key_r IS NOT NULL"
     return cl.CustomComparison(
         output_column_name="household",
         comparison_description="KK dan nama ibu kandung",
@@ -188,7 +218,11 @@ def household_comparison() -> Any:
             ),
             cll.ExactMatchLevel("mother_key").configure(label_for_charts="nama ibu sama"),
             cll.JaroWinklerLevel("mother_key", 0.9).configure(label_for_charts="nama ibu mirip"),
+            cll.ArrayIntersectLevel("mother_tokens", 1).configure(
+                label_for_charts="nama ibu satu kata sama"
+            ),
             cll.ExactMatchLevel("no_kk").configure(label_for_charts="KK sama"),
+            cll.CustomLevel(both_mothers, label_for_charts="nama ibu berbeda"),
             cll.ElseLevel(),
         ],
     )
@@ -227,7 +261,8 @@ def indonesian_comparisons() -> list[Any]:
 #: badly mistyped NIK (same birth date and desa, name variant or mother's name, anywhere); a
 #: mistyped birth date (same name variant and KK, or name variant and mother in the kecamatan);
 #: a name with one word replaced or mistyped (one word kept, with the birth date, or with the
-#: birth year and desa). Every key is compound down to a desa or a date, so no block grows
+#: birth year and desa); a name with two letters swapped or words joined or split (its
+#: letters, with the birth date). Every key is compound down to a desa or a date, so no block grows
 #: with the kabupaten: at a million registrations of one kabupaten the largest holds about
 #: 200 registrations and the rules ask for about 9 M pairs, under the cap's budget.
 BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
@@ -241,6 +276,7 @@ BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
     ("dob", "kec"),
     ("dob", "first_key"),
     ("dob", "last_key"),
+    ("dob", "name_letters"),
     ("name_key", "mother_key", "kec"),
     ("first_key", "dob_year", "desa"),
     ("last_key", "dob_year", "desa"),
@@ -258,9 +294,12 @@ def training_rules() -> list[list[tuple[str, ...]]]:
     first whose columns all hold values (and whose EM succeeds) is used. Each leaves some
     comparisons free to learn. The first block asks for the stated birth date with the NIK:
     on the NIK alone, a NIK given to another member of the family (same KK, same desa) is
-    common enough for EM to learn "same KK, another name" as what a duplicate looks like."""
+    common enough for EM to learn "same KK, another name" as what a duplicate looks like.
+    Without NIKs, same name variant and birth date takes its place: it leaves the region and
+    the family free to learn (on the other blocks EM can take namesakes with a common
+    mother's name for the duplicates, and learn that duplicates rarely share a desa)."""
     return [
-        [("nik", "dob"), ("nik",), ("name_key", "kab")],
+        [("nik", "dob"), ("nik",), ("name_key", "dob"), ("name_key", "kab")],
         [("dob", "desa"), ("dob", "kec")],
         [("name_key", "mother_key"), ("name_key", "kab")],
     ]

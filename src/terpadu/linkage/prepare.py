@@ -36,8 +36,10 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
     "name_key",
     "name_abbrev",
     "name_compact",
+    "name_letters",
     "name_tokens",
     "mother_key",
+    "mother_tokens",
     "desa",
     "kec",
     "kab",
@@ -98,6 +100,8 @@ def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
         .alias(f"{prefix}_abbrev"),
         # The name as one word in written order: "NUR HAYATI" = "NURHAYATI".
         t.list.join("").alias(f"{prefix}_compact"),
+        # Its letters sorted: the same for two letters swapped or a word split or joined.
+        t.list.join("").str.split("").list.sort().list.join("").alias(f"{prefix}_letters"),
         t.alias(f"{prefix}_tokens"),
     )
     return (
@@ -141,7 +145,9 @@ def prepare_records(
         }
     )
     names = _name_columns(col("nama", pl.String()), "name")
-    mothers = _name_columns(col("nama_ibu_kandung", pl.String()), "mother").select("mother_key")
+    mothers = _name_columns(col("nama_ibu_kandung", pl.String()), "mother").select(
+        "mother_key", "mother_tokens"
+    )
     names = names.rename({"name_first_key": "first_key", "name_last_key": "last_key"})
     frame = pl.concat([base, names.drop("name_tokens"), mothers], how="horizontal").with_columns(
         names["name_tokens"]

@@ -39,6 +39,7 @@ from terpadu.linkage.golden import FIELDS, golden_records
 from terpadu.linkage.model import ModelArtefact, latest_model, model_dir, save_model
 from terpadu.linkage.predict import Progress, score
 from terpadu.linkage.prepare import prepare_snapshot
+from terpadu.linkage.support import SUPPORT_FLOOR, add_family_support
 from terpadu.store.bulk import allocate_ids, bulk_transaction, insert_new_rows
 
 #: Default match probability at or above which two registrations are one person.
@@ -129,6 +130,16 @@ def explain(pair: dict[str, Any], settings: dict[str, Any]) -> list[dict[str, An
                 "weight": None if weight is None else round(weight, 2),
                 "left": pair.get(f"{column}_l"),
                 "right": pair.get(f"{column}_r"),
+            }
+        )
+    if pair.get("mw_family"):
+        out.append(
+            {
+                "comparison": "family",
+                "level": f"{pair.get('family_support')} pasangan anggota lain dari kedua keluarga cocok",
+                "weight": round(float(pair["mw_family"]), 2),
+                "left": None,
+                "right": None,
             }
         )
     return out
@@ -240,12 +251,16 @@ def link_registry(
             settings=stored.splink_settings if stored else None,
             previous=latest.splink_settings if latest and retrain else None,
             backend=batch,
-            floor=floor,
+            floor=min(floor, SUPPORT_FLOOR),
             spark=spark,
             progress=progress,
             same=same,
         )
-        pairs, settings = scored.pairs, scored.settings
+        members = persons.select(pl.col("id").alias("unique_id"), "family_id")
+        pairs = add_family_support(scored.pairs, members, threshold).filter(
+            pl.col("match_probability") >= floor
+        )
+        settings = scored.settings
         source, notes = scored.model.source, [n.as_dict() for n in scored.model.notes]
         timings.update(scored.seconds)
         blocking = {
@@ -255,6 +270,8 @@ def link_registry(
         del scored  # its blocked copy of the records: not needed past scoring
     registrations = prepared.height
     unique_ids = prepared["unique_id"].to_list()
+    # One person holds one NIK: clustering keeps chains of links from joining two far apart.
+    niks = dict(prepared.filter(pl.col("nik").is_not_null()).select("unique_id", "nik").iter_rows())
     del prepared  # the comparison columns: the rest of the run needs only the ids
     trained = source == "trained"
     artefact = _artefact(folder, source, settings, registrations, stored, latest)
@@ -262,7 +279,7 @@ def link_registry(
     _tell(progress, "cluster")
     t = time.perf_counter()
     linked = pairs.filter(pl.col("match_probability") >= threshold)
-    clusters = cluster_pairs(unique_ids, linked, same=same, different=different)
+    clusters = cluster_pairs(unique_ids, linked, same=same, different=different, niks=niks)
     assignment = clusters.assignment
     timings["cluster"] = time.perf_counter() - t
 
