@@ -10,12 +10,10 @@ from terpadu.access import PermissionDenied
 from terpadu.errors import TerpaduError
 
 
-class VervalError(TerpaduError):
-    """Base class: ``str(error)`` is a message an operator can act on. An actor's role or
-    region refusing an action is access's :class:`PermissionDenied` (also a
-    :class:`TerpaduError`), re-exported here."""
-
-    code = "verval_error"
+#: The workflow's errors are the domain's: catching ``VervalError`` catches every refusal a
+#: workflow step can meet, access's :class:`PermissionDenied` (an actor's role or region)
+#: among them, as it did before roles moved to :mod:`terpadu.access`.
+VervalError = TerpaduError
 
 
 class ConflictError(VervalError):
