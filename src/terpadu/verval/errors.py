@@ -9,7 +9,6 @@ from __future__ import annotations
 from terpadu.access import PermissionDenied
 from terpadu.errors import TerpaduError
 
-
 #: The workflow's errors are the domain's: catching ``VervalError`` catches every refusal a
 #: workflow step can meet, access's :class:`PermissionDenied` (an actor's role or region)
 #: among them, as it did before roles moved to :mod:`terpadu.access`.
