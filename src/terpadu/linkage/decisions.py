@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
+from terpadu.audit import record_event
 from terpadu.errors import TerpaduError
 from terpadu.linkage import store as S
 from terpadu.store.ids import parse_code, person_code
@@ -38,10 +39,6 @@ class Unmerged:
 def _audit(
     conn: Connection, actor: str, action: str, entity_id: int, before: Any, after: Any
 ) -> None:
-    try:
-        from terpadu.audit import record_event
-    except ImportError:  # pragma: no cover
-        return
     record_event(
         conn,
         actor=actor,

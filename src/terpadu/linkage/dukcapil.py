@@ -23,13 +23,17 @@ from typing import Final
 
 import duckdb
 import polars as pl
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from terpadu.access import OPERATOR_DESA, Actor
 from terpadu.files import ROW, clean_table, error_rows, read_table, write_table
 from terpadu.layouts import Column
 from terpadu.linkage import store as S
 from terpadu.linkage.model import latest_model, level_weights, model_dir
 from terpadu.linkage.prepare import prepare_records
+from terpadu.store.models.verval import Proposal
+from terpadu.verval import create_proposal
+from terpadu.verval.errors import PermissionDenied, VervalError
 
 log = logging.getLogger(__name__)
 
@@ -406,15 +410,6 @@ def write_reports(
 
 def _raise(engine: Engine, results: pl.DataFrame) -> pl.DataFrame:
     """Draft proposals: deactivate the dead; correct a NIK found mistyped with confidence."""
-    try:
-        from terpadu.access import OPERATOR_DESA, Actor
-        from terpadu.store.models.verval import Proposal
-        from terpadu.verval import create_proposal
-        from terpadu.verval.errors import PermissionDenied, VervalError
-    except ImportError:
-        return pl.DataFrame()
-    from sqlalchemy import select
-
     with engine.connect() as conn:
         open_ = {
             (k, p)

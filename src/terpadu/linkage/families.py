@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Final
 
 import polars as pl
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 
 from terpadu.files import write_table
 from terpadu.linkage.store import query_frame
+from terpadu.store.models.verval import Proposal
+from terpadu.verval import Draft, create_drafts
 
 #: Share of the smaller family's members also in the other family for it to be a duplicate.
 OVERLAP: Final = 0.5
@@ -194,13 +196,6 @@ def _raise(conn: Connection, dups: pl.DataFrame, doubles: pl.DataFrame) -> pl.Da
     that verval refuses is skipped without undoing the others.
     """
     empty = pl.DataFrame(schema={"kind": pl.String, "family_id": pl.Int64, "proposal_id": pl.Int64})
-    try:
-        from terpadu.store.models.verval import Proposal
-        from terpadu.verval import Draft, create_drafts
-    except ImportError:  # verval not installed: the report is the deliverable
-        return empty
-    from sqlalchemy import select
-
     open_ = {
         (k, f, p)
         for k, f, p in conn.execute(

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import polars as pl
 import pyarrow as pa
 
-from terpadu.engine import EngineKind
+from terpadu.engine import EngineKind, spark_session
 from terpadu.linkage import comparisons as C
 from terpadu.linkage.blocking import Blocks, bound
 from terpadu.linkage.fallback import ModelChoice, choose
@@ -58,8 +58,6 @@ def _duckdb_api(threads: int | None) -> Any:
 
 def _spark_api(session: Any | None) -> Any:
     from splink import SparkAPI
-
-    from terpadu.engine import spark_session
 
     return SparkAPI(spark_session=session or spark_session("terpadu-linkage"))  # type: ignore[no-untyped-call]
 

@@ -10,17 +10,15 @@ never deleted. Clerks' decisions are applied before clustering: "same" as forced
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, update
 
 from terpadu.audit import record_event
 from terpadu.engine import EngineKind
@@ -35,26 +33,25 @@ from terpadu.linkage.families import (
     persons_in_two_families,
     raise_family_proposals,
 )
-from terpadu.linkage.golden import FIELDS, golden_records
+from terpadu.linkage.golden import golden_records
 from terpadu.linkage.model import ModelArtefact, latest_model, model_dir, save_model
 from terpadu.linkage.predict import Progress, score
 from terpadu.linkage.prepare import prepare_snapshot
 from terpadu.linkage.support import SUPPORT_FLOOR, add_family_support
-from terpadu.store.bulk import allocate_ids, bulk_transaction, insert_new_rows
+from terpadu.linkage.write import (
+    assign_ids,
+    insert_new_persons,
+    queue_review,
+    record_merges,
+    supersede_unclaimed,
+    update_existing,
+)
+from terpadu.store.bulk import allocate_ids, bulk_transaction
 
 #: Default match probability at or above which two registrations are one person.
 THRESHOLD: Final = 0.95
 #: Pairs between this and the threshold go to clerical review.
 REVIEW_FLOOR: Final = 0.5
-#: Comparison → the prepared column shown for it in explanations.
-SHOWN: Final[dict[str, str]] = {
-    "nik": "nik",
-    "dob": "dob",
-    "sex": "sex",
-    "name": "name_norm",
-    "household": "mother_key",
-    "region": "desa",
-}
 #: What a run reads of the registry: the identity fields, what golden records and the family
 #: checks need, and the previous resolved id (no memberships table, no welfare fields).
 SNAPSHOT_COLUMNS: Final[dict[str, tuple[str, ...] | None]] = {
@@ -98,96 +95,6 @@ class LinkRun:
     seconds: dict[str, float] = field(default_factory=dict)
     reports: dict[str, Path] = field(default_factory=dict)
     blocking: dict[str, Any] = field(default_factory=dict)
-
-
-def explain(pair: dict[str, Any], settings: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each comparison's level, match weight (log2 Bayes factor) and the two values."""
-    import math
-
-    labels: dict[tuple[str, int], str] = {}
-    for comparison in settings.get("comparisons", []):
-        name = comparison.get("output_column_name", "")
-        levels = [
-            lv for lv in comparison.get("comparison_levels", []) if not lv.get("is_null_level")
-        ]
-        for i, level in enumerate(levels):
-            labels[(name, len(levels) - 1 - i)] = str(level.get("label_for_charts", ""))
-    out: list[dict[str, Any]] = []
-    for name, column in SHOWN.items():
-        gamma = pair.get(f"gamma_{name}")
-        if gamma is None:
-            continue
-        weight: float | None
-        if pair.get(f"mw_{name}") is not None:  # Splink 5: match weights per comparison
-            weight = float(pair[f"mw_{name}"]) + float(pair.get(f"mw_tf_adj_{name}") or 0.0)
-        else:
-            bf = float(pair.get(f"bf_{name}") or 1.0) * float(pair.get(f"bf_tf_adj_{name}") or 1.0)
-            weight = math.log2(bf) if bf > 0 else None
-        out.append(
-            {
-                "comparison": name,
-                "level": "kosong" if gamma == -1 else labels.get((name, int(gamma)), str(gamma)),
-                "weight": None if weight is None else round(weight, 2),
-                "left": pair.get(f"{column}_l"),
-                "right": pair.get(f"{column}_r"),
-            }
-        )
-    if pair.get("mw_family"):
-        out.append(
-            {
-                "comparison": "family",
-                "level": f"{pair.get('family_support')} pasangan anggota lain dari kedua keluarga cocok",
-                "weight": round(float(pair["mw_family"]), 2),
-                "left": None,
-                "right": None,
-            }
-        )
-    return out
-
-
-def _assign_ids(
-    assignment: pl.DataFrame, previous: pl.DataFrame, allocate: Callable[[int], pl.Series]
-) -> tuple[pl.DataFrame, int]:
-    """cluster → resolved id, reusing previous ids by majority (ties: oldest member)."""
-    joined = assignment.join(previous, on="unique_id", how="left")
-    candidates = (
-        joined.filter(pl.col("prev").is_not_null())
-        .group_by("cluster", "prev")
-        .agg(pl.len().alias("n"), pl.col("unique_id").min().alias("oldest"))
-        .sort(["n", "oldest", "prev"], descending=[True, False, False])
-    )
-    taken: set[int] = set()
-    chosen: dict[int, int] = {}
-    for cluster, prev, _n, _oldest in candidates.iter_rows():
-        if cluster in chosen or prev in taken:
-            continue
-        chosen[cluster] = prev
-        taken.add(prev)
-    clusters = assignment.select("cluster").unique().sort("cluster")
-    kept = pl.DataFrame(
-        {"cluster": list(chosen), "rid": list(chosen.values())},
-        schema={"cluster": pl.Int64, "rid": pl.Int64},
-    )
-    frame = clusters.join(kept, on="cluster", how="left").with_columns(
-        pl.col("rid").is_null().alias("new")
-    )
-    fresh = int(frame["new"].sum())
-    new_ids = allocate(fresh)
-    frame = (
-        frame.with_columns(
-            pl.when(pl.col("new")).then(pl.col("new").cast(pl.Int64).cum_sum() - 1).alias("_k")
-        )
-        .with_columns(
-            pl.coalesce(
-                "rid",
-                pl.col("_k").replace_strict(
-                    pl.Series(range(fresh)), new_ids, default=None, return_dtype=pl.Int64
-                ),
-            ).alias("rid")
-        )
-        .drop("_k")
-    )
-    return frame, fresh
 
 
 def link_registry(
@@ -311,7 +218,7 @@ def link_registry(
             ).inserted_primary_key
             assert inserted is not None
             run_id = int(inserted[0])
-            ids, fresh = _assign_ids(
+            ids, fresh = assign_ids(
                 assignment, previous, lambda n: allocate_ids(conn, "resolved_person", n)
             )
             full = assignment.join(ids, on="cluster").join(previous, on="unique_id", how="left")
@@ -322,42 +229,13 @@ def link_registry(
             )
             golden = golden_records(golden_input, assignment, civil).join(ids, on="cluster")
             now = dt.datetime.now(dt.UTC)
-            new_rows = golden.filter(pl.col("new")).select(
-                pl.col("rid").alias("id"),
-                *FIELDS,
-                "registrations",
-                "provenance",
-            )
-            insert_new_rows(  # a first run's million rows: the NIK index is built once, after
-                conn,
-                S.RESOLVED,
-                new_rows.with_columns(
-                    pl.lit("aktif").alias("status"),
-                    pl.lit(run_id).alias("created_run_id"),
-                    pl.lit(run_id).alias("updated_run_id"),
-                    pl.lit(now).alias("created_at"),
-                    pl.lit(now).alias("updated_at"),
-                ),
-            )
-            _update_existing(conn, golden.filter(~pl.col("new")), run_id, now)
-            claimed = set(ids["rid"].to_list())
-            active_before = [
-                int(i)
-                for (i,) in conn.execute(
-                    select(S.RESOLVED.c.id).where(S.RESOLVED.c.status == "aktif")
-                )
-            ]
-            gone = [i for i in active_before if i not in claimed]
-            for start in range(0, len(gone), S.CHUNK):
-                conn.execute(
-                    update(S.RESOLVED)
-                    .where(S.RESOLVED.c.id.in_(gone[start : start + S.CHUNK]))
-                    .values(status="superseded", updated_run_id=run_id, updated_at=now)
-                )
+            insert_new_persons(conn, golden.filter(pl.col("new")), run_id, now)
+            update_existing(conn, golden.filter(~pl.col("new")), run_id, now)
+            supersede_unclaimed(conn, set(ids["rid"].to_list()), run_id, now)
             changed = full.filter(pl.col("prev").is_null() | (pl.col("prev") != pl.col("rid")))
             S.set_resolved_ids(conn, changed.select("unique_id", "rid"))
-            merges_new = _record_merges(conn, full, run_id, now)
-            queued = _queue_review(conn, pairs, threshold, floor, decisions, settings, run_id, now)
+            merges_new = record_merges(conn, full, run_id, now)
+            queued = queue_review(conn, pairs, threshold, floor, decisions, settings, run_id, now)
             sizes = full.group_by("rid").len()
             multi = int(sizes.filter(pl.col("len") > 1).height)
             timings["write"] = time.perf_counter() - t
@@ -446,162 +324,6 @@ def _artefact(
     if source == "previous" and latest is not None:
         return latest
     return ModelArtefact(0, DEFAULT_PATH, "", 0, settings)
-
-
-def _update_existing(conn: Any, golden: pl.DataFrame, run_id: int, now: dt.datetime) -> None:
-    """Rewrite the golden values of kept ids whose values or provenance changed."""
-    if golden.height == 0:
-        return
-    current = S.query_frame(
-        conn,
-        "SELECT id, status, nik, nama, CAST(tgl_lahir AS VARCHAR(10)), "
-        "CAST(jenis_kelamin AS VARCHAR(4)), nama_ibu_kandung, "
-        "kode_wilayah, registrations FROM resolved_person WHERE status = 'aktif'",
-        {
-            "rid": pl.Int64,
-            "status": pl.String,
-            **{f"{f}_old": pl.String for f in FIELDS},
-            "registrations_old": pl.Int64,
-        },
-    )
-    new = golden.with_columns(
-        pl.col("tgl_lahir").cast(pl.String), pl.col("jenis_kelamin").cast(pl.String)
-    )
-    both = new.join(current, on="rid", how="left")
-    differs = pl.lit(False)
-    for f in FIELDS:
-        old = pl.col(f"{f}_old").cast(pl.String).str.slice(0, 10 if f == "tgl_lahir" else 200)
-        differs = differs | (pl.col(f).cast(pl.String).ne_missing(old))
-    differs = differs | pl.col("registrations").cast(pl.Int64).ne_missing(
-        pl.col("registrations_old")
-    )
-    differs = differs | (pl.col("status") != "aktif") | pl.col("status").is_null()
-    todo = both.filter(differs)
-    statement = (
-        update(S.RESOLVED)
-        .where(S.RESOLVED.c.id == bindparam("rid_"))
-        .values(
-            status="aktif",
-            nik=bindparam("nik_"),
-            nama=bindparam("nama_"),
-            tgl_lahir=bindparam("tgl_"),
-            jenis_kelamin=bindparam("jk_"),
-            nama_ibu_kandung=bindparam("ibu_"),
-            kode_wilayah=bindparam("kw_"),
-            registrations=bindparam("n_"),
-            provenance=bindparam("prov_"),
-            updated_run_id=run_id,
-            updated_at=now,
-        )
-    )
-    params = [
-        {
-            "rid_": r["rid"],
-            "nik_": r["nik"],
-            "nama_": r["nama"],
-            "tgl_": dt.date.fromisoformat(r["tgl_lahir"]) if r["tgl_lahir"] else None,
-            "jk_": int(r["jenis_kelamin"]) if r["jenis_kelamin"] else None,
-            "ibu_": r["nama_ibu_kandung"],
-            "kw_": r["kode_wilayah"],
-            "n_": r["registrations"],
-            "prov_": json.loads(r["provenance"]),
-        }
-        for r in todo.iter_rows(named=True)
-    ]
-    for start in range(0, len(params), S.CHUNK):
-        conn.execute(statement, params[start : start + S.CHUNK])
-
-
-def _record_merges(conn: Any, full: pl.DataFrame, run_id: int, now: dt.datetime) -> int:
-    """A ``link_merge`` row for every registration newly joined to a multi-record person;
-    merges no longer true (the run separated them) are marked undone."""
-    active = S.query_frame(
-        conn,
-        "SELECT id, person_id, resolved_person_id FROM link_merge WHERE undone_at IS NULL",
-        {"merge_id": pl.Int64, "unique_id": pl.Int64, "merged_rid": pl.Int64},
-    )
-    sizes = full.group_by("rid").agg(pl.len().alias("size"))
-    current = full.join(sizes, on="rid")
-    stale = active.join(
-        current.select("unique_id", "rid", "size"), on="unique_id", how="left"
-    ).filter(
-        (pl.col("rid") != pl.col("merged_rid")) | (pl.col("size") < 2) | pl.col("rid").is_null()
-    )
-    if stale.height:
-        ids = stale["merge_id"].to_list()
-        for start in range(0, len(ids), S.CHUNK):
-            conn.execute(
-                update(S.MERGE)
-                .where(S.MERGE.c.id.in_(ids[start : start + S.CHUNK]))
-                .values(
-                    undone_at=now,
-                    undone_by="system",
-                    undone_reason=f"link run {run_id}: no longer linked",
-                )
-            )
-    kept = active.join(stale.select("merge_id"), on="merge_id", how="anti")
-    new = (
-        current.filter(pl.col("size") > 1)
-        .join(
-            kept.select("unique_id", pl.col("merged_rid").alias("rid")),
-            on=["unique_id", "rid"],
-            how="anti",
-        )
-        .select(
-            pl.lit(run_id).alias("run_id"),
-            pl.col("rid").alias("resolved_person_id"),
-            pl.col("unique_id").alias("person_id"),
-            pl.col("via").alias("via_person_id"),
-            "match_probability",
-            pl.col("basis").fill_null("model"),
-        )
-    )
-    insert_new_rows(conn, S.MERGE, new.with_columns(pl.lit(now).alias("created_at")))
-    return new.height
-
-
-def _queue_review(
-    conn: Any,
-    pairs: pl.DataFrame,
-    threshold: float,
-    floor: float,
-    decisions: dict[tuple[int, int], str],
-    settings: dict[str, Any],
-    run_id: int,
-    now: dt.datetime,
-) -> int:
-    """Queue undecided pairs in [floor, threshold) that are not already waiting."""
-    band = pairs.filter(
-        (pl.col("match_probability") >= floor) & (pl.col("match_probability") < threshold)
-    )
-    if band.height == 0:
-        return 0
-    waiting = {
-        (int(a), int(b))
-        for a, b in conn.execute(
-            select(S.REVIEW.c.person_a, S.REVIEW.c.person_b).where(S.REVIEW.c.state == "pending")
-        )
-    }
-    rows = []
-    for pair in band.iter_rows(named=True):
-        a, b = sorted((int(pair["unique_id_l"]), int(pair["unique_id_r"])))
-        if (a, b) in decisions or (a, b) in waiting:
-            continue
-        rows.append(
-            {
-                "run_id": run_id,
-                "person_a": a,
-                "person_b": b,
-                "match_probability": float(pair["match_probability"]),
-                "match_weight": float(pair["match_weight"]),
-                "explanation": explain(pair, settings),
-                "state": "pending",
-                "kode_wilayah": pair.get("desa_l"),
-                "created_at": now,
-            }
-        )
-    S.insert_rows(conn, S.REVIEW, rows)
-    return len(rows)
 
 
 def _audit(conn: Any, actor: str, run_id: int, run: LinkRun) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from sqlalchemy import Engine, select, update
 
+from terpadu.audit import record_event
 from terpadu.linkage import store as S
 from terpadu.linkage.decisions import LinkageError, record_decision
 from terpadu.store.models import Family, Membership, Person
@@ -156,23 +157,18 @@ def decide_review(
                 note=note,
                 review_pair_id=pair_id,
             )
-            try:
-                from terpadu.audit import record_event
-            except ImportError:  # pragma: no cover
-                pass
-            else:
-                record_event(
-                    conn,
-                    actor=actor,
-                    action="linkage.review",
-                    entity="review_pair",
-                    entity_id=pair_id,
-                    region=row["kode_wilayah"],
-                    before={"state": row["state"]},
-                    after={
-                        "decision": decision,
-                        "person_a": row["person_a"],
-                        "person_b": row["person_b"],
-                    },
-                )
+            record_event(
+                conn,
+                actor=actor,
+                action="linkage.review",
+                entity="review_pair",
+                entity_id=pair_id,
+                region=row["kode_wilayah"],
+                before={"state": row["state"]},
+                after={
+                    "decision": decision,
+                    "person_a": row["person_a"],
+                    "person_b": row["person_b"],
+                },
+            )
     return get_review(engine, pair_id)

@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, Engine, Table, func, select, text
 
+from terpadu.store.bulk import bulk_insert
 from terpadu.store.models import Person
 from terpadu.store.models import linkage as M
 
@@ -86,8 +87,6 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
 def set_resolved_ids(conn: Connection, changes: pl.DataFrame) -> int:
     """Point persons at their resolved person (``unique_id``, ``rid``), set-wise: the pairs go
     to a temporary table and one ``UPDATE … FROM`` applies them."""
-    from terpadu.store.bulk import bulk_insert
-
     if changes.height == 0:
         return 0
     conn.execute(text("CREATE TEMPORARY TABLE link_stage (pid BIGINT PRIMARY KEY, rid BIGINT)"))

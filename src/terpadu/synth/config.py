@@ -139,6 +139,7 @@ class SynthConfig:
 
 def _check_region(code: str) -> None:
     """A kab/kota or province in today's Kemendagri list, said before anything is generated."""
+    # Loaded on use: the CLI imports this module at start-up, and the region list brings Polars.
     from terpadu.regions import RegionCodeError, level_of, region_exists
 
     try:

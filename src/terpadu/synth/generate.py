@@ -14,8 +14,9 @@ import polars as pl
 from terpadu.synth import faults as F
 from terpadu.synth._types import BoolArr, IntArr
 from terpadu.synth.config import FaultRates, SynthConfig
+from terpadu.synth.draws import pick_in_group
 from terpadu.synth.names import NamePools, ObjArr, name_variant
-from terpadu.synth.population import Population, build_population, pick_in_group
+from terpadu.synth.population import Population, build_population
 from terpadu.synth.regions import RegionFrame, load_regions
 
 KELUARGA_COLUMNS = (
