@@ -69,7 +69,7 @@ def pmt_fit(
 
 def print_model(model: PmtModel) -> None:
     """The out-of-sample targeting errors beside Alatas et al., and the selection."""
-    from terpadu.welfare import ALATAS_2012
+    from terpadu.welfare.evaluation import ALATAS_2012
 
     evaluation = model.evaluation
     # Two readings of each cut: against the families truly in the bottom share
