@@ -5,13 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from terpadu.identity import (
-    name_tokens,
-    normalize_name,
-    normalize_name_expr,
-    normalize_name_series,
-    split_patronymic,
-)
+from terpadu.identity import normalize_name, normalize_name_series
+from terpadu.identity.names import name_tokens, normalize_name_expr, split_patronymic
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from terpadu.identity import Repair, repair_identity_frame, repair_identity_number
+from terpadu.identity import repair_identity_frame, repair_identity_number
+from terpadu.identity.repair import Repair
 
 
 @pytest.mark.parametrize(

@@ -15,12 +15,10 @@ from terpadu.intake import import_batch
 from terpadu.settings import get_settings
 from terpadu.synth import SynthConfig, generate
 from terpadu.targeting import (
-    BNBA_COLUMNS,
     QuotaFileError,
     TargetingError,
     convergence_report,
     explain_family,
-    family_convergence,
     reconcile_payments,
     run_targeting,
     simulate_program,
@@ -28,6 +26,8 @@ from terpadu.targeting import (
     write_payments_report,
     write_simulation,
 )
+from terpadu.targeting.allocation import BNBA_COLUMNS
+from terpadu.targeting.convergence import family_convergence
 from terpadu.welfare import PmtModel, fit_pmt, rank_families
 
 REF = dt.date(2025, 7, 1)

@@ -6,8 +6,8 @@ import pytest
 from welfare_frames import families, persons
 
 from terpadu.engine import DuckDBEngine
-from terpadu.welfare import DeprivationConfigError, af_measures, load_deprivation_config
-from terpadu.welfare.deprivation import deprivation_sql, parse_deprivation_config
+from terpadu.welfare import DeprivationConfigError, load_deprivation_config
+from terpadu.welfare.deprivation import af_measures, deprivation_sql, parse_deprivation_config
 from terpadu.welfare.features import profile_sql
 
 SMALL = """\

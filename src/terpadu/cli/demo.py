@@ -14,7 +14,7 @@ from terpadu.cli.report import print_profile
 from terpadu.cli.welfare import print_model
 from terpadu.intake import import_batch
 from terpadu.regions import get_region
-from terpadu.settings import get_settings
+from terpadu.settings import get_settings, run_folder
 
 
 def demo(
@@ -34,7 +34,7 @@ def demo(
     port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
 ) -> None:
     """Generate a kabupaten, import it, fit the PMT, rank every family, explain poverty."""
-    from terpadu.settings import run_folder
+    # imported here: synth and welfare load Faker, NumPy and Arrow, which other commands skip
     from terpadu.synth import SynthConfig, generate
     from terpadu.welfare import fit_pmt, poverty_profile, rank_families, write_poverty_report
 
@@ -119,6 +119,7 @@ DEMO_PASSWORD = "demo-terpadu-2026"
 
 def _demo_user(engine: Engine, kab: str) -> None:
     """A kab/kota verifier account for trying the pages (created once)."""
+    # imported here: the web package loads FastAPI, which other commands skip
     from terpadu.web.auth import create_user
     from terpadu.web.auth.users import AccountError
 

@@ -18,7 +18,9 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.files import InputFileError
 from terpadu.settings import get_settings
+from terpadu.store.ids import person_code
 
 
 class LinkEngine(StrEnum):
@@ -93,6 +95,7 @@ def link(
     actor: ActorOption = None,
 ) -> None:
     """Resolve every person in the registry: one person, one PERSON_ID."""
+    # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import link_registry
     from terpadu.linkage.fallback import SOURCE_LABELS
 
@@ -148,9 +151,9 @@ def unmerge(
     actor: ActorOption = None,
 ) -> None:
     """Undo a merge; the separated registrations are never linked again by later runs."""
+    # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import LinkageError
     from terpadu.linkage import unmerge as do_unmerge
-    from terpadu.store.ids import person_code
 
     try:
         result = do_unmerge(open_engine(), target, actor=_actor(actor), note=note)
@@ -217,6 +220,7 @@ def review(
     """Review uncertain pairs one by one: same, different or skip."""
     if ctx.invoked_subcommand is not None:
         return
+    # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import decide_review, list_review
 
     db = open_engine()
@@ -255,6 +259,7 @@ def review_decide(
     actor: ActorOption = None,
 ) -> None:
     """Decide one queued pair without prompts (for scripts)."""
+    # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import LinkageError, decide_review
 
     try:
@@ -267,6 +272,7 @@ def review_decide(
 @review_app.command("show")
 def review_show(pair: Annotated[int, typer.Argument(help="Pair number.")]) -> None:
     """Show one pair side by side with its explanation."""
+    # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import LinkageError, get_review
 
     try:
@@ -289,7 +295,7 @@ def dukcapil(
     actor: ActorOption = None,
 ) -> None:
     """Check every registry person against a civil-registry (Dukcapil) extract."""
-    from terpadu.files import InputFileError
+    # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import check_against_dukcapil
 
     try:

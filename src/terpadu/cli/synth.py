@@ -64,6 +64,7 @@ def synth(
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+    # imported here: generating loads Faker, NumPy and Arrow, which other commands skip
     from terpadu.synth import generate
 
     summary = generate(config, outdir)

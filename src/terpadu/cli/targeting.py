@@ -11,10 +11,14 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.engine import SnapshotDamaged
+from terpadu.errors import TerpaduError
+from terpadu.files import InputFileError
+from terpadu.periods import InvalidPeriod
 from terpadu.settings import get_settings, run_folder
 
-# The targeting package and the batch engine are imported by the commands that run them:
-# they bring NumPy and Arrow, which every other command would load for nothing.
+# The targeting package is imported by the commands that run it: it brings NumPy and
+# Arrow, which every other command would load for nothing.
 
 ProgramsDir = Annotated[
     Path | None,
@@ -36,10 +40,7 @@ def _programs(programs: Path | None) -> Path | None:
 
 def _errors() -> tuple[type[Exception], ...]:
     """The failures these commands report in the operator's words rather than a traceback."""
-    from terpadu.engine import SnapshotDamaged
-    from terpadu.errors import TerpaduError
-    from terpadu.files import InputFileError
-    from terpadu.periods import InvalidPeriod
+    # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import ProgramConfigError, QuotaFileError, TargetingError
 
     return (
@@ -83,6 +84,7 @@ def target(
     ),
 ) -> None:
     """Fill each region's quota poorest-first, store the enrolments and write the BNBA."""
+    # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import run_targeting
 
     database = open_engine()
@@ -163,6 +165,7 @@ def explain(
     programs: ProgramsDir = None,
 ) -> None:
     """Why a family is in or out of every programme: the rule, the values, its rank."""
+    # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import explain_family
 
     database = open_engine()
@@ -210,6 +213,7 @@ def payments(
     programs: ProgramsDir = None,
 ) -> None:
     """Reconcile disbursement results: failures, saldo nol, not found, paid twice, not eligible."""
+    # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import reconcile_payments, write_payments_report
     from terpadu.targeting.payments import PROBLEM_LABELS, default_payments_path
 
@@ -256,6 +260,7 @@ def simulate(
     programs: ProgramsDir = None,
 ) -> None:
     """Run a new programme's rules on the current edition without enrolling anyone."""
+    # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import simulate_program, write_simulation
 
     database = open_engine()
@@ -297,6 +302,7 @@ program_app = typer.Typer(help="Programme catalogue: list and check the programm
 @program_app.command("list")
 def program_list(programs: ProgramsDir = None) -> None:
     """List the programmes (shipped and user files), their version, desil and conflicts."""
+    # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import ProgramConfigError, load_catalogue
 
     try:
@@ -331,6 +337,7 @@ def convergence(
     ] = None,
 ) -> None:
     """Programme convergence: desil 1-2 without any programme, desil 6-10 with one."""
+    # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import convergence_report, write_convergence_report
     from terpadu.targeting.convergence import default_convergence_path
 

@@ -64,6 +64,7 @@ def add_user(
     ] = None,
 ) -> None:
     """Add a user; the password is read from standard input (a confirmation line may follow)."""
+    # imported here: the web package loads FastAPI, which other commands skip
     from terpadu.web.auth.users import AccountError, create_user
 
     password = _read_password()
@@ -80,6 +81,7 @@ def add_user(
 @users_app.command("password")
 def change_password(name: Annotated[str, typer.Argument(help="Username.")]) -> None:
     """Set a new password (from standard input); the user's sessions and tokens end."""
+    # imported here: the web package loads FastAPI, which other commands skip
     from terpadu.web.auth.users import AccountError, set_password
 
     password = _read_password()

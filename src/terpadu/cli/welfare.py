@@ -11,14 +11,17 @@ from rich.table import Table
 
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.engine import SnapshotDamaged
+from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
-from terpadu.settings import get_settings
+from terpadu.periods import InvalidPeriod
+from terpadu.settings import get_settings, run_folder
 
 if TYPE_CHECKING:
     from terpadu.welfare import PmtModel
 
-# terpadu.welfare, terpadu.engine and terpadu.verval are imported by the commands that
-# use them: they bring NumPy and Arrow, which every other command would load for nothing.
+# terpadu.welfare is imported by the commands that use it: it brings NumPy and Arrow,
+# which every other command would load for nothing.
 
 
 class BatchEngineName(StrEnum):
@@ -51,6 +54,7 @@ def pmt_fit(
     ] = 0.01,
 ) -> None:
     """Fit the proxy means test (OLS and gradient boosting), evaluate out of sample, select."""
+    # imported here: welfare loads NumPy and Arrow, which other commands skip
     from terpadu.welfare import fit_pmt
 
     try:
@@ -69,7 +73,8 @@ def pmt_fit(
 
 def print_model(model: PmtModel) -> None:
     """The out-of-sample targeting errors beside Alatas et al., and the selection."""
-    from terpadu.welfare import ALATAS_2012
+    # imported here: welfare loads NumPy and Arrow, which other commands skip
+    from terpadu.welfare.evaluation import ALATAS_2012
 
     evaluation = model.evaluation
     # Two readings of each cut: against the families truly in the bottom share
@@ -132,12 +137,8 @@ def rank(
 ) -> None:
     """Score and rank every active family into percentile and desil 1-10, relative to the
     families in this registry (the national DTSEN desil is imported, not computed)."""
-    from terpadu.engine import SnapshotDamaged
-    from terpadu.errors import TerpaduError
-    from terpadu.periods import InvalidPeriod
-    from terpadu.settings import run_folder
-    from terpadu.welfare import DeprivationConfigError, ModelNotFound, rank_families
-    from terpadu.welfare.scope import desil_scope
+    # imported here: welfare loads NumPy and Arrow, which other commands skip
+    from terpadu.welfare import DeprivationConfigError, ModelNotFound, desil_scope, rank_families
 
     settings = get_settings()
     database = open_engine()

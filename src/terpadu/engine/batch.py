@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from terpadu.engine.dialects import DIALECTS, SQL_TYPES, Dialect
 from terpadu.engine.kind import EngineKind
+from terpadu.settings import get_settings
 
 if TYPE_CHECKING:
     import duckdb
@@ -151,8 +152,6 @@ def spark_session(app_name: str = "terpadu", checkpoint_dir: Path | None = None)
     """A local Spark session ready for Splink (its similarity jar, a checkpoint folder)."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
-
-    from terpadu.settings import get_settings
 
     checkpoints = checkpoint_dir or (get_settings().data_dir / "spark-checkpoints")
     checkpoints.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.exc import OperationalError
 
+from terpadu.settings import get_settings
 from terpadu.store.frames import all_null_columns, for_postgres, for_sqlite
 from terpadu.store.indexes import rebuilt_indexes
 from terpadu.store.locks import Busy
@@ -67,8 +68,6 @@ def bulk_insert(
     if frame.height == 0:
         return 0
     if chunk_rows is None:
-        from terpadu.settings import get_settings
-
         chunk_rows = get_settings().import_chunk_rows
     frame = frame.drop(all_null_columns(frame))
     dbapi = conn.connection.driver_connection

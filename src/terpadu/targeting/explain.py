@@ -17,6 +17,7 @@ import polars as pl
 import pyarrow as pa
 from sqlalchemy import Engine, text
 
+from terpadu.engine import DuckDBEngine
 from terpadu.store.ids import family_code, parse_code
 from terpadu.store.models import Family, Person
 from terpadu.targeting.catalogue import (
@@ -297,7 +298,6 @@ def _family_tables(engine: Engine, family_id: int) -> tuple[pa.Table, pa.Table]:
 
 
 def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanation:
-    from terpadu.engine import DuckDBEngine
     from terpadu.targeting.allocation import DECISION_COLUMNS, parse_period_span
     from terpadu.targeting.inputs import empty_flags
     from terpadu.targeting.profile import prepare

@@ -273,6 +273,7 @@ def scoped_region(user: WebUser, region: str | None) -> str:
 
 
 def poverty(engine: Engine, user: WebUser, region: str | None) -> dict[str, Any]:
+    # imported here: welfare loads NumPy and Arrow, which other pages skip
     from terpadu.welfare import NoRanking, poverty_profile
 
     code = scoped_region(user, region)

@@ -9,48 +9,37 @@
   the national DTSEN desil is imported with the keluarga file, not computed.
 - ``poverty_profile`` and ``write_poverty_report`` give a region's Alkire-Foster
   measures (H, A, M0, dimension contributions) and the desil distribution.
+
+The submodules below are public too; import their other names from them:
+
+- ``deprivation``: the deprivation dimensions (``DeprivationConfig``,
+  ``parse_deprivation_config``, ``af_measures``).
+- ``evaluation``: targeting errors and the published benchmark (``targeting_errors``,
+  ``ALATAS_2012``).
+- ``report``: the report's files (``ReportFiles``).
+- ``scope``: the region a desil covers (``DesilScope``).
 """
 
-from terpadu.welfare.deprivation import (
-    DeprivationConfig,
-    DeprivationConfigError,
-    af_measures,
-    load_deprivation_config,
-    parse_deprivation_config,
-)
-from terpadu.welfare.evaluation import ALATAS_2012, targeting_errors
+from terpadu.welfare.deprivation import DeprivationConfigError, load_deprivation_config
 from terpadu.welfare.model import ModelNotFound, PmtModel, fit_pmt, list_models, load_model
 from terpadu.welfare.ranking import RankRun, rank_families, score_and_rank
-from terpadu.welfare.report import (
-    NoRanking,
-    PovertyProfile,
-    ReportFiles,
-    poverty_profile,
-    write_poverty_report,
-)
-from terpadu.welfare.scope import DesilScope, desil_scope
+from terpadu.welfare.report import NoRanking, PovertyProfile, poverty_profile, write_poverty_report
+from terpadu.welfare.scope import desil_scope
 
 __all__ = [
-    "ALATAS_2012",
-    "DeprivationConfig",
     "DeprivationConfigError",
-    "DesilScope",
     "ModelNotFound",
     "NoRanking",
     "PmtModel",
     "PovertyProfile",
     "RankRun",
-    "ReportFiles",
-    "af_measures",
     "desil_scope",
     "fit_pmt",
     "list_models",
     "load_deprivation_config",
     "load_model",
-    "parse_deprivation_config",
     "poverty_profile",
     "rank_families",
     "score_and_rank",
-    "targeting_errors",
     "write_poverty_report",
 ]

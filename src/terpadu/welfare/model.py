@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from terpadu.engine import DuckDBEngine
 from terpadu.errors import TerpaduError
 from terpadu.welfare.boosting import BoostedModel, fit_boosted
 from terpadu.welfare.evaluation import ALATAS_2012, CUTS, evaluate, targeting_loss
@@ -148,8 +149,6 @@ def survey_design(
 ) -> tuple[Design, dict[str, Any]]:
     """Read the survey and derive the feature matrix with the registry's SQL (DuckDB)."""
     import polars as pl
-
-    from terpadu.engine import DuckDBEngine
 
     survey = read_survey(survey_keluarga, survey_anggota, today=reference_date)
     duck = DuckDBEngine()

@@ -37,6 +37,7 @@ from terpadu.editions import open_edition
 from terpadu.engine import BatchEngine, EngineKind, open_batch_engine, write_snapshot
 from terpadu.periods import parse_period
 from terpadu.store.bulk import bulk_insert
+from terpadu.store.models.verval import Edition
 from terpadu.store.models.welfare import FamilyWelfare, WelfareRun
 from terpadu.welfare.deprivation import (
     DeprivationConfig,
@@ -290,8 +291,6 @@ def rank_families(
 
 def _edition_id(engine: Engine, period: str) -> int:
     from sqlalchemy import select
-
-    from terpadu.store.models.verval import Edition
 
     label, _, _ = parse_period(period)
     with engine.connect() as conn:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from terpadu.store.db import compared_with_models
+from terpadu.settings import get_settings
+from terpadu.store.db import compared_with_models, make_engine
 from terpadu.store.models import Base
 
 config = context.config
@@ -14,9 +15,6 @@ config = context.config
 def _engine() -> Engine:
     engine: Engine | None = config.attributes.get("engine")
     if engine is None:
-        from terpadu.settings import get_settings
-        from terpadu.store.db import make_engine
-
         engine = make_engine(get_settings().resolved_database_url())
     return engine
 

@@ -454,6 +454,7 @@ def linkage_decide(
     decision: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
+    # imported here: linkage loads Splink and DuckDB, which other pages skip
     from terpadu.linkage import LinkageError
     from terpadu.linkage.review import decide_review
 
