@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from terpadu.tables import write_table
+from terpadu.files import write_table
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ event for every change. The diff explains what changed between two editions
 
 This face holds what the faces and the other areas use; the step shortcuts
 (:mod:`terpadu.verval.decisions`), the read models (:mod:`terpadu.verval.inbox`),
-the error kinds (:mod:`terpadu.verval.errors`), roles (:mod:`terpadu.verval.actors`),
+the error kinds (:mod:`terpadu.verval.errors`), roles (:mod:`terpadu.access`),
 the review levels (:mod:`terpadu.verval.config`) and the proposal kinds
 (:mod:`terpadu.verval.kinds`) are imported from their modules.
 """
