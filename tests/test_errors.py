@@ -62,3 +62,23 @@ def test_every_catalogued_message_speaks_both_languages(code: str) -> None:
 
 def test_every_hint_belongs_to_a_catalogued_code() -> None:
     assert set(CLI_HINTS) <= set(ERRORS)
+
+
+def test_the_areas_file_and_configuration_errors_are_domain_errors() -> None:
+    from terpadu.files import InputFileError
+    from terpadu.targeting.catalogue import ProgramConfigError
+    from terpadu.targeting.quota import QuotaFileError
+    from terpadu.welfare.deprivation import DeprivationConfigError
+
+    program = ProgramConfigError("pkh.yaml", 3, "kuota harus angka")
+    assert isinstance(program, TerpaduError) and isinstance(program, ValueError)
+    assert str(program) == "pkh.yaml:3: kuota harus angka"
+    assert program.code == "program_config"
+    assert program.data == {"path": "pkh.yaml", "line": 3, "reason": "kuota harus angka"}
+    for error in (
+        InputFileError("a.csv: berkas kosong"),
+        QuotaFileError("baris 2: kode wilayah kosong"),
+        DeprivationConfigError("dimensi.yaml:4: bobot negatif"),
+    ):
+        assert isinstance(error, TerpaduError)
+        assert error_words(error) == str(error)  # free text stays as written

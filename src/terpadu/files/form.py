@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from terpadu.errors import TerpaduError
+
 # The column that holds each row's number as an operator sees it in a spreadsheet.
 ROW = "__row"
 # Title and note rows above a table's header are looked for among this many first rows.
 HEADER_SEARCH_ROWS = 10
 
 
-class InputFileError(Exception):
+class InputFileError(TerpaduError):
     """The file as a whole cannot be read; the message names the file and why."""
+
+    code = "input_file"
 
 
 def header_row(rows: Sequence[Sequence[object]]) -> int:

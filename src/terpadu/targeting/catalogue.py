@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from terpadu.errors import TerpaduError
+
 SHIPPED_DIR = Path(__file__).parent / "programs"
 
 # Family-level fields a condition may test (the profile built by ``rules.profile_sql``).
@@ -118,15 +120,17 @@ TOP_KEYS = {
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
 
 
-class ProgramConfigError(ValueError):
+class ProgramConfigError(TerpaduError, ValueError):
     """A programme file that cannot be used: ``file:line: reason``."""
+
+    code = "program_config"
 
     def __init__(self, path: Path | str, line: int | None, reason: str) -> None:
         self.path = str(path)
         self.line = line
         self.reason = reason
         where = f"{self.path}:{line}" if line is not None else self.path
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {reason}", path=self.path, line=line, reason=reason)
 
 
 @dataclass(frozen=True)

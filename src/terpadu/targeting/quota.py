@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
+from terpadu.errors import TerpaduError
 from terpadu.files import ROW, read_table
 from terpadu.layouts import normalize_header
 from terpadu.periods import InvalidPeriod, parse_period
@@ -36,8 +37,10 @@ _THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 _INTEGRAL = re.compile(r"^(\d+)(?:[.,]0+)?$")
 
 
-class QuotaFileError(ValueError):
+class QuotaFileError(TerpaduError, ValueError):
     """The quota file cannot be used; the message lists every problem by row."""
+
+    code = "quota_file"
 
 
 @dataclass(frozen=True)

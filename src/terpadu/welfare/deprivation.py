@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from terpadu.errors import TerpaduError
 from terpadu.welfare.features import PROFILE_COLUMNS
 from terpadu.welfare.ols import sql_number
 
@@ -37,8 +38,10 @@ SET_OPERATORS = {"in": "IN", "not in": "NOT IN"}
 EPS = 1e-9
 
 
-class DeprivationConfigError(ValueError):
+class DeprivationConfigError(TerpaduError, ValueError):
     """The deprivation configuration is invalid; the message says file, line and reason."""
+
+    code = "deprivation_config"
 
 
 @dataclass(frozen=True)
