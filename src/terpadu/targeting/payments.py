@@ -33,6 +33,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Engine
 
+from terpadu.files import write_table
 from terpadu.store.ids import family_code, person_code
 from terpadu.targeting.catalogue import Catalogue, load_catalogue
 from terpadu.targeting.exports import family_id, person_id
@@ -195,7 +196,7 @@ def write_payments_report(result: PaymentReconciliation, out: Path) -> tuple[Pat
     )
     write_workbook(out, sheets, "laporan rekonsiliasi")
     proposals = out.with_name(f"usulan_perbaikan_nik_{out.stem}.csv")
-    result.proposals.write_csv(proposals)
+    write_table(result.proposals, proposals)
     return out, proposals
 
 

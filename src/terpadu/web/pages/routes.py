@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from terpadu.access import show_nik
+from terpadu.files.tables import csv_text
 from terpadu.registry import search_persons
 from terpadu.targeting.reads import bnba_frame
 from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LABELS
@@ -501,7 +502,7 @@ def bnba_download(
             )
         )
     return Response(
-        frame.write_csv(),
+        csv_text(frame),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="bnba-{program}.csv"'},
     )
