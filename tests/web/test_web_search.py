@@ -9,6 +9,7 @@ from webdata import DESA_B, WebEnv, build_env, write_batch
 
 from terpadu.intake import import_batch
 from terpadu.registry.search import NAME_MATCH_CAP
+from terpadu.web.headers import CONTENT_SECURITY_POLICY
 
 
 def _many_sitis(web: WebEnv, count: int, desa: str, prefix: str) -> None:
@@ -68,8 +69,12 @@ def test_security_headers_on_pages_api_and_static(web: WebEnv) -> None:
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["referrer-policy"] == "same-origin"
+        assert r.headers["content-security-policy"] == CONTENT_SECURITY_POLICY.decode()
+        assert "strict-transport-security" not in r.headers  # served over plain HTTP here
     assert c.get("/masuk").headers["cache-control"] == "no-store"
     assert "no-store" not in c.get("/static/terpadu.css").headers.get("cache-control", "")
+    # Swagger UI loads its script from a CDN: the documentation page has no CSP.
+    assert "content-security-policy" not in c.get("/api/v1/docs").headers
 
 
 def test_name_rows_without_their_person_match_nothing(

@@ -176,7 +176,7 @@ def create_app(
     )
     app.add_middleware(GZipMiddleware, minimum_size=800)
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
 
     _install_error_handlers(app)
     from terpadu.web.api import router as api_router
