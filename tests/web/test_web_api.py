@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 from sqlalchemy import text
 from webdata import WebEnv
 
@@ -188,6 +191,18 @@ def test_an_import_job_runs_to_the_end(web: WebEnv) -> None:
     assert (done["summary"]["persons_new"], done["summary"]["rows_rejected"]) == (1, 1)
     errors = op.get(f"/api/v1/imports/{job['id']}/errors")
     assert errors.status_code == 200 and "family_not_found" in errors.text
+    # The job's folder is the server's alone, and the uploads are gone once it ended.
+    with web.engine.connect() as conn:
+        folder = Path(
+            conn.execute(
+                text("SELECT folder FROM web_import_job WHERE id = :i"), {"i": job["id"]}
+            ).scalar_one()
+        )
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
+    left = sorted(p.name for p in folder.iterdir())
+    assert not any(name.startswith(("keluarga", "anggota")) for name in left), left
+    assert left and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.iterdir())
 
 
 def test_an_import_names_the_date_of_its_data(web: WebEnv) -> None:

@@ -1,6 +1,7 @@
 """Imports started from the web: upload two files, run the import in the background, report.
 
-The uploaded files and the problem list live in ``<data_dir>/web-imports/<job>``;
+The uploaded files and the problem list live in ``<data_dir>/web-imports/<job>`` (0700, files
+0600; the uploads are removed when the job ends, whether it landed or failed);
 the job row (``web_import_job``) carries the progress, so any server worker can
 answer the progress page. Before importing, every family's KODE_WILAYAH must lie
 within the user's region (:func:`terpadu.access.require_import_region`).
@@ -44,6 +45,20 @@ ISSUE_COLUMNS = {
 
 # The XLSX sheets of the keluarga and the anggota file (None: the first sheet).
 Sheets = tuple[str | None, str | None]
+
+
+def private_folder(folder: Path) -> Path:
+    """``folder`` created for the server's user only (0700, and its parent too): uploads and
+    problem lists hold NIKs and names."""
+    for level in (folder.parent, folder):
+        level.mkdir(mode=0o700, parents=True, exist_ok=True)
+        level.chmod(0o700)
+    return folder
+
+
+def _private(path: Path) -> Path:
+    path.chmod(0o600)
+    return path
 
 
 def _now() -> dt.datetime:
@@ -137,6 +152,7 @@ def run_job(
         )
         folder = keluarga.parent
         report.issues.write_parquet(folder / ISSUES_FILE)
+        _private(folder / ISSUES_FILE)
         summary = {
             "already_imported": report.already_imported,
             "families_new": report.families_new,
@@ -191,6 +207,11 @@ def run_job(
             message=f"Impor gagal: {type(exc).__name__}: {exc}",
             finished_at=_now(),
         )
+    finally:
+        # The uploaded files are not needed once the batch is in (or refused): only the
+        # problem list stays for download.
+        for upload in (keluarga, anggota):
+            upload.unlink(missing_ok=True)
 
 
 def start_job(
@@ -245,5 +266,5 @@ def issues_file(job: dict[str, Any], fmt: str) -> Path | None:
     if not target.exists():
         frame = pl.read_parquet(source)
         frame = frame.rename({k: v for k, v in ISSUE_COLUMNS.items() if k in frame.columns})
-        write_table(frame, target, sheet="masalah")
+        _private(write_table(frame, target, sheet="masalah"))
     return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import shutil
 from pathlib import Path
@@ -276,8 +277,10 @@ def job_public(job: dict[str, Any]) -> ImportJobPublic:
 
 
 def save_upload(upload: UploadFile, target: Path, max_bytes: int) -> None:
+    """Copy an upload to ``target``, readable by the server's user only (it holds NIKs)."""
     written = 0
-    with target.open("wb") as handle:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
         while block := upload.file.read(1 << 20):
             written += len(block)
             if written > max_bytes:
@@ -323,8 +326,9 @@ def start_import(
             message,
             details=[{"loc": ["body", "as_of"], "msg": message, "type": "as_of_future"}],
         )
-    folder = state.config.settings.web_imports_dir / secrets.token_hex(8)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = web_imports.private_folder(
+        state.config.settings.web_imports_dir / secrets.token_hex(8)
+    )
     k = folder / safe_name(keluarga.filename, "keluarga")
     a = folder / safe_name(anggota.filename, "anggota")
     try:
