@@ -65,7 +65,7 @@ def add_user(
 ) -> None:
     """Add a user; the password is read from standard input (a confirmation line may follow)."""
     # imported here: the web package loads FastAPI, which other commands skip
-    from terpadu.web.auth.users import AccountError, create_user
+    from terpadu.accounts.users import AccountError, create_user
 
     password = _read_password()
     engine = open_engine(migrate=True)
@@ -82,7 +82,7 @@ def add_user(
 def change_password(name: Annotated[str, typer.Argument(help="Username.")]) -> None:
     """Set a new password (from standard input); the user's sessions and tokens end."""
     # imported here: the web package loads FastAPI, which other commands skip
-    from terpadu.web.auth.users import AccountError, set_password
+    from terpadu.accounts.users import AccountError, set_password
 
     password = _read_password()
     try:

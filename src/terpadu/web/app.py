@@ -15,11 +15,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from terpadu.accounts.users import UserCache
 from terpadu.registry import SearchBackend
 from terpadu.settings import Settings, get_settings
 from terpadu.store import make_engine, upgrade
 from terpadu.web.auth.tokens import LANG_COOKIE, TokenSigner
-from terpadu.web.auth.users import UserCache
 from terpadu.web.config import WebConfig
 from terpadu.web.deps import AppState, LoginRequired
 from terpadu.web.errors import ErrorBody, ErrorResponse, WebError

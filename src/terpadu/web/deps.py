@@ -20,12 +20,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
+from terpadu.accounts.users import UserCache
 from terpadu.registry import SearchBackend
 from terpadu.settings import Settings
 from terpadu.verval.config import WorkflowConfig
 from terpadu.web.auth import WebUser
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE, TokenSigner
-from terpadu.web.auth.users import UserCache
 from terpadu.web.config import WebConfig
 from terpadu.web.errors import WebError
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
+from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.intake import AsOfInvalid, parse_as_of
 from terpadu.registry import list_families, region_name, search_persons
 from terpadu.web import imports as web_imports
@@ -41,7 +42,6 @@ from terpadu.web.api.schemas import (
     TokenPublic,
     UserPublic,
 )
-from terpadu.web.auth.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.web.dashboard import dashboard as read_dashboard
 from terpadu.web.deps import CurrentUser, EngineDep, StateDep, WorkflowDep
 from terpadu.web.errors import ERROR_RESPONSES, WebError

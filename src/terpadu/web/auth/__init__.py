@@ -1,8 +1,6 @@
-"""Accounts, password hashing, sessions and tokens, throttling (roles, scope, masking: terpadu.access)."""
+"""The web's sessions and bearer tokens (accounts themselves: :mod:`terpadu.accounts`)."""
 
-from terpadu.web.auth.passwords import hash_password, verify_password
-from terpadu.web.auth.tokens import TokenSigner
-from terpadu.web.auth.users import (
+from terpadu.accounts import (
     AccountError,
     LoginFailed,
     LoginThrottled,
@@ -12,6 +10,7 @@ from terpadu.web.auth.users import (
     create_user,
     set_password,
 )
+from terpadu.web.auth.tokens import TokenSigner
 
 __all__ = [
     "AccountError",
@@ -22,7 +21,5 @@ __all__ = [
     "WebUser",
     "authenticate",
     "create_user",
-    "hash_password",
     "set_password",
-    "verify_password",
 ]

@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from terpadu.access import show_nik
+from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.files.tables import csv_text
 from terpadu.registry import search_persons
 from terpadu.targeting.reads import bnba_frame
@@ -22,7 +23,6 @@ from terpadu.web import imports as web_imports
 from terpadu.web import services
 from terpadu.web.api.routes import client_ip, start_import
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE
-from terpadu.web.auth.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.web.charts import bar_chart
 from terpadu.web.dashboard import dashboard
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep

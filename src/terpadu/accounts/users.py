@@ -1,4 +1,4 @@
-"""Operator accounts: create, authenticate (with throttling and an audit event), look up.
+"""Operator accounts: create, authenticate (throttled by :mod:`.lockout`, audited), look up.
 
 What an account's role may do and see is :mod:`terpadu.access`'s to say.
 """
@@ -10,18 +10,17 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Table, func, insert, select, update
+from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from terpadu.access import NATIONAL_ROLES, ROLE_LABELS, ROLES, Actor, allows, covers
+from terpadu.accounts.lockout import ATTEMPTS, retry_after
+from terpadu.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from terpadu.audit import record_event
 from terpadu.regions import RegionCodeError, normalize_code, region_exists
-from terpadu.store.models.web import LoginAttempt
 from terpadu.store.models.web import WebUser as UserRow
-from terpadu.web.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 
 USERS: Table = UserRow.__table__  # type: ignore[assignment]
-ATTEMPTS: Table = LoginAttempt.__table__  # type: ignore[assignment]
 
 
 class AccountError(ValueError):
@@ -95,10 +94,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def create_user(
     engine: Engine, username: str, password: str, *, role: str, region: str | None
 ) -> WebUser:
@@ -152,36 +147,6 @@ def create_user(
     return WebUser(int(user_id[0]), username, role, code, 1)
 
 
-def _retry_after(
-    engine: Engine, username: str, ip: str, *, max_user: int, max_ip: int, window_s: int
-) -> int:
-    """Seconds to wait before another attempt is allowed (0: go ahead)."""
-    now = _now()
-    since = now - dt.timedelta(seconds=window_s)
-    waits = [0]
-    with engine.connect() as conn:
-        for column, value, limit in (
-            (ATTEMPTS.c.username, username, max_user),
-            (ATTEMPTS.c.ip, ip, max_ip),
-        ):
-            last_success = conn.execute(
-                select(func.max(ATTEMPTS.c.at)).where(column == value, ATTEMPTS.c.success == 1)
-            ).scalar()
-            start = max(since, _as_utc(last_success)) if last_success else since
-            failures = conn.execute(
-                select(ATTEMPTS.c.at)
-                .where(column == value, ATTEMPTS.c.success == 0, ATTEMPTS.c.at > start)
-                .order_by(ATTEMPTS.c.at.desc())
-                .limit(limit)
-            ).scalars()
-            recent = [_as_utc(a) for a in failures]
-            if len(recent) >= limit:
-                # Locked until the oldest of the last ``limit`` failures leaves the window.
-                unlock = recent[-1] + dt.timedelta(seconds=window_s)
-                waits.append(max(1, int((unlock - now).total_seconds()) + 1))
-    return max(waits)
-
-
 def authenticate(
     engine: Engine,
     username: str,
@@ -200,7 +165,7 @@ def authenticate(
     """
     username = username.strip()[:100]
     ip = ip[:45]
-    wait = _retry_after(
+    wait = retry_after(
         engine,
         username,
         ip,
