@@ -6,10 +6,28 @@ logged-in user to one, the CLI builds one from ``--as/--role/--region`` or
 and everything below it (:func:`terpadu.regions.is_within`); national roles may
 have no region (the whole country).
 
-NIK masking: roles that register, verify or approve people's data in their own
-region (``operator_desa``, ``verifikator_kab``, ``admin_provinsi``) see full
-NIKs; ``analis_pusat`` and ``auditor`` see ``3604********0001``. Anyone may
-still search by a full NIK; the answer is masked for them.
+Disclosure (what of a person reaches a reader): roles that register, verify or
+approve people's data in their own region (``operator_desa``,
+``verifikator_kab``, ``admin_provinsi``) see everything. ``analis_pusat`` and
+``auditor`` get the masked :class:`Disclosure`, because masking the NIK alone
+does not hold: a NIK is the kecamatan code (6 digits), the birth date
+(DDMMYY, DD+40 for women) and a 4-digit serial, so a masked ``3604********0001``
+beside the member's full region code, birth date and sex gives the hidden
+digits back. For them:
+
+* NIK and KK number: ``3604********0001`` (kab/kota and serial only);
+* birth date: the year only (age bands and cohorts need no more);
+* region: down to kabupaten/kota (4 digits). National analysis and audit
+  compare kab/kota (quotas, coverage, poverty profiles are set there); the
+  kecamatan digits are the NIK's first hidden part, so they stay hidden;
+* mother's name, address, RT and RW: hidden (they identify, and no national
+  analysis uses them);
+* free text (notes, comments) shown to them: any 16-digit run masked like a NIK;
+* a full 16-digit NIK/KK search is refused (:class:`NumberLookupRefused`): an
+  exact look-up confirms a guessed NIK, which undoes the masking.
+
+Aggregates (counts per region, desil shares, poverty profiles) are not personal
+and keep their full region codes.
 
 The web, the CLI and the domain ask here; none of them keeps its own copy.
 """
@@ -17,15 +35,19 @@ The web, the CLI and the domain ask here; none of them keeps its own copy.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from terpadu.errors import TerpaduError
 from terpadu.files import clean_table, read_table
 from terpadu.layouts import KELUARGA_COLUMNS
 from terpadu.regions import RegionCodeError, is_within, normalize_code
+
+if TYPE_CHECKING:
+    import polars as pl
 
 OPERATOR_DESA: Final = "operator_desa"
 VERIFIKATOR_KAB: Final = "verifikator_kab"
@@ -146,6 +168,163 @@ def show_nik(viewer: HasRole, nik: str | None) -> str | None:
     return nik if allows(viewer.role, "see_full_nik") else mask_nik(nik)
 
 
+class NumberLookupRefused(TerpaduError):
+    """A full NIK or KK search by a reader who sees them masked (it would confirm a guess)."""
+
+    code = "number_lookup_refused"
+
+
+FieldKind = Literal["nik", "kk", "birth_date", "region", "hidden"]
+# Personal fields by name (registry columns, proposal payloads, export headers, any case).
+PERSONAL_FIELDS: Final[Mapping[str, FieldKind]] = {
+    "nik": "nik",
+    "nik_penerima": "nik",
+    "no_kk": "kk",
+    "tgl_lahir": "birth_date",
+    "kode_wilayah": "region",
+    "nama_ibu_kandung": "hidden",
+    "alamat": "hidden",
+    "rt": "hidden",
+    "rw": "hidden",
+}
+# Digits of a region code a masked reader sees: kabupaten/kota.
+MASKED_REGION_DIGITS: Final = 4
+_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """What of a person one reader may see; every face shows personal data through one.
+
+    ``full``: everything as stored. Otherwise the masked view described in the
+    module's docstring. Each method takes a stored value and gives the shown one.
+    """
+
+    full: bool
+
+    def nik(self, value: str | None) -> str | None:
+        return value if self.full else mask_nik(value)
+
+    def kk(self, value: str | None) -> str | None:
+        return value if self.full else mask_nik(value)
+
+    def birth_date(self, value: dt.date | str | None) -> str | None:
+        """ISO date, or the year only."""
+        if value is None or value == "":
+            return None
+        shown = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return shown if self.full else shown[:4]
+
+    def region(self, code: str | None) -> str | None:
+        """The region code, or its kabupaten/kota."""
+        if self.full or not code:
+            return code
+        return str(code).replace(".", "")[:MASKED_REGION_DIGITS]
+
+    def hidden(self, value: Any) -> Any:
+        """A field masked readers never see (mother's name, address)."""
+        return value if self.full else None
+
+    def text(self, value: str | None) -> str | None:
+        """Free text with any 16-digit number (a NIK or KK typed in a note) masked."""
+        if self.full or not value:
+            return value
+        return _SIXTEEN_DIGITS.sub(lambda m: mask_nik(m.group(0)) or "", value)
+
+    @property
+    def may_look_up_numbers(self) -> bool:
+        """Whether a full NIK/KK search is allowed (an exact look-up confirms a guess)."""
+        return self.full
+
+    def field(self, name: str, value: Any) -> Any:
+        """``value`` of the field ``name`` as shown (fields not personal unchanged, free text
+        scrubbed)."""
+        if self.full:
+            return value
+        kind = PERSONAL_FIELDS.get(name.lower())
+        if kind is None:
+            return self.text(value) if isinstance(value, str) else value
+        if value is None:
+            return None
+        if kind == "nik":
+            return self.nik(str(value))
+        if kind == "kk":
+            return self.kk(str(value))
+        if kind == "birth_date":
+            return self.birth_date(value)
+        if kind == "region":
+            return self.region(str(value))
+        return None
+
+    def record(self, value: Any) -> Any:
+        """A nested record (a proposal's payload or result: dicts, lists) as shown.
+
+        A personal field's value is masked, also inside ``{"old": …, "new": …}`` of a
+        correction; other strings have 16-digit runs masked.
+        """
+        if self.full:
+            return value
+        if isinstance(value, dict):
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                name = str(key).lower()
+                if name in PERSONAL_FIELDS and isinstance(item, dict):
+                    out[key] = {k: self.field(name, v) for k, v in item.items()}
+                elif name in PERSONAL_FIELDS:
+                    out[key] = self.field(name, item)
+                else:
+                    out[key] = self.record(item)
+            return out
+        if isinstance(value, list | tuple):
+            return [self.record(v) for v in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+    def frame(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """A table about to be written (export, BNBA, CSV) with its personal columns masked;
+        columns are recognised by name in any case."""
+        if self.full:
+            return frame
+        import polars as pl
+
+        changes = []
+        for column in frame.columns:
+            kind = PERSONAL_FIELDS.get(column.lower())
+            if kind is None:
+                continue
+            if kind == "hidden":
+                changes.append(pl.lit(None, dtype=frame.schema[column]).alias(column))
+                continue
+            text_col = pl.col(column).cast(pl.Utf8)
+            if kind in ("nik", "kk"):
+                changes.append(
+                    pl.when(text_col.str.len_chars() == 16)
+                    .then(text_col.str.slice(0, 4) + pl.lit("*" * 8) + text_col.str.slice(12, 4))
+                    .otherwise(text_col.map_elements(mask_nik, return_dtype=pl.Utf8))
+                    .alias(column)
+                )
+            elif kind == "birth_date":
+                changes.append(text_col.str.slice(0, 4).alias(column))
+            else:
+                changes.append(
+                    text_col.str.replace_all(".", "", literal=True)
+                    .str.slice(0, MASKED_REGION_DIGITS)
+                    .alias(column)
+                )
+        return frame.with_columns(changes) if changes else frame
+
+
+FULL_DISCLOSURE: Final = Disclosure(full=True)
+MASKED_DISCLOSURE: Final = Disclosure(full=False)
+
+
+def disclosure(viewer: HasRole | str) -> Disclosure:
+    """The disclosure of a role (or of anyone acting in one)."""
+    role = viewer if isinstance(viewer, str) else viewer.role
+    return FULL_DISCLOSURE if allows(role, "see_full_nik") else MASKED_DISCLOSURE
+
+
 def require_import_region(actor: Actor, keluarga: Path, sheet: str | None = None) -> None:
     """Refuse a keluarga file with families outside the actor's region.
 
@@ -171,15 +350,21 @@ __all__ = [
     "ADMIN_PROVINSI",
     "ANALIS_PUSAT",
     "AUDITOR",
+    "FULL_DISCLOSURE",
+    "MASKED_DISCLOSURE",
     "NATIONAL_ROLES",
     "OPERATOR_DESA",
+    "PERSONAL_FIELDS",
     "ROLES",
     "ROLE_LABELS",
     "VERIFIKATOR_KAB",
     "Actor",
+    "Disclosure",
+    "NumberLookupRefused",
     "PermissionDenied",
     "allows",
     "covers",
+    "disclosure",
     "mask_nik",
     "require_import_region",
     "show_nik",

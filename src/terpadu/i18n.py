@@ -48,6 +48,12 @@ LABELS: dict[str, dict[str, str]] = {
 # Messages of the domain's errors, keyed by their code (``terpadu.errors.TerpaduError``).
 # They say what is wrong, never which command or page to use: that is the face's hint.
 ERRORS: dict[str, dict[str, str]] = {
+    "number_lookup_refused": {
+        "id": "Peran Anda melihat NIK dan No. KK tersamar, jadi tidak dapat mencari dengan "
+        "NIK atau No. KK lengkap; cari dengan nama, PERSON_ID atau FAMILY_ID.",
+        "en": "Your role sees NIK and KK numbers masked, so it cannot search by a full NIK "
+        "or KK number; search by name, PERSON_ID or FAMILY_ID.",
+    },
     "invalid_period": {
         "id": "Periode '{value}' tidak sah; tulis bulan (2026-11), triwulan (2026-Q4) atau tahun.",
         "en": "Period '{value}' is not valid; write a month (2026-11), a quarter (2026-Q4) "

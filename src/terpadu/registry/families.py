@@ -1,8 +1,9 @@
 """A family as the registry holds it: resolving a reference, its full record, lists.
 
 Every function takes the reader (:class:`~terpadu.registry.viewer.Viewer`): a family
-outside the reader's region is not found (nothing says it exists) and NIKs leave here
-already masked for readers who may not see them. Moments are ISO 8601 text (UTC).
+outside the reader's region is not found (nothing says it exists) and personal data
+(NIK, KK, birth date, region below kab/kota, address) leaves here already masked for
+readers who may not see it (:class:`terpadu.access.Disclosure`). Moments are ISO 8601 text (UTC).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, Engine, text
 from terpadu.layouts import DWELLING_FIELDS
 from terpadu.regions import is_within, normalize_code
 from terpadu.registry.search import MAX_LIMIT, like_prefix
-from terpadu.registry.viewer import Viewer, region_name, shown_nik
+from terpadu.registry.viewer import Viewer, disclosure_of, region_name
 from terpadu.store.ids import family_code, parse_code, person_code
 
 FAMILY_FIELDS: Final = DWELLING_FIELDS
@@ -190,29 +191,32 @@ def family_record(engine: Engine, viewer: Viewer, family_id: int) -> FamilyRecor
         ).first()
         if f is None or not viewer.covers(f.kode_wilayah):
             return None
-        code = f.kode_wilayah
+        shown = disclosure_of(viewer)
+        code = shown.region(f.kode_wilayah) or ""
         detail = FamilyRecord(
             id=f.id,
             family_id=family_code(f.id),
             id_keluarga=f.source_key,
             source=f.source_name,
-            no_kk=f.no_kk,
+            no_kk=shown.kk(f.no_kk),
             kode_wilayah=code,
             wilayah=[
                 RegionLevel(code[:length], region_name(code[:length]))
                 for length in (2, 4, 6, 10)
                 if len(code) >= length
             ],
-            alamat=f.alamat,
-            rt=f.rt,
-            rw=f.rw,
+            alamat=shown.hidden(f.alamat),
+            rt=shown.hidden(f.rt),
+            rw=shown.hidden(f.rw),
             status=f.status,
             status_reason=f.status_reason,
             version=f.version,
             fields={name: getattr(f, name) for name in FAMILY_FIELDS},
         )
         detail.members = _members(conn, viewer, family_id)
-        detail.status_history = _status_history(conn, family_id, [m.id for m in detail.members])
+        detail.status_history = _status_history(
+            conn, viewer, family_id, [m.id for m in detail.members]
+        )
         detail.proposals = _proposals(conn, family_id)
         detail.audit_events = _audit_events(conn, family_id)
     return detail
@@ -230,15 +234,16 @@ def _members(conn: Connection, viewer: Viewer, family_id: int) -> list[Member]:
         ),
         {"id": family_id},
     ).all()
+    shown = disclosure_of(viewer)
     return [
         Member(
             person_id=person_code(m.id),
             id=m.id,
             id_anggota=m.id_anggota,
-            nik=shown_nik(viewer, m.nik),
+            nik=shown.nik(m.nik),
             nama=m.nama,
             jenis_kelamin=m.jenis_kelamin,
-            tgl_lahir=iso(m.tgl_lahir),
+            tgl_lahir=shown.birth_date(iso(m.tgl_lahir)),
             hub_keluarga=m.hub_keluarga,
             status=m.status,
             status_reason=m.status_reason,
@@ -253,7 +258,10 @@ def _members(conn: Connection, viewer: Viewer, family_id: int) -> list[Member]:
     ]
 
 
-def _status_history(conn: Connection, family_id: int, person_ids: list[int]) -> list[StatusChange]:
+def _status_history(
+    conn: Connection, viewer: Viewer, family_id: int, person_ids: list[int]
+) -> list[StatusChange]:
+    shown = disclosure_of(viewer)
     history = list(
         conn.execute(
             text(
@@ -280,7 +288,7 @@ def _status_history(conn: Connection, family_id: int, person_ids: list[int]) -> 
             id=family_code(h.entity_id) if h.entity == "family" else person_code(h.entity_id),
             status=h.status,
             reason=h.reason,
-            note=h.note,
+            note=shown.text(h.note),
             actor=h.actor,
             at=iso(h.at),
         )
@@ -361,8 +369,10 @@ def list_families(
     """A page of families in scope (optionally a sub-region and a status) and the total."""
     limit = max(1, min(limit, MAX_LIMIT))
     prefix = viewer.region_prefix
+    shown = disclosure_of(viewer)
     if region:
-        code = normalize_code(region)
+        # A masked reader sees regions down to kab/kota: a finer filter is widened to it.
+        code = shown.region(normalize_code(region)) or ""
         if viewer.region and not is_within(code, viewer.region):
             return [], 0
         prefix = code
@@ -389,9 +399,9 @@ def list_families(
         FamilyRow(
             family_code(r.id),
             r.source_key,
-            r.no_kk,
-            r.kode_wilayah,
-            region_name(r.kode_wilayah),
+            shown.kk(r.no_kk),
+            shown.region(r.kode_wilayah) or "",
+            region_name(shown.region(r.kode_wilayah)),
             r.status,
             r.kepala,
         )

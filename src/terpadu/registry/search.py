@@ -2,8 +2,9 @@
 
 The search takes the reader (:class:`~terpadu.registry.viewer.Viewer`) and limits its
 SQL to families whose ``kode_wilayah`` starts with the reader's region code, so nothing
-outside the reader's region is ever loaded. NIKs leave here already masked for
-readers who may not see them.
+outside the reader's region is ever loaded. Personal data leaves here already masked
+for readers who may not see it, and a full NIK/KK search by such a reader is refused
+(:class:`terpadu.access.NumberLookupRefused`: an exact look-up confirms a guess).
 
 Search is built for a million persons on PostgreSQL: a NIK or KK is an index
 look-up; a name is matched token by token with ``LIKE '%token%'`` on
@@ -29,8 +30,9 @@ from typing import Any, Final
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine, text
 
+from terpadu.access import NumberLookupRefused
 from terpadu.identity import normalize_name
-from terpadu.registry.viewer import Viewer, region_name, shown_nik
+from terpadu.registry.viewer import Viewer, disclosure_of, region_name
 from terpadu.registry.vocabulary import NameVocabulary
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.store.name_search import has_name_table
@@ -92,7 +94,7 @@ class PersonHit:
     person_id: str
     nama: str
     nik: str | None
-    tgl_lahir: dt.date | None
+    tgl_lahir: str | None  # ISO date, or the year for masked readers
     jenis_kelamin: int | None
     status: str
     family_id: str
@@ -125,21 +127,23 @@ _PERSON_FROM = (
 
 
 def _hit(viewer: Viewer, row: Any) -> PersonHit:
+    shown = disclosure_of(viewer)
     tgl = row.tgl_lahir
     if isinstance(tgl, str):  # SQLite text dates through text()
         tgl = dt.date.fromisoformat(tgl[:10])
+    region = shown.region(row.kode_wilayah) or ""
     return PersonHit(
         person_id=person_code(int(row.pid)),
         nama=row.nama,
-        nik=shown_nik(viewer, row.nik),
-        tgl_lahir=tgl,
+        nik=shown.nik(row.nik),
+        tgl_lahir=shown.birth_date(tgl),
         jenis_kelamin=row.jenis_kelamin,
         status=row.status,
         family_id=family_code(int(row.fid)),
         id_keluarga=row.source_key,
-        no_kk=row.no_kk,
-        kode_wilayah=row.kode_wilayah,
-        nama_wilayah=region_name(row.kode_wilayah),
+        no_kk=shown.kk(row.no_kk),
+        kode_wilayah=region,
+        nama_wilayah=region_name(region),
     )
 
 
@@ -242,6 +246,8 @@ def search_persons(
     in_scope = "f.kode_wilayah LIKE :scope"
     if kind in ("empty", "number"):
         return SearchPage(q, kind, [], 0, True, limit, offset)
+    if kind == "nik_kk" and not disclosure_of(viewer).may_look_up_numbers:
+        raise NumberLookupRefused()
     # Autocommit: a read needs no BEGIN and ROLLBACK round trips around it.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         if kind == "code":

@@ -1,15 +1,16 @@
-"""Who reads: the region a reader sees and whether NIKs reach them in full.
+"""Who reads: the region a reader sees and whether personal data reaches them in full.
 
 The registry's read functions take any object with this shape (the web's logged-in
-user has it), so they limit their SQL to the reader's region and mask NIKs before
-anything leaves them, without depending on the face that asks.
+user has it), so they limit their SQL to the reader's region and mask personal
+data (:class:`terpadu.access.Disclosure`) before anything leaves them, without
+depending on the face that asks.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from terpadu.access import mask_nik
+from terpadu.access import FULL_DISCLOSURE, MASKED_DISCLOSURE, Disclosure
 from terpadu.regions import RegionCodeError, get_region
 
 
@@ -28,9 +29,14 @@ class Viewer(Protocol):
     def covers(self, code: str | None) -> bool: ...
 
 
+def disclosure_of(viewer: Viewer) -> Disclosure:
+    """What of a person ``viewer`` may see (the role's policy in :mod:`terpadu.access`)."""
+    return FULL_DISCLOSURE if viewer.sees_full_nik else MASKED_DISCLOSURE
+
+
 def shown_nik(viewer: Viewer, nik: str | None) -> str | None:
     """The NIK as ``viewer`` may see it."""
-    return nik if viewer.sees_full_nik else mask_nik(nik)
+    return disclosure_of(viewer).nik(nik)
 
 
 def region_name(code: str | None) -> str:

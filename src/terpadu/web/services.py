@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 
-from terpadu.access import show_nik
+from terpadu.access import Disclosure, disclosure
 from terpadu.editions import EditionExists
 from terpadu.regions import RegionCodeError, is_within, normalize_code
 from terpadu.registry import AmbiguousFamily, region_name, resolve_family
@@ -90,10 +90,11 @@ def proposal_region_or_404(engine: Engine, user: WebUser, proposal_id: int) -> s
     return str(code)
 
 
-def summary_dict(summary: ProposalSummary) -> dict[str, Any]:
+def summary_dict(summary: ProposalSummary, shown: Disclosure) -> dict[str, Any]:
     data = dataclasses.asdict(summary)
     data["family_id"] = family_code(summary.family_id) if summary.family_id else None
     data["person_id"] = person_code(summary.person_id) if summary.person_id else None
+    data["kode_wilayah"] = shown.region(summary.kode_wilayah)
     return data
 
 
@@ -113,40 +114,32 @@ def proposals_page(
         )
     rows = [r for r in rows if user.covers(r.kode_wilayah)]
     rows.reverse()  # newest first
-    return [summary_dict(r) for r in rows[offset : offset + limit]], len(rows)
-
-
-def _mask_payload(user: WebUser, value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: show_nik(user, v)
-            if k.lower() == "nik" and isinstance(v, str)
-            else _mask_payload(user, v)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_mask_payload(user, v) for v in value]
-    return value
+    shown = disclosure(user)
+    return [summary_dict(r, shown) for r in rows[offset : offset + limit]], len(rows)
 
 
 def proposal_detail(
     engine: Engine, user: WebUser, proposal_id: int, *, workflow: WorkflowConfig
 ) -> dict[str, Any]:
+    """A proposal with its payload, result, steps and comments as ``user`` may see them:
+    personal fields (old and new values of a correction too) and NIKs typed in notes are
+    masked for masked roles."""
     proposal_region_or_404(engine, user, proposal_id)
     with verval_errors():
         detail = get_proposal(engine, user.actor, proposal_id, config=workflow)
-    data = summary_dict(detail.summary)
+    shown = disclosure(user)
+    data = summary_dict(detail.summary, shown)
     data.update(
-        payload=_mask_payload(user, detail.payload),
+        payload=shown.record(detail.payload),
         reason=detail.reason,
-        note=detail.note,
+        note=shown.text(detail.note),
         levels=detail.levels,
         stage=detail.stage,
         batch_id=detail.batch_id,
-        result=detail.result,
-        steps=detail.steps,
-        comments=detail.comments,
-        evidence=detail.evidence,
+        result=shown.record(detail.result),
+        steps=shown.record(detail.steps),
+        comments=shown.record(detail.comments),
+        evidence=shown.record(detail.evidence),
     )
     return data
 
@@ -198,7 +191,7 @@ def new_proposal(
             note=note,
         )
         summary = get_proposal(engine, user.actor, proposal_id, config=workflow).summary
-    return summary_dict(summary)
+    return summary_dict(summary, disclosure(user))
 
 
 def decide_one(
@@ -224,7 +217,7 @@ def decide_one(
             family_version=family_version,
             config=workflow,
         )
-    return summary_dict(summary)
+    return summary_dict(summary, disclosure(user))
 
 
 def decide_many(
@@ -286,10 +279,39 @@ def poverty(engine: Engine, user: WebUser, region: str | None) -> dict[str, Any]
     return data
 
 
+# The registry field behind each comparison of a linkage explanation (its left/right values).
+_EXPLAINED_FIELDS = {
+    "nik": "nik",
+    "dob": "tgl_lahir",
+    "household": "nama_ibu_kandung",
+    "region": "kode_wilayah",
+}
+
+
+def _shown_explanation(shown: Disclosure, explanation: Any) -> Any:
+    """A review pair's explanation with the compared values masked like the fields they are."""
+    if shown.full or not isinstance(explanation, list):
+        return shown.record(explanation)
+    out = []
+    for item in explanation:
+        if not isinstance(item, dict):
+            out.append(shown.record(item))
+            continue
+        field = _EXPLAINED_FIELDS.get(str(item.get("comparison")))
+        item = dict(item)
+        for side in ("left", "right"):
+            value = item.get(side)
+            item[side] = shown.field(field, value) if field else shown.record(value)
+        out.append(shown.record(item))
+    return out
+
+
 def review_pairs(
     engine: Engine, user: WebUser, *, limit: int = 20, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
-    """Pending linkage review pairs in scope, each with both registrations side by side."""
+    """Pending linkage review pairs in scope, each with both registrations side by side
+    (personal fields as ``user`` may see them)."""
+    shown = disclosure(user)
     scope = {"scope": f"{user.region_prefix}%"}
     where = "state = 'pending' AND COALESCE(kode_wilayah, '') LIKE :scope"
     with engine.connect() as conn:
@@ -324,15 +346,15 @@ def review_pairs(
                 sides.append(
                     {
                         "person_id": person_code(r.id),
-                        "nik": show_nik(user, r.nik),
+                        "nik": shown.nik(r.nik),
                         "nama": r.nama,
-                        "tgl_lahir": str(r.tgl_lahir) if r.tgl_lahir else None,
+                        "tgl_lahir": shown.birth_date(str(r.tgl_lahir) if r.tgl_lahir else None),
                         "jenis_kelamin": r.jenis_kelamin,
-                        "nama_ibu_kandung": r.nama_ibu_kandung,
+                        "nama_ibu_kandung": shown.hidden(r.nama_ibu_kandung),
                         "tempat_lahir": r.tempat_lahir,
                         "family_id": family_code(r.fid) if r.fid else None,
-                        "kode_wilayah": r.kode_wilayah,
-                        "no_kk": r.no_kk,
+                        "kode_wilayah": shown.region(r.kode_wilayah),
+                        "no_kk": shown.kk(r.no_kk),
                     }
                 )
             explanation = p.explanation
@@ -344,11 +366,11 @@ def review_pairs(
                 {
                     "id": p.id,
                     "match_probability": float(p.match_probability),
-                    "kode_wilayah": p.kode_wilayah,
+                    "kode_wilayah": shown.region(p.kode_wilayah),
                     "state": p.state,
                     "left": sides[0],
                     "right": sides[1],
-                    "explanation": explanation,
+                    "explanation": _shown_explanation(shown, explanation),
                 }
             )
     return out, int(total)

@@ -13,11 +13,12 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
+from terpadu.access import NumberLookupRefused, disclosure
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.intake import AsOfInvalid, parse_as_of
 from terpadu.registry import list_families, region_name, search_persons
+from terpadu.web import disclosed, services
 from terpadu.web import imports as web_imports
-from terpadu.web import services
 from terpadu.web.api.schemas import (
     Action,
     BulkIn,
@@ -97,6 +98,14 @@ def me(user: CurrentUser) -> UserPublic:
     )
 
 
+def search_or_refuse(state: Any, user: Any, q: str, *, limit: int, offset: int) -> Any:
+    """The search page, or 403 when a masked reader asks for a full NIK/KK."""
+    try:
+        return search_persons(state.engine, state.backend, user, q, limit=limit, offset=offset)
+    except NumberLookupRefused as exc:
+        raise WebError(403, exc.code, exc.message) from exc
+
+
 @router.get("/search", tags=["registry"])
 def search(
     user: CurrentUser,
@@ -105,8 +114,12 @@ def search(
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> SearchPublic:
-    """Persons in your region by NIK, KK number, public id or (spelling-tolerant) name."""
-    page = search_persons(state.engine, state.backend, user, q, limit=limit, offset=offset)
+    """Persons in your region by NIK, KK number, public id or (spelling-tolerant) name.
+
+    Roles that see NIKs masked may not search by a full NIK or KK number (403
+    ``number_lookup_refused``): an exact look-up would confirm a guessed NIK.
+    """
+    page = search_or_refuse(state, user, q, limit=limit, offset=offset)
     return SearchPublic(
         # Attributes straight into the public model (asdict deep-copies every field).
         items=[PersonHitPublic.model_validate(i, from_attributes=True) for i in page.items],
@@ -415,7 +428,7 @@ def import_errors(
     job = web_imports.get_job(engine, user, job_id)
     if job is None:
         raise services.not_found()
-    path = web_imports.issues_file(job, format)
+    path = disclosed.problem_list(job, format, disclosure(user))
     if path is None:
         raise WebError(409, "not_ready", "Impor belum selesai; daftar masalah belum ada.")
     return FileResponse(path, filename=path.name)

@@ -46,10 +46,13 @@ class UserPublic(BaseModel):
 
 
 class PersonHitPublic(ReadModel):
+    """A person found; for roles that see personal data masked: NIK and KK masked, birth
+    year only, region down to kabupaten/kota."""
+
     person_id: str
     nama: str
     nik: str | None
-    tgl_lahir: dt.date | None
+    tgl_lahir: str | None = Field(description="YYYY-MM-DD, or YYYY for masked roles")
     jenis_kelamin: int | None
     status: str
     family_id: str

@@ -13,14 +13,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from terpadu.access import show_nik
+from terpadu.access import NumberLookupRefused, disclosure
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.files.tables import csv_text
-from terpadu.registry import search_persons
+from terpadu.i18n import error_words
+from terpadu.registry import SearchPage, search_persons
 from terpadu.targeting.reads import bnba_frame
 from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LABELS
+from terpadu.web import disclosed, services
 from terpadu.web import imports as web_imports
-from terpadu.web import services
 from terpadu.web.api.routes import client_ip, start_import
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE
 from terpadu.web.charts import bar_chart
@@ -160,9 +161,14 @@ def search_page(
     q: Annotated[str, Query(max_length=200)] = "",
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> HTMLResponse:
-    page = search_persons(state.engine, state.backend, session.user, q, limit=20, offset=offset)
+    refused = None
+    try:
+        page = search_persons(state.engine, state.backend, session.user, q, limit=20, offset=offset)
+    except NumberLookupRefused as exc:
+        # Said on the page, where the operator typed it, rather than on an error page.
+        page, refused = SearchPage(q, "nik_kk", [], 0, True, 20, 0), error_words(exc, lang)
     template = "_results.html" if request.headers.get("hx-request") else "search.html"
-    return render(request, state, template, lang, session, page=page, q=q)
+    return render(request, state, template, lang, session, page=page, q=q, refused=refused)
 
 
 # -- family ---------------------------------------------------------------------------------
@@ -389,7 +395,7 @@ def import_errors_download(
     job = web_imports.get_job(state.engine, session.user, job_id)
     if job is None:
         raise services.not_found()
-    path = web_imports.issues_file(job, fmt)
+    path = disclosed.problem_list(job, fmt, disclosure(session.user))
     if path is None:
         raise WebError(409, "not_ready", "Impor belum selesai.")
     return FileResponse(path, filename=path.name)
@@ -493,14 +499,7 @@ def bnba_download(
         import polars as pl
 
         frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(session.user.region))
-    if "NIK_PENERIMA" in frame.columns and not session.user.sees_full_nik:
-        import polars as pl
-
-        frame = frame.with_columns(
-            pl.col("NIK_PENERIMA").map_elements(
-                lambda v: show_nik(session.user, v), return_dtype=pl.Utf8
-            )
-        )
+    frame = disclosure(session.user).frame(frame)
     return Response(
         csv_text(frame),
         media_type="text/csv",
