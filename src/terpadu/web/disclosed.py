@@ -30,6 +30,16 @@ def _masked_issues(frame: pl.DataFrame, shown: Disclosure) -> pl.DataFrame:
     )
 
 
+def import_job(job: dict[str, Any], shown: Disclosure) -> dict[str, Any]:
+    """An import job as this reader may see it: a failure message quoting a NIK is masked."""
+    if shown.full:
+        return job
+    return job | {
+        "message": shown.text(job.get("message")),
+        "summary": shown.record(job.get("summary")),
+    }
+
+
 def problem_list(job: dict[str, Any], fmt: str, shown: Disclosure) -> Path | None:
     """The job's problem list as CSV or XLSX for this reader (None before it finished)."""
     full = web_imports.issues_file(job, fmt)

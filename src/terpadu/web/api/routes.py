@@ -401,7 +401,7 @@ def import_files(
     )
     job = web_imports.get_job(state.engine, user, job_id)
     assert job is not None
-    return job_public(job)
+    return job_public(disclosed.import_job(job, disclosure(user)))
 
 
 @router.get("/imports/{job_id}", tags=["import"])
@@ -409,7 +409,7 @@ def import_job(job_id: Id, user: CurrentUser, engine: EngineDep) -> ImportJobPub
     job = web_imports.get_job(engine, user, job_id)
     if job is None:
         raise services.not_found()
-    return job_public(job)
+    return job_public(disclosed.import_job(job, disclosure(user)))
 
 
 @router.get(

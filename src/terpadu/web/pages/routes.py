@@ -382,6 +382,7 @@ def import_job_page(
     job = web_imports.get_job(state.engine, session.user, job_id)
     if job is None:
         raise services.not_found()
+    job = disclosed.import_job(job, disclosure(session.user))
     template = "_job.html" if request.headers.get("hx-request") else "import_job.html"
     return render(request, state, template, lang, session, job=job)
 
