@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,17 @@ from terpadu.access import (
     ADMIN_PROVINSI,
     ANALIS_PUSAT,
     AUDITOR,
+    FULL_DISCLOSURE,
+    MASKED_DISCLOSURE,
     OPERATOR_DESA,
     ROLES,
     VERIFIKATOR_KAB,
     Actor,
+    NumberLookupRefused,
     PermissionDenied,
     allows,
     covers,
+    disclosure,
     mask_nik,
     require_import_region,
     show_nik,
@@ -128,3 +133,100 @@ def test_an_import_with_families_outside_the_region_is_refused(tmp_path: Path) -
 
 def test_a_national_actor_imports_anywhere_without_reading_the_file(tmp_path: Path) -> None:
     require_import_region(Actor("ani", AUDITOR), tmp_path / "not-there.csv")
+
+
+# -- disclosure: what of a person each role sees ----------------------------------------------
+def test_masked_roles_get_the_masked_disclosure_and_the_others_everything() -> None:
+    assert disclosure(ANALIS_PUSAT) is MASKED_DISCLOSURE
+    assert disclosure(Actor("aud", AUDITOR)) is MASKED_DISCLOSURE
+    for role in (OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI):
+        assert disclosure(role) is FULL_DISCLOSURE
+
+
+def test_the_masked_disclosure_hides_what_rebuilds_a_nik() -> None:
+    shown = MASKED_DISCLOSURE
+    assert shown.nik("3604051507870001") == "3604********0001"
+    assert shown.kk("3604052001100002") == "3604********0002"
+    assert shown.birth_date(dt.date(1987, 7, 15)) == "1987"
+    assert shown.birth_date("1987-07-15") == "1987"
+    assert shown.region("36.04.05.2001") == "3604"
+    assert shown.region("36") == "36"
+    assert shown.hidden("Fatimah") is None
+    assert shown.text("NIK 3604051507870001, KK 360405150787000123") == (
+        "NIK 3604********0001, KK 360405150787000123"  # 18 digits: not a NIK
+    )
+    assert not shown.may_look_up_numbers and FULL_DISCLOSURE.may_look_up_numbers
+
+
+def test_the_full_disclosure_changes_nothing() -> None:
+    shown = FULL_DISCLOSURE
+    assert shown.nik("3604051507870001") == "3604051507870001"
+    assert shown.birth_date(dt.date(1987, 7, 15)) == "1987-07-15"
+    assert shown.region("3604052001") == "3604052001"
+    assert shown.record({"nama_ibu_kandung": "Fatimah"}) == {"nama_ibu_kandung": "Fatimah"}
+
+
+def test_a_proposal_payload_is_masked_field_by_field_old_and_new_values_too() -> None:
+    payload = {
+        "entity": "person",
+        "changes": {
+            "nik": {"old": "3604051507870001", "new": "3604051507870009"},
+            "tgl_lahir": {"old": "1987-07-01", "new": "1987-07-02"},
+            "nama_ibu_kandung": {"old": None, "new": "Fatimah"},
+            "pendidikan_tertinggi": {"old": 3, "new": 4},
+        },
+        "members": [{"NIK": "3604056512950004", "kode_wilayah": "3604052001", "nama": "Dewi"}],
+        "catatan": "lihat 3604051507870001",
+    }
+    assert MASKED_DISCLOSURE.record(payload) == {
+        "entity": "person",
+        "changes": {
+            "nik": {"old": "3604********0001", "new": "3604********0009"},
+            "tgl_lahir": {"old": "1987", "new": "1987"},
+            "nama_ibu_kandung": {"old": None, "new": None},
+            "pendidikan_tertinggi": {"old": 3, "new": 4},
+        },
+        "members": [{"NIK": "3604********0004", "kode_wilayah": "3604", "nama": "Dewi"}],
+        "catatan": "lihat 3604********0001",
+    }
+
+
+def test_a_table_for_a_masked_role_is_written_masked(tmp_path: Path) -> None:
+    import polars as pl
+    from openpyxl import load_workbook
+
+    from terpadu.files.tables import csv_text, write_table
+
+    frame = pl.DataFrame(
+        {
+            "NIK": ["3604051507870001", None, "12345"],
+            "NO_KK": ["3604052001100002", "3604052001100002", None],
+            "TGL_LAHIR": [dt.date(1987, 7, 15), dt.date(1990, 3, 2), None],
+            "KODE_WILAYAH": ["3604052001", "36.04.05.2002", None],
+            "ALAMAT": ["Kp. Baru", "Kp. Lama", None],
+            "NAMA": ["Ahmad", "Joko", "Budi"],
+        }
+    )
+    masked = MASKED_DISCLOSURE.frame(frame)
+    assert masked.to_dicts()[0] == {
+        "NIK": "3604********0001",
+        "NO_KK": "3604********0002",
+        "TGL_LAHIR": "1987",
+        "KODE_WILAYAH": "3604",
+        "ALAMAT": None,
+        "NAMA": "Ahmad",
+    }
+    assert masked["NIK"].to_list()[1:] == [None, "*2345"]
+    assert masked["KODE_WILAYAH"].to_list()[1] == "3604"
+    assert FULL_DISCLOSURE.frame(frame) is frame
+    assert "3604051507870001" not in csv_text(frame, shown=MASKED_DISCLOSURE)
+    book = write_table(frame, tmp_path / "x.xlsx", shown=MASKED_DISCLOSURE)
+    cells = {c for row in load_workbook(book).active.iter_rows(values_only=True) for c in row}
+    assert "3604********0001" in cells and "3604051507870001" not in cells
+    assert "Kp. Baru" not in cells and "1987" in cells
+
+
+def test_a_full_nik_search_is_refused_in_words() -> None:
+    error = NumberLookupRefused()
+    assert isinstance(error, TerpaduError) and error.code == "number_lookup_refused"
+    assert "NIK" in str(error)

@@ -11,8 +11,12 @@ and need nothing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:  # terpadu.access reads files through this package
+    from terpadu.access import Disclosure
 
 XLSX_MAX_ROWS = 1_048_575
 #: What a spreadsheet takes as the start of a formula.
@@ -38,13 +42,23 @@ def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def csv_text(frame: pl.DataFrame) -> str:
-    """``frame`` as spreadsheet-safe CSV text (for downloads)."""
+def csv_text(frame: pl.DataFrame, *, shown: Disclosure | None = None) -> str:
+    """``frame`` as spreadsheet-safe CSV text (for downloads), masked for ``shown``."""
+    if shown is not None:
+        frame = shown.frame(frame)
     return spreadsheet_safe(frame).write_csv()
 
 
-def write_table(frame: pl.DataFrame, path: Path, sheet: str = "data") -> Path:
-    """Write ``frame`` to ``path`` as .csv, .xlsx or .parquet."""
+def write_table(
+    frame: pl.DataFrame, path: Path, sheet: str = "data", *, shown: Disclosure | None = None
+) -> Path:
+    """Write ``frame`` to ``path`` as .csv, .xlsx or .parquet.
+
+    ``shown``: the reader's :class:`~terpadu.access.Disclosure`; their personal columns
+    (NIK, NO_KK, TGL_LAHIR, KODE_WILAYAH, ALAMAT …) are masked before anything is written.
+    """
+    if shown is not None:
+        frame = shown.frame(frame)
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".csv":

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from terpadu.access import Disclosure
 from terpadu.targeting.inputs import TargetingError
 
 #: Above this many rows a sheet's column widths are not fitted (it costs a pass over the cells).
@@ -19,10 +20,12 @@ def write_workbook(
     what: str,
     *,
     text_cells: bool = True,
+    shown: Disclosure | None = None,
 ) -> Path:
     """Write ``sheets`` (name, frame) to the XLSX ``out``; ``what`` names it in the error
     for another suffix. ``text_cells``: text columns are written as text cells (so NIKs and
-    codes keep their leading zeros) and large sheets are not fitted."""
+    codes keep their leading zeros) and large sheets are not fitted. ``shown``: the reader's
+    disclosure; personal columns of every sheet are masked for masked roles."""
     import xlsxwriter
 
     if out.suffix.lower() != ".xlsx":
@@ -30,6 +33,8 @@ def write_workbook(
     out.parent.mkdir(parents=True, exist_ok=True)
     with xlsxwriter.Workbook(str(out)) as workbook:
         for name, frame in sheets:
+            if shown is not None:
+                frame = shown.frame(frame)
             if text_cells:
                 frame.write_excel(
                     workbook,

@@ -500,9 +500,8 @@ def bnba_download(
         import polars as pl
 
         frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(session.user.region))
-    frame = disclosure(session.user).frame(frame)
     return Response(
-        csv_text(frame),
+        csv_text(frame, shown=disclosure(session.user)),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="bnba-{program}.csv"'},
     )
