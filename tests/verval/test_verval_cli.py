@@ -97,6 +97,27 @@ def test_operator_to_province_and_the_audit(workspace: Path) -> None:
     assert result.exit_code == 1 and "#2" in result.output
 
 
+def test_show_masks_a_correction_for_masked_roles(workspace: Path) -> None:
+    _run(
+        "usulan",
+        "create",
+        "koreksi",
+        "--family",
+        "KLG0000000001",
+        "--set",
+        "no_kk=3604052001109999",
+        "--note",
+        "KK baru 3604052001109999",
+        "--submit",
+        env=OP,
+    )
+    masked = _run("usulan", "show", "1", "--as", "bpk", "--role", "auditor")
+    assert "3604052001109999" not in masked and "3604********9999" in masked
+    assert "Wilayah: 3604 " in masked
+    full = _run("usulan", "show", "1", *KAB)
+    assert "3604052001109999" in full and "Wilayah: 3604052001 " in full
+
+
 def test_refusals_are_explained(workspace: Path) -> None:
     result = runner.invoke(
         app, ["usulan", "create", "nonaktifkan", "--family", "1", "--reason", "bosan"], env=OP

@@ -16,7 +16,7 @@ import typer
 import yaml
 from rich.table import Table
 
-from terpadu.access import Actor
+from terpadu.access import Actor, disclosure
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
@@ -231,6 +231,7 @@ def list_command(
         )
     except TerpaduError as exc:
         fail_with(exc)
+    shown = disclosure(actor)
     table = Table(title=f"Usulan ({len(rows)})")
     for column in (
         "No.",
@@ -249,7 +250,7 @@ def list_command(
             r.code,
             KIND_LABELS[r.kind],
             STATE_LABELS[r.state],
-            r.kode_wilayah,
+            shown.region(r.kode_wilayah),
             r.family_code or "-",
             r.waiting_on or "-",
             f"[red]{age}[/]" if r.overdue else age,
@@ -278,7 +279,7 @@ def list_command(
             ]
         )
         try:
-            write_table(frame, out, sheet="usulan")
+            write_table(frame, out, sheet="usulan", shown=shown)
         except TableFormatError as exc:
             fail(str(exc))
         console.print(f"Daftar ditulis ke {out}")
@@ -298,8 +299,11 @@ def show(
     except TerpaduError as exc:
         fail_with(exc)
     s = d.summary
+    shown = disclosure(actor)  # masked roles see personal fields masked, old and new values too
     _print_summary_line(s)
-    console.print(f"  Wilayah: {s.kode_wilayah} · dibuat {s.created_by} {when(s.created_at)}")
+    console.print(
+        f"  Wilayah: {shown.region(s.kode_wilayah)} · dibuat {s.created_by} {when(s.created_at)}"
+    )
     if s.family_id is not None:
         console.print(f"  Keluarga: {family_code(s.family_id)} (versi {s.family_version})")
     if s.person_id is not None:
@@ -307,15 +311,15 @@ def show(
     if d.reason:
         console.print(f"  Alasan: {d.reason}")
     if d.note:
-        console.print(f"  Catatan: {d.note}")
+        console.print(f"  Catatan: {shown.text(d.note)}")
     console.print(f"  Tingkat: {' → '.join(d.levels)} (versi usulan {s.version})")
     if s.waiting_on:
         target = "-" if s.sla_days is None else f"{s.sla_days} hari"
         flag = " [red]LEWAT TARGET[/]" if s.overdue else ""
         console.print(f"  Umur di tahap ini: {s.age_days:.1f} hari (target {target}){flag}")
-    console.print("  Isi: " + json.dumps(d.payload, ensure_ascii=False, default=str))
+    console.print("  Isi: " + json.dumps(shown.record(d.payload), ensure_ascii=False, default=str))
     if d.result:
-        console.print("  Hasil: " + json.dumps(d.result, ensure_ascii=False))
+        console.print("  Hasil: " + json.dumps(shown.record(d.result), ensure_ascii=False))
     steps = Table(title="Riwayat")
     for column in ("Waktu", "Tindakan", "Oleh", "Peran", "Catatan"):
         steps.add_column(column)
@@ -325,11 +329,11 @@ def show(
             ACTION_LABELS.get(step["action"], step["action"]),
             step["actor"],
             step["role"],
-            step["note"] or "",
+            shown.text(step["note"]) or "",
         )
     console.print(steps)
     for c in d.comments:
-        console.print(f"  💬 {when(c['at'])} {c['author']} ({c['role']}): {c['body']}")
+        console.print(f"  💬 {when(c['at'])} {c['author']} ({c['role']}): {shown.text(c['body'])}")
     for e in d.evidence:
         console.print(
             f"  📎 {e['file_name']} ({e['size_bytes']:,} byte, sha256 {e['sha256'][:12]}…)"
