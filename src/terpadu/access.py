@@ -8,8 +8,12 @@ have no region (the whole country).
 
 NIK masking: roles that register, verify or approve people's data in their own
 region (``operator_desa``, ``verifikator_kab``, ``admin_provinsi``) see full
-NIKs; ``analis_pusat`` and ``auditor`` see ``3604********0001``. Anyone may
-still search by a full NIK; the answer is masked for them.
+NIKs; ``analis_pusat``, ``auditor`` and ``admin_sistem`` see ``3604********0001``.
+Anyone may still search by a full NIK; the answer is masked for them.
+
+Accounts: ``manage_users`` lets an ``admin_provinsi`` manage the accounts within
+its province and the national ``admin_sistem`` manage every account
+(:mod:`terpadu.accounts.admin`); ``admin_sistem`` changes nothing in the registry.
 
 The web, the CLI and the domain ask here; none of them keeps its own copy.
 """
@@ -32,6 +36,7 @@ VERIFIKATOR_KAB: Final = "verifikator_kab"
 ADMIN_PROVINSI: Final = "admin_provinsi"
 ANALIS_PUSAT: Final = "analis_pusat"
 AUDITOR: Final = "auditor"
+ADMIN_SISTEM: Final = "admin_sistem"
 
 ROLES: Final[tuple[str, ...]] = (
     OPERATOR_DESA,
@@ -39,6 +44,7 @@ ROLES: Final[tuple[str, ...]] = (
     ADMIN_PROVINSI,
     ANALIS_PUSAT,
     AUDITOR,
+    ADMIN_SISTEM,
 )
 ROLE_LABELS: Final[dict[str, str]] = {
     OPERATOR_DESA: "operator desa/kelurahan",
@@ -46,17 +52,20 @@ ROLE_LABELS: Final[dict[str, str]] = {
     ADMIN_PROVINSI: "admin provinsi",
     ANALIS_PUSAT: "analis pusat",
     AUDITOR: "auditor",
+    ADMIN_SISTEM: "admin sistem",
 }
 # Roles whose scope may be the whole country (no region code).
-NATIONAL_ROLES: Final = frozenset({ANALIS_PUSAT, AUDITOR})
+NATIONAL_ROLES: Final = frozenset({ANALIS_PUSAT, AUDITOR, ADMIN_SISTEM})
 
-Permission = Literal["see_full_nik", "import", "propose", "read_only"]
+Permission = Literal["see_full_nik", "import", "propose", "read_only", "manage_users"]
 # Which roles hold each permission ("read_only": may look but change nothing).
 _PERMISSIONS: Final[Mapping[Permission, frozenset[str]]] = {
     "see_full_nik": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
     "import": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
     "propose": frozenset({OPERATOR_DESA}),
-    "read_only": frozenset({AUDITOR, ANALIS_PUSAT}),
+    "read_only": frozenset({AUDITOR, ANALIS_PUSAT, ADMIN_SISTEM}),
+    # Accounts: a province admin within its province, the system admin everywhere.
+    "manage_users": frozenset({ADMIN_PROVINSI, ADMIN_SISTEM}),
 }
 
 
@@ -169,6 +178,7 @@ def require_import_region(actor: Actor, keluarga: Path, sheet: str | None = None
 
 __all__ = [
     "ADMIN_PROVINSI",
+    "ADMIN_SISTEM",
     "ANALIS_PUSAT",
     "AUDITOR",
     "NATIONAL_ROLES",
