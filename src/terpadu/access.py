@@ -57,7 +57,9 @@ ROLE_LABELS: Final[dict[str, str]] = {
 # Roles whose scope may be the whole country (no region code).
 NATIONAL_ROLES: Final = frozenset({ANALIS_PUSAT, AUDITOR, ADMIN_SISTEM})
 
-Permission = Literal["see_full_nik", "import", "propose", "read_only", "manage_users"]
+Permission = Literal[
+    "see_full_nik", "import", "propose", "read_only", "manage_users", "run_jobs", "publish"
+]
 # Which roles hold each permission ("read_only": may look but change nothing).
 _PERMISSIONS: Final[Mapping[Permission, frozenset[str]]] = {
     "see_full_nik": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
@@ -66,6 +68,10 @@ _PERMISSIONS: Final[Mapping[Permission, frozenset[str]]] = {
     "read_only": frozenset({AUDITOR, ANALIS_PUSAT, ADMIN_SISTEM}),
     # Accounts: a province admin within its province, the system admin everywhere.
     "manage_users": frozenset({ADMIN_PROVINSI, ADMIN_SISTEM}),
+    # Registry-wide jobs: linkage and its review, Dukcapil checks, ranking, targeting, payments.
+    "run_jobs": frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI}),
+    # Freezing an edition of the registry.
+    "publish": frozenset({ADMIN_PROVINSI}),
 }
 
 
@@ -131,6 +137,10 @@ class Actor:
             raise PermissionDenied(
                 f"Wilayah {code or '-'} di luar wilayah kerja {self.username} ({self.region})."
             )
+
+    def require(self, permission: Permission, *, doing: str) -> None:
+        """Raise :class:`PermissionDenied` unless the actor's role holds ``permission``."""
+        self.require_role(*sorted(_PERMISSIONS[permission]), doing=doing)
 
     def require_role(self, *roles: str, doing: str) -> None:
         """Raise :class:`PermissionDenied` unless the actor has one of ``roles``."""

@@ -33,6 +33,12 @@ class TokenInvalid(TerpaduError):
     code = "token_invalid"
 
 
+class LoginRequired(TerpaduError):
+    """A command that acts as an account was run with no login (``command`` in the data)."""
+
+    code = "login_required"
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -128,6 +134,7 @@ def resolve_token(engine: Engine, token: str) -> WebUser:
 __all__ = [
     "LOGIN",
     "SERVICE",
+    "LoginRequired",
     "TokenInvalid",
     "digest",
     "issue_login_token",
