@@ -98,8 +98,17 @@ def test_operator_to_province_and_the_audit(workspace: Path) -> None:
         "2099-12-31",
         "--out",
         str(out_file),
+        "--purpose",
+        "pemeriksaan BPK 2026",
+        env=_as("bpk"),
     )
     assert "family.update" in pl.read_excel(out_file, engine="openpyxl")["AKSI"].to_list()
+    # Within the account's region only; a file needs a purpose and is audited itself.
+    outside = runner.invoke(app, ["audit", "export", "--region", "36"], env=_as("op1"))
+    assert outside.exit_code == 1 and "di luar wilayah" in outside.output
+    no_purpose = runner.invoke(app, ["audit", "export", "--out", str(out_file)], env=_as("bpk"))
+    assert no_purpose.exit_code == 1 and "--purpose" in no_purpose.output
+    assert "export.audit" in _run("audit", "export", env=_as("bpk"))
 
     engine = make_engine(get_settings().resolved_database_url())
     with engine.begin() as conn:
