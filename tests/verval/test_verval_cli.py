@@ -160,3 +160,16 @@ def test_editions_and_indicator(workspace: Path) -> None:
     xlsx = workspace / "indikator.xlsx"
     _run("verval", "indicator", "--period", "2026", "--province", "36", "--out", str(xlsx))
     assert pl.read_excel(xlsx, engine="openpyxl")["KODE_PROVINSI"].cast(pl.Utf8).to_list() == ["36"]
+
+
+def test_a_masked_role_reads_a_nik_correction_masked(workspace: Path) -> None:
+    out = _run(
+        "usulan", "create", "koreksi", "--family", "1", "--person", "1", "--set", "nik=3604051507870009",
+        "--set", "tgl_lahir=1987-07-16", env=_as("op1"),
+    )  # fmt: skip
+    assert "USL0000000001" in out
+    full = _run("usulan", "show", "1", env=_as("verif"))
+    assert "3604051507870009" in full
+    shown = _run("usulan", "show", "1", env=_as("bpk"))
+    assert "3604051507870009" not in shown and "3604051507870001" not in shown
+    assert "1987-07-16" not in shown and "3604********0009" in shown
