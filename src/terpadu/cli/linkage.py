@@ -15,7 +15,7 @@ from typing import Annotated, Any, Final
 import typer
 from rich.table import Table
 
-from terpadu.access import Actor, show_nik
+from terpadu.access import Actor, allows, show_nik
 from terpadu.cli.account import current_actor, jobs_actor
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
@@ -163,9 +163,11 @@ review_app = typer.Typer(
 
 
 def _shown(viewer: Actor, key: str, value: Any) -> str:
-    """A pair's value as ``viewer`` may see it (NIK and KK masked for masked roles)."""
+    """A pair's value as ``viewer`` may see it (masked roles: NIK and KK masked, birth year)."""
     if key in ("nik", "no_kk"):
         return show_nik(viewer, None if value is None else str(value)) or "-"
+    if key in ("tgl_lahir", "dob") and value and not allows(viewer.role, "see_full_nik"):
+        return str(value)[:4]  # with the region, a full birth date rebuilds a masked NIK
     return str(value or "-")
 
 
