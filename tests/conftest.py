@@ -8,14 +8,18 @@ server fails the run; on a developer machine those cases are skipped.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from terpadu.store import make_engine, upgrade
+
+# Helper modules of the tests (login_helpers) are imported by name.
+sys.path.insert(0, str(Path(__file__).parent))
 
 PG_URL = os.environ.get(
     "TERPADU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -81,3 +85,30 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     for pg_engine in _postgres_engine(postgres_url):
         upgrade(pg_engine)
         yield pg_engine
+
+
+@pytest.fixture(autouse=True)
+def _no_cli_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test acts as the developer's own CLI login, or leaves one in their home folder."""
+    monkeypatch.delenv("TERPADU_TOKEN", raising=False)
+    monkeypatch.setenv("TERPADU_LOGIN_DIR", str(tmp_path / "login"))
+
+
+@pytest.fixture
+def cli_account(monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Make an account in the configured database and log in as it through TERPADU_TOKEN.
+
+    ``cli_account("op1", "operator_desa", "3604052001")`` returns the account's token
+    (and sets it for the commands that follow unless ``use=False``); an existing
+    account of that name is reused.
+    """
+    from login_helpers import cli_token
+    from terpadu.settings import get_settings
+
+    def make(username: str, role: str, region: str | None = None, *, use: bool = True) -> str:
+        token = cli_token(get_settings().resolved_database_url(), username, role, region)
+        if use:
+            monkeypatch.setenv("TERPADU_TOKEN", token)
+        return token
+
+    return make

@@ -9,6 +9,7 @@ import pytest
 
 from terpadu.access import (
     ADMIN_PROVINSI,
+    ADMIN_SISTEM,
     ANALIS_PUSAT,
     AUDITOR,
     FULL_DISCLOSURE,
@@ -92,7 +93,8 @@ def test_the_permission_table() -> None:
     assert full_nik == {OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}
     assert {r for r in ROLES if allows(r, "import")} == full_nik
     assert {r for r in ROLES if allows(r, "propose")} == {OPERATOR_DESA}
-    assert {r for r in ROLES if allows(r, "read_only")} == {AUDITOR, ANALIS_PUSAT}
+    assert {r for r in ROLES if allows(r, "read_only")} == {AUDITOR, ANALIS_PUSAT, ADMIN_SISTEM}
+    assert {r for r in ROLES if allows(r, "manage_users")} == {ADMIN_PROVINSI, ADMIN_SISTEM}
 
 
 @pytest.mark.parametrize(
@@ -230,3 +232,11 @@ def test_a_full_nik_search_is_refused_in_words() -> None:
     error = NumberLookupRefused()
     assert isinstance(error, TerpaduError) and error.code == "number_lookup_refused"
     assert "NIK" in str(error)
+
+
+def test_require_names_the_roles_holding_a_permission() -> None:
+    Actor("p", ADMIN_PROVINSI, "36").require("publish", doing="menerbitkan edisi")
+    with pytest.raises(PermissionDenied, match="tidak boleh menerbitkan edisi; hanya admin prov"):
+        Actor("v", VERIFIKATOR_KAB, "3604").require("publish", doing="menerbitkan edisi")
+    with pytest.raises(PermissionDenied, match="admin sistem tidak boleh"):
+        Actor("root", ADMIN_SISTEM).require("run_jobs", doing="menjalankan 'rank'")

@@ -1,15 +1,15 @@
 """Who may do what, where: actors, roles, permissions, NIK masking and region scope.
 
 An :class:`Actor` is a username acting in a role over a region: the web maps a
-logged-in user to one, the CLI builds one from ``--as/--role/--region`` or
-``TERPADU_ACTOR/TERPADU_ROLE/TERPADU_REGION``. A region scope is a region code
+logged-in user to one, and so does the CLI for the account it runs as
+(``terpadu login`` or ``TERPADU_TOKEN``; :mod:`terpadu.cli.account`). A region scope is a region code
 and everything below it (:func:`terpadu.regions.is_within`); national roles may
 have no region (the whole country).
 
 Disclosure (what of a person reaches a reader): roles that register, verify or
 approve people's data in their own region (``operator_desa``,
-``verifikator_kab``, ``admin_provinsi``) see everything. ``analis_pusat`` and
-``auditor`` get the masked :class:`Disclosure`, because masking the NIK alone
+``verifikator_kab``, ``admin_provinsi``) see everything. ``analis_pusat``,
+``auditor`` and ``admin_sistem`` get the masked :class:`Disclosure`, because masking the NIK alone
 does not hold: a NIK is the kecamatan code (6 digits), the birth date
 (DDMMYY, DD+40 for women) and a 4-digit serial, so a masked ``3604********0001``
 beside the member's full region code, birth date and sex gives the hidden
@@ -28,6 +28,11 @@ digits back. For them:
 
 Aggregates (counts per region, desil shares, poverty profiles) are not personal
 and keep their full region codes.
+
+Accounts: ``manage_users`` lets an ``admin_provinsi`` manage the accounts within
+its province and the national ``admin_sistem`` manage every account
+(:mod:`terpadu.accounts.admin`); ``admin_sistem`` changes nothing in the registry
+and gets the masked disclosure.
 
 The web, the CLI and the domain ask here; none of them keeps its own copy.
 """
@@ -54,6 +59,7 @@ VERIFIKATOR_KAB: Final = "verifikator_kab"
 ADMIN_PROVINSI: Final = "admin_provinsi"
 ANALIS_PUSAT: Final = "analis_pusat"
 AUDITOR: Final = "auditor"
+ADMIN_SISTEM: Final = "admin_sistem"
 
 ROLES: Final[tuple[str, ...]] = (
     OPERATOR_DESA,
@@ -61,6 +67,7 @@ ROLES: Final[tuple[str, ...]] = (
     ADMIN_PROVINSI,
     ANALIS_PUSAT,
     AUDITOR,
+    ADMIN_SISTEM,
 )
 ROLE_LABELS: Final[dict[str, str]] = {
     OPERATOR_DESA: "operator desa/kelurahan",
@@ -68,17 +75,26 @@ ROLE_LABELS: Final[dict[str, str]] = {
     ADMIN_PROVINSI: "admin provinsi",
     ANALIS_PUSAT: "analis pusat",
     AUDITOR: "auditor",
+    ADMIN_SISTEM: "admin sistem",
 }
 # Roles whose scope may be the whole country (no region code).
-NATIONAL_ROLES: Final = frozenset({ANALIS_PUSAT, AUDITOR})
+NATIONAL_ROLES: Final = frozenset({ANALIS_PUSAT, AUDITOR, ADMIN_SISTEM})
 
-Permission = Literal["see_full_nik", "import", "propose", "read_only"]
+Permission = Literal[
+    "see_full_nik", "import", "propose", "read_only", "manage_users", "run_jobs", "publish"
+]
 # Which roles hold each permission ("read_only": may look but change nothing).
 _PERMISSIONS: Final[Mapping[Permission, frozenset[str]]] = {
     "see_full_nik": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
     "import": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
     "propose": frozenset({OPERATOR_DESA}),
-    "read_only": frozenset({AUDITOR, ANALIS_PUSAT}),
+    "read_only": frozenset({AUDITOR, ANALIS_PUSAT, ADMIN_SISTEM}),
+    # Accounts: a province admin within its province, the system admin everywhere.
+    "manage_users": frozenset({ADMIN_PROVINSI, ADMIN_SISTEM}),
+    # Registry-wide jobs: linkage and its review, Dukcapil checks, ranking, targeting, payments.
+    "run_jobs": frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI}),
+    # Freezing an edition of the registry.
+    "publish": frozenset({ADMIN_PROVINSI}),
 }
 
 
@@ -117,7 +133,7 @@ class Actor:
 
     def __post_init__(self) -> None:
         if not self.username.strip():
-            raise PermissionDenied("Nama pengguna kosong; isi --as atau TERPADU_ACTOR.")
+            raise PermissionDenied("Nama pengguna kosong.")
         if self.role not in ROLES:
             raise PermissionDenied(
                 f"Peran '{self.role}' tidak dikenal; pilih salah satu: {', '.join(ROLES)}."
@@ -144,6 +160,10 @@ class Actor:
             raise PermissionDenied(
                 f"Wilayah {code or '-'} di luar wilayah kerja {self.username} ({self.region})."
             )
+
+    def require(self, permission: Permission, *, doing: str) -> None:
+        """Raise :class:`PermissionDenied` unless the actor's role holds ``permission``."""
+        self.require_role(*sorted(_PERMISSIONS[permission]), doing=doing)
 
     def require_role(self, *roles: str, doing: str) -> None:
         """Raise :class:`PermissionDenied` unless the actor has one of ``roles``."""
@@ -348,6 +368,7 @@ def require_import_region(actor: Actor, keluarga: Path, sheet: str | None = None
 
 __all__ = [
     "ADMIN_PROVINSI",
+    "ADMIN_SISTEM",
     "ANALIS_PUSAT",
     "AUDITOR",
     "FULL_DISCLOSURE",

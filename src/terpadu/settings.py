@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     max_failures_per_ip: int = Field(
         default=20, description="Failed logins from one address within the window that lock it."
     )
+    cli_login_max_age_s: int = Field(
+        default=8 * 3600, description="Seconds a CLI login (terpadu login) stays valid."
+    )
+    login_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder of the CLI's login tokens (0700, one 0600 file per database). "
+            "Default: $XDG_CONFIG_HOME/terpadu/login, else ~/.config/terpadu/login."
+        ),
+    )
     failure_window_s: int = Field(
         default=15 * 60, description="Seconds over which failed logins are counted."
     )

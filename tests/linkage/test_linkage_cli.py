@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -42,10 +42,16 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_dir: Path) -
 
 
 def test_cli_link_review_unmerge_dukcapil(
-    workspace: Path, small_batch: Path, tmp_path: Path
+    workspace: Path, small_batch: Path, tmp_path: Path, cli_account: Callable[..., str]
 ) -> None:
     engine = open_engine()
     load(engine, small_batch)
+    refused = runner.invoke(app, ["link"])
+    assert refused.exit_code == 1 and "terpadu login" in refused.output
+    cli_account("bpk", "auditor")
+    refused = runner.invoke(app, ["link"])
+    assert refused.exit_code == 1 and "tidak boleh" in refused.output
+    cli_account("clerk", "admin_provinsi", "36")
     result = runner.invoke(app, ["link", "--threshold", "0.999999"])
     assert result.exit_code == 0, result.output
     assert "PERSON_ID" in result.output and "model version" in result.output
@@ -59,8 +65,13 @@ def test_cli_link_review_unmerge_dukcapil(
     from terpadu.linkage import list_review
 
     pair = list_review(engine, limit=1)[0]
-    decided = runner.invoke(app, ["review", "decide", str(pair.id), "different", "--as", "clerk"])
+    decided = runner.invoke(app, ["review", "decide", str(pair.id), "different"])
     assert decided.exit_code == 0 and "decided" in decided.output
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        who = conn.execute(text("SELECT decided_by FROM review_pair WHERE id = :i"), {"i": pair.id})
+        assert who.scalar() == "clerk"
     again = runner.invoke(app, ["review", "decide", str(pair.id), "same"])
     assert again.exit_code == 1 and "sudah diputuskan" in again.output
 
@@ -79,3 +90,15 @@ def test_cli_link_review_unmerge_dukcapil(
     assert checked.exit_code == 0, checked.output
     assert "orang diperiksa" in checked.output
     assert any((tmp_path / "lap").glob("dukcapil_*.csv"))
+
+
+def test_review_pairs_show_a_masked_role_masked_values() -> None:
+    from terpadu.access import Actor, show_nik
+    from terpadu.cli.linkage import _shown
+
+    auditor, kab = Actor("bpk", "auditor"), Actor("v", "verifikator_kab", "3604")
+    masked = _shown(auditor, "nik", "3604051507870001")
+    assert masked == show_nik(auditor, "3604051507870001") and masked != "3604051507870001"
+    assert _shown(auditor, "dob", "1987-07-15") == "1987"
+    assert _shown(kab, "nik", "3604051507870001") == "3604051507870001"
+    assert _shown(kab, "dob", "1987-07-15") == "1987-07-15"
