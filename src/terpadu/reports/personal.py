@@ -3,9 +3,9 @@
 UU 27/2022 (PDP) asks that personal data leave the registry only for a stated
 purpose and that the controller can say who took what. So an export of persons
 or families (NIK, KK, names, birth dates) holds only the rows within the
-viewer's region, shows NIK and KK as the viewer's role may see them
-(:func:`terpadu.access.show_nik`), gives masked roles the birth year only, needs a
-purpose, and leaves an audit event: who, what, how many rows, the purpose.
+viewer's region, shows personal fields as the viewer's role may see them
+(:func:`terpadu.access.disclosure`: masked roles get NIK and KK masked, the birth
+year, the region to kab/kota, no mother's name or address), needs a purpose, and leaves an audit event: who, what, how many rows, the purpose.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from typing import Final, Literal
 import polars as pl
 from sqlalchemy import Engine
 
-from terpadu.access import Actor, allows, show_nik
+from terpadu.access import Actor, allows, disclosure
 from terpadu.audit import record_event
 from terpadu.errors import TerpaduError
 from terpadu.reports.export import export_families, export_persons
 
 MIN_PURPOSE_CHARS: Final = 10
 ExportKind = Literal["persons", "families"]
-# Columns that identify a person or a family card, masked for roles that see masked NIKs.
-_IDENTIFIERS: Final = ("NIK", "NO_KK")
 
 
 class PurposeRequired(TerpaduError):
@@ -44,17 +42,9 @@ def as_seen_by(frame: pl.DataFrame, viewer: Actor) -> pl.DataFrame:
     """The rows ``viewer`` may take (its region) with identifiers as its role may see them."""
     if viewer.region is not None and "KODE_WILAYAH" in frame.columns:
         frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(viewer.region))
-    if allows(viewer.role, "see_full_nik"):
-        return frame
-    masked = [
-        pl.col(c).map_elements(lambda v: show_nik(viewer, v), return_dtype=pl.Utf8)
-        for c in _IDENTIFIERS
-        if c in frame.columns
-    ]
-    if "TGL_LAHIR" in frame.columns:
-        # The full birth date with the region code rebuilds a masked NIK's hidden digits.
-        masked.append(pl.col("TGL_LAHIR").str.slice(0, 4))
-    return frame.with_columns(masked) if masked else frame
+    # One masking policy for every reader (NIK, KK, birth year, region to kab/kota,
+    # mother's name and address hidden): terpadu.access decides.
+    return disclosure(viewer).frame(frame)
 
 
 def record_personal_export(
