@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from terpadu.audit.anchor import AuditKeyMissing, load_key
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.cli.errors import fail_with
 from terpadu.editions import list_editions, open_edition, publish_edition
@@ -31,9 +32,25 @@ def publish(
     note: Annotated[str | None, typer.Option(help="E.g. the decree number.")] = None,
 ) -> None:
     """Freeze the registry as the edition of a period (once; it cannot be changed)."""
+    settings = get_settings()
+    try:
+        key: bytes | None = load_key(settings.audit_key, settings.audit_key_file)
+    except AuditKeyMissing as exc:
+        if exc.code != "audit_key_missing":
+            fail_with(exc)
+        key = None
+        console.print(
+            "[yellow]Peringatan:[/] kunci audit belum diatur; kepala rantai audit di manifest "
+            "tidak ditandatangani (TERPADU_AUDIT_KEY)."
+        )
     try:
         info = publish_edition(
-            open_engine(), period, editions_dir=get_settings().editions_dir, actor=user, note=note
+            open_engine(),
+            period,
+            editions_dir=settings.editions_dir,
+            actor=user,
+            note=note,
+            audit_key=key,
         )
     except TerpaduError as exc:
         fail_with(exc)
