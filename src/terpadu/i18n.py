@@ -99,6 +99,14 @@ ERRORS: dict[str, dict[str, str]] = {
         "id": "Berkas kunci audit {path} tidak dapat dibaca: {reason}",
         "en": "The audit key file {path} cannot be read: {reason}",
     },
+    "subject_nik_invalid": {
+        "id": "NIK harus 16 angka.",
+        "en": "A NIK is 16 digits.",
+    },
+    "subject_not_found": {
+        "id": "Tidak ada data dengan NIK ini di wilayah kerja Anda.",
+        "en": "No record with this NIK lies within your region.",
+    },
     "audit_anchor_unreadable": {
         "id": "Jangkar audit {path} tidak dapat dibaca: {reason}",
         "en": "The audit anchor {path} cannot be read: {reason}",
