@@ -15,7 +15,8 @@ from terpadu.engine import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
 from terpadu.periods import InvalidPeriod
-from terpadu.settings import get_settings, run_folder
+from terpadu.scratch import scratch_folder
+from terpadu.settings import get_settings
 
 # The targeting package is imported by the commands that run it: it brings NumPy and
 # Arrow, which every other command would load for nothing.
@@ -88,21 +89,23 @@ def target(
     from terpadu.targeting import run_targeting
 
     database = open_engine()
-    try:
-        result = run_targeting(
-            database,
-            program,
-            quota,
-            period,
-            out=out,
-            batch=engine.value,
-            programs_dir=_programs(programs),
-            edition=edition,
-            actor=actor,
-            runs_dir=get_settings().targeting_runs_dir,
-        )
-    except _errors() as exc:
-        fail_with(exc)
+    with scratch_folder(get_settings().scratch_dir, "target-") as work:
+        try:
+            result = run_targeting(
+                database,
+                program,
+                quota,
+                period,
+                out=out,
+                batch=engine.value,
+                programs_dir=_programs(programs),
+                edition=edition,
+                actor=actor,
+                runs_dir=get_settings().targeting_runs_dir,
+                scratch_dir=work,
+            )
+        except _errors() as exc:
+            fail_with(exc)
     source = (
         f"edisi {result.edition_period}"
         if result.edition_period
@@ -218,18 +221,16 @@ def payments(
     from terpadu.targeting.payments import PROBLEM_LABELS, default_payments_path
 
     database = open_engine()
-    try:
-        result = reconcile_payments(
-            database,
-            file,
-            programs_dir=_programs(programs),
-            work_dir=run_folder(get_settings().targeting_snapshots_dir),
-        )
-        report, proposals = write_payments_report(
-            result, out or default_payments_path(get_settings().reports_dir, file)
-        )
-    except _errors() as exc:
-        fail_with(exc)
+    with scratch_folder(get_settings().scratch_dir, "payments-") as work:
+        try:
+            result = reconcile_payments(
+                database, file, programs_dir=_programs(programs), work_dir=work
+            )
+            report, proposals = write_payments_report(
+                result, out or default_payments_path(get_settings().reports_dir, file)
+            )
+        except _errors() as exc:
+            fail_with(exc)
     table = Table(title=f"Rekonsiliasi penyaluran {file.name}")
     table.add_column("Masalah")
     table.add_column("Baris", justify="right")
@@ -264,20 +265,21 @@ def simulate(
     from terpadu.targeting import simulate_program, write_simulation
 
     database = open_engine()
-    try:
-        sim = simulate_program(
-            database,
-            rules,
-            period,
-            quota=quota,
-            batch=engine.value,
-            programs_dir=_programs(programs),
-            work_dir=run_folder(get_settings().targeting_snapshots_dir),
-        )
-        if out is not None:
-            write_simulation(sim, out)
-    except _errors() as exc:
-        fail_with(exc)
+    with scratch_folder(get_settings().scratch_dir, "simulate-") as work:
+        try:
+            sim = simulate_program(
+                database,
+                rules,
+                period,
+                quota=quota,
+                batch=engine.value,
+                programs_dir=_programs(programs),
+                work_dir=work,
+            )
+            if out is not None:
+                write_simulation(sim, out)
+        except _errors() as exc:
+            fail_with(exc)
     console.print(
         f"[bold]{sim.program.name}[/] v{sim.program.version} · periode {sim.period}: "
         f"{sim.eligible:,} keluarga layak, {sim.selected:,} terpilih, biaya "
