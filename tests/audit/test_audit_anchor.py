@@ -1,5 +1,6 @@
 """Anchors kept outside the database catch a rewound tail of the audit chain."""
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,11 +100,19 @@ def test_a_forged_or_unsigned_anchor_is_not_trusted(engine: Engine) -> None:
         good = current_anchor(conn, KEY)
     assert signature_ok(good, KEY) and not signature_ok(good, b"other")
     forged = sign_head(b"guessed key", good.event_count, good.head_hash)
-    unsigned = sign_head(None, good.event_count, good.head_hash)
-    report = verify_chain(engine, [("a", forged), ("b", unsigned)], KEY)
+    edited = dataclasses.replace(good, event_count=2)  # moved back to suit a rewind
+    report = verify_chain(engine, [("a", forged), ("b", edited)], KEY)
     assert [p.kind for p in report.problems] == ["anchor_invalid", "anchor_invalid"]
-    # Without a key the positions are still checked.
-    assert verify_chain(engine, [("b", unsigned)]).ok
+    assert "kunci lain" in report.problems[0].message
+    # An unsigned anchor (an edition from before the key) and any anchor without a key:
+    # the positions are still checked.
+    unsigned = sign_head(None, good.event_count, good.head_hash)
+    assert verify_chain(engine, [("c", unsigned)], KEY).ok
+    assert verify_chain(engine, [("a", forged)]).ok
+    wrong = sign_head(None, good.event_count, "ab" * 32)
+    assert [p.kind for p in verify_chain(engine, [("d", wrong)], KEY).problems] == [
+        "anchor_mismatch"
+    ]
 
 
 def test_anchor_files_round_trip_and_never_overwrite(tmp_path: Path) -> None:

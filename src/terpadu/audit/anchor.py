@@ -186,17 +186,20 @@ def check_anchor(
 ) -> list[AnchorFinding]:
     """Whether the chain still holds ``anchor``: its signature, its event, its length.
 
-    With a key, an anchor with no or a wrong signature is reported (anyone could have
-    written it) and not trusted further. Without a key the positions are still checked.
+    With a key, a signed anchor whose signature does not hold is reported (forged or
+    edited, or signed by another key) and not trusted further. An unsigned anchor (an
+    edition published before a key was set) and any anchor checked without a key are
+    still checked for position: a false one can only raise an alarm, never hide a rewind.
     """
     count = anchor.event_count
-    if key is not None and not signature_ok(anchor, key):
+    if key is not None and anchor.signature is not None and not signature_ok(anchor, key):
+        other = anchor.key_id not in (None, key_id(key))
+        why = f"ditandatangani kunci lain ({anchor.key_id})" if other else "tanda tangan tidak sah"
         return [
             AnchorFinding(
                 count,
                 "anchor_invalid",
-                f"Jangkar {origin}: tanda tangan tidak sah untuk kunci audit ini; "
-                "jangkar tidak dipercaya.",
+                f"Jangkar {origin}: {why}; jangkar tidak dipercaya.",
             )
         ]
     if count == 0:

@@ -94,6 +94,12 @@ def audit_verify(
         console.print(
             "[yellow]Peringatan:[/] kunci audit belum diatur; tanda tangan jangkar tidak diperiksa."
         )
+    unsigned = [origin for origin, a in anchors if a.signature is None]
+    if unsigned and key is not None:
+        console.print(
+            f"[yellow]Catatan:[/] {len(unsigned)} jangkar tanpa tanda tangan (hanya posisinya "
+            f"diperiksa): {', '.join(unsigned)}"
+        )
     if report.ok:
         console.print(
             f"Log audit utuh: {report.checked:,} event, kepala rantai #{report.head_id} "
