@@ -21,6 +21,8 @@ LAYOUT = {
     "web_imports_dir": "web-imports",
     "web_secret_path": "web_secret.key",
     "demo_dir": "demo",
+    "anchors_dir": "audit/anchors",
+    "scratch_dir": "scratch",
 }
 
 

@@ -108,6 +108,28 @@ ERRORS: dict[str, dict[str, str]] = {
         "id": "{target}: belum pernah ditautkan",
         "en": "{target}: never linked",
     },
+    "audit_key_missing": {
+        "id": "Kunci audit belum diatur: isi TERPADU_AUDIT_KEY atau TERPADU_AUDIT_KEY_FILE "
+        "(rahasia, simpan terpisah dari basis data).",
+        "en": "No audit key is set: fill TERPADU_AUDIT_KEY or TERPADU_AUDIT_KEY_FILE "
+        "(a secret, kept apart from the database).",
+    },
+    "audit_key_unreadable": {
+        "id": "Berkas kunci audit {path} tidak dapat dibaca: {reason}",
+        "en": "The audit key file {path} cannot be read: {reason}",
+    },
+    "subject_nik_invalid": {
+        "id": "NIK harus 16 angka.",
+        "en": "A NIK is 16 digits.",
+    },
+    "subject_not_found": {
+        "id": "Tidak ada data dengan NIK ini di wilayah kerja Anda.",
+        "en": "No record with this NIK lies within your region.",
+    },
+    "audit_anchor_unreadable": {
+        "id": "Jangkar audit {path} tidak dapat dibaca: {reason}",
+        "en": "The audit anchor {path} cannot be read: {reason}",
+    },
 }
 
 # What the CLI suggests after an error's words; pages show the words alone.

@@ -82,6 +82,28 @@ class Settings(BaseSettings):
         default=15 * 60, description="Seconds over which failed logins are counted."
     )
 
+    # -- keeping personal data and the audit log -----------------------------------------
+    batch_retention_days: int = Field(
+        default=90,
+        ge=1,
+        description=(
+            "Days the rows and files kept for a finished import (rejected rows, problem "
+            "lists) stay before 'terpadu data purge' removes them."
+        ),
+    )
+    audit_key: str = Field(
+        default="",
+        repr=False,
+        description=(
+            "Secret key that signs audit anchors (HMAC-SHA256); keep it away from the "
+            "database. Or give TERPADU_AUDIT_KEY_FILE."
+        ),
+    )
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="File holding the audit signing key (used when TERPADU_AUDIT_KEY is empty).",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""
         if self.database_url:
@@ -153,6 +175,16 @@ class Settings(BaseSettings):
     def web_secret_path(self) -> Path:
         """The web's signing key for session cookies and tokens."""
         return self.data_dir / "web_secret.key"
+
+    @property
+    def anchors_dir(self) -> Path:
+        """Signed checkpoints of the audit chain's head (``terpadu audit anchor``)."""
+        return self.data_dir / "audit" / "anchors"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Intermediate files of running jobs (rank, link, target): private, removed at the end."""
+        return self.data_dir / "scratch"
 
     @property
     def demo_dir(self) -> Path:

@@ -85,6 +85,15 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("GET", "/api/v1/reports/poverty"): [{"params": {"region": "3604052001"}}],
         ("GET", "/api/v1/linkage/review"): [{}],
         ("GET", "/api/v1/programs"): [{}],
+        ("GET", "/api/v1/subjects/{nik}"): [
+            {"path": "3604051507870001", "params": {"purpose": "permohonan 1"}}
+        ],
+        ("POST", "/api/v1/subjects/{nik}/corrections"): [
+            {
+                "path": "3604051507870001/corrections",
+                "json": {"values": {"nama": "Ahmad"}, "statement": "salah ketik"},
+            }
+        ],
         # pages
         ("GET", "/masuk"): [{}],
         ("POST", "/masuk"): [{"data": {"username": "op_a", "password": "tebakan"}}],

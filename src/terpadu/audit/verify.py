@@ -7,16 +7,19 @@ to the file directly) is still found.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, select
 
+from terpadu.audit.anchor import Anchor, check_anchor
 from terpadu.audit.log import EVENT_TABLE, GENESIS_HASH, chain_head, row_hash
 from terpadu.store.models.verval import Edition
 
-ProblemKind = Literal["altered", "inserted", "deleted", "broken_link"]
+ProblemKind = Literal[
+    "altered", "inserted", "deleted", "broken_link", "rewound", "anchor_mismatch", "anchor_invalid"
+]
 FETCH_ROWS = 50_000
 EDITION = Edition.__table__
 
@@ -38,6 +41,8 @@ class ChainReport:
     head_id: int
     head_hash: str
     problems: list[ChainProblem] = field(default_factory=list)
+    #: Where each anchor checked came from (file or edition), in the order checked.
+    anchors_checked: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -57,7 +62,11 @@ def _rows(conn: Connection) -> Iterator[dict[str, Any]]:
             yield dict(row)
 
 
-def verify_chain(source: Engine | Connection) -> ChainReport:
+def verify_chain(
+    source: Engine | Connection,
+    anchors: Sequence[tuple[str, Anchor]] = (),
+    key: bytes | None = None,
+) -> ChainReport:
     """Recompute the whole chain and report every event that does not fit.
 
     - *altered*: an event's content no longer matches its hash, or its hash was
@@ -65,11 +74,14 @@ def verify_chain(source: Engine | Connection) -> ChainReport:
     - *deleted*: ids are given without gaps, so a missing id is a deleted event
       (also at the end, against the chain head);
     - *inserted*: an event beyond the chain head, or with an id the log never gives;
-    - *broken_link*: an event whose previous-hash does not match the event before it.
+    - *broken_link*: an event whose previous-hash does not match the event before it;
+    - *rewound* / *anchor_mismatch* / *anchor_invalid*: against ``anchors`` (name, anchor)
+      kept outside the database: the chain was cut back below an anchor, the anchored
+      event was rewritten, or (with ``key``) an anchor's signature does not hold.
     """
     if isinstance(source, Engine):
         with source.connect() as conn:
-            return verify_chain(conn)
+            return verify_chain(conn, anchors, key)
     conn = source
     head_id, head_hash = chain_head(conn)
     report = ChainReport(checked=0, head_id=head_id, head_hash=head_hash)
@@ -162,6 +174,10 @@ def verify_chain(source: Engine | Connection) -> ChainReport:
             )
         )
     problems.extend(_anchor_problems(conn))
+    for origin, anchor in anchors:
+        report.anchors_checked.append(origin)
+        for finding in check_anchor(conn, anchor, origin, key):
+            problems.append(ChainProblem(finding.event_id, finding.kind, finding.message))
     return report
 
 
@@ -177,7 +193,16 @@ def _anchor_problems(conn: Connection) -> list[ChainProblem]:
         stored = conn.execute(
             select(EVENT_TABLE.c.hash).where(EVENT_TABLE.c.id == event_id)
         ).scalar()
-        if stored != recorded:
+        if stored is None:
+            found.append(
+                ChainProblem(
+                    int(event_id),
+                    "rewound",
+                    f"Event #{event_id} yang dicatat edisi {period} tidak ada lagi: "
+                    "rantai diputar mundur sesudah edisi itu terbit.",
+                )
+            )
+        elif stored != recorded:
             found.append(
                 ChainProblem(
                     int(event_id),

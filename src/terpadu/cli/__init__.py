@@ -14,6 +14,8 @@ from terpadu.cli import targeting as targeting_cli
 from terpadu.cli.audit import audit_app
 from terpadu.cli.edition import edition_app
 from terpadu.cli.report import report_app
+from terpadu.cli.retention import data_app
+from terpadu.cli.subjects import subjects_app
 from terpadu.cli.synth import synth
 from terpadu.cli.users import users_app
 from terpadu.cli.usulan import usulan_app
@@ -57,6 +59,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(indicator_cli.verval_app, name="verval")
 app.command("serve")(serve)
 app.add_typer(users_app, name="users")
+app.add_typer(subjects_app, name="subjek")
+app.add_typer(data_app, name="data")
 
 
 # Commands that leave no child process, thread or open file behind when they return.

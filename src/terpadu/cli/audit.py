@@ -1,4 +1,4 @@
-"""Audit log commands: ``terpadu audit verify|export|head``."""
+"""Audit log commands: ``terpadu audit verify|export|head|anchor``."""
 
 from __future__ import annotations
 
@@ -10,41 +10,117 @@ import typer
 from rich.table import Table
 
 from terpadu.audit import export_events, verify_chain
+from terpadu.audit.anchor import (
+    Anchor,
+    AnchorUnreadable,
+    AuditKeyMissing,
+    anchor_files,
+    current_anchor,
+    latest,
+    load_key,
+    read_anchor,
+    write_anchor,
+)
 from terpadu.audit.log import chain_head
 from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.engine.snapshot import MANIFEST
 from terpadu.errors import TerpaduError
 from terpadu.files import TableFormatError, write_table
 from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.reports.personal import checked_purpose, record_personal_export
+from terpadu.settings import Settings, get_settings
 
 audit_app = typer.Typer(
     name="audit", help="The audit log: verify the hash chain, export events.", no_args_is_help=True
 )
 
 
+def _key(settings: Settings, required: bool) -> bytes | None:
+    try:
+        return load_key(settings.audit_key, settings.audit_key_file)
+    except AuditKeyMissing as exc:
+        if required or exc.code != "audit_key_missing":
+            fail_with(exc)
+        return None
+
+
+def _anchors(settings: Settings, given: list[Path]) -> list[tuple[str, Anchor]]:
+    """The latest anchor of the anchors folder, every edition manifest's, and those given."""
+    found: list[tuple[str, Anchor]] = []
+    try:
+        kept = [(str(p), read_anchor(p)) for p in anchor_files(settings.anchors_dir)]
+        newest = latest(kept)
+        if newest is not None:
+            found.append(newest)
+        editions = settings.editions_dir
+        manifests = sorted(editions.glob(f"*/{MANIFEST}")) if editions.is_dir() else []
+        for manifest in manifests:
+            if '"audit_anchor"' in manifest.read_text(encoding="utf-8", errors="replace"):
+                found.append((f"edisi {manifest.parent.name}", read_anchor(manifest)))
+        found.extend((str(p), read_anchor(p)) for p in given)
+    except AnchorUnreadable as exc:
+        fail_with(exc)
+    return found
+
+
+LABELS = {
+    "altered": "diubah",
+    "inserted": "disisipkan",
+    "deleted": "dihapus",
+    "broken_link": "rantai putus",
+    "rewound": "diputar mundur",
+    "anchor_mismatch": "tidak cocok jangkar",
+    "anchor_invalid": "jangkar tidak sah",
+}
+
+
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the hash chain; name every altered, inserted or deleted event."""
-    report = verify_chain(open_engine())
+def audit_verify(
+    anchor: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--anchor",
+            exists=True,
+            dir_okay=False,
+            help="Also check against this anchor file (or edition manifest); repeatable.",
+        ),
+    ] = None,
+) -> None:
+    """Recompute the hash chain; name every altered, inserted or deleted event, and check the
+    chain against the latest anchor kept outside the database (a rewound tail is caught)."""
+    settings = get_settings()
+    anchors = _anchors(settings, list(anchor or []))
+    key = _key(settings, required=False)
+    report = verify_chain(open_engine(), anchors, key)
+    if anchors and key is None:
+        console.print(
+            "[yellow]Peringatan:[/] kunci audit belum diatur; tanda tangan jangkar tidak diperiksa."
+        )
+    unsigned = [origin for origin, a in anchors if a.signature is None]
+    if unsigned and key is not None:
+        console.print(
+            f"[yellow]Catatan:[/] {len(unsigned)} jangkar tanpa tanda tangan (hanya posisinya "
+            f"diperiksa): {', '.join(unsigned)}"
+        )
     if report.ok:
         console.print(
             f"Log audit utuh: {report.checked:,} event, kepala rantai #{report.head_id} "
             f"{report.head_hash[:16]}…"
         )
+        if report.anchors_checked:
+            console.print(f"Cocok dengan {len(report.anchors_checked)} jangkar:")
+            for origin in report.anchors_checked:
+                console.print(f"  {origin}")
+        else:
+            console.print("Belum ada jangkar di luar basis data: jalankan 'terpadu audit anchor'.")
         return
     table = Table(title="Log audit RUSAK")
     for column in ("Event", "Masalah", "Keterangan"):
         table.add_column(column)
-    labels = {
-        "altered": "diubah",
-        "inserted": "disisipkan",
-        "deleted": "dihapus",
-        "broken_link": "rantai putus",
-    }
     for p in report.problems:
-        table.add_row(f"#{p.event_id}", labels[p.kind], p.message)
+        table.add_row(f"#{p.event_id}", LABELS[p.kind], p.message)
     console.print(table)
     fail(f"{len(report.problems)} masalah pada log audit ({report.checked:,} event diperiksa).")
 
@@ -119,6 +195,21 @@ def audit_head() -> None:
     with engine.connect() as conn:
         last_id, last_hash = chain_head(conn)
     console.print(f"{last_id} {last_hash}")
+
+
+@audit_app.command("anchor")
+def audit_anchor() -> None:
+    """Write a signed checkpoint of the chain head (event count, head hash, time) to the
+    anchors folder and print it, to keep elsewhere too."""
+    settings = get_settings()
+    key = _key(settings, required=True)
+    with open_engine().connect() as conn:
+        anchor = current_anchor(conn, key)
+    path = write_anchor(anchor, settings.anchors_dir)
+    console.print(f"Jangkar audit ditulis ke {path}: {anchor.event_count:,} event.")
+    console.print("Simpan juga baris ini di luar sistem (mis. surat keputusan, surel):")
+    # Printed plain, without markup, so it can be copied as it is.
+    print(anchor.text())
 
 
 __all__ = ["audit_app"]

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from terpadu.audit.anchor import AuditKeyMissing, load_key
 from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.cli.errors import fail_with
@@ -34,14 +35,26 @@ def publish(
     """
     engine = open_engine()
     actor = current_actor(engine, "edition publish")
+    settings = get_settings()
+    try:
+        key: bytes | None = load_key(settings.audit_key, settings.audit_key_file)
+    except AuditKeyMissing as exc:
+        if exc.code != "audit_key_missing":
+            fail_with(exc)
+        key = None
+        console.print(
+            "[yellow]Peringatan:[/] kunci audit belum diatur; kepala rantai audit di manifest "
+            "tidak ditandatangani (TERPADU_AUDIT_KEY)."
+        )
     try:
         actor.require("publish", doing="menerbitkan edisi")
         info = publish_edition(
             engine,
             period,
-            editions_dir=get_settings().editions_dir,
+            editions_dir=settings.editions_dir,
             actor=actor,
             note=note,
+            audit_key=key,
         )
     except TerpaduError as exc:
         fail_with(exc)

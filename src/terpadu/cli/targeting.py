@@ -17,7 +17,8 @@ from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
 from terpadu.periods import InvalidPeriod
 from terpadu.reports.personal import record_personal_export
-from terpadu.settings import get_settings, run_folder
+from terpadu.scratch import scratch_folder
+from terpadu.settings import get_settings
 
 # The targeting package is imported by the commands that run it: it brings NumPy and
 # Arrow, which every other command would load for nothing.
@@ -91,21 +92,23 @@ def target(
 
     database = open_engine()
     actor = jobs_actor(database, "target")
-    try:
-        result = run_targeting(
-            database,
-            program,
-            quota,
-            period,
-            out=out,
-            batch=engine.value,
-            programs_dir=_programs(programs),
-            edition=edition,
-            actor=actor.username,
-            runs_dir=get_settings().targeting_runs_dir,
-        )
-    except _errors() as exc:
-        fail_with(exc)
+    with scratch_folder(get_settings().scratch_dir, "target-") as work:
+        try:
+            result = run_targeting(
+                database,
+                program,
+                quota,
+                period,
+                out=out,
+                batch=engine.value,
+                programs_dir=_programs(programs),
+                edition=edition,
+                actor=actor.username,
+                runs_dir=get_settings().targeting_runs_dir,
+                scratch_dir=work,
+            )
+        except _errors() as exc:
+            fail_with(exc)
     if result.bnba_path:
         # The BNBA names every beneficiary with NIK: an export of personal data.
         record_personal_export(
@@ -235,18 +238,16 @@ def payments(
 
     database = open_engine()
     actor = jobs_actor(database, "payments")
-    try:
-        result = reconcile_payments(
-            database,
-            file,
-            programs_dir=_programs(programs),
-            work_dir=run_folder(get_settings().targeting_snapshots_dir),
-        )
-        report, proposals = write_payments_report(
-            result, out or default_payments_path(get_settings().reports_dir, file)
-        )
-    except _errors() as exc:
-        fail_with(exc)
+    with scratch_folder(get_settings().scratch_dir, "payments-") as work:
+        try:
+            result = reconcile_payments(
+                database, file, programs_dir=_programs(programs), work_dir=work
+            )
+            report, proposals = write_payments_report(
+                result, out or default_payments_path(get_settings().reports_dir, file)
+            )
+        except _errors() as exc:
+            fail_with(exc)
     record_personal_export(
         database,
         actor,
@@ -289,20 +290,21 @@ def simulate(
     from terpadu.targeting import simulate_program, write_simulation
 
     database = open_engine()
-    try:
-        sim = simulate_program(
-            database,
-            rules,
-            period,
-            quota=quota,
-            batch=engine.value,
-            programs_dir=_programs(programs),
-            work_dir=run_folder(get_settings().targeting_snapshots_dir),
-        )
-        if out is not None:
-            write_simulation(sim, out)
-    except _errors() as exc:
-        fail_with(exc)
+    with scratch_folder(get_settings().scratch_dir, "simulate-") as work:
+        try:
+            sim = simulate_program(
+                database,
+                rules,
+                period,
+                quota=quota,
+                batch=engine.value,
+                programs_dir=_programs(programs),
+                work_dir=work,
+            )
+            if out is not None:
+                write_simulation(sim, out)
+        except _errors() as exc:
+            fail_with(exc)
     console.print(
         f"[bold]{sim.program.name}[/] v{sim.program.version} · periode {sim.period}: "
         f"{sim.eligible:,} keluarga layak, {sim.selected:,} terpilih, biaya "

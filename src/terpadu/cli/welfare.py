@@ -16,7 +16,8 @@ from terpadu.engine import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
 from terpadu.periods import InvalidPeriod
-from terpadu.settings import get_settings, run_folder
+from terpadu.scratch import scratch_folder
+from terpadu.settings import get_settings
 
 if TYPE_CHECKING:
     from terpadu.welfare import PmtModel
@@ -145,16 +146,17 @@ def rank(
     database = open_engine()
     actor = jobs_actor(database, "rank")
     try:
-        run = rank_families(
-            database,
-            model_version=model,
-            batch=engine.value,
-            models_dir=settings.pmt_models_dir,
-            work_dir=run_folder(settings.welfare_runs_dir),
-            deprivation=deprivation,
-            edition=edition,
-            actor=actor.username,
-        )
+        with scratch_folder(settings.scratch_dir, "rank-") as work:
+            run = rank_families(
+                database,
+                model_version=model,
+                batch=engine.value,
+                models_dir=settings.pmt_models_dir,
+                work_dir=work,
+                deprivation=deprivation,
+                edition=edition,
+                actor=actor.username,
+            )
     except (
         ModelNotFound,
         DeprivationConfigError,
@@ -180,7 +182,7 @@ def rank(
         "Desil ini relatif terhadap keluarga di registri ini, bukan desil nasional DTSEN "
         "(impor DESIL_NASIONAL bila tersedia; targeting memakainya lebih dulu)."
     )
-    console.print(f"Snapshot {run.snapshot_path} (sha256 {run.snapshot_sha256[:12]}…)")
+    console.print(f"Snapshot sha256 {run.snapshot_sha256[:12]}… (berkas kerja sudah dihapus)")
 
 
 pmt_app = typer.Typer(help="Proxy means test (PMT): fit and evaluate welfare models.")

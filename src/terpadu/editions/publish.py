@@ -3,11 +3,14 @@
 An edition is written once under ``<data_dir>/editions/<period>`` (Parquet files
 and a manifest with their sha256) and catalogued in the ``edition`` table with
 the manifest's own checksum and the audit chain's head at that moment.
-Publishing a period twice is refused; the files are made read-only.
+Publishing a period twice is refused; the files are made read-only. The manifest also
+carries that head signed with the audit key (``audit_anchor``), so a copy of any edition
+anchors the audit log outside the database (see :mod:`terpadu.audit.anchor`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -19,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from terpadu.audit import chain_head, record_event
+from terpadu.audit.anchor import sign_head
 from terpadu.audit.log import ActorLike, as_utc
 from terpadu.editions.catalogue import EditionInfo, edition_info, find_edition_row
 from terpadu.editions.errors import EditionExists
@@ -40,6 +44,12 @@ def _unfreeze_and_remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _add_anchor(manifest: Path, anchor: dict[str, object]) -> None:
+    data = json.loads(manifest.read_text())
+    data["audit_anchor"] = anchor
+    manifest.write_text(json.dumps(data, indent=2))
+
+
 def publish_edition(
     engine: Engine,
     period: str,
@@ -47,9 +57,11 @@ def publish_edition(
     editions_dir: Path,
     actor: str | ActorLike = "system",
     note: str | None = None,
+    audit_key: bytes | None = None,
 ) -> EditionInfo:
     """Freeze the registry as the edition of ``period`` under ``editions_dir`` (the settings'
-    ``editions_dir``); refused if it already exists."""
+    ``editions_dir``); refused if it already exists. ``audit_key`` signs the audit head
+    written into the manifest (without it the head is written unsigned)."""
     label, _, _ = parse_period(period)
     root = editions_dir
     with Session(engine) as session:
@@ -60,10 +72,11 @@ def publish_edition(
     staging = root / f".{label}.{uuid.uuid4().hex[:8]}.tmp"
     final = root / label
     snapshot = write_snapshot(engine, staging)
-    manifest_sha = file_sha256(staging / MANIFEST)
     try:
         with Session(engine) as session, session.begin():
             head_id, head_hash = chain_head(session.connection())
+            _add_anchor(staging / MANIFEST, sign_head(audit_key, head_id, head_hash).as_dict())
+            manifest_sha = file_sha256(staging / MANIFEST)
             row = Edition(
                 period=label,
                 path=str(final.resolve()),

@@ -208,14 +208,19 @@ def registry_frames(
 
 
 def write_snapshot(engine: Engine, outdir: Path) -> Snapshot:
-    """Write families, persons (with their current family) and memberships to ``outdir``."""
-    outdir.mkdir(parents=True, exist_ok=True)
+    """Write families, persons (with their current family) and memberships to ``outdir``.
+
+    The files hold NIKs and names: ``outdir`` is made 0700 and the files 0600.
+    """
+    outdir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    outdir.chmod(0o700)
     frames = registry_frames(engine, outdir)
     counts: dict[str, int] = {}
     sums: dict[str, str] = {}
     for name, frame in frames.items():
         path = outdir / f"{name}.parquet"
         frame.write_parquet(path, statistics=True)
+        path.chmod(0o600)
         counts[name] = frame.height
         sums[name] = _sha256(path)
     created = dt.datetime.now(dt.UTC)

@@ -305,7 +305,8 @@ class FamilyReport:
         self.outdir = outdir
         self.staging = outdir.parent / f".{outdir.name}.partial"
         shutil.rmtree(self.staging, ignore_errors=True)
-        self.staging.mkdir(parents=True)
+        # The reports name people (NIKs, names): the staging folder is the service's alone.
+        self.staging.mkdir(mode=0o700, parents=True)
         self.child: subprocess.Popen[bytes] | None = None
         frames = dict(zip(_REPORTS, (duplicates, doubles), strict=True))
         for name, frame in frames.items():

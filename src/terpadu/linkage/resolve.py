@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,7 @@ from terpadu.linkage.write import (
     supersede_unclaimed,
     update_existing,
 )
+from terpadu.scratch import scratch_folder
 from terpadu.store.bulk import allocate_ids, bulk_transaction
 
 #: Default match probability at or above which two registrations are one person.
@@ -110,8 +110,13 @@ def link_registry(
     family_reports: bool = True,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    scratch_dir: Path | None = None,
 ) -> LinkRun:
     """Resolve every person registration in the registry into persons (see module doc).
+
+    The registry is read through private scratch files under ``scratch_dir`` (default: the
+    data folder's ``scratch``, as :attr:`terpadu.settings.Settings.scratch_dir`), removed at
+    once; a killed run's are swept by the next run.
 
     Everything the run writes (resolved persons, merges, review queue, family proposals, the
     ``link_run`` row and its audit event) commits in one transaction: a run stopped part-way
@@ -126,9 +131,9 @@ def link_registry(
     stored = None if retrain else latest
 
     _tell(progress, "snapshot")
-    with tempfile.TemporaryDirectory(prefix="terpadu-link-") as tmp:
+    with scratch_folder(scratch_dir or data_dir / "scratch", "link-") as tmp:
         # Read straight into memory: the run needs no snapshot files, nor the memberships.
-        frames = registry_frames(engine, Path(tmp), SNAPSHOT_COLUMNS)
+        frames = registry_frames(engine, tmp, SNAPSHOT_COLUMNS)
     persons, families = frames["persons"], frames["families"]
     timings["snapshot"] = time.perf_counter() - started
     _tell(progress, "prepare")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from sqlalchemy import Engine, insert, select, update
 from terpadu.audit import common_region, record_event
 from terpadu.engine import BatchEngine, EngineKind, open_batch_engine
 from terpadu.periods import InvalidPeriod, parse_period
+from terpadu.scratch import private_dir
 from terpadu.settings import run_folder
 from terpadu.store.bulk import bulk_insert
 from terpadu.store.ids import family_code
@@ -204,12 +206,16 @@ def run_targeting(
     work_dir: Path | None = None,
     actor: str = "system",
     store: bool = True,
+    scratch_dir: Path | None = None,
 ) -> TargetingResult:
     """Allocate ``program`` for ``period`` with the quotas of ``quota``; store and export.
 
-    The run's working files go to ``work_dir``, else to a new folder under ``runs_dir``
-    (the settings' ``targeting_runs_dir``); one of them is needed. ``store=False``
-    computes without enrolling anyone (a dry run).
+    The run's kept files (``decisions.parquet``, read by ``explain``) go to ``work_dir``,
+    else to a new folder under ``runs_dir`` (the settings' ``targeting_runs_dir``); one of
+    them is needed. They hold NIKs and names: the folder is 0700, the files 0600. A live
+    snapshot of the registry is written to ``scratch_dir`` (a
+    :func:`terpadu.scratch.scratch_folder`), else beside them, and removed when the
+    allocation ends or fails. ``store=False`` computes without enrolling anyone (a dry run).
     """
     cat = catalogue or load_catalogue(programs_dir)
     if isinstance(program, Program):
@@ -232,16 +238,20 @@ def run_targeting(
         run_dir = run_folder(runs_dir, f"{prog.id}-{span.label}-", started)
     else:
         raise ValueError("run_targeting needs runs_dir or work_dir")
-    inputs = registry_inputs(engine, edition=edition, work_dir=run_dir / "snapshot")
-    if inputs.welfare.num_rows == 0:
-        raise TargetingError(code="allocation_not_ranked")
-    existing = existing_enrolments(engine, prog.conflicts, span.label)
-    handle = open_batch_engine(batch)
+    live = (scratch_dir or run_dir) / "snapshot"
     try:
-        register_inputs(handle, inputs, existing)
-        decisions, regions = evaluate_program(handle, prog, quotas.arrow(), span)
+        inputs = registry_inputs(engine, edition=edition, work_dir=live)
+        if inputs.welfare.num_rows == 0:
+            raise TargetingError(code="allocation_not_ranked")
+        existing = existing_enrolments(engine, prog.conflicts, span.label)
+        handle = open_batch_engine(batch)
+        try:
+            register_inputs(handle, inputs, existing)
+            decisions, regions = evaluate_program(handle, prog, quotas.arrow(), span)
+        finally:
+            handle.close()
     finally:
-        handle.close()
+        shutil.rmtree(live, ignore_errors=True)
     return _finish(
         engine,
         prog,
@@ -303,9 +313,10 @@ def _finish(
     removed = 0
     decisions_path: Path | None = None
     if store:
-        run_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(run_dir)
         decisions_path = run_dir / "decisions.parquet"
         pq.write_table(decisions.to_arrow(), decisions_path)
+        decisions_path.chmod(0o600)
         decisions_sha = hashlib.sha256(decisions_path.read_bytes()).hexdigest()
         run_id, replaced, added, removed = _store(
             engine,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,10 +194,11 @@ def rank_families(
 ) -> RankRun:
     """Rank every active family of the registry and store the run.
 
-    The registry is frozen to a Parquet snapshot (kept under ``work_dir``: the run's own
-    folder, see :func:`terpadu.settings.run_folder`; its checksum is kept on the run), the
-    batch engine scores and ranks it, and the results land in ``family_welfare``:
-    the previous current rows are marked ``is_current = 0`` and kept.
+    The registry is frozen to a Parquet snapshot under ``work_dir`` (the run's own
+    folder, see :func:`terpadu.scratch.scratch_folder`), the batch engine scores and
+    ranks it, and the results land in ``family_welfare``: the previous current rows are
+    marked ``is_current = 0`` and kept. The snapshot holds NIKs and names: it is removed
+    when the run ends or fails; its checksum is kept on the run.
     """
     model = load_model(model_version, models_dir)
     config = (
@@ -212,16 +214,22 @@ def rank_families(
         snapshot = open_edition(engine, edition)
         edition_id = _edition_id(engine, edition)
     else:
-        snapshot = write_snapshot(engine, work_dir)
-    handle = open_batch_engine(batch)
+        snapshot = None
+    live = work_dir / "snapshot"
     try:
-        handle.register_parquet("families", snapshot.table("families"))
-        handle.register_parquet("persons", snapshot.table("persons"))
-        result = score_and_rank(handle, model, config, reference_date)
-        active = handle.sql("SELECT count(*) AS n FROM families WHERE status = 'aktif'")
-        active_count = int(active.column("n")[0].as_py())
+        if snapshot is None:
+            snapshot = write_snapshot(engine, live)
+        handle = open_batch_engine(batch)
+        try:
+            handle.register_parquet("families", snapshot.table("families"))
+            handle.register_parquet("persons", snapshot.table("persons"))
+            result = score_and_rank(handle, model, config, reference_date)
+            active = handle.sql("SELECT count(*) AS n FROM families WHERE status = 'aktif'")
+            active_count = int(active.column("n")[0].as_py())
+        finally:
+            handle.close()
     finally:
-        handle.close()
+        shutil.rmtree(live, ignore_errors=True)
     digest = _snapshot_digest(snapshot.sha256)
     with engine.begin() as conn:
         run_id = conn.execute(
