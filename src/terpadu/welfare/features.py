@@ -156,7 +156,13 @@ COUNTED: tuple[str, ...] = (
 )
 
 
-def profile_sql(reference: dt.date, families: str = "families", persons: str = "persons") -> str:
+def profile_sql(
+    reference: dt.date,
+    families: str = "families",
+    persons: str = "persons",
+    *,
+    foreign: str | None = None,
+) -> str:
     """One row per active family with at least one active member, as ``PROFILE_COLUMNS``.
 
     Only families and persons with status ``aktif`` count; a person belongs to the
@@ -164,13 +170,16 @@ def profile_sql(reference: dt.date, families: str = "families", persons: str = "
     families counts only in the family of their newest registration (as in targeting). The
     member counts are ``terpadu.engine.family``'s. The head is the member
     with relation 1 (kepala keluarga); without one, the oldest member stands in.
+
+    ``foreign``: a table of the registrations that count in another family, computed once
+    beforehand (``terpadu.engine.family.foreign_sql``); without it the query finds them.
     """
     coded = (*DWELLING_CODES, *ASSETS, "jumlah_ternak")
     family_cols = ",\n           ".join(f"{_int(c)} AS {c}" for c in coded)
     counts = ",\n               ".join(f"{member_count(n)} AS {n}" for n in COUNTED)
     return f"""
     WITH p AS (
-        SELECT * FROM ({members_sql(reference, persons)}) m WHERE asing = 0
+        SELECT * FROM ({members_sql(reference, persons, foreign=foreign)}) m WHERE asing = 0
     ),
     ph AS (
         SELECT p.*, row_number() OVER (
