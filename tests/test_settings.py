@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from terpadu.settings import Settings
 
@@ -42,3 +45,55 @@ def test_linkage_models_folder_matches_linkage() -> None:
 
     settings = Settings(data_dir=Path("somewhere"))
     assert model_dir(settings.data_dir) == settings.linkage_models_dir
+
+
+def test_only_the_faces_read_the_process_wide_settings() -> None:
+    """Domain code is handed its settings (or the values it needs) by the CLI or the web
+    (Splink's own ``.get_settings(...)`` is another thing)."""
+    import terpadu
+
+    root = Path(terpadu.__file__).parent
+    faces = {root / "cli", root / "web"}
+    # Alembic's env.py is the entry point of a migration run started without a connection.
+    entry_points = {root / "settings.py", root / "store" / "migrations" / "env.py"}
+    readers = [
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.py")
+        if path not in entry_points
+        and not any(face in path.parents for face in faces)
+        and re.search(r"(?<![.\w])get_settings\(", path.read_text("utf-8"))
+    ]
+    assert readers == []
+
+
+def test_the_chunk_size_is_the_bulk_transaction_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import's chunk size travels with its transaction, not through the global settings."""
+    import polars as pl
+    from sqlalchemy import text
+
+    from terpadu.store import make_engine
+    from terpadu.store.bulk import bulk_insert, bulk_transaction
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (a INTEGER, b INTEGER)"))
+    chunks: list[int] = []
+    real_slice = pl.DataFrame.slice
+
+    def slice_(frame: pl.DataFrame, offset: int, length: int | None = None) -> pl.DataFrame:
+        chunks.append(length or 0)
+        return real_slice(frame, offset, length)
+
+    monkeypatch.setattr(pl.DataFrame, "slice", slice_)
+    frame = pl.DataFrame({"a": [1, 2, 3, 4, 5], "b": [5, 4, 3, 2, 1]})
+    with bulk_transaction(engine, chunk_rows=2) as conn:
+        bulk_insert(conn, "t", frame)
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 5
+    assert chunks == [2, 2, 2]
+    chunks.clear()
+    with bulk_transaction(engine) as conn:
+        bulk_insert(conn, "t", frame)
+    assert chunks == [100_000]
+    engine.dispose()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from terpadu.settings import get_settings
+#: The language when a face does not say (its ``Settings.language`` usually does).
+DEFAULT_LANGUAGE = "id"
 
 LABELS: dict[str, dict[str, str]] = {
     "file": {"id": "Berkas", "en": "File"},
@@ -160,7 +161,7 @@ CLI_HINTS: dict[str, dict[str, str]] = {
 }
 
 
-def catalogued_error(code: str, data: dict[str, Any], language: str = "id") -> str:
+def catalogued_error(code: str, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
     """The catalogue's message for ``code`` filled with ``data``; the code itself if unknown."""
     entry = ERRORS.get(code)
     if entry is None:
@@ -168,8 +169,8 @@ def catalogued_error(code: str, data: dict[str, Any], language: str = "id") -> s
     return entry.get(language, entry["id"]).format(**data)
 
 
-def error_words(error: BaseException, language: str | None = None) -> str:
-    """An error's message in ``language`` (the configured one by default).
+def error_words(error: BaseException, language: str = DEFAULT_LANGUAGE) -> str:
+    """An error's message in ``language`` (the face passes its settings' or page's language).
 
     Errors with a catalogued code speak the language asked for; free-text messages
     given at the raise site (they quote the operator's data) stay as they are.
@@ -179,19 +180,18 @@ def error_words(error: BaseException, language: str | None = None) -> str:
         return str(error)
     if str(error) != catalogued_error(code, data):
         return str(error)
-    return catalogued_error(code, data, language or get_settings().language)
+    return catalogued_error(code, data, language)
 
 
-def cli_hint(error: BaseException, language: str | None = None) -> str | None:
+def cli_hint(error: BaseException, language: str = DEFAULT_LANGUAGE) -> str | None:
     """What the CLI suggests doing after ``error``, if anything."""
     entry = CLI_HINTS.get(str(getattr(error, "code", "")))
     if entry is None:
         return None
-    return entry.get(language or get_settings().language, entry["id"])
+    return entry.get(language, entry["id"])
 
 
-def t(key: str, **values: object) -> str:
-    """The label ``key`` in the configured language, filled with ``values``."""
-    language = get_settings().language
+def t(key: str, language: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """The label ``key`` in ``language``, filled with ``values``."""
     entry = LABELS[key]
     return entry.get(language, entry["id"]).format(**values)

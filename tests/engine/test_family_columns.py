@@ -1,10 +1,19 @@
 """The family profile's columns, named once: each is a registry column, in the registry's order."""
 
-from terpadu.engine.family import ASSETS, DWELLING_AND_ASSETS, DWELLING_CODES, MEMBER_COUNTS
+import datetime as dt
+
+from terpadu.engine.family import (
+    ASSETS,
+    DISABILITY_CODES,
+    DWELLING_AND_ASSETS,
+    DWELLING_CODES,
+    MEMBER_COUNTS,
+    member_count,
+)
 from terpadu.store.models import Family
-from terpadu.targeting.catalogue import PROFILE_FIELDS
-from terpadu.targeting.profile import COUNTS
-from terpadu.welfare.features import PROFILE_COLUMNS
+from terpadu.targeting.catalogue import FIELD_ALIASES, PROFILE_FIELDS
+from terpadu.targeting.profile import COUNTS, SHARED_COUNTS
+from terpadu.welfare.features import COUNTED, PROFILE_COLUMNS, profile_sql
 
 
 def test_dwelling_and_asset_columns_follow_the_registry() -> None:
@@ -28,7 +37,20 @@ def test_both_profiles_offer_every_dwelling_and_asset_column() -> None:
         assert welfare_name in PROFILE_COLUMNS
 
 
-def test_shared_member_counts_are_the_targeting_counts() -> None:
-    for name, condition in MEMBER_COUNTS.items():
-        assert f"n_{name}" in COUNTS
-        assert COUNTS[f"n_{name}"] == condition
+def test_targeting_counts_shared_with_welfare_have_one_definition() -> None:
+    for column, count in SHARED_COUNTS.items():
+        assert COUNTS[column] == MEMBER_COUNTS[count]
+        if count in PROFILE_COLUMNS:
+            assert f"{member_count(count)} AS {count}" in profile_sql(dt.date(2025, 7, 1))
+    # every count welfare profiles is one of the shared definitions
+    assert set(COUNTED) <= set(MEMBER_COUNTS)
+
+
+def test_a_programme_may_name_a_count_either_way() -> None:
+    for count, column in FIELD_ALIASES.items():
+        assert column in PROFILE_FIELDS
+        assert SHARED_COUNTS[column] == count
+
+
+def test_only_valid_disability_codes_count() -> None:
+    assert DISABILITY_CODES == (1, 2, 3, 4, 5)

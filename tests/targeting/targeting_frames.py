@@ -49,6 +49,7 @@ PERSON_DEFAULTS: dict[str, Any] = {
     "jenis_kelamin": 1,
     "partisipasi_sekolah": 2,
     "pendidikan_tertinggi": 3,
+    "status_kawin": 2,
     "status_pekerjaan": 2,
     "disabilitas": 0,
     "disabilitas_berat": 0,

@@ -91,3 +91,17 @@ def test_conflict_with_unknown_programme_is_refused(tmp_path: Path) -> None:
         load_catalogue(tmp_path)
     with pytest.raises(ProgramConfigError, match="tidak-ada"):
         with_program(load_catalogue(), parse_program(GOOD.replace("[pkh]", "[tidak-ada]")))
+
+
+@pytest.mark.parametrize(
+    ("written", "column"),
+    [
+        ("n_lansia_70", "n_lansia_70"),
+        ("lansia_70", "n_lansia_70"),
+        ("jumlah_disabilitas", "n_disabilitas"),
+        ("lansia", "n_lansia_60"),
+    ],
+)
+def test_a_count_may_be_named_as_welfare_names_it(written: str, column: str) -> None:
+    program = parse_program(GOOD.replace("field: n_lansia_70", f"field: {written}"))
+    assert program.conditions[0].field == column

@@ -207,3 +207,24 @@ def test_recipient_order_ties_and_partial_component_cut() -> None:
     assert three["komponen"] == "anak_usia_dini:2;lansia:1;sma:1"
     assert three["n_komponen_pkh"] == 4
     assert three["nominal"] == 2 * 3_000_000 + 2_400_000 + 2_000_000
+
+
+def test_disability_counts_follow_the_family_profile_definitions() -> None:
+    """As welfare counts them: a DISABILITAS value outside the code list is no disability, and
+    the severe flag counts (and earns the PKH component) only on a member with a disability."""
+    fam = families([{"id": 1}, {"id": 2}])
+    per = persons(
+        [
+            {**_head(1, 1), "jenis_kelamin": 2, "disabilitas": 9, "disabilitas_berat": 1},
+            {"id": 2, "family_id": 1, "disabilitas": 0, "disabilitas_berat": 1},
+            {**_head(3, 2), "jenis_kelamin": 2, "disabilitas": 3},
+            {"id": 4, "family_id": 2, "disabilitas": 1, "disabilitas_berat": 1},
+        ]
+    )
+    wel = welfare([{"family_id": i, "desil": 1, "pmt_score": 12.0 + i} for i in (1, 2)])
+    decisions, _ = evaluate(CAT.get("pkh"), fam, per, wel, {"3604": 10})
+    rows = {r["family_id"]: r for r in decisions.to_dicts()}
+    assert (rows[1]["n_disabilitas"], rows[1]["n_disabilitas_berat"]) == (0, 0)
+    assert rows[1]["komponen"] in ("", None) and not rows[1]["layak"]
+    assert (rows[2]["n_disabilitas"], rows[2]["n_disabilitas_berat"]) == (2, 1)
+    assert rows[2]["komponen"] == "disabilitas_berat:1"

@@ -72,3 +72,44 @@ def test_features_are_numeric_and_complete() -> None:
     assert row["lantai_8"] == 1.0 and row["lantai_2"] == 0.0
     assert row["daya_3500"] == 1.0
     assert row["log_jumlah_anggota"] == 0.0
+
+
+def test_counts_follow_the_shared_definitions() -> None:
+    """The family profile's definitions (as targeting's): a birth after the reference date is
+    in no age band, a DISABILITAS value outside the code list is no disability, and the
+    severe-disability flag counts only with a disability."""
+    profile = _profile(
+        [{"id": 1}],
+        [
+            {"id": 1, "family_id": 1, "hub_keluarga": 1, "disabilitas": 9},
+            {"id": 2, "family_id": 1, "tgl_lahir": dt.date(2025, 8, 1)},  # born after REF
+            {"id": 3, "family_id": 1, "disabilitas": 0, "disabilitas_berat": 1},
+            {"id": 4, "family_id": 1, "disabilitas": 2, "disabilitas_berat": 1},
+            {"id": 5, "family_id": 1, "disabilitas": 5},
+        ],
+    )
+    assert profile[1]["jumlah_anggota"] == 5
+    assert profile[1]["anak_0_6"] == 0
+    assert profile[1]["jumlah_disabilitas"] == 2
+    assert profile[1]["jumlah_disabilitas_berat"] == 1
+    assert profile[1]["rasio_tanggungan"] == 0.0  # the unborn member is no dependant
+
+
+def test_a_person_in_two_families_counts_in_the_newest_registration_only() -> None:
+    profile = _profile(
+        [{"id": 1}, {"id": 2}, {"id": 3}],
+        [
+            {"id": 1, "family_id": 1, "hub_keluarga": 1},
+            {"id": 2, "family_id": 1, "nik": "3604050101800001", "hamil": 1},
+            {"id": 3, "family_id": 2, "hub_keluarga": 1},
+            # the same NIK registered again, later, in family 2: it counts there
+            {"id": 4, "family_id": 2, "nik": "3604050101800001", "hamil": 1},
+            # one resolved PERSON_ID in families 1 and then 3: it counts in family 3
+            {"id": 5, "family_id": 1, "resolved_person_id": 70},
+            {"id": 6, "family_id": 3, "hub_keluarga": 1, "resolved_person_id": 70},
+            {"id": 7, "family_id": 3},
+        ],
+    )
+    assert (profile[1]["jumlah_anggota"], profile[1]["jumlah_hamil"]) == (1, 0)
+    assert (profile[2]["jumlah_anggota"], profile[2]["jumlah_hamil"]) == (2, 1)
+    assert profile[3]["jumlah_anggota"] == 2

@@ -31,6 +31,8 @@ FAMILY_DEFAULTS: dict[str, Any] = {
 }
 PERSON_DEFAULTS: dict[str, Any] = {
     "status": "aktif",
+    "nik": None,
+    "resolved_person_id": None,
     "membership_hub": None,
     "hub_keluarga": 3,
     "jenis_kelamin": 1,
@@ -55,6 +57,7 @@ PERSON_TYPES = {
     "id": pa.int64(),
     "family_id": pa.int64(),
     "status": pa.string(),
+    "nik": pa.string(),
     "tgl_lahir": pa.date32(),
 }
 

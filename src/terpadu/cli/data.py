@@ -18,7 +18,7 @@ from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError, TableFormatError, write_table
-from terpadu.i18n import t
+from terpadu.i18n import t as label
 from terpadu.intake import (
     PROGRESS_STEPS,
     AsOfInvalid,
@@ -31,6 +31,11 @@ from terpadu.settings import get_settings
 from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import current_revision
 from terpadu.store.locks import Busy
+
+
+def t(key: str, **values: object) -> str:
+    """A label of the import report in the configured interface language."""
+    return label(key, get_settings().language, **values)
 
 
 def init() -> None:
@@ -114,6 +119,7 @@ def import_batch_command(
                 anggota_sheet=sheet_anggota,
                 as_of=collected,
                 wait_s=get_settings().import_wait_s,
+                chunk_rows=get_settings().import_chunk_rows,
             )
         except (InputFileError, StorageFull, UnstorableText, Busy, AsOfInvalid) as exc:
             fail(str(exc))

@@ -74,6 +74,7 @@ def demo(
         source=f"demo-{seed}",
         actor=actor.username,
         wait_s=settings.import_wait_s,
+        chunk_rows=settings.import_chunk_rows,
     )
     print_import_report(report)
     if not report.already_imported:

@@ -6,12 +6,14 @@ from typing import NoReturn
 
 from terpadu.cli.common import fail
 from terpadu.i18n import cli_hint, error_words
+from terpadu.settings import get_settings
 
 
 def error_line(error: BaseException) -> str:
     """An error's message in the interface language, followed by the CLI's hint if it has one."""
-    words = error_words(error)
-    hint = cli_hint(error)
+    language = get_settings().language
+    words = error_words(error, language)
+    hint = cli_hint(error, language)
     return f"{words}; {hint}" if hint else words
 
 

@@ -83,9 +83,11 @@ def link(
 ) -> None:
     """Resolve every person in the registry: one person, one PERSON_ID."""
     # imported here: linkage loads Splink and DuckDB, which other commands skip
+    from terpadu.engine import spark_session
     from terpadu.linkage import link_registry
     from terpadu.linkage.fallback import SOURCE_LABELS
 
+    settings = get_settings()
     db = open_engine()
     actor = jobs_actor(db, "link")
     try:
@@ -97,7 +99,12 @@ def link(
                 threshold=threshold,
                 review_floor=review_floor,
                 actor=actor.username,
-                data_dir=get_settings().data_dir,
+                data_dir=settings.data_dir,
+                spark=(
+                    spark_session("terpadu-linkage", settings.spark_checkpoints_dir)
+                    if engine.value == "spark"
+                    else None
+                ),
                 progress=(stages := _StageLog(status)),
             )
             stages(None)

@@ -7,6 +7,7 @@ SQL and returns Arrow tables.
 
 from __future__ import annotations
 
+import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -15,7 +16,6 @@ import pyarrow as pa
 
 from terpadu.engine.dialects import DIALECTS, SQL_TYPES, Dialect
 from terpadu.engine.kind import EngineKind
-from terpadu.settings import get_settings
 
 if TYPE_CHECKING:
     import duckdb
@@ -149,11 +149,15 @@ class SparkEngine(_Tables):
 
 
 def spark_session(app_name: str = "terpadu", checkpoint_dir: Path | None = None) -> Any:
-    """A local Spark session ready for Splink (its similarity jar, a checkpoint folder)."""
+    """A local Spark session ready for Splink (its similarity jar, a checkpoint folder).
+
+    The faces pass ``checkpoint_dir`` (``Settings.spark_checkpoints_dir``); without one
+    the checkpoints go to a fresh temporary folder.
+    """
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    checkpoints = checkpoint_dir or (get_settings().data_dir / "spark-checkpoints")
+    checkpoints = checkpoint_dir or Path(tempfile.mkdtemp(prefix="terpadu-spark-"))
     checkpoints.mkdir(parents=True, exist_ok=True)
     session = (
         SparkSession.builder.appName(app_name)

@@ -64,6 +64,7 @@ from terpadu.intake.load import (
 from terpadu.intake.report import FileReport, ImportReport, account, issue_report, warned
 from terpadu.layouts import ANGGOTA_COLUMNS, FAMILY_FIELDS, KELUARGA_COLUMNS, PERSON_FIELDS
 from terpadu.store.bulk import (
+    DEFAULT_CHUNK_ROWS,
     UnstorableText,
     allocate_ids,
     bulk_transaction,
@@ -374,13 +375,15 @@ def import_batch(
     anggota_sheet: str | None = None,
     wait_s: float = DEFAULT_WAIT_S,
     as_of: dt.date | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> ImportReport:
     """Import a keluarga file and its anggota file as one batch from ``source``.
 
     ``keluarga_sheet``, ``anggota_sheet``: the XLSX sheets to read (default: the first);
     one workbook may hold both. While another import of ``source`` runs this one waits
     up to ``wait_s`` seconds (the faces pass the ``import_wait_s`` setting), then raises
-    :class:`ImportBusy`.
+    :class:`ImportBusy`. Rows are written ``chunk_rows`` per round trip (the faces pass the
+    ``import_chunk_rows`` setting).
 
     ``as_of``: the date the batch's data was collected, when the sender knows it; a
     value the registry changed after that date is kept (as is, without a date, a
@@ -425,7 +428,7 @@ def import_batch(
         ]
         now = dt.datetime.now(dt.UTC)
         content = content_fingerprint(source, [families_digest, members_digest.result()], as_of)
-        with bulk_transaction(engine, staged=True) as conn:
+        with bulk_transaction(engine, staged=True, chunk_rows=chunk_rows) as conn:
             # One import per source at a time: a second waits here, then finds the
             # batch loaded (or loads against what the first one wrote).
             _wait_for_other_imports(conn, source, wait_s, say)

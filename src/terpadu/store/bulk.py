@@ -18,7 +18,6 @@ import polars as pl
 from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.exc import OperationalError
 
-from terpadu.settings import get_settings
 from terpadu.store.frames import all_null_columns, for_postgres, for_sqlite
 from terpadu.store.indexes import rebuilt_indexes
 from terpadu.store.locks import Busy
@@ -28,6 +27,10 @@ from terpadu.store.sqlite_stage import detach as detach_stage
 
 _STAGE_KEY = "terpadu_stage"
 _ASIDE_KEY = "terpadu_aside"
+_CHUNK_KEY = "terpadu_chunk_rows"
+
+#: Rows written per round trip unless the caller says (the import_chunk_rows setting's default).
+DEFAULT_CHUNK_ROWS = 100_000
 # PostgreSQL COPYs at least this large send per-batch constants as column defaults.
 CONSTANT_DEFAULT_MIN_ROWS = 10_000
 
@@ -67,8 +70,8 @@ def bulk_insert(
     """
     if frame.height == 0:
         return 0
-    if chunk_rows is None:
-        chunk_rows = get_settings().import_chunk_rows
+    if chunk_rows is None:  # the bulk transaction's, else the default
+        chunk_rows = int(conn.info.get(_CHUNK_KEY, DEFAULT_CHUNK_ROWS))
     frame = frame.drop(all_null_columns(frame))
     dbapi = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
@@ -359,7 +362,9 @@ def add_aside(conn: Connection, work: AsideWork) -> None:
 
 
 @contextmanager
-def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connection]:
+def bulk_transaction(
+    engine: Engine, *, staged: bool = False, chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> Iterator[Connection]:
     """One transaction tuned for loading many rows; all or nothing.
 
     A load that runs out of disk space is rolled back and raises :class:`StorageFull`,
@@ -373,8 +378,10 @@ def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connec
     tables on other threads (:mod:`terpadu.store.sqlite_stage`); they are
     copied in before the commit. Work handed to :func:`add_aside` is committed on
     its own connection before this transaction commits, and abandoned if it fails.
+    :func:`bulk_insert` writes ``chunk_rows`` rows per round trip on it.
     """
     with engine.connect() as conn:
+        conn.info[_CHUNK_KEY] = chunk_rows
         sqlite = conn.dialect.name == "sqlite"
         rollback_journal = False
         stage: Stage | None = None
@@ -406,6 +413,7 @@ def bulk_transaction(engine: Engine, *, staged: bool = False) -> Iterator[Connec
         finally:
             conn.info.pop(_STAGE_KEY, None)
             conn.info.pop(_ASIDE_KEY, None)
+            conn.info.pop(_CHUNK_KEY, None)
             if sqlite:
                 if stage is not None:
                     detach_stage(conn, stage)

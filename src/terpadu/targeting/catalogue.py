@@ -73,6 +73,22 @@ PROFILE_FIELDS: dict[str, str] = {
     "jumlah_ternak": "ternak besar, ekor",
 }
 
+#: A member count named as the family profile names it (``terpadu.engine.family``, the name
+#: welfare and its deprivation indicators use) → the profile's ``n_*`` column for it. Both
+#: names mean the same count; a condition is stored under the ``n_*`` name.
+FIELD_ALIASES: dict[str, str] = {
+    "anak_0_6": "n_anak_0_6",
+    "anak_tidak_sekolah": "n_anak_tidak_sekolah",
+    "lansia": "n_lansia_60",
+    "lansia_70": "n_lansia_70",
+    "jumlah_disabilitas": "n_disabilitas",
+    "jumlah_disabilitas_berat": "n_disabilitas_berat",
+    "jumlah_hamil": "n_hamil",
+    "jumlah_penyakit_kronis": "n_penyakit_kronis",
+    "jumlah_pekerja": "n_bekerja",
+    "usia_kerja": "n_usia_kerja",
+}
+
 # Exclusions a programme may list, with the reason shown to the officer.
 EXCLUSIONS: dict[str, str] = {
     "asn_tni_polri": "ada anggota ASN, TNI/Polri atau pensiunannya (STATUS_PEKERJAAN 5/6/7)",
@@ -298,6 +314,7 @@ def _condition(raw: Any, key: str, index: int, check: _Checker) -> Condition:
         if needed not in raw:
             raise check.fail(key, f"syarat tanpa '{needed}'")
     name = check.text(raw["field"], f"{key}.field")
+    name = FIELD_ALIASES.get(name, name)
     if name not in PROFILE_FIELDS:
         raise check.fail(
             f"{key}.field", f"kolom '{name}' tidak dikenal; lihat docs/targeting.md (Kolom profil)"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from terpadu.engine.family import MEMBER_COUNTS
 from terpadu.targeting.catalogue import Program
 
 NO_CAP = 1_000_000
 
+# Who qualifies, with the family profile's definitions where a component is one of its counts.
 COMPONENT_BASE: dict[str, str] = {
-    "hamil": "hamil = 1",
-    "anak_usia_dini": "umur BETWEEN 0 AND 6",
+    "hamil": MEMBER_COUNTS["jumlah_hamil"],
+    "anak_usia_dini": MEMBER_COUNTS["anak_0_6"],
     "sd": "jenjang = 'sd'",
     "smp": "jenjang = 'smp'",
     "sma": "jenjang = 'sma'",
-    "lansia": "umur >= 70",
-    "disabilitas_berat": "disabilitas_berat = 1",
+    "lansia": MEMBER_COUNTS["lansia_70"],
+    "disabilitas_berat": MEMBER_COUNTS["jumlah_disabilitas_berat"],
 }
 
 

@@ -18,24 +18,27 @@ import datetime as dt
 
 from terpadu.education import diploma_too_young_sql
 from terpadu.engine import BatchEngine
-from terpadu.engine.dialects import age_sql
-from terpadu.engine.family import DWELLING_AND_ASSETS, MEMBER_COUNTS
+from terpadu.engine.family import (
+    DWELLING_AND_ASSETS,
+    MEMBER_COUNTS,
+    foreign_sql,
+    shared_sql,
+)
+from terpadu.engine.family import members_sql as _members
+from terpadu.targeting.catalogue import FIELD_ALIASES
 
-#: Member counts of the profile (the names programme files and decision files use).
+#: The family profile's member counts (``terpadu.engine.family``, shared with welfare) by the
+#: ``n_*`` names programme files and decision files know them by (``catalogue.FIELD_ALIASES``).
+SHARED_COUNTS: dict[str, str] = {column: count for count, column in FIELD_ALIASES.items()}
+
+#: Member counts of the profile (the names programme files and decision files use), in the
+#: column order of the decision files.
 COUNTS: dict[str, str] = {
-    "n_anak_0_6": "umur BETWEEN 0 AND 6",
+    "n_anak_0_6": MEMBER_COUNTS[SHARED_COUNTS["n_anak_0_6"]],
     "n_anak_sd": "jenjang = 'sd'",
     "n_anak_smp": "jenjang = 'smp'",
     "n_anak_sma": "jenjang = 'sma'",
-    "n_anak_tidak_sekolah": MEMBER_COUNTS["anak_tidak_sekolah"],
-    "n_lansia_60": MEMBER_COUNTS["lansia_60"],
-    "n_lansia_70": "umur >= 70",
-    "n_disabilitas": "disabilitas BETWEEN 1 AND 5",
-    "n_disabilitas_berat": "disabilitas_berat = 1",
-    "n_hamil": MEMBER_COUNTS["hamil"],
-    "n_penyakit_kronis": MEMBER_COUNTS["penyakit_kronis"],
-    "n_bekerja": MEMBER_COUNTS["bekerja"],
-    "n_usia_kerja": MEMBER_COUNTS["usia_kerja"],
+    **{name: MEMBER_COUNTS[count] for name, count in SHARED_COUNTS.items()},
     "n_asn_tni_polri": "status_pekerjaan IN (5, 6, 7)",
     "n_tanpa_nik": "(nik IS NULL OR nik = '')",
 }
@@ -121,21 +124,12 @@ def _recipient_columns(who: str) -> str:
 def members_sql(reference_date: dt.date) -> str:
     """Active, living members in a current membership, with age and school level.
 
-    ``asing`` marks a registration of a person who counts in another family (``t_asing``):
-    it is in no count or component of this family.
+    The family profile's member rows (``terpadu.engine.family.members_sql``) over the
+    snapshot, with the civil-registry findings (``t_flags``) and the registrations that count
+    in another family (``t_asing``): ``asing`` marks those, which are in no count or
+    component of this family.
     """
-    age = age_sql("p.tgl_lahir", reference_date)
-    base = f"""
-        SELECT p.id AS person_id, p.family_id, p.nik, p.jenis_kelamin,
-               coalesce(p.membership_hub, p.hub_keluarga) AS hub,
-               p.partisipasi_sekolah, p.pendidikan_tertinggi, p.status_pekerjaan,
-               p.disabilitas, p.disabilitas_berat, p.penyakit_kronis, p.hamil,
-               {age} AS umur, coalesce(fl.nik_ditolak, 0) AS nik_ditolak,
-               CASE WHEN x.person_id IS NULL THEN 0 ELSE 1 END AS asing
-        FROM persons p LEFT JOIN t_flags fl ON fl.person_id = p.id
-        LEFT JOIN t_asing x ON x.person_id = p.id
-        WHERE p.status = 'aktif' AND p.family_id IS NOT NULL AND coalesce(fl.meninggal, 0) = 0
-    """
+    base = _members(reference_date, "persons", foreign="t_asing", flags="t_flags")
     return f"SELECT b.*, {JENJANG} AS jenjang FROM ({base}) b"
 
 
@@ -197,53 +191,14 @@ def profile_sql(members: str = "t_members") -> str:
     """
 
 
-def shared_sql() -> str:
-    """(identity key, family, registration, home family) for persons registered in more than
-    one family.
-
-    The identity key ``pkey`` is ``R<resolved PERSON_ID>``, else ``N<NIK>``. A person counts
-    once, in the family of their newest registration (the highest person id: registrations
-    are numbered as they arrive, so this is the membership a later batch reported, and after
-    ``terpadu link`` the resolved person's latest one): ``home_family_id``. Grouped on the
-    raw identity (resolved PERSON_ID, else NIK; -1 and '' stand for "none", neither being a
-    valid id or NIK) rather than on the ``pkey`` string, which is built only for the few
-    shared identities.
-    """
-    return """
-        WITH k AS (
-            SELECT p.id AS person_id, p.family_id, coalesce(p.resolved_person_id, -1) AS rid,
-                   CASE WHEN p.resolved_person_id IS NULL THEN p.nik ELSE '' END AS nk
-            FROM persons p LEFT JOIN t_flags fl ON fl.person_id = p.id
-            WHERE p.status = 'aktif' AND p.family_id IS NOT NULL
-              AND coalesce(fl.meninggal, 0) = 0
-              AND (p.resolved_person_id IS NOT NULL OR (p.nik IS NOT NULL AND p.nik <> ''))
-        )
-        SELECT CASE WHEN k.rid <> -1 THEN concat('R', CAST(k.rid AS STRING))
-                    ELSE concat('N', k.nk) END AS pkey,
-               k.family_id, k.person_id, s.home_family_id
-        FROM k JOIN (
-            SELECT rid, nk, max_by(family_id, person_id) AS home_family_id FROM k
-            GROUP BY rid, nk HAVING min(family_id) <> max(family_id)
-        ) s ON s.rid = k.rid AND s.nk = k.nk
-    """
-
-
-def foreign_sql() -> str:
-    """Registrations that count in another family (their identity's home): ``t_asing``."""
-    return (
-        "SELECT person_id, family_id, home_family_id FROM t_shared "
-        "WHERE family_id <> home_family_id"
-    )
-
-
 def prepare(batch: BatchEngine, reference_date: dt.date) -> None:
     """Family profiles, shared identities and region codes, computed once for every programme.
 
     The members stay a view over the snapshot: the profile, the shared identities and
     the components each read the few person columns they need in one pass.
     """
-    batch.materialise("t_shared", shared_sql())
-    batch.materialise("t_asing", foreign_sql())
+    batch.materialise("t_shared", shared_sql("persons", flags="t_flags"))
+    batch.materialise("t_asing", foreign_sql("t_shared"))
     batch.view("t_members", members_sql(reference_date))
     batch.view("t_people", people_sql())
     batch.materialise("t_profile", profile_sql())

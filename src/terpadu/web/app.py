@@ -16,15 +16,16 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from terpadu.accounts.users import UserCache
+from terpadu.errors import TerpaduError
 from terpadu.registry import SearchBackend
 from terpadu.settings import Settings, get_settings
 from terpadu.store import make_engine, upgrade
 from terpadu.web.auth.tokens import LANG_COOKIE, TokenSigner
 from terpadu.web.config import WebConfig
 from terpadu.web.deps import AppState, LoginRequired
-from terpadu.web.errors import ErrorBody, ErrorResponse, WebError
+from terpadu.web.errors import ErrorBody, ErrorResponse, WebError, domain_error
 from terpadu.web.headers import SecurityHeaders
-from terpadu.web.i18n import STATE_NAMES, translate
+from terpadu.web.i18n import LANGUAGES, STATE_NAMES, translate
 from terpadu.web.text_guard import refuse_control_characters
 
 HERE = Path(__file__).parent
@@ -55,9 +56,19 @@ def _error_json(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
+def _language(request: Request) -> str:
+    """The request's language as the pages choose it: ``?lang=``, the cookie, the default;
+    an API client without either may ask with ``Accept-Language`` (its first language)."""
+    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if not asked and _is_api(request):
+        asked = request.headers.get("accept-language", "").split(",")[0].split("-")[0].strip()
+    state: AppState = request.app.state.terpadu
+    return asked if asked in LANGUAGES else state.config.language
+
+
 def _error_page(request: Request, status: int, message: str) -> Response:
     state: AppState = request.app.state.terpadu
-    lang = request.cookies.get(LANG_COOKIE) or state.config.language
+    lang = _language(request)
     return state.templates.TemplateResponse(
         request,
         "error.html",
@@ -69,9 +80,14 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WebError)
     async def web_error(request: Request, exc: WebError) -> Response:
+        message = exc.words(_language(request))
         if _is_api(request) or request.headers.get("hx-request"):
-            return _error_json(exc.status, exc.code, exc.message, exc.details, exc.headers)
-        return _error_page(request, exc.status, exc.message)
+            return _error_json(exc.status, exc.code, message, exc.details, exc.headers)
+        return _error_page(request, exc.status, message)
+
+    @app.exception_handler(TerpaduError)
+    async def refused(request: Request, exc: TerpaduError) -> Response:
+        return await web_error(request, domain_error(exc, _language(request)))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

@@ -1,10 +1,17 @@
-"""One error shape for every 4xx/5xx answer of the API: ``{"error": {"code", "message"}}``."""
+"""One error shape for every 4xx/5xx answer of the API: ``{"error": {"code", "message"}}``.
+
+A domain error (:class:`terpadu.errors.TerpaduError`) carries a code and data, not words:
+the message of the answer is written from them in the request's language.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel
+
+from terpadu.errors import TerpaduError
+from terpadu.i18n import error_words
 
 
 class ErrorBody(BaseModel):
@@ -14,7 +21,7 @@ class ErrorBody(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    """Every API error: a machine code, a message for people (Bahasa Indonesia), details."""
+    """Every API error: a machine code, a message for people (the request's language), details."""
 
     error: ErrorBody
 
@@ -38,10 +45,30 @@ class WebError(Exception):
         self.details = details
         self.headers = headers
 
+    def words(self, language: str) -> str:
+        """The message in ``language``: a domain error passed on as it is (``raise WebError(...,
+        str(exc)) from exc``) is worded again from its code and data; other text stays."""
+        cause = self.__cause__
+        if isinstance(cause, TerpaduError) and self.message == str(cause):
+            return error_words(cause, language)
+        return self.message
+
     def body(self) -> dict[str, Any]:
         return ErrorResponse(
             error=ErrorBody(code=self.code, message=self.message, details=self.details)
         ).model_dump()
+
+
+#: The status of a domain error that reaches the web untranslated: the request cannot be done
+#: as asked (a missing ranking, a bad period, a file that cannot be used).
+DOMAIN_ERROR_STATUS = 400
+
+
+def domain_error(error: TerpaduError, language: str) -> WebError:
+    """The answer to a domain error no route turned into one: its code, its words."""
+    answer = WebError(DOMAIN_ERROR_STATUS, error.code, error_words(error, language))
+    answer.__cause__ = error
+    return answer
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from terpadu.engine.dialects import age_sql
-from terpadu.engine.family import ASSETS, DWELLING_CODES, MEMBER_COUNTS
+from terpadu.engine.family import ASSETS, DWELLING_CODES, member_count, members_sql
 
 #: Columns of the profile query that describe a family (usable by deprivation indicators).
 PROFILE_COLUMNS: dict[str, str] = {
@@ -27,7 +26,7 @@ PROFILE_COLUMNS: dict[str, str] = {
     "usia_kerja": "members aged 15-64",
     "lansia": "members aged 60 or more",
     "jumlah_pekerja": "members aged 15+ who work (STATUS_PEKERJAAN 1-6)",
-    "jumlah_disabilitas": "members with a disability",
+    "jumlah_disabilitas": "members with a disability (DISABILITAS 1-5)",
     "jumlah_disabilitas_berat": "members with a severe disability",
     "jumlah_penyakit_kronis": "members with a chronic illness",
     "jumlah_hamil": "pregnant members",
@@ -138,37 +137,49 @@ def _int(column: str) -> str:
     return f"CAST({column} AS INT)"
 
 
-def _count(name: str) -> str:
-    """One of the shared member counts (``terpadu.engine.family``), over ``ph``'s members."""
-    return f"sum(CASE WHEN {MEMBER_COUNTS[name]} THEN 1 ELSE 0 END)"
+#: The member counts of the profile, all from ``terpadu.engine.family.MEMBER_COUNTS``.
+COUNTED: tuple[str, ...] = (
+    "anak_0_6",
+    "anak_7_12",
+    "anak_13_15",
+    "anak_16_18",
+    "usia_kerja",
+    "tanggungan",
+    "lansia",
+    "jumlah_pekerja",
+    "jumlah_disabilitas",
+    "jumlah_disabilitas_berat",
+    "jumlah_penyakit_kronis",
+    "jumlah_hamil",
+    "anak_tidak_sekolah",
+    "dewasa_tanpa_ijazah",
+)
 
 
-def profile_sql(reference: dt.date, families: str = "families", persons: str = "persons") -> str:
+def profile_sql(
+    reference: dt.date,
+    families: str = "families",
+    persons: str = "persons",
+    *,
+    foreign: str | None = None,
+) -> str:
     """One row per active family with at least one active member, as ``PROFILE_COLUMNS``.
 
     Only families and persons with status ``aktif`` count; a person belongs to the
-    family of its current membership (``persons.family_id``). The head is the member
+    family of its current membership (``persons.family_id``), and one registered in several
+    families counts only in the family of their newest registration (as in targeting). The
+    member counts are ``terpadu.engine.family``'s. The head is the member
     with relation 1 (kepala keluarga); without one, the oldest member stands in.
+
+    ``foreign``: a table of the registrations that count in another family, computed once
+    beforehand (``terpadu.engine.family.foreign_sql``); without it the query finds them.
     """
-    age = age_sql("tgl_lahir", reference)
     coded = (*DWELLING_CODES, *ASSETS, "jumlah_ternak")
     family_cols = ",\n           ".join(f"{_int(c)} AS {c}" for c in coded)
+    counts = ",\n               ".join(f"{member_count(n)} AS {n}" for n in COUNTED)
     return f"""
     WITH p AS (
-        SELECT CAST(family_id AS BIGINT) AS family_id, CAST(id AS BIGINT) AS person_id,
-               CAST(coalesce(membership_hub, hub_keluarga) AS INT) AS hub,
-               {_int("jenis_kelamin")} AS jenis_kelamin,
-               {_int("status_kawin")} AS status_kawin,
-               {_int("partisipasi_sekolah")} AS partisipasi_sekolah,
-               {_int("pendidikan_tertinggi")} AS pendidikan,
-               {_int("status_pekerjaan")} AS status_pekerjaan,
-               coalesce({_int("disabilitas")}, 0) AS disabilitas,
-               coalesce({_int("disabilitas_berat")}, 0) AS disabilitas_berat,
-               coalesce({_int("penyakit_kronis")}, 0) AS penyakit_kronis,
-               coalesce({_int("hamil")}, 0) AS hamil,
-               {age} AS umur
-        FROM {persons}
-        WHERE status = 'aktif' AND family_id IS NOT NULL
+        SELECT * FROM ({members_sql(reference, persons, foreign=foreign)}) m WHERE asing = 0
     ),
     ph AS (
         SELECT p.*, row_number() OVER (
@@ -180,27 +191,12 @@ def profile_sql(reference: dt.date, families: str = "families", persons: str = "
     agg AS (
         SELECT family_id,
                count(*) AS jumlah_anggota,
-               sum(CASE WHEN umur <= 6 THEN 1 ELSE 0 END) AS anak_0_6,
-               sum(CASE WHEN umur BETWEEN 7 AND 12 THEN 1 ELSE 0 END) AS anak_7_12,
-               sum(CASE WHEN umur BETWEEN 13 AND 15 THEN 1 ELSE 0 END) AS anak_13_15,
-               sum(CASE WHEN umur BETWEEN 16 AND 18 THEN 1 ELSE 0 END) AS anak_16_18,
-               {_count("usia_kerja")} AS usia_kerja,
-               sum(CASE WHEN umur < 15 OR umur >= 65 THEN 1 ELSE 0 END) AS tanggungan,
-               {_count("lansia_60")} AS lansia,
-               {_count("bekerja")} AS jumlah_pekerja,
-               sum(CASE WHEN disabilitas > 0 THEN 1 ELSE 0 END) AS jumlah_disabilitas,
-               sum(CASE WHEN disabilitas > 0 AND disabilitas_berat = 1 THEN 1 ELSE 0 END)
-                   AS jumlah_disabilitas_berat,
-               {_count("penyakit_kronis")} AS jumlah_penyakit_kronis,
-               {_count("hamil")} AS jumlah_hamil,
-               {_count("anak_tidak_sekolah")} AS anak_tidak_sekolah,
-               sum(CASE WHEN umur >= 19 AND pendidikan = 0 THEN 1 ELSE 0 END)
-                   AS dewasa_tanpa_ijazah,
-               coalesce(max(pendidikan), 0) AS pendidikan_maks,
+               {counts},
+               coalesce(max(pendidikan_tertinggi), 0) AS pendidikan_maks,
                max(CASE WHEN urutan = 1 THEN CASE WHEN jenis_kelamin = 2 THEN 1 ELSE 0 END END)
                    AS kepala_perempuan,
                max(CASE WHEN urutan = 1 THEN umur END) AS kepala_umur_raw,
-               max(CASE WHEN urutan = 1 THEN pendidikan END) AS kepala_pendidikan,
+               max(CASE WHEN urutan = 1 THEN pendidikan_tertinggi END) AS kepala_pendidikan,
                max(CASE WHEN urutan = 1 THEN status_pekerjaan END) AS kepala_pekerjaan,
                max(CASE WHEN urutan = 1 THEN CASE WHEN status_kawin = 2 THEN 1 ELSE 0 END END)
                    AS kepala_kawin

@@ -36,6 +36,7 @@ from sqlalchemy import Engine, insert, update
 from terpadu.audit import record_event
 from terpadu.editions import open_edition
 from terpadu.engine import BatchEngine, EngineKind, open_batch_engine, write_snapshot
+from terpadu.engine.family import foreign_sql, shared_sql
 from terpadu.periods import parse_period
 from terpadu.store.bulk import bulk_insert
 from terpadu.store.models.verval import Edition
@@ -99,9 +100,13 @@ def score_and_rank(
     """
     tag = uuid.uuid4().hex[:8]
     profile, feats, scored, ranked = (f"w{tag}_{n}" for n in ("profile", "feat", "score", "rank"))
+    # The profile is read twice (features, deprivation): who counts in another family is
+    # worked out once, as targeting does.
+    foreign = f"w{tag}_foreign"
+    batch.materialise(foreign, foreign_sql(f"({shared_sql(persons)}) s"))
     batch.execute(
         f"CREATE OR REPLACE TEMPORARY VIEW {profile} AS "
-        + profile_sql(reference_date, families, persons)
+        + profile_sql(reference_date, families, persons, foreign=foreign)
     )
     batch.execute(f"CREATE OR REPLACE TEMPORARY VIEW {feats} AS " + features_sql(profile))
     if model.selected == "ols":
@@ -116,7 +121,7 @@ def score_and_rank(
         FROM {profile} p JOIN {ranked} r ON r.family_id = p.family_id
     ) src"""
     dims = ", ".join(f"d.{dimension_column(d.name)}" for d in config.dimensions)
-    return batch.sql(
+    result = batch.sql(
         f"""
         SELECT r.*, {dims}, d.skor_deprivasi, d.dimensi_deprivasi, d.indikator_deprivasi,
                d.miskin_multidimensi
@@ -124,6 +129,8 @@ def score_and_rank(
         ORDER BY r.family_id
         """
     )
+    batch.drop_materialised(foreign)
+    return result
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,15 @@ def read_survey(keluarga: Path, anggota: Path, today: dt.date | None = None) -> 
     keep_p = [c.target for c in ANGGOTA_COLUMNS]
     return Survey(
         families=measured.select("id", "status", *keep_f),
-        persons=people.select("id", "family_id", "status", "membership_hub", *keep_p),
+        # A survey is not linked: no resolved PERSON_ID (the profile keys identities on NIK).
+        persons=people.select(
+            "id",
+            "family_id",
+            "status",
+            "membership_hub",
+            pl.lit(None, dtype=pl.Int64).alias("resolved_person_id"),
+            *keep_p,
+        ),
         families_rejected=rejected_f,
         persons_rejected=rejected_p,
         families_without_consumption=without,

@@ -417,7 +417,7 @@ def report_page(
     except WebError as exc:
         if exc.status != 404 or exc.code != "no_ranking":
             raise
-        profile, problem = None, exc.message
+        profile, problem = None, exc.words(lang)
     chart = (
         bar_chart(
             [(str(d["desil"]), float(d["keluarga"])) for d in profile["desil"]],
