@@ -23,7 +23,9 @@ import polars as pl
 from terpadu.files.csv_files import WHOLE_FILE, WHOLE_ROW, RowIssue, read_csv
 from terpadu.files.form import ROW, InputFileError, unique_headers
 from terpadu.files.issues import ISSUE_SCHEMA
+from terpadu.files.limits import InputLimits, check_cells
 from terpadu.files.messages import message
+from terpadu.files.preflight import check_file
 from terpadu.files.text_cells import (
     INVISIBLE_CODE,
     REPAIR_SCHEMA,
@@ -114,6 +116,7 @@ def read_table(
     *,
     sha256: str | None = None,
     report_long_rows: bool = False,
+    limits: InputLimits | None = None,
 ) -> RawTable:
     """Read ``path`` by its format; raise ``InputFileError`` with a clear reason.
 
@@ -125,6 +128,10 @@ def read_table(
     that rejects such rows one by one; otherwise the first one refuses the file.
     Warnings (a repaired stray quote, a repeated header row, what the encoding
     and line breaks were found to be) are in ``row_issues`` either way.
+
+    ``limits`` (default: the settings'): a file beyond one is refused with
+    ``InputTooLarge`` naming the limit, before it is parsed where a scan can tell
+    (``preflight``), else as soon as the reader has the cell or row.
     """
     require_file(path)
     file_format = detect_format(path)
@@ -135,6 +142,8 @@ def read_table(
             f"{path}: format {UNSUPPORTED_FORMATS[file_format]} belum didukung; buka berkasnya "
             "di Excel atau LibreOffice lalu simpan sebagai .xlsx atau CSV"
         )
+    limits = limits or InputLimits.from_settings()
+    check_file(path, file_format, limits)
     size = path.stat().st_size
     sha = sha256 or file_digest(path)
     encoding: str | None = None
@@ -145,16 +154,17 @@ def read_table(
     scan = True  # whether cells may hold control or invisible characters
     try:
         if file_format == "csv":
-            read = read_csv(path)
+            read = read_csv(path, limits)
             frame, encoding, delimiter = read.frame, read.encoding, read.delimiter
             above_header, issues, bom_rows = read.above_header, read.issues, read.bom_rows
             headers = read.headers
             scan = read.may_hold_unwanted
         elif file_format == "xlsx":
-            frame, above_header, headers = read_xlsx(path, sheet)
+            frame, above_header, headers = read_xlsx(path, sheet, limits)
         else:
             frame = read_parquet(path)
             headers = frame.columns
+            check_cells(path, frame, 2, limits)
     except InputFileError:
         raise
     except Exception as exc:  # the reader's own words, behind our file name
