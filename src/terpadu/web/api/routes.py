@@ -283,8 +283,13 @@ def save_upload(upload: UploadFile, target: Path, max_bytes: int) -> None:
     with os.fdopen(descriptor, "wb") as handle:
         while block := upload.file.read(1 << 20):
             written += len(block)
-            if written > max_bytes:
-                raise WebError(413, "too_large", "Berkas terlalu besar.")
+            if written > max_bytes:  # the caller removes the job's folder, this file with it
+                raise WebError(
+                    413,
+                    "too_large",
+                    f"Berkas {Path(upload.filename or target.name).name} terlalu besar: "
+                    f"batas {max_bytes} byte per berkas.",
+                )
             handle.write(block)
 
 
