@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
-from webdata import PASSWORD, WebEnv, sync_runner
+from webdata import ANGGOTA, KELUARGA, PASSWORD, WebEnv, sync_runner
 
 from terpadu.settings import Settings
 from terpadu.web import create_app
@@ -133,3 +133,44 @@ def test_the_middleware_stops_receiving_at_the_limit() -> None:
     asyncio.run(middleware(scope, receive, send))
     assert answers[0]["status"] == 413
     assert pulled == body_limit(2048) // 1024 + 1 < total
+
+
+def _input_client(web: WebEnv, tmp_path: Path, user: str = "op_a", **limits: int) -> TestClient:
+    settings = Settings(data_dir=tmp_path / "input", **limits)  # type: ignore[arg-type]
+    app = create_app(web.engine, settings, migrate=False, import_runner=sync_runner)
+    client = TestClient(app, raise_server_exceptions=False)
+    r = client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
+    client.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+    return client
+
+
+def test_the_apps_input_limits_refuse_a_wide_file_naming_the_limit(
+    web_sqlite: WebEnv, tmp_path: Path
+) -> None:
+    client = _input_client(web_sqlite, tmp_path, input_max_columns=5)
+    wide = ",".join(f"K{i}" for i in range(12)) + "\n" + ",".join(["1"] * 12) + "\n"
+    r = client.post(
+        "/api/v1/imports",
+        files={"keluarga": ("k.csv", wide.encode()), "anggota": ("a.csv", ANGGOTA.encode())},
+    )
+    assert r.status_code == 202, r.text
+    job = client.get(f"/api/v1/imports/{r.json()['id']}").json()
+    assert job["status"] == "failed"
+    assert "12 kolom" in job["message"] and "batas 5 kolom" in job["message"]
+
+
+def test_good_rows_of_a_valid_file_still_land_under_the_limits(
+    web_sqlite: WebEnv, tmp_path: Path
+) -> None:
+    client = _input_client(
+        web_sqlite, tmp_path, "adm", input_max_columns=20, input_max_cell_chars=50
+    )
+    r = client.post(
+        "/api/v1/imports",
+        files={"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())},
+        data={"source": "desa-batas"},
+    )
+    assert r.status_code == 202, r.text
+    job = client.get(f"/api/v1/imports/{r.json()['id']}").json()
+    assert job["status"] == "done", job
+    assert job["summary"]["rows_read"] > 0 and job["summary"]["rows_rejected"] == 0

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from terpadu.access import PermissionDenied, require_import_region
-from terpadu.files import InputFileError, write_table
+from terpadu.files import InputFileError, InputLimits, write_table
 from terpadu.intake import AsOfInvalid, import_batch
 from terpadu.intake.importer import DEFAULT_WAIT_S
 from terpadu.store.bulk import StorageFull, UnstorableText
@@ -122,11 +122,13 @@ def run_job(
     as_of: dt.date | None = None,
     *,
     wait_s: float = DEFAULT_WAIT_S,
+    limits: InputLimits | None = None,
 ) -> None:
     """Check the scope, import, store the problem list; progress goes to the job row.
 
     ``sheets``: the XLSX sheets of the keluarga and the anggota file (None: the first);
-    ``as_of``: the date the data was collected, when known.
+    ``as_of``: the date the data was collected, when known; ``limits``: the app's input
+    limits (a file past one fails the job with the limit named).
     """
     step = 0
 
@@ -137,7 +139,7 @@ def run_job(
 
     try:
         _set(engine, job_id, status="running", stage="memeriksa wilayah")
-        require_import_region(user.actor, keluarga, sheets[0])
+        require_import_region(user.actor, keluarga, sheets[0], limits)
         report = import_batch(
             engine,
             keluarga,
@@ -149,6 +151,7 @@ def run_job(
             anggota_sheet=sheets[1],
             as_of=as_of,
             wait_s=wait_s,
+            limits=limits,
         )
         folder = keluarga.parent
         report.issues.write_parquet(folder / ISSUES_FILE)
@@ -225,6 +228,7 @@ def start_job(
     sheets: Sheets = (None, None),
     as_of: dt.date | None = None,
     wait_s: float = DEFAULT_WAIT_S,
+    limits: InputLimits | None = None,
     runner: Callable[[Callable[[], None]], None] | None = None,
 ) -> None:
     """Run the job in a background thread (or with ``runner``, e.g. synchronously in tests).
@@ -234,7 +238,18 @@ def start_job(
     """
 
     def work() -> None:
-        run_job(engine, user, job_id, keluarga, anggota, source, sheets, as_of, wait_s=wait_s)
+        run_job(
+            engine,
+            user,
+            job_id,
+            keluarga,
+            anggota,
+            source,
+            sheets,
+            as_of,
+            wait_s=wait_s,
+            limits=limits,
+        )
 
     if runner is not None:
         runner(work)

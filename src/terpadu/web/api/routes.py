@@ -14,6 +14,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
+from terpadu.files import InputLimits
 from terpadu.intake import AsOfInvalid, parse_as_of
 from terpadu.registry import list_families, region_name, search_persons
 from terpadu.web import imports as web_imports
@@ -355,6 +356,7 @@ def start_import(
         sheets=chosen,
         as_of=collected,
         wait_s=state.config.settings.import_wait_s,
+        limits=InputLimits.from_settings(state.config.settings),
         runner=state.import_runner,
     )
     return job_id
