@@ -67,7 +67,7 @@ class Settings(BaseSettings):
         description="Most rows per input file (a CSV's lines, a sheet's rows, a Parquet's rows).",
     )
     input_max_line_bytes: int = Field(
-        default=1024 * 1024,
+        default=8 * 1024 * 1024,
         description="Longest line of a CSV file, in bytes (a line without line break beyond it "
         "is refused before it is read).",
     )

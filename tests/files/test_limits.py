@@ -95,16 +95,31 @@ def test_a_line_without_line_break_is_refused_before_reading(tmp_path: Path) -> 
 
 def test_one_huge_cell_as_the_whole_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "sel-raksasa.csv"
-    path.write_bytes(b"x" * (3 << 20))
+    path.write_bytes(b"x" * (9 << 20))
     refused(path, "input_line_too_long", InputLimits())
 
 
-def test_a_quoted_value_swallowing_the_file_is_refused(tmp_path: Path) -> None:
-    # Short lines, each under the line limit, all inside one closed quote.
-    path = tmp_path / "kutip-panjang.csv"
-    path.write_text('ID,NAMA\n1,"' + "baris\n" * 100 + '"\n2,Budi\n')
+def _swallowing(path: Path) -> Path:
+    """Short lines, each far under the line limit, inside one closed quote of 190 chars."""
+    path.write_text('ID,NAMA\n1,"' + ("x" * 18 + "\n") * 10 + '"\n2,Budi\n3,Siti\n')
+    return path
+
+
+def test_a_quoted_value_swallowing_lines_is_refused_by_a_strict_caller(tmp_path: Path) -> None:
+    path = _swallowing(tmp_path / "kutip-panjang.csv")
     error = refused(path, "input_cell_too_long", InputLimits(max_cell_chars=100))
     assert error.data["row"] == 2 and error.data["column"] == "NAMA"
+
+
+def test_a_long_cell_costs_its_row_and_the_good_rows_stay(tmp_path: Path) -> None:
+    path = _swallowing(tmp_path / "kutip-panjang.csv")
+    table = read_table(path, limits=InputLimits(max_cell_chars=100), report_long_rows=True)
+    assert table.frame.height == 3  # the long row is kept for the report, the others land
+    issue = table.row_issues.filter(pl.col("code") == "cell_too_long").row(0, named=True)
+    assert (issue["__row"], issue["column"], issue["severity"]) == (2, "NAMA", "error")
+    assert issue["value"].startswith("190 karakter, batas 100: xxx")
+    assert table.frame["NAMA"].str.len_chars().max() == 100  # cut: nothing after holds it whole
+    assert table.frame.filter(pl.col("ID") == "3")["NAMA"].to_list() == ["Siti"]
 
 
 def test_an_unclosed_quote_costs_its_rows_not_the_memory(tmp_path: Path) -> None:

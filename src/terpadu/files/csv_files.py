@@ -30,7 +30,6 @@ from terpadu.files.encodings import (
     file_text,
 )
 from terpadu.files.form import HEADER_SEARCH_ROWS, InputFileError, header_row, unique_headers
-from terpadu.files.limits import InputLimits, check_cells
 from terpadu.files.text_cells import (
     may_hold_unwanted,
     suspect_bytes,
@@ -113,18 +112,10 @@ def _last_line(data: bytes) -> str:
 
 
 def _fast(
-    data: bytes,
-    delimiter: str,
-    above_header: int,
-    cells: tuple[Path, InputLimits],
-    feeds: int | None = None,
+    data: bytes, delimiter: str, above_header: int, feeds: int | None = None
 ) -> tuple[pl.DataFrame, list[int] | None] | None:
     """polars' reading of the file, when it can be trusted (see the module's docstring),
-    with the line each record begins on when some span lines (else each is one line).
-
-    ``cells``: the file and its limits; a cell beyond ``max_cell_chars`` (a quote left open
-    that swallowed the file) refuses the file before the lines are looked at one by one.
-    """
+    with the line each record begins on when some span lines (else each is one line)."""
     options: dict[str, object] = {
         "separator": delimiter,
         "infer_schema": False,
@@ -138,7 +129,6 @@ def _fast(
         frame = pl.read_csv(data, **options)  # type: ignore[arg-type]
     except pl.exceptions.ComputeError:
         return None  # rows longer than the header, a stray quote, not UTF-8: read by line
-    check_cells(cells[0], frame, above_header + 2, cells[1])
     spanned = _line_count(data, feeds) - above_header - 1 - frame.height
     first_lines = None
     if spanned:
@@ -198,11 +188,10 @@ def _place(
     return placed
 
 
-def read_csv(path: Path, limits: InputLimits | None = None) -> CsvRead:
-    """Read a CSV file; raise ``InputFileError`` naming the file and line when it is no CSV,
-    ``InputTooLarge`` when a cell passes ``limits`` (the file's size, lines and header are
-    checked before, by ``preflight``)."""
-    limits = limits or InputLimits.from_settings()
+def read_csv(path: Path) -> CsvRead:
+    """Read a CSV file; raise ``InputFileError`` naming the file and line when it is no CSV.
+
+    The file's size, lines and header are within the input limits (``preflight``)."""
     raw = path.read_bytes()
     if not raw or raw.isspace():  # (isspace stops at the first letter: no copy, no scan)
         raise InputFileError(f"{path}: berkas kosong (empty file)")
@@ -221,13 +210,13 @@ def read_csv(path: Path, limits: InputLimits | None = None) -> CsvRead:
     above_header = header_row([_split_any(line) for line in head])
     delimiter = _sniff_delimiter(head[above_header])
 
-    fast = _fast(text.data, delimiter, above_header, (path, limits), feeds)
+    fast = _fast(text.data, delimiter, above_header, feeds)
     if fast is None and not text.decoded:
         found = text.encoding
         text = as_utf8(text)
         if text.encoding != found:  # it was not UTF-8: polars may read it now
             unwanted = True
-            fast = _fast(text.data, delimiter, above_header, (path, limits))
+            fast = _fast(text.data, delimiter, above_header)
     issues: list[RowIssue] = []
     first_lines_of_records: list[int] | None = None
     if fast is None:
@@ -237,7 +226,6 @@ def read_csv(path: Path, limits: InputLimits | None = None) -> CsvRead:
         names = unique_headers(header_names)
         # Blank cells are made null with the rest (readers).
         frame = pl.DataFrame(records.fields, schema={name: pl.Utf8 for name in names}, orient="row")
-        check_cells(path, frame, above_header + 2, limits)
         issues += [
             (row, WHOLE_ROW, visible(value), severity, code)
             for row, severity, code, value in records.issues

@@ -6,6 +6,10 @@ of the file into one value, an XLSX whose few megabytes unpack to gigabytes. The
 check these limits before they parse (``preflight``) and, for what only parsing can tell
 (one cell's length), on the raw text right after the parser, before anything copies it.
 The values come from :class:`terpadu.settings.Settings` (``input_*``, ``xlsx_*``).
+
+One long cell in a good file costs its row, not the file (``flag_long_cells``): the
+other rows land. A caller that takes no partial file is refused at the first
+(``check_cells``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import Any
 
 import polars as pl
 
-from terpadu.files.form import InputFileError
+from terpadu.files.form import ROW, InputFileError
+from terpadu.files.text_cells import visible
 from terpadu.settings import Settings, get_settings
 
 
@@ -29,7 +34,7 @@ class InputLimits:
     max_header_chars: int = 200
     max_cell_chars: int = 10_000
     max_rows: int = 2_000_000
-    max_line_bytes: int = 1024 * 1024
+    max_line_bytes: int = 8 * 1024 * 1024
     xlsx_max_inflated_bytes: int = 1024**3
     xlsx_max_ratio: int = 100
     xlsx_max_sheets: int = 50
@@ -116,3 +121,38 @@ def check_cells(path: Path, frame: pl.DataFrame, first_row: int, limits: InputLi
                 found=int(chars[index]),
                 limit=limits.max_cell_chars,
             )
+
+
+# (row, column, value, severity, code), as ISSUE_SCHEMA
+LongCell = tuple[int, str, str, str, str]
+LONG_CELL_CODE = "cell_too_long"
+_SHOWN_CHARS = 40  # of a long cell, in the report
+
+
+def flag_long_cells(
+    frame: pl.DataFrame, limits: InputLimits
+) -> tuple[pl.DataFrame, list[LongCell]]:
+    """Rows with a cell beyond ``max_cell_chars``, each as an error naming the column, the
+    length and the limit (the row is rejected, the others land), and the frame with those
+    cells cut to the limit so that nothing after holds them whole (not the report either:
+    it shows their start)."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not text or frame.height == 0:
+        return frame, []
+    cap = limits.max_cell_chars
+    widest = frame.select(pl.col(text).str.len_bytes().max()).row(0)
+    issues: list[LongCell] = []
+    for name, size in zip(text, widest, strict=True):
+        if size is None or size <= cap:
+            continue
+        hits = frame.select(
+            pl.col(ROW),
+            pl.col(name).str.len_chars().alias("chars"),
+            pl.col(name).str.slice(0, _SHOWN_CHARS).alias("start"),
+        ).filter(pl.col("chars") > cap)
+        for row, chars, start in hits.iter_rows():
+            value = f"{chars} karakter, batas {cap}: {visible(start)}…"
+            issues.append((row, name, value, "error", LONG_CELL_CODE))
+        if hits.height:
+            frame = frame.with_columns(pl.col(name).str.slice(0, cap))
+    return frame, issues

@@ -23,7 +23,7 @@ import polars as pl
 from terpadu.files.csv_files import WHOLE_FILE, WHOLE_ROW, RowIssue, read_csv
 from terpadu.files.form import ROW, InputFileError, unique_headers
 from terpadu.files.issues import ISSUE_SCHEMA
-from terpadu.files.limits import InputLimits, check_cells
+from terpadu.files.limits import InputLimits, check_cells, flag_long_cells
 from terpadu.files.messages import message
 from terpadu.files.preflight import check_file
 from terpadu.files.text_cells import (
@@ -126,8 +126,10 @@ def read_table(
     shifts every value after it; a quote never closed; a last row cut short) is
     kept with the header's width and reported in ``row_issues``, for a caller
     that rejects such rows one by one; otherwise the first one refuses the file.
-    Warnings (a repaired stray quote, a repeated header row, what the encoding
-    and line breaks were found to be) are in ``row_issues`` either way.
+    A cell longer than ``max_cell_chars`` is such a row too (``cell_too_long``, the
+    cell cut to the limit). Warnings (a repaired stray quote, a repeated header
+    row, what the encoding and line breaks were found to be) are in ``row_issues``
+    either way.
 
     ``limits`` (default: the settings'): a file beyond one is refused with
     ``InputTooLarge`` naming the limit, before it is parsed where a scan can tell
@@ -154,7 +156,7 @@ def read_table(
     scan = True  # whether cells may hold control or invisible characters
     try:
         if file_format == "csv":
-            read = read_csv(path, limits)
+            read = read_csv(path)
             frame, encoding, delimiter = read.frame, read.encoding, read.delimiter
             above_header, issues, bom_rows = read.above_header, read.issues, read.bom_rows
             headers = read.headers
@@ -164,7 +166,6 @@ def read_table(
         else:
             frame = read_parquet(path)
             headers = frame.columns
-            check_cells(path, frame, 2, limits)
     except InputFileError:
         raise
     except Exception as exc:  # the reader's own words, behind our file name
@@ -178,9 +179,13 @@ def read_table(
     # are kept under a name an operator can find.
     headers = [without_unwanted(name).strip() for name in headers]
     frame.columns = unique_headers(headers)
+    if not report_long_rows:  # a caller taking no partial file: the first long cell refuses it
+        check_cells(path, frame, 2 + above_header, limits)
     frame = frame.with_row_index(ROW, offset=2 + above_header).with_columns(
         pl.col(ROW).cast(pl.Int64)
     )
+    frame, long_cells = flag_long_cells(frame, limits)
+    issues = issues + long_cells
     repairs = pl.DataFrame(schema=REPAIR_SCHEMA)
     if scan:
         frame, repairs = clean_cells(frame)

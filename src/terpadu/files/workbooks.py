@@ -75,7 +75,8 @@ def _xlsx_cells(
 
     The sheet's stated size (its ``dimension``) is not trusted: a sheet claiming
     A1:XFD1048576 would have every row padded to 16,384 cells. Rows beyond
-    ``max_rows`` and cells beyond ``max_cell_chars`` refuse the file as they come.
+    ``max_rows`` refuse the file as they come (a cell's length is judged by the caller,
+    row by row: the workbook's unpacked size bounds them all).
     """
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
@@ -95,23 +96,12 @@ def _xlsx_cells(
             header = header[: max((i + 1 for i, name in enumerate(header) if name), default=0)]
         check_header(path, header, limits)
         columns: list[list[str | None]] = [[] for _ in header]
-        longest = limits.max_cell_chars
         for number, values in enumerate(chain(first[above_header + 1 :], rows)):
             if number >= limits.max_rows:
                 raise InputTooLarge("input_too_many_rows", path, limit=limits.max_rows)
             cells = list(values or ()) + [None] * (len(header) - len(values or ()))
             for index in range(len(header)):
-                text = _cell_text(cells[index])
-                if text is not None and len(text) > longest:
-                    raise InputTooLarge(
-                        "input_cell_too_long",
-                        path,
-                        row=above_header + 2 + number,
-                        column=header[index] or f"KOLOM_{index + 1}",
-                        found=len(text),
-                        limit=longest,
-                    )
-                columns[index].append(text)
+                columns[index].append(_cell_text(cells[index]))
         return header, columns, above_header
     finally:
         workbook.close()
