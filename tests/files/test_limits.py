@@ -269,3 +269,20 @@ def test_parquet_columns_and_rows_are_capped_from_the_footer(tmp_path: Path) -> 
     cell = tmp_path / "sel.parquet"
     pl.DataFrame({"ID": ["1", "2"], "NAMA": ["Ahmad", "x" * 101]}).write_parquet(cell)
     assert refused(cell, "input_cell_too_long").data["row"] == 3
+
+
+def test_refusing_a_huge_line_costs_a_few_blocks_not_the_file(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "garis.csv"
+    with path.open("wb") as handle:
+        handle.write(b"ID,NAMA\n1,")
+        for _ in range(64):
+            handle.write(b"x" * (1 << 20))
+    tracemalloc.start()
+    try:
+        refused(path, "input_line_too_long", InputLimits())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 32 << 20  # the head and one block, for a 64 MiB file

@@ -78,11 +78,11 @@ def size_text(size: int) -> str:
     return f"{size} byte"
 
 
-def check_header(path: Path, headers: list[str], limits: InputLimits) -> None:
-    """The header's width and each header's length."""
+def check_header(path: Path, headers: list[str], limits: InputLimits, row: int = 1) -> None:
+    """The header's width and each header's length; ``row``: the header's row number."""
     if len(headers) > limits.max_columns:
         raise InputTooLarge(
-            "input_too_many_columns", path, row=1, found=len(headers), limit=limits.max_columns
+            "input_too_many_columns", path, row=row, found=len(headers), limit=limits.max_columns
         )
     for index, name in enumerate(headers, start=1):
         if len(name) > limits.max_header_chars:

@@ -94,7 +94,7 @@ def _xlsx_cells(
         header = [str(v).strip() if v is not None else "" for v in first[above_header]]
         if len(header) > limits.max_columns:  # blank cells after the last header: not columns
             header = header[: max((i + 1 for i, name in enumerate(header) if name), default=0)]
-        check_header(path, header, limits)
+        check_header(path, header, limits, row=above_header + 1)
         columns: list[list[str | None]] = [[] for _ in header]
         for number, values in enumerate(chain(first[above_header + 1 :], rows)):
             if number >= limits.max_rows:
