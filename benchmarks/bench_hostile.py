@@ -57,9 +57,9 @@ def _xlsx_skeleton(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def xlsx_bomb(folder: Path) -> Path:
+def xlsx_bomb(folder: Path, mib: int = 2048, name: str = "bom.xlsx") -> Path:
     """A ~2 MB XLSX whose sheet unpacks to 2 GB (rows of inline text, highly repetitive)."""
-    path = folder / "bom.xlsx"
+    path = folder / name
     members = _xlsx_skeleton(path)
     row = b'<row><c t="inlineStr"><is><t>' + b"A" * 4000 + b"</t></is></c></row>"
     block = row * (MiB // len(row) + 1)
@@ -70,10 +70,15 @@ def xlsx_bomb(folder: Path) -> Path:
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/')
             sheet.write(b'2006/main"><sheetData>')
-            for _ in range(2048):
+            for _ in range(mib):
                 sheet.write(block)
             sheet.write(b"</sheetData></worksheet>")
     return path
+
+
+def xlsx_ratio_bomb(folder: Path) -> Path:
+    """A 0.5 MB XLSX whose sheet unpacks to 512 MB: under the size limit, not the ratio's."""
+    return xlsx_bomb(folder, 512, "bom-rasio.xlsx")
 
 
 def one_huge_cell(folder: Path) -> Path:
@@ -116,6 +121,7 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
     "million_columns": million_columns,
     "wide_100k": wide_100k,
     "xlsx_bomb": xlsx_bomb,
+    "xlsx_ratio_bomb": xlsx_ratio_bomb,
     "one_huge_cell": one_huge_cell,
     "deep_quote": deep_quote,
     "many_sheets": many_sheets,

@@ -61,7 +61,8 @@ def test_a_first_line_longer_than_the_head_is_counted_to_its_end(tmp_path: Path)
     # Over 2 MiB of header: the width is counted as a stream, not guessed from the head.
     path = tmp_path / "sejuta.csv"
     path.write_bytes(b"a," * 1_200_000 + b"a\n1\n")
-    error = refused(path, "input_too_many_columns", InputLimits(max_columns=500))
+    limits = InputLimits(max_columns=500, max_line_bytes=1 << 20)  # a 2 MiB head
+    error = refused(path, "input_too_many_columns", limits)
     assert error.data["found"] == 1_200_001
 
 

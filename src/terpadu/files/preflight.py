@@ -77,22 +77,27 @@ def check_csv_head(path: Path, limits: InputLimits) -> None:
     with path.open("rb") as handle:
         head = handle.read(wanted)
         whole = len(head) < wanted
+    if not whole and b"\n" not in head and b"\r" not in head:
+        # One line longer than any allowed: its width is the better words, else its length.
+        found = _first_line_width(path)
+        if found > limits.max_columns:
+            raise InputTooLarge(
+                "input_too_many_columns", path, row=1, found=found, limit=limits.max_columns
+            )
+        return  # refused by check_csv_lines
     lines = _head_text(head).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    first_cut = not whole and len(lines) == 1  # a first line longer than the head
-    if not whole and not first_cut:
+    if not whole and len(lines) > 1:
         lines.pop()  # the last line may be cut
     lines = lines[:HEADER_SEARCH_ROWS]
     for number, line in enumerate(lines, start=1):
         upper = max(line.count(s) for s in _SEPARATORS) + 1
         if upper <= limits.max_columns:
             continue
-        found = _first_line_width(path) if first_cut else len(_fields(line))
+        found = len(_fields(line))
         if found > limits.max_columns:
             raise InputTooLarge(
                 "input_too_many_columns", path, row=number, found=found, limit=limits.max_columns
             )
-    if first_cut:
-        return  # a line longer than any allowed: refused by check_csv_lines
     rows = [_fields(line) for line in lines]
     header = rows[header_row(rows)] if rows else []
     check_header(path, [cell.strip() for cell in header], limits)
