@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from terpadu.errors import TerpaduError
-from terpadu.files import clean_table, read_table
+from terpadu.files import InputLimits, clean_table, read_table
 from terpadu.layouts import KELUARGA_COLUMNS
 from terpadu.regions import RegionCodeError, is_within, normalize_code
 
@@ -345,14 +345,17 @@ def disclosure(viewer: HasRole | str) -> Disclosure:
     return FULL_DISCLOSURE if allows(role, "see_full_nik") else MASKED_DISCLOSURE
 
 
-def require_import_region(actor: Actor, keluarga: Path, sheet: str | None = None) -> None:
+def require_import_region(
+    actor: Actor, keluarga: Path, sheet: str | None = None, limits: InputLimits | None = None
+) -> None:
     """Refuse a keluarga file with families outside the actor's region.
 
     An operator cannot load another desa's families; a national actor may load any.
+    ``limits``: the input limits the file is read under (default: the settings').
     """
     if actor.region is None:
         return
-    raw = read_table(keluarga, sheet, report_long_rows=True)
+    raw = read_table(keluarga, sheet, report_long_rows=True, limits=limits)
     clean = clean_table(raw, KELUARGA_COLUMNS, dt.date.today())
     if "kode_wilayah" not in clean.values.columns:
         return

@@ -131,6 +131,75 @@ ERRORS: dict[str, dict[str, str]] = {
         "id": "Jangkar audit {path} tidak dapat dibaca: {reason}",
         "en": "The audit anchor {path} cannot be read: {reason}",
     },
+    # Input limits (terpadu.files.limits): checked before a file is parsed.
+    "input_too_big": {
+        "id": "{file}: berkas berukuran {found_text}, melebihi batas {limit_text} "
+        "(TERPADU_INPUT_MAX_BYTES); bagi berkasnya lalu kirim per bagian.",
+        "en": "{file}: the file is {found_text}, over the limit of {limit_text} "
+        "(TERPADU_INPUT_MAX_BYTES); split it and send it in parts.",
+    },
+    "input_too_many_columns": {
+        "id": "{file}: baris {row} berisi {found} kolom, melebihi batas {limit} kolom "
+        "(TERPADU_INPUT_MAX_COLUMNS); berkas tidak dibaca. Periksa baris judulnya.",
+        "en": "{file}: row {row} has {found} columns, over the limit of {limit} "
+        "(TERPADU_INPUT_MAX_COLUMNS); the file was not read. Check its header row.",
+    },
+    "input_header_too_long": {
+        "id": "{file}: judul kolom ke-{column} berisi {found} karakter, melebihi batas {limit} "
+        "(TERPADU_INPUT_MAX_HEADER_CHARS); berkas tidak dibaca.",
+        "en": "{file}: the header of column {column} has {found} characters, over the limit "
+        "of {limit} (TERPADU_INPUT_MAX_HEADER_CHARS); the file was not read.",
+    },
+    "input_cell_too_long": {
+        "id": "{file}: baris {row}, kolom {column} berisi {found} karakter, melebihi batas "
+        "{limit} (TERPADU_INPUT_MAX_CELL_CHARS); berkas tidak dimuat. Periksa tanda kutip "
+        "yang tidak ditutup di sekitar baris itu.",
+        "en": "{file}: row {row}, column {column} holds {found} characters, over the limit of "
+        "{limit} (TERPADU_INPUT_MAX_CELL_CHARS); the file was not loaded. Look for a quote "
+        "left open near that row.",
+    },
+    "input_too_many_rows": {
+        "id": "{file}: berkas berisi lebih dari {limit} baris (TERPADU_INPUT_MAX_ROWS); "
+        "bagi berkasnya lalu kirim per bagian.",
+        "en": "{file}: the file has more than {limit} rows (TERPADU_INPUT_MAX_ROWS); split it "
+        "and send it in parts.",
+    },
+    "input_line_too_long": {
+        "id": "{file}: baris {row} lebih panjang dari {limit_text} tanpa ganti baris "
+        "(TERPADU_INPUT_MAX_LINE_BYTES); ini bukan tabel CSV yang wajar, berkas tidak dibaca.",
+        "en": "{file}: line {row} runs past {limit_text} without a line break "
+        "(TERPADU_INPUT_MAX_LINE_BYTES); this is no ordinary CSV table, the file was not read.",
+    },
+    "xlsx_inflated_too_big": {
+        "id": "{file}: isi workbook ini {found_text} setelah dibuka, melebihi batas {limit_text} "
+        "(TERPADU_XLSX_MAX_INFLATED_BYTES); simpan sebagai CSV atau bagi berkasnya.",
+        "en": "{file}: this workbook unpacks to {found_text}, over the limit of {limit_text} "
+        "(TERPADU_XLSX_MAX_INFLATED_BYTES); save it as CSV or split it.",
+    },
+    "xlsx_ratio_too_high": {
+        "id": "{file}: bagian {member} memampat {found} kali, melebihi batas {limit} kali "
+        "(TERPADU_XLSX_MAX_RATIO); berkas seperti ini adalah bom zip, tidak dibaca.",
+        "en": "{file}: part {member} is compressed {found} times, over the limit of {limit} "
+        "(TERPADU_XLSX_MAX_RATIO); such a file is a zip bomb and was not read.",
+    },
+    "xlsx_too_many_sheets": {
+        "id": "{file}: workbook berisi {found} sheet, melebihi batas {limit} "
+        "(TERPADU_XLSX_MAX_SHEETS); simpan sheet datanya saja.",
+        "en": "{file}: the workbook has {found} sheets, over the limit of {limit} "
+        "(TERPADU_XLSX_MAX_SHEETS); save the data sheet alone.",
+    },
+    "xlsx_shared_strings_too_big": {
+        "id": "{file}: daftar teks bersama (sharedStrings) berukuran {found_text}, melebihi "
+        "batas {limit_text} (TERPADU_XLSX_MAX_SHARED_STRINGS_BYTES); simpan sebagai CSV.",
+        "en": "{file}: the shared-strings table is {found_text}, over the limit of "
+        "{limit_text} (TERPADU_XLSX_MAX_SHARED_STRINGS_BYTES); save it as CSV.",
+    },
+    "xlsx_member_mismatch": {
+        "id": "{file}: bagian {member} berisi lebih banyak data daripada yang tercatat di daftar "
+        "isi zip (berkas rusak atau dibuat untuk menipu); berkas tidak dibaca.",
+        "en": "{file}: part {member} holds more data than the zip's directory says (damaged, "
+        "or made to deceive); the file was not read.",
+    },
 }
 
 # What the CLI suggests after an error's words; pages show the words alone.

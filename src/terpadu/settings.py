@@ -48,6 +48,43 @@ class Settings(BaseSettings):
             "before it is refused."
         ),
     )
+    # -- input limits (checked before a file is parsed; see docs/formats.md) ----------------
+    input_max_bytes: int = Field(
+        default=2 * 1024**3,
+        description="Largest input file (CSV, XLSX, Parquet) any command reads, in bytes.",
+    )
+    input_max_columns: int = Field(
+        default=500, description="Most columns an input file's header may have."
+    )
+    input_max_header_chars: int = Field(
+        default=200, description="Longest column header of an input file, in characters."
+    )
+    input_max_cell_chars: int = Field(
+        default=10_000, description="Longest value of any cell of an input file, in characters."
+    )
+    input_max_rows: int = Field(
+        default=2_000_000,
+        description="Most rows per input file (a CSV's lines, a sheet's rows, a Parquet's rows).",
+    )
+    input_max_line_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        description="Longest line of a CSV file, in bytes (a line without line break beyond it "
+        "is refused before it is read).",
+    )
+    xlsx_max_inflated_bytes: int = Field(
+        default=1024**3,
+        description="Most bytes an XLSX workbook may unpack to (all its zip members together).",
+    )
+    xlsx_max_ratio: int = Field(
+        default=100,
+        description="Highest compression ratio of one XLSX zip member (of 1 MiB or more "
+        "unpacked); a higher one is a zip bomb.",
+    )
+    xlsx_max_sheets: int = Field(default=50, description="Most sheets an XLSX workbook may have.")
+    xlsx_max_shared_strings_bytes: int = Field(
+        default=256 * 1024**2,
+        description="Most bytes an XLSX workbook's shared-strings table may unpack to.",
+    )
     # -- web limits ------------------------------------------------------------------------
     secure_cookies: bool = Field(
         default=False,

@@ -17,7 +17,7 @@ from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
-from terpadu.files import InputFileError, TableFormatError, write_table
+from terpadu.files import InputFileError, InputLimits, TableFormatError, write_table
 from terpadu.i18n import t as label
 from terpadu.intake import (
     PROGRESS_STEPS,
@@ -91,7 +91,8 @@ def import_batch_command(
     actor = current_actor(engine, "import")
     try:
         actor.require("import", doing="mengimpor data")
-        require_import_region(actor, keluarga, sheet_keluarga)
+        limits = InputLimits.from_settings(get_settings())
+        require_import_region(actor, keluarga, sheet_keluarga, limits)
     except (PermissionDenied, InputFileError) as exc:
         fail(str(exc))
     with Progress(
@@ -120,6 +121,7 @@ def import_batch_command(
                 as_of=collected,
                 wait_s=get_settings().import_wait_s,
                 chunk_rows=get_settings().import_chunk_rows,
+                limits=limits,
             )
         except (InputFileError, StorageFull, UnstorableText, Busy, AsOfInvalid) as exc:
             fail(str(exc))

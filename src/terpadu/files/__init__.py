@@ -11,6 +11,7 @@ intake, linkage, welfare, targeting and the web read their files through here.
 from terpadu.files.clean import REPAIRED, CleanTable, clean_table
 from terpadu.files.form import ROW, InputFileError
 from terpadu.files.issues import ISSUE_SCHEMA, error_rows
+from terpadu.files.limits import InputLimits, InputTooLarge
 from terpadu.files.messages import message
 from terpadu.files.readers import RawTable, detect_format, file_digest, read_table, require_file
 from terpadu.files.tables import TableFormatError, write_table
@@ -21,6 +22,8 @@ __all__ = [
     "ROW",
     "CleanTable",
     "InputFileError",
+    "InputLimits",
+    "InputTooLarge",
     "RawTable",
     "TableFormatError",
     "clean_table",

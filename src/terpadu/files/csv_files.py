@@ -189,7 +189,9 @@ def _place(
 
 
 def read_csv(path: Path) -> CsvRead:
-    """Read a CSV file; raise ``InputFileError`` naming the file and line when it is no CSV."""
+    """Read a CSV file; raise ``InputFileError`` naming the file and line when it is no CSV.
+
+    The file's size, lines and header are within the input limits (``preflight``)."""
     raw = path.read_bytes()
     if not raw or raw.isspace():  # (isspace stops at the first letter: no copy, no scan)
         raise InputFileError(f"{path}: berkas kosong (empty file)")

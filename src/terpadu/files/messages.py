@@ -52,6 +52,7 @@ MESSAGES: dict[str, str] = {
     "line_endings_cr": "Akhir baris berkas ini {value}; berkas tetap dibaca, setiap CR dianggap ganti baris.",
     "encoding_guessed": 'Berkas ini {value} (ekspor "Unicode Text"); berkas tetap dibaca.',
     "encoding_mixed": "Baris ini bukan UTF-8 seperti baris lain di berkas ini; dibaca sebagai Windows-1252. Periksa huruf-hurufnya: '{value}'",
+    "cell_too_long": "Isi kolom {column} terlalu panjang ({value}); baris ini tidak dimuat, baris-baris lain tetap dibaca. Periksa tanda kutip yang tidak ditutup di sekitar baris ini (batas: TERPADU_INPUT_MAX_CELL_CHARS).",
     "row_too_many_fields": "Baris ini berisi lebih banyak nilai daripada kolom judul, sehingga nilai-nilainya bergeser (biasanya pemisah koma/titik koma di dalam alamat atau nama yang tidak diberi tanda kutip). Perbaiki barisnya lalu kirim ulang: '{value}'",
 }
 

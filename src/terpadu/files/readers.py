@@ -23,7 +23,9 @@ import polars as pl
 from terpadu.files.csv_files import WHOLE_FILE, WHOLE_ROW, RowIssue, read_csv
 from terpadu.files.form import ROW, InputFileError, unique_headers
 from terpadu.files.issues import ISSUE_SCHEMA
+from terpadu.files.limits import InputLimits, check_cells, flag_long_cells
 from terpadu.files.messages import message
+from terpadu.files.preflight import check_file
 from terpadu.files.text_cells import (
     INVISIBLE_CODE,
     REPAIR_SCHEMA,
@@ -114,6 +116,7 @@ def read_table(
     *,
     sha256: str | None = None,
     report_long_rows: bool = False,
+    limits: InputLimits | None = None,
 ) -> RawTable:
     """Read ``path`` by its format; raise ``InputFileError`` with a clear reason.
 
@@ -123,8 +126,14 @@ def read_table(
     shifts every value after it; a quote never closed; a last row cut short) is
     kept with the header's width and reported in ``row_issues``, for a caller
     that rejects such rows one by one; otherwise the first one refuses the file.
-    Warnings (a repaired stray quote, a repeated header row, what the encoding
-    and line breaks were found to be) are in ``row_issues`` either way.
+    A cell longer than ``max_cell_chars`` is such a row too (``cell_too_long``, the
+    cell cut to the limit). Warnings (a repaired stray quote, a repeated header
+    row, what the encoding and line breaks were found to be) are in ``row_issues``
+    either way.
+
+    ``limits`` (default: the settings'): a file beyond one is refused with
+    ``InputTooLarge`` naming the limit, before it is parsed where a scan can tell
+    (``preflight``), else as soon as the reader has the cell or row.
     """
     require_file(path)
     file_format = detect_format(path)
@@ -135,6 +144,8 @@ def read_table(
             f"{path}: format {UNSUPPORTED_FORMATS[file_format]} belum didukung; buka berkasnya "
             "di Excel atau LibreOffice lalu simpan sebagai .xlsx atau CSV"
         )
+    limits = limits or InputLimits()
+    check_file(path, file_format, limits)
     size = path.stat().st_size
     sha = sha256 or file_digest(path)
     encoding: str | None = None
@@ -151,7 +162,7 @@ def read_table(
             headers = read.headers
             scan = read.may_hold_unwanted
         elif file_format == "xlsx":
-            frame, above_header, headers = read_xlsx(path, sheet)
+            frame, above_header, headers = read_xlsx(path, sheet, limits)
         else:
             frame = read_parquet(path)
             headers = frame.columns
@@ -168,9 +179,13 @@ def read_table(
     # are kept under a name an operator can find.
     headers = [without_unwanted(name).strip() for name in headers]
     frame.columns = unique_headers(headers)
+    if not report_long_rows:  # a caller taking no partial file: the first long cell refuses it
+        check_cells(path, frame, 2 + above_header, limits)
     frame = frame.with_row_index(ROW, offset=2 + above_header).with_columns(
         pl.col(ROW).cast(pl.Int64)
     )
+    frame, long_cells = flag_long_cells(frame, limits)
+    issues = issues + long_cells
     repairs = pl.DataFrame(schema=REPAIR_SCHEMA)
     if scan:
         frame, repairs = clean_cells(frame)

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from terpadu.files.form import HEADER_SEARCH_ROWS, InputFileError, header_row, unique_headers
+from terpadu.files.limits import InputLimits, InputTooLarge, check_header
 
 # Excel keeps 15 significant digits of a number; a 16-digit NIK typed into a number cell
 # is saved with its last digit as 0 (3604051507870001 → 3604051507870000).
@@ -67,10 +68,16 @@ def _first_visible(workbook: Any) -> Any:
 
 
 def _xlsx_cells(
-    path: Path, workbook: Any, sheet: str | None
+    path: Path, workbook: Any, sheet: str | None, limits: InputLimits
 ) -> tuple[list[str], list[list[str | None]], int]:
     """(header as written, columns of cell texts, rows above the header) of one sheet;
-    closes the book."""
+    closes the book.
+
+    The sheet's stated size (its ``dimension``) is not trusted: a sheet claiming
+    A1:XFD1048576 would have every row padded to 16,384 cells. Rows beyond
+    ``max_rows`` refuse the file as they come (a cell's length is judged by the caller,
+    row by row: the workbook's unpacked size bounds them all).
+    """
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise InputFileError(
@@ -78,14 +85,20 @@ def _xlsx_cells(
                 f"{', '.join(workbook.sheetnames)})"
             )
         worksheet = workbook[sheet] if sheet is not None else _first_visible(workbook)
+        worksheet.reset_dimensions()
         rows = worksheet.iter_rows(values_only=True)
         first = [tuple(values or ()) for values in islice(rows, HEADER_SEARCH_ROWS)]
         if not any(v is not None and str(v).strip() for values in first for v in values):
             return [], [], 0
         above_header = header_row(first)
         header = [str(v).strip() if v is not None else "" for v in first[above_header]]
+        if len(header) > limits.max_columns:  # blank cells after the last header: not columns
+            header = header[: max((i + 1 for i, name in enumerate(header) if name), default=0)]
+        check_header(path, header, limits, row=above_header + 1)
         columns: list[list[str | None]] = [[] for _ in header]
-        for values in chain(first[above_header + 1 :], rows):
+        for number, values in enumerate(chain(first[above_header + 1 :], rows)):
+            if number >= limits.max_rows:
+                raise InputTooLarge("input_too_many_rows", path, limit=limits.max_rows)
             cells = list(values or ()) + [None] * (len(header) - len(values or ()))
             for index in range(len(header)):
                 columns[index].append(_cell_text(cells[index]))
@@ -94,14 +107,20 @@ def _xlsx_cells(
         workbook.close()
 
 
-def read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, int, list[str]]:
-    """(table, rows above the header, each column's header as written)."""
+def read_xlsx(
+    path: Path, sheet: str | None, limits: InputLimits | None = None
+) -> tuple[pl.DataFrame, int, list[str]]:
+    """(table, rows above the header, each column's header as written); ``limits``: see
+    ``_xlsx_cells`` (the workbook's zip is checked before, by ``preflight``)."""
     from openpyxl import load_workbook
 
     # Opened by us, not by name: openpyxl refuses a workbook whose name does not end in .xlsx.
     with path.open("rb") as handle:
         header, columns, above_header = _xlsx_cells(
-            path, load_workbook(handle, read_only=True, data_only=True), sheet
+            path,
+            load_workbook(handle, read_only=True, data_only=True),
+            sheet,
+            limits or InputLimits(),
         )
     frame = pl.DataFrame(
         {

@@ -23,6 +23,7 @@ from terpadu.audit import common_region, record_event
 from terpadu.files import (
     ROW,
     CleanTable,
+    InputLimits,
     RawTable,
     clean_table,
     detect_format,
@@ -376,6 +377,7 @@ def import_batch(
     wait_s: float = DEFAULT_WAIT_S,
     as_of: dt.date | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    limits: InputLimits | None = None,
 ) -> ImportReport:
     """Import a keluarga file and its anggota file as one batch from ``source``.
 
@@ -406,9 +408,13 @@ def import_batch(
             FileReport("anggota", anggota_path, detect_format(anggota_path), None),
         ]
         return ImportReport(source, done, True, files)
-    raw_k = read_table(keluarga_path, keluarga_sheet, sha256=digests[0], report_long_rows=True)
+    raw_k = read_table(
+        keluarga_path, keluarga_sheet, sha256=digests[0], report_long_rows=True, limits=limits
+    )
     say(f"membaca {anggota_path.name}")
-    raw_a = read_table(anggota_path, anggota_sheet, sha256=digests[1], report_long_rows=True)
+    raw_a = read_table(
+        anggota_path, anggota_sheet, sha256=digests[1], report_long_rows=True, limits=limits
+    )
     members_digest, families_digest = _row_digests(raw_a, raw_k)
 
     say("memeriksa keluarga")

@@ -27,6 +27,7 @@ from terpadu.web.errors import ErrorBody, ErrorResponse, WebError, domain_error
 from terpadu.web.headers import SecurityHeaders
 from terpadu.web.i18n import LANGUAGES, STATE_NAMES, translate
 from terpadu.web.text_guard import refuse_control_characters
+from terpadu.web.upload_limit import UploadLimit
 
 HERE = Path(__file__).parent
 API_PREFIX = "/api/"
@@ -191,6 +192,8 @@ def create_app(
         import_runner=import_runner,
     )
     app.add_middleware(GZipMiddleware, minimum_size=800)
+    # The upload limit while the body arrives, not after it was spooled (413).
+    app.add_middleware(UploadLimit, upload_max_bytes=config.upload_max_bytes)
 
     app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
 

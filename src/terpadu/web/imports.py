@@ -20,10 +20,10 @@ from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from terpadu.access import PermissionDenied, require_import_region
-from terpadu.files import InputFileError, write_table
+from terpadu.files import InputFileError, InputLimits, write_table
 from terpadu.intake import AsOfInvalid, import_batch
 from terpadu.intake.importer import DEFAULT_WAIT_S
-from terpadu.store.bulk import StorageFull, UnstorableText
+from terpadu.store.bulk import DEFAULT_CHUNK_ROWS, StorageFull, UnstorableText
 from terpadu.store.db import SQLITE_BUSY_TIMEOUT_S
 from terpadu.store.locks import Busy
 from terpadu.store.models.web import ImportJob
@@ -122,11 +122,14 @@ def run_job(
     as_of: dt.date | None = None,
     *,
     wait_s: float = DEFAULT_WAIT_S,
+    limits: InputLimits | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> None:
     """Check the scope, import, store the problem list; progress goes to the job row.
 
     ``sheets``: the XLSX sheets of the keluarga and the anggota file (None: the first);
-    ``as_of``: the date the data was collected, when known.
+    ``as_of``: the date the data was collected, when known; ``limits``: the app's input
+    limits (a file past one fails the job with the limit named).
     """
     step = 0
 
@@ -137,7 +140,7 @@ def run_job(
 
     try:
         _set(engine, job_id, status="running", stage="memeriksa wilayah")
-        require_import_region(user.actor, keluarga, sheets[0])
+        require_import_region(user.actor, keluarga, sheets[0], limits)
         report = import_batch(
             engine,
             keluarga,
@@ -149,6 +152,8 @@ def run_job(
             anggota_sheet=sheets[1],
             as_of=as_of,
             wait_s=wait_s,
+            limits=limits,
+            chunk_rows=chunk_rows,
         )
         folder = keluarga.parent
         report.issues.write_parquet(folder / ISSUES_FILE)
@@ -225,16 +230,31 @@ def start_job(
     sheets: Sheets = (None, None),
     as_of: dt.date | None = None,
     wait_s: float = DEFAULT_WAIT_S,
+    limits: InputLimits | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
     runner: Callable[[Callable[[], None]], None] | None = None,
 ) -> None:
     """Run the job in a background thread (or with ``runner``, e.g. synchronously in tests).
 
     ``wait_s``: how long the import waits for another import of the same source
-    (the app's ``import_wait_s`` setting).
+    (the app's ``import_wait_s`` setting); ``chunk_rows``: rows per bulk write
+    (``import_chunk_rows``).
     """
 
     def work() -> None:
-        run_job(engine, user, job_id, keluarga, anggota, source, sheets, as_of, wait_s=wait_s)
+        run_job(
+            engine,
+            user,
+            job_id,
+            keluarga,
+            anggota,
+            source,
+            sheets,
+            as_of,
+            wait_s=wait_s,
+            limits=limits,
+            chunk_rows=chunk_rows,
+        )
 
     if runner is not None:
         runner(work)

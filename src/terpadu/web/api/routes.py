@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 
 from terpadu.access import NumberLookupRefused, disclosure
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
+from terpadu.files import InputLimits
 from terpadu.intake import AsOfInvalid, parse_as_of
 from terpadu.registry import list_families, region_name, search_persons
 from terpadu.web import disclosed, services
@@ -296,8 +297,13 @@ def save_upload(upload: UploadFile, target: Path, max_bytes: int) -> None:
     with os.fdopen(descriptor, "wb") as handle:
         while block := upload.file.read(1 << 20):
             written += len(block)
-            if written > max_bytes:
-                raise WebError(413, "too_large", "Berkas terlalu besar.")
+            if written > max_bytes:  # the caller removes the job's folder, this file with it
+                raise WebError(
+                    413,
+                    "too_large",
+                    f"Berkas {Path(upload.filename or target.name).name} terlalu besar: "
+                    f"batas {max_bytes} byte per berkas.",
+                )
             handle.write(block)
 
 
@@ -363,6 +369,8 @@ def start_import(
         sheets=chosen,
         as_of=collected,
         wait_s=state.config.settings.import_wait_s,
+        limits=InputLimits.from_settings(state.config.settings),
+        chunk_rows=state.config.settings.import_chunk_rows,
         runner=state.import_runner,
     )
     return job_id
