@@ -17,6 +17,7 @@ import pytest
 from batches import ANGGOTA_HEADER, GOOD_ANGGOTA, GOOD_KELUARGA, KELUARGA_HEADER, write_csv
 from sqlalchemy import Engine, func, select, text
 
+from login_helpers import cli_token
 from terpadu.intake import ImportBusy, ImportReport, import_batch
 from terpadu.store import Batch, Family, Person
 from terpadu.store.integrity import check_integrity
@@ -126,11 +127,18 @@ def source_held(engine: Engine, source: str) -> Iterator[None]:
             conn.rollback()
 
 
+TOKENS: dict[str, str] = {}
+
+
 def cli(engine: Engine, tmp_path: Path, wait_s: int, *args: str) -> subprocess.Popen[str]:
+    url = engine.url.render_as_string(hide_password=False)
     env = os.environ | {
         "TERPADU_DATA_DIR": str(tmp_path / "var"),
-        "TERPADU_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "TERPADU_DATABASE_URL": url,
         "TERPADU_IMPORT_WAIT_S": str(wait_s),
+        # The import runs as an account: a kab/kota verifier of the batch's region
+        # (made before the test holds the database, which would block making it).
+        "TERPADU_TOKEN": TOKENS[url],
     }
     command = [sys.executable, "-c", "from terpadu.cli import main; main()", "import", *args]
     return subprocess.Popen(
@@ -141,6 +149,8 @@ def cli(engine: Engine, tmp_path: Path, wait_s: int, *args: str) -> subprocess.P
 def test_the_command_waits_then_loads_once_or_is_refused_in_words(
     engine: Engine, tmp_path: Path
 ) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    TOKENS[url] = cli_token(url, "verif", "verifikator_kab", "3604")
     files = [str(p) for p in batch(tmp_path / "same", GOOD_KELUARGA, GOOD_ANGGOTA)]
     # Refused: the source stays held for longer than the command waits.
     with source_held(engine, "desa"):
