@@ -111,6 +111,8 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("POST", "/tautan/{pair_id}"): [{"path": 1, "data": {"decision": "same"}}],
         ("GET", "/program"): [{}],
         ("GET", "/program/bnba.csv"): [{"params": {"program": "PKH"}}],
+        # last: it ends the token the routes above were tried with
+        ("POST", "/api/v1/auth/logout"): [{}],
     }
 
 

@@ -14,11 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from terpadu.accounts.users import UserCache
 from terpadu.registry import SearchBackend
 from terpadu.settings import Settings, get_settings
 from terpadu.store import make_engine, upgrade
+from terpadu.web.auth.sessions import SessionCache
 from terpadu.web.auth.tokens import LANG_COOKIE, TokenSigner
 from terpadu.web.config import WebConfig
 from terpadu.web.deps import AppState, LoginRequired
@@ -170,6 +172,7 @@ def create_app(
             token_max_age_s=config.token_max_age_s,
         ),
         users=UserCache(engine),
+        sessions=SessionCache(engine),
         backend=SearchBackend(engine),
         templates=_templates(config),
         import_runner=import_runner,
@@ -177,6 +180,10 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=800)
 
     app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
+    if settings.trust_proxy.strip():
+        # Outermost, so the headers, cookies and throttling all see the client's scheme and
+        # address; only the named proxies are believed (uvicorn runs with proxy_headers off).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trust_proxy.strip())
 
     _install_error_handlers(app)
     from terpadu.web.api import router as api_router

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from terpadu.accounts.lockout import LockoutPolicy
 from terpadu.settings import Settings
 
 
@@ -49,20 +50,24 @@ class WebConfig:
         return self.settings.session_max_age_s
 
     @property
+    def session_idle_s(self) -> int:
+        return self.settings.session_idle_s
+
+    @property
     def token_max_age_s(self) -> int:
         return self.settings.token_max_age_s
 
     @property
-    def max_failures_per_user(self) -> int:
-        return self.settings.max_failures_per_user
-
-    @property
-    def max_failures_per_ip(self) -> int:
-        return self.settings.max_failures_per_ip
-
-    @property
-    def failure_window_s(self) -> int:
-        return self.settings.failure_window_s
+    def lockout(self) -> LockoutPolicy:
+        s = self.settings
+        return LockoutPolicy(
+            per_user_and_address=s.lockout_user_address_failures,
+            per_user=s.lockout_user_failures,
+            per_address=s.lockout_address_failures,
+            first_wait_s=s.lockout_first_wait_s,
+            max_wait_s=s.lockout_max_wait_s,
+            window_s=s.failure_window_s,
+        )
 
     @property
     def secure_cookies(self) -> bool:

@@ -21,6 +21,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
         "Too many failed login attempts. Try again in {minutes} minutes.",
     ),
+    "login_form_expired": (
+        "Formulir masuk kedaluwarsa atau tidak sah; silakan masuk lagi dengan formulir ini.",
+        "The login form has expired or is not valid; please log in again with this form.",
+    ),
     "dashboard": ("Beranda", "Dashboard"),
     "search": ("Cari", "Search"),
     "search_hint": ("NIK, nomor KK, nama, atau FAMILY_ID", "NIK, KK number, name or FAMILY_ID"),
