@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -81,3 +81,46 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     for pg_engine in _postgres_engine(postgres_url):
         upgrade(pg_engine)
         yield pg_engine
+
+
+@pytest.fixture(autouse=True)
+def _no_cli_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test acts as the developer's own CLI login, or leaves one in their home folder."""
+    monkeypatch.delenv("TERPADU_TOKEN", raising=False)
+    monkeypatch.setenv("TERPADU_LOGIN_DIR", str(tmp_path / "login"))
+
+
+@pytest.fixture
+def cli_account(monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Make an account in the configured database and log in as it through TERPADU_TOKEN.
+
+    ``cli_account("op1", "operator_desa", "3604052001")`` returns the account's token
+    (and sets it for the commands that follow unless ``use=False``); an existing
+    account of that name is reused.
+    """
+    from terpadu.accounts import WebUser, create_user
+    from terpadu.accounts.cli_tokens import issue_login_token
+    from terpadu.settings import get_settings
+    from terpadu.store.models.web import WebUser as UserRow
+
+    def make(username: str, role: str, region: str | None = None, *, use: bool = True) -> str:
+        engine = make_engine(get_settings().resolved_database_url())
+        upgrade(engine)
+        try:
+            with engine.connect() as conn:
+                row = conn.execute(
+                    UserRow.__table__.select().where(UserRow.__table__.c.username == username)
+                ).first()
+            user = (
+                WebUser(row.id, row.username, row.role, row.region, row.token_version)
+                if row is not None
+                else create_user(engine, username, f"rahasia-{username}", role=role, region=region)
+            )
+            token = issue_login_token(engine, user, max_age_s=3600)
+        finally:
+            engine.dispose()
+        if use:
+            monkeypatch.setenv("TERPADU_TOKEN", token)
+        return token
+
+    return make

@@ -8,6 +8,7 @@ import pytest
 
 from terpadu.access import (
     ADMIN_PROVINSI,
+    ADMIN_SISTEM,
     ANALIS_PUSAT,
     AUDITOR,
     OPERATOR_DESA,
@@ -87,7 +88,8 @@ def test_the_permission_table() -> None:
     assert full_nik == {OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}
     assert {r for r in ROLES if allows(r, "import")} == full_nik
     assert {r for r in ROLES if allows(r, "propose")} == {OPERATOR_DESA}
-    assert {r for r in ROLES if allows(r, "read_only")} == {AUDITOR, ANALIS_PUSAT}
+    assert {r for r in ROLES if allows(r, "read_only")} == {AUDITOR, ANALIS_PUSAT, ADMIN_SISTEM}
+    assert {r for r in ROLES if allows(r, "manage_users")} == {ADMIN_PROVINSI, ADMIN_SISTEM}
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,12 @@ have no region (the whole country).
 
 NIK masking: roles that register, verify or approve people's data in their own
 region (``operator_desa``, ``verifikator_kab``, ``admin_provinsi``) see full
-NIKs; ``analis_pusat`` and ``auditor`` see ``3604********0001``. Anyone may
-still search by a full NIK; the answer is masked for them.
+NIKs; ``analis_pusat``, ``auditor`` and ``admin_sistem`` see ``3604********0001``.
+Anyone may still search by a full NIK; the answer is masked for them.
+
+Accounts: ``manage_users`` lets an ``admin_provinsi`` manage the accounts within
+its province and the national ``admin_sistem`` manage every account
+(:mod:`terpadu.accounts.admin`); ``admin_sistem`` changes nothing in the registry.
 
 The web, the CLI and the domain ask here; none of them keeps its own copy.
 """
@@ -32,6 +36,7 @@ VERIFIKATOR_KAB: Final = "verifikator_kab"
 ADMIN_PROVINSI: Final = "admin_provinsi"
 ANALIS_PUSAT: Final = "analis_pusat"
 AUDITOR: Final = "auditor"
+ADMIN_SISTEM: Final = "admin_sistem"
 
 ROLES: Final[tuple[str, ...]] = (
     OPERATOR_DESA,
@@ -39,6 +44,7 @@ ROLES: Final[tuple[str, ...]] = (
     ADMIN_PROVINSI,
     ANALIS_PUSAT,
     AUDITOR,
+    ADMIN_SISTEM,
 )
 ROLE_LABELS: Final[dict[str, str]] = {
     OPERATOR_DESA: "operator desa/kelurahan",
@@ -46,17 +52,26 @@ ROLE_LABELS: Final[dict[str, str]] = {
     ADMIN_PROVINSI: "admin provinsi",
     ANALIS_PUSAT: "analis pusat",
     AUDITOR: "auditor",
+    ADMIN_SISTEM: "admin sistem",
 }
 # Roles whose scope may be the whole country (no region code).
-NATIONAL_ROLES: Final = frozenset({ANALIS_PUSAT, AUDITOR})
+NATIONAL_ROLES: Final = frozenset({ANALIS_PUSAT, AUDITOR, ADMIN_SISTEM})
 
-Permission = Literal["see_full_nik", "import", "propose", "read_only"]
+Permission = Literal[
+    "see_full_nik", "import", "propose", "read_only", "manage_users", "run_jobs", "publish"
+]
 # Which roles hold each permission ("read_only": may look but change nothing).
 _PERMISSIONS: Final[Mapping[Permission, frozenset[str]]] = {
     "see_full_nik": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
     "import": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
     "propose": frozenset({OPERATOR_DESA}),
-    "read_only": frozenset({AUDITOR, ANALIS_PUSAT}),
+    "read_only": frozenset({AUDITOR, ANALIS_PUSAT, ADMIN_SISTEM}),
+    # Accounts: a province admin within its province, the system admin everywhere.
+    "manage_users": frozenset({ADMIN_PROVINSI, ADMIN_SISTEM}),
+    # Registry-wide jobs: linkage and its review, Dukcapil checks, ranking, targeting, payments.
+    "run_jobs": frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI}),
+    # Freezing an edition of the registry.
+    "publish": frozenset({ADMIN_PROVINSI}),
 }
 
 
@@ -123,6 +138,10 @@ class Actor:
                 f"Wilayah {code or '-'} di luar wilayah kerja {self.username} ({self.region})."
             )
 
+    def require(self, permission: Permission, *, doing: str) -> None:
+        """Raise :class:`PermissionDenied` unless the actor's role holds ``permission``."""
+        self.require_role(*sorted(_PERMISSIONS[permission]), doing=doing)
+
     def require_role(self, *roles: str, doing: str) -> None:
         """Raise :class:`PermissionDenied` unless the actor has one of ``roles``."""
         if self.role not in roles:
@@ -169,6 +188,7 @@ def require_import_region(actor: Actor, keluarga: Path, sheet: str | None = None
 
 __all__ = [
     "ADMIN_PROVINSI",
+    "ADMIN_SISTEM",
     "ANALIS_PUSAT",
     "AUDITOR",
     "NATIONAL_ROLES",

@@ -65,6 +65,18 @@ ERRORS: dict[str, dict[str, str]] = {
         "id": "Edisi {period} belum diterbitkan.",
         "en": "Edition {period} has not been published.",
     },
+    "login_required": {
+        "id": "Perintah '{command}' berjalan atas nama sebuah akun, dan belum ada akun yang masuk",
+        "en": "'{command}' runs as an account, and no account is logged in",
+    },
+    "token_invalid": {
+        "id": "Login ini sudah berakhir, dicabut, atau akunnya dinonaktifkan",
+        "en": "This login has expired, was revoked, or its account was disabled",
+    },
+    "export_purpose": {
+        "id": "Ekspor data pribadi harus menyebut tujuannya (UU PDP), minimal {min} huruf",
+        "en": "An export of personal data must state its purpose (PDP law), at least {min} letters",
+    },
     "concurrent_change": {
         "id": "Data keluarga ini sudah diubah oleh pengguna lain; muat ulang lalu ulangi.",
         "en": "Another user changed this family's data; reload and try again.",
@@ -101,6 +113,18 @@ CLI_HINTS: dict[str, dict[str, str]] = {
     "allocation_not_ranked": {
         "id": "jalankan 'terpadu rank' dulu",
         "en": "run 'terpadu rank' first",
+    },
+    "login_required": {
+        "id": "masuk dulu: terpadu login (akun layanan: TERPADU_TOKEN)",
+        "en": "login first: terpadu login (service accounts: TERPADU_TOKEN)",
+    },
+    "token_invalid": {
+        "id": "masuk lagi: terpadu login (akun layanan: TERPADU_TOKEN yang baru)",
+        "en": "login again: terpadu login (service accounts: a new TERPADU_TOKEN)",
+    },
+    "export_purpose": {
+        "id": 'tambahkan --purpose "tujuan ekspor"',
+        "en": 'add --purpose "why you export"',
     },
     "no_pmt_model": {"id": "jalankan 'terpadu pmt fit' dulu", "en": "run 'terpadu pmt fit' first"},
     "not_linked": {"id": "jalankan 'terpadu link'", "en": "run 'terpadu link'"},

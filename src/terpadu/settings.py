@@ -93,6 +93,16 @@ class Settings(BaseSettings):
     lockout_max_wait_s: int = Field(
         default=15 * 60, description="Longest wait between login attempts (the backoff's cap)."
     )
+    cli_login_max_age_s: int = Field(
+        default=8 * 3600, description="Seconds a CLI login (terpadu login) stays valid."
+    )
+    login_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder of the CLI's login tokens (0700, one 0600 file per database). "
+            "Default: $XDG_CONFIG_HOME/terpadu/login, else ~/.config/terpadu/login."
+        ),
+    )
     failure_window_s: int = Field(
         default=60 * 60, description="Seconds over which failed logins are counted."
     )

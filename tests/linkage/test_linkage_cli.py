@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -42,10 +42,16 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_dir: Path) -
 
 
 def test_cli_link_review_unmerge_dukcapil(
-    workspace: Path, small_batch: Path, tmp_path: Path
+    workspace: Path, small_batch: Path, tmp_path: Path, cli_account: Callable[..., str]
 ) -> None:
     engine = open_engine()
     load(engine, small_batch)
+    refused = runner.invoke(app, ["link"])
+    assert refused.exit_code == 1 and "terpadu login" in refused.output
+    cli_account("bpk", "auditor")
+    refused = runner.invoke(app, ["link"])
+    assert refused.exit_code == 1 and "tidak boleh" in refused.output
+    cli_account("clerk", "admin_provinsi", "36")
     result = runner.invoke(app, ["link", "--threshold", "0.999999"])
     assert result.exit_code == 0, result.output
     assert "PERSON_ID" in result.output and "model version" in result.output
@@ -59,8 +65,13 @@ def test_cli_link_review_unmerge_dukcapil(
     from terpadu.linkage import list_review
 
     pair = list_review(engine, limit=1)[0]
-    decided = runner.invoke(app, ["review", "decide", str(pair.id), "different", "--as", "clerk"])
+    decided = runner.invoke(app, ["review", "decide", str(pair.id), "different"])
     assert decided.exit_code == 0 and "decided" in decided.output
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        who = conn.execute(text("SELECT decided_by FROM review_pair WHERE id = :i"), {"i": pair.id})
+        assert who.scalar() == "clerk"
     again = runner.invoke(app, ["review", "decide", str(pair.id), "same"])
     assert again.exit_code == 1 and "sudah diputuskan" in again.output
 

@@ -1,5 +1,5 @@
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -27,7 +27,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_account: Callable[..., str]
+) -> Iterator[Path]:
     monkeypatch.setenv("TERPADU_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("TERPADU_DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'terpadu.db'}")
     get_settings.cache_clear()
@@ -35,19 +37,30 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     upgrade(engine)
     load_registry(engine, tmp_path)
     engine.dispose()
+    # The accounts the tests act as: each command runs as the token passed in its env.
+    for name, role, region in (
+        ("op1", "operator_desa", "3604052001"),
+        ("verif", "verifikator_kab", "3604"),
+        ("prov", "admin_provinsi", "36"),
+        ("bpk", "auditor", None),
+        ("pusdatin", "admin_provinsi", "36"),
+    ):
+        TOKENS[name] = cli_account(name, role, region, use=False)
     yield tmp_path
     get_settings.cache_clear()
+
+
+TOKENS: dict[str, str] = {}
+
+
+def _as(name: str) -> dict[str, str]:
+    return {"TERPADU_TOKEN": TOKENS[name]}
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> str:
     result = runner.invoke(app, list(args), env=env)
     assert result.exit_code == 0, result.output
     return result.output
-
-
-OP = {"TERPADU_ACTOR": "op1", "TERPADU_ROLE": "operator_desa", "TERPADU_REGION": "3604052001"}
-KAB = ["--as", "verif", "--role", "verifikator_kab", "--region", "36.04"]
-PROV = ["--as", "prov", "--role", "admin_provinsi", "--region", "36"]
 
 
 def test_operator_to_province_and_the_audit(workspace: Path) -> None:
@@ -60,17 +73,17 @@ def test_operator_to_province_and_the_audit(workspace: Path) -> None:
         "--set",
         "alamat=Kp. Cerah",
         "--submit",
-        env=OP,
+        env=_as("op1"),
     )
     assert "USL0000000001" in out and "diajukan" in out
     evidence = workspace / "ba.pdf"
     evidence.write_bytes(b"berita acara")
-    _run("usulan", "attach", "1", str(evidence), "--description", "berita acara", env=OP)
-    _run("usulan", "comment", "1", "cek lapangan selesai", *KAB)
-    assert "USL0000000001" in _run("usulan", "list", "--mine", *KAB)
-    _run("usulan", "verify", "1", *KAB)
-    assert "disetujui" in _run("usulan", "approve", "USL0000000001", *PROV)
-    shown = _run("usulan", "show", "1", "--as", "bpk", "--role", "auditor")
+    _run("usulan", "attach", "1", str(evidence), "--description", "berita acara", env=_as("op1"))
+    _run("usulan", "comment", "1", "cek lapangan selesai", env=_as("verif"))
+    assert "USL0000000001" in _run("usulan", "list", "--mine", env=_as("verif"))
+    _run("usulan", "verify", "1", env=_as("verif"))
+    assert "disetujui" in _run("usulan", "approve", "USL0000000001", env=_as("prov"))
+    shown = _run("usulan", "show", "1", env=_as("bpk"))
     assert "ba.pdf" in shown and "cek lapangan" in shown
     assert "utuh" in _run("audit", "verify")
     out_file = workspace / "audit.xlsx"
@@ -99,16 +112,21 @@ def test_operator_to_province_and_the_audit(workspace: Path) -> None:
 
 def test_refusals_are_explained(workspace: Path) -> None:
     result = runner.invoke(
-        app, ["usulan", "create", "nonaktifkan", "--family", "1", "--reason", "bosan"], env=OP
+        app,
+        ["usulan", "create", "nonaktifkan", "--family", "1", "--reason", "bosan"],
+        env=_as("op1"),
     )
     assert result.exit_code == 1 and "Alasan 'bosan' tidak dikenal" in result.output
+    result = runner.invoke(app, ["usulan", "approve", "1"], env={"TERPADU_TOKEN": ""})
+    assert result.exit_code == 1
+    assert "'usulan approve'" in result.output and "terpadu login" in result.output
     result = runner.invoke(app, ["usulan", "list", "--as", "x", "--role", "operator_desa"])
-    assert result.exit_code == 1 and "kode wilayah" in result.output
+    assert result.exit_code == 2  # the flags are gone: role and region come from the account
 
 
 def test_editions_and_indicator(workspace: Path) -> None:
-    _run("edition", "publish", "--period", "2026-10", "--as", "pusdatin")
-    refused = runner.invoke(app, ["edition", "publish", "--period", "2026-10"])
+    _run("edition", "publish", "--period", "2026-10", env=_as("pusdatin"))
+    refused = runner.invoke(app, ["edition", "publish", "--period", "2026-10"], env=_as("prov"))
     assert refused.exit_code == 1 and "sudah diterbitkan" in refused.output
     _run(
         "usulan",
@@ -119,11 +137,11 @@ def test_editions_and_indicator(workspace: Path) -> None:
         "--reason",
         "meninggal",
         "--submit",
-        env=OP,
+        env=_as("op1"),
     )
-    _run("usulan", "bulk", "verify", *KAB)
-    _run("usulan", "bulk", "approve", "1", *PROV)
-    _run("edition", "publish", "--period", "2026-11")
+    _run("usulan", "bulk", "verify", env=_as("verif"))
+    _run("usulan", "bulk", "approve", "1", env=_as("prov"))
+    _run("edition", "publish", "--period", "2026-11", env=_as("prov"))
     diff_file = workspace / "diff.csv"
     out = _run("edition", "diff", "2026-10", "2026-11", "--out", str(diff_file))
     assert "dihapus" in out

@@ -1,13 +1,9 @@
-"""Accounts: argon2 hashes, tokens, login audit events, throttling, cookies, CSRF, the CLI."""
+"""Accounts: argon2 hashes, tokens, login audit events, throttling, cookies, CSRF."""
 
 from __future__ import annotations
 
-import typer
 from sqlalchemy import text
-from typer.testing import CliRunner
 from webdata import PASSWORD, WebEnv, login
-
-from terpadu.cli.web import users_app
 
 
 def test_login_gives_bearer_token_and_audit_event(web: WebEnv) -> None:
@@ -63,38 +59,3 @@ def test_session_cookie_flags_and_csrf(web: WebEnv) -> None:
     with web.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM proposal")).scalar() == 0
     assert web.client().get("/", follow_redirects=False).status_code == 303
-
-
-def test_cli_users_add_reads_password_from_stdin(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("TERPADU_DATA_DIR", str(tmp_path))
-    from terpadu.settings import get_settings
-
-    get_settings.cache_clear()
-    app = typer.Typer()
-    app.add_typer(users_app, name="users")
-    runner = CliRunner()
-    try:
-        one = runner.invoke(
-            app,
-            ["users", "add", "dina", "--role", "operator_desa", "--region", "3604052001"],
-            input="rahasia-dina\n",
-        )
-        assert one.exit_code == 0, one.output
-        two = runner.invoke(
-            app, ["users", "add", "eko", "--role", "auditor"], input="rahasia-eko\nrahasia-eko\n"
-        )
-        assert two.exit_code == 0, two.output
-        bad = runner.invoke(
-            app, ["users", "add", "fajar", "--role", "auditor"], input="rahasia-1\nrahasia-2\n"
-        )
-        assert bad.exit_code != 0 and "tidak sama" in bad.output
-        nowhere = runner.invoke(
-            app, ["users", "add", "gita", "--role", "operator_desa"], input="rahasia-gita\n"
-        )
-        assert nowhere.exit_code != 0
-        dup = runner.invoke(
-            app, ["users", "add", "dina", "--role", "auditor"], input="rahasia-dina\n"
-        )
-        assert dup.exit_code != 0 and "sudah ada" in dup.output
-    finally:
-        get_settings.cache_clear()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, Engine, Table, and_, delete, func, insert, select
 
+from terpadu.settings import Settings
 from terpadu.store.models.web import LoginAttempt
 
 ATTEMPTS: Table = LoginAttempt.__table__  # type: ignore[assignment]
@@ -41,6 +42,17 @@ class LockoutPolicy:
             return 0
         doublings = min(failures - threshold, 30)  # 2**30 s is past any cap
         return int(min(self.max_wait_s, self.first_wait_s * 2**doublings))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LockoutPolicy:
+        return cls(
+            per_user_and_address=settings.lockout_user_address_failures,
+            per_user=settings.lockout_user_failures,
+            per_address=settings.lockout_address_failures,
+            first_wait_s=settings.lockout_first_wait_s,
+            max_wait_s=settings.lockout_max_wait_s,
+            window_s=settings.failure_window_s,
+        )
 
 
 DEFAULT_POLICY = LockoutPolicy()

@@ -9,11 +9,20 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from terpadu.access import NATIONAL_ROLES, ROLE_LABELS, ROLES, Actor, allows, covers
+from terpadu.access import (
+    ADMIN_SISTEM,
+    NATIONAL_ROLES,
+    ROLE_LABELS,
+    ROLES,
+    Actor,
+    allows,
+    covers,
+)
 from terpadu.accounts.lockout import DEFAULT_POLICY, LockoutPolicy, record_attempt, retry_after
 from terpadu.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from terpadu.accounts.sessions import revoke_user_sessions
@@ -57,6 +66,7 @@ class WebUser:
     role: str
     region: str | None
     token_version: int = 1
+    kind: str = "person"  # or "service": a scheduled job's account, API key only
 
     @property
     def actor(self) -> Actor:
@@ -95,57 +105,91 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def checked_role_region(role: str, region: str | None) -> str | None:
+    """The region code an account of ``role`` gets; refuses unknown roles and regions."""
+    if role not in ROLES:
+        raise AccountError(f"Peran '{role}' tidak dikenal; pilih salah satu: {', '.join(ROLES)}.")
+    if region in (None, "", "nasional"):
+        if role not in NATIONAL_ROLES:
+            raise AccountError(f"Peran {ROLE_LABELS[role]} harus punya kode wilayah (--region).")
+        return None
+    if role == ADMIN_SISTEM:
+        raise AccountError(f"Peran {ROLE_LABELS[role]} bersifat nasional, tanpa kode wilayah.")
+    try:
+        code = normalize_code(str(region))
+    except RegionCodeError as exc:
+        raise AccountError(str(exc)) from exc
+    if not region_exists(code):
+        raise AccountError(f"Kode wilayah {region} tidak ada dalam daftar Kemendagri.")
+    return code
+
+
 def create_user(
-    engine: Engine, username: str, password: str, *, role: str, region: str | None
+    engine: Engine,
+    username: str,
+    password: str,
+    *,
+    role: str,
+    region: str | None,
+    kind: str = "person",
+    actor: str | Actor = "system",
+    conn: Connection | None = None,
 ) -> WebUser:
-    """Add an account; refuses unknown roles, unknown regions and short passwords."""
+    """Add an account; refuses unknown roles, unknown regions and short passwords.
+
+    ``actor`` is who creates it (the audit event's); with ``conn`` the account is
+    added inside the caller's transaction.
+    """
     username = username.strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         raise AccountError("Nama pengguna harus diisi, tanpa spasi, paling panjang 100 huruf.")
-    if role not in ROLES:
-        raise AccountError(f"Peran '{role}' tidak dikenal; pilih salah satu: {', '.join(ROLES)}.")
-    code: str | None = None
-    if region not in (None, "", "nasional"):
-        try:
-            code = normalize_code(str(region))
-        except RegionCodeError as exc:
-            raise AccountError(str(exc)) from exc
-        if not region_exists(code):
-            raise AccountError(f"Kode wilayah {region} tidak ada dalam daftar Kemendagri.")
-    elif role not in NATIONAL_ROLES:
-        raise AccountError(f"Peran {ROLE_LABELS[role]} harus punya kode wilayah (--region).")
+    code = checked_role_region(role, region)
+    if kind not in ("person", "service"):
+        raise AccountError(f"Jenis akun '{kind}' tidak dikenal (person atau service).")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
     hashed = hash_password(password)
     now = _now()
-    try:
-        with engine.begin() as conn:
-            user_id = conn.execute(
-                insert(USERS).values(
-                    username=username,
-                    password_hash=hashed,
-                    role=role,
-                    region=code,
-                    active=1,
-                    token_version=1,
-                    created_at=now,
-                )
-            ).inserted_primary_key
-            assert user_id is not None
-            record_event(
-                conn,
-                actor="system",
-                action="user.create",
-                entity="user",
-                entity_id=int(user_id[0]),
+
+    def add(conn: Connection) -> int:
+        found = conn.execute(select(USERS.c.id).where(USERS.c.username == username)).first()
+        if found is not None:
+            raise AccountError(f"Pengguna '{username}' sudah ada.")
+        user_id = conn.execute(
+            insert(USERS).values(
+                username=username,
+                password_hash=hashed,
+                role=role,
                 region=code,
-                before=None,
-                after={"username": username, "role": role, "region": code},
-                at=now,
+                kind=kind,
+                active=1,
+                token_version=1,
+                created_at=now,
             )
+        ).inserted_primary_key
+        assert user_id is not None
+        record_event(
+            conn,
+            actor=actor,
+            action="user.create",
+            entity="user",
+            entity_id=int(user_id[0]),
+            region=code,
+            before=None,
+            after={"username": username, "role": role, "region": code, "kind": kind},
+            at=now,
+        )
+        return int(user_id[0])
+
+    try:
+        if conn is not None:
+            new_id = add(conn)
+        else:
+            with engine.begin() as own:
+                new_id = add(own)
     except IntegrityError as exc:
         raise AccountError(f"Pengguna '{username}' sudah ada.") from exc
-    return WebUser(int(user_id[0]), username, role, code, 1)
+    return WebUser(new_id, username, role, code, 1, kind)
 
 
 def authenticate(
@@ -171,7 +215,8 @@ def authenticate(
     with engine.connect() as conn:
         row = conn.execute(select(USERS).where(USERS.c.username == username)).first()
     ok = verify_password(row.password_hash if row is not None else None, password)
-    ok = ok and row is not None and bool(row.active)
+    # A service account has no password login: only its API key (TERPADU_TOKEN).
+    ok = ok and row is not None and bool(row.active) and row.kind != "service"
     now = now or _now()
     with engine.begin() as conn:
         record_attempt(conn, username, ip, success=ok, now=now)
@@ -191,7 +236,12 @@ def authenticate(
             )
     if not ok or row is None:
         raise LoginFailed()
-    return WebUser(row.id, row.username, row.role, row.region, row.token_version)
+    return user_from_row(row)
+
+
+def user_from_row(row: Any) -> WebUser:
+    """The :class:`WebUser` of a ``web_user`` row."""
+    return WebUser(row.id, row.username, row.role, row.region, row.token_version, row.kind)
 
 
 class UserCache:
@@ -213,11 +263,7 @@ class UserCache:
             row = conn.execute(
                 select(USERS).where(USERS.c.id == user_id, USERS.c.active == 1)
             ).first()
-        user = (
-            None
-            if row is None
-            else WebUser(row.id, row.username, row.role, row.region, row.token_version)
-        )
+        user = None if row is None else user_from_row(row)
         with self._lock:
             if len(self._items) > 10_000:
                 self._items.clear()
@@ -251,7 +297,9 @@ __all__ = [
     "LoginFailed",
     "LoginThrottled",
     "UserCache",
+    "WebUser",
     "authenticate",
+    "checked_role_region",
     "create_user",
     "set_password",
 ]

@@ -8,15 +8,16 @@ import sys
 
 import typer
 
-from terpadu.cli import data, demo, linkage
+from terpadu.cli import account, data, demo, linkage
 from terpadu.cli import indicator as indicator_cli
 from terpadu.cli import targeting as targeting_cli
 from terpadu.cli.audit import audit_app
 from terpadu.cli.edition import edition_app
 from terpadu.cli.report import report_app
 from terpadu.cli.synth import synth
+from terpadu.cli.users import users_app
 from terpadu.cli.usulan import usulan_app
-from terpadu.cli.web import serve, users_app
+from terpadu.cli.web import serve
 from terpadu.cli.welfare import pmt_app, rank
 
 app = typer.Typer(
@@ -27,6 +28,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("init")(data.init)
+app.command("login")(account.login)
+app.command("logout")(account.logout)
+app.command("whoami")(account.whoami)
 app.command("import")(data.import_batch_command)
 app.command("export")(data.export)
 app.command("demo")(demo.demo)

@@ -120,8 +120,8 @@ DEMO_PASSWORD = "demo-terpadu-2026"
 def _demo_user(engine: Engine, kab: str) -> None:
     """A kab/kota verifier account for trying the pages (created once)."""
     # imported here: the web package loads FastAPI, which other commands skip
-    from terpadu.web.auth import create_user
     from terpadu.accounts.users import AccountError
+    from terpadu.web.auth import create_user
 
     try:
         create_user(engine, DEMO_USER, DEMO_PASSWORD, role="verifikator_kab", region=kab)

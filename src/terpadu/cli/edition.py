@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.cli.errors import fail_with
 from terpadu.editions import list_editions, open_edition, publish_edition
@@ -25,15 +26,22 @@ edition_app = typer.Typer(
 @edition_app.command("publish")
 def publish(
     period: Annotated[str, typer.Option("--period", help="2026-11, 2026-Q4 or 2026.")],
-    user: Annotated[
-        str, typer.Option("--as", envvar="TERPADU_ACTOR", help="Who publishes.")
-    ] = "system",
     note: Annotated[str | None, typer.Option(help="E.g. the decree number.")] = None,
 ) -> None:
-    """Freeze the registry as the edition of a period (once; it cannot be changed)."""
+    """Freeze the registry as the edition of a period (once; it cannot be changed).
+
+    Runs as the logged-in account (an admin provinsi), recorded as the publisher.
+    """
+    engine = open_engine()
+    actor = current_actor(engine, "edition publish")
     try:
+        actor.require("publish", doing="menerbitkan edisi")
         info = publish_edition(
-            open_engine(), period, editions_dir=get_settings().editions_dir, actor=user, note=note
+            engine,
+            period,
+            editions_dir=get_settings().editions_dir,
+            actor=actor,
+            note=note,
         )
     except TerpaduError as exc:
         fail_with(exc)

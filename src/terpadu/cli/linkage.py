@@ -7,7 +7,6 @@ Registered by the lead in ``terpadu.cli``: ``app.command("link")(link)``,
 
 from __future__ import annotations
 
-import os
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +14,10 @@ from typing import Annotated, Any, Final
 
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
+from terpadu.access import Actor, PermissionDenied, show_nik
+from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.files import InputFileError
@@ -34,17 +36,14 @@ class Decision(StrEnum):
     skip = "skip"
 
 
-def _actor(actor: str | None) -> str:
-    # --as, else TERPADU_ACTOR (typer reads it, as for usulan and edition), else the login name.
-    return actor or os.environ.get("USER") or "system"
-
-
-ActorOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as", envvar="TERPADU_ACTOR", help="Who acts (default: TERPADU_ACTOR or the login name)."
-    ),
-]
+def _acting(db: Engine, command: str) -> Actor:
+    """The logged-in account running ``command``; linkage work needs a role that runs jobs."""
+    actor = current_actor(db, command)
+    try:
+        actor.require("run_jobs", doing=f"menjalankan '{command}'")
+    except PermissionDenied as exc:
+        fail_with(exc)
+    return actor
 
 
 #: What ``terpadu link`` shows while each stage runs.
@@ -92,7 +91,6 @@ def link(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Lowest probability queued for review (0.5)."),
     ] = None,
-    actor: ActorOption = None,
 ) -> None:
     """Resolve every person in the registry: one person, one PERSON_ID."""
     # imported here: linkage loads Splink and DuckDB, which other commands skip
@@ -100,6 +98,7 @@ def link(
     from terpadu.linkage.fallback import SOURCE_LABELS
 
     db = open_engine()
+    actor = _acting(db, "link")
     try:
         with console.status(STAGES["snapshot"]) as status:
             run = link_registry(
@@ -108,7 +107,7 @@ def link(
                 retrain=retrain,
                 threshold=threshold,
                 review_floor=review_floor,
-                actor=_actor(actor),
+                actor=actor.username,
                 data_dir=get_settings().data_dir,
                 progress=(stages := _StageLog(status)),
             )
@@ -148,15 +147,16 @@ def unmerge(
         ),
     ],
     note: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
-    actor: ActorOption = None,
 ) -> None:
     """Undo a merge; the separated registrations are never linked again by later runs."""
     # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import LinkageError
     from terpadu.linkage import unmerge as do_unmerge
 
+    db = open_engine()
+    actor = _acting(db, "unmerge")
     try:
-        result = do_unmerge(open_engine(), target, actor=_actor(actor), note=note)
+        result = do_unmerge(db, target, actor=actor.username, note=note)
     except LinkageError as exc:
         fail_with(exc)
     console.print(
@@ -173,7 +173,14 @@ review_app = typer.Typer(
 )
 
 
-def _pair_table(item: Any) -> Table:
+def _shown(viewer: Actor, key: str, value: Any) -> str:
+    """A pair's value as ``viewer`` may see it (NIK and KK masked for masked roles)."""
+    if key in ("nik", "no_kk"):
+        return show_nik(viewer, None if value is None else str(value)) or "-"
+    return str(value or "-")
+
+
+def _pair_table(item: Any, viewer: Actor) -> Table:
     table = Table(
         title=f"Pasangan {item.id}: peluang cocok {item.match_probability:.3f} "
         f"(bobot {item.match_weight:.1f})"
@@ -186,11 +193,11 @@ def _pair_table(item: Any) -> Table:
             continue
         left, right = item.left.get(key), item.right.get(key)
         style = "" if left == right else "yellow"
-        table.add_row(key, str(left or "-"), str(right or "-"), style=style)
+        table.add_row(key, _shown(viewer, key, left), _shown(viewer, key, right), style=style)
     return table
 
 
-def _explain_table(item: Any) -> Table:
+def _explain_table(item: Any, viewer: Actor) -> Table:
     table = Table(title="Penjelasan bobot (log2 faktor Bayes)")
     for col in ("perbandingan", "tingkat", "bobot", "A", "B"):
         table.add_column(col)
@@ -201,8 +208,8 @@ def _explain_table(item: Any) -> Table:
             row["comparison"],
             row["level"],
             f"[{color}]{weight:+.1f}[/]" if weight is not None else "-",
-            str(row.get("left") or "-"),
-            str(row.get("right") or "-"),
+            _shown(viewer, str(row["comparison"]).lower(), row.get("left")),
+            _shown(viewer, str(row["comparison"]).lower(), row.get("right")),
         )
     return table
 
@@ -215,7 +222,6 @@ def review(
     ] = False,
     limit: Annotated[int, typer.Option(help="How many pairs.")] = 20,
     region: Annotated[str | None, typer.Option(help="Only pairs in this region code.")] = None,
-    actor: ActorOption = None,
 ) -> None:
     """Review uncertain pairs one by one: same, different or skip."""
     if ctx.invoked_subcommand is not None:
@@ -224,7 +230,10 @@ def review(
     from terpadu.linkage import decide_review, list_review
 
     db = open_engine()
-    items = list_review(db, limit=limit, region=region)
+    actor = _acting(db, "review")
+    if region is not None:
+        actor.require_region(region)
+    items = list_review(db, limit=limit, region=region or actor.region)
     if list_only:
         table = Table(title=f"Antrean review ({len(items)})")
         for col in ("PAIR", "peluang", "A", "B"):
@@ -233,8 +242,8 @@ def review(
             table.add_row(
                 str(item.id),
                 f"{item.match_probability:.3f}",
-                f"{item.left.get('nama')} ({item.left.get('nik') or '-'})",
-                f"{item.right.get('nama')} ({item.right.get('nik') or '-'})",
+                f"{item.left.get('nama')} ({_shown(actor, 'nik', item.left.get('nik'))})",
+                f"{item.right.get('nama')} ({_shown(actor, 'nik', item.right.get('nik'))})",
             )
         console.print(table)
         return
@@ -242,13 +251,13 @@ def review(
         console.print("Antrean review kosong.")
         return
     for item in items:
-        console.print(_pair_table(item))
-        console.print(_explain_table(item))
+        console.print(_pair_table(item, actor))
+        console.print(_explain_table(item, actor))
         answer = typer.prompt("sama / beda / lewati / keluar [s/b/l/k]", default="l")
         choice = {"s": "same", "b": "different", "l": "skip"}.get(answer.strip().lower()[:1])
         if choice is None:
             break
-        decide_review(db, item.id, choice, actor=_actor(actor))
+        decide_review(db, item.id, choice, actor=actor.username)
 
 
 @review_app.command("decide")
@@ -256,14 +265,15 @@ def review_decide(
     pair: Annotated[int, typer.Argument(help="Pair number (from --list).")],
     decision: Annotated[Decision, typer.Argument(help="same, different or skip.")],
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
-    actor: ActorOption = None,
 ) -> None:
     """Decide one queued pair without prompts (for scripts)."""
     # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import LinkageError, decide_review
 
+    db = open_engine()
+    actor = _acting(db, "review decide")
     try:
-        item = decide_review(open_engine(), pair, decision.value, actor=_actor(actor), note=note)
+        item = decide_review(db, pair, decision.value, actor=actor.username, note=note)
     except LinkageError as exc:
         fail_with(exc)
     console.print(f"pasangan {item.id}: {item.state} ({item.decision or 'lewati'})")
@@ -275,12 +285,14 @@ def review_show(pair: Annotated[int, typer.Argument(help="Pair number.")]) -> No
     # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import LinkageError, get_review
 
+    db = open_engine()
+    actor = current_actor(db, "review show")
     try:
-        item = get_review(open_engine(), pair)
+        item = get_review(db, pair)
     except LinkageError as exc:
         fail_with(exc)
-    console.print(_pair_table(item))
-    console.print(_explain_table(item))
+    console.print(_pair_table(item, actor))
+    console.print(_explain_table(item, actor))
 
 
 def dukcapil(
@@ -292,18 +304,19 @@ def dukcapil(
     proposals: Annotated[
         bool, typer.Option(help="Raise draft verval proposals (deactivation, NIK correction).")
     ] = True,
-    actor: ActorOption = None,
 ) -> None:
     """Check every registry person against a civil-registry (Dukcapil) extract."""
     # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.linkage import check_against_dukcapil
 
+    db = open_engine()
+    actor = _acting(db, "dukcapil")
     try:
         report = check_against_dukcapil(
-            open_engine(),
+            db,
             file,
             outdir=out,
-            actor=_actor(actor),
+            actor=actor.username,
             raise_proposals=proposals,
             formats=("csv", "xlsx") if xlsx else ("csv",),
             data_dir=get_settings().data_dir,

@@ -1,9 +1,9 @@
 """Proposal commands: ``terpadu usulan …`` (create, list, show, the workflow steps, revise,
 comment, attach, bulk).
 
-Who acts is given with ``--as USER --role ROLE --region CODE`` or the
-environment variables ``TERPADU_ACTOR``, ``TERPADU_ROLE``, ``TERPADU_REGION``
-(set them once in an operator's shell profile).
+Every command runs as the logged-in account (``terpadu login``, or a service
+account's ``TERPADU_TOKEN``): its role and region decide what it may do, and the
+audit log records it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.table import Table
+from sqlalchemy import Engine
 
 from terpadu.access import Actor
+from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
@@ -43,33 +45,13 @@ usulan_app = typer.Typer(
     no_args_is_help=True,
 )
 
-UserOpt = Annotated[
-    str, typer.Option("--as", envvar="TERPADU_ACTOR", help="Your user name (TERPADU_ACTOR).")
-]
-RoleOpt = Annotated[
-    str,
-    typer.Option(
-        "--role",
-        envvar="TERPADU_ROLE",
-        help="operator_desa, verifikator_kab, admin_provinsi, analis_pusat or auditor.",
-    ),
-]
-RegionOpt = Annotated[
-    str,
-    typer.Option(
-        "--region",
-        envvar="TERPADU_REGION",
-        help="Region code of your role, e.g. 3604052001 (empty for national roles).",
-    ),
-]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Note or reason for this step.")]
 
 
-def _actor(user: str, role: str, region: str) -> Actor:
-    try:
-        return Actor(user, role, region or None)
-    except TerpaduError as exc:
-        fail_with(exc)
+def _acting(command: str) -> tuple[Engine, Actor]:
+    """The database and the logged-in account that runs ``usulan <command>``."""
+    engine = open_engine()
+    return engine, current_actor(engine, f"usulan {command}")
 
 
 def _workflow() -> WorkflowConfig:
@@ -126,9 +108,6 @@ def create(
             "(keluarkan-anggota), correct (koreksi), deactivate (nonaktifkan), reactivate (aktifkan)."
         ),
     ],
-    user: UserOpt,
-    role: RoleOpt,
-    region: RegionOpt = "",
     family: Annotated[
         str | None, typer.Option("--family", help="The family: KLG0000000001 or its number.")
     ] = None,
@@ -159,7 +138,7 @@ def create(
     ] = False,
 ) -> None:
     """Create a proposal (a draft until submitted). Nothing changes until it is approved."""
-    actor = _actor(user, role, region)
+    engine, actor = _acting("create")
     values: dict[str, Any] = {}
     members: list[dict[str, Any]] = []
     if data is not None:
@@ -172,7 +151,6 @@ def create(
     for item in set_ or []:
         values |= _pairs(item, "\0")
     members += [_pairs(m, ";") for m in member or []]
-    engine = open_engine()
     try:
         proposal_id = create_proposal(
             engine,
@@ -196,9 +174,6 @@ def create(
 
 @usulan_app.command("list")
 def list_command(
-    user: UserOpt,
-    role: RoleOpt,
-    region: RegionOpt = "",
     state: Annotated[
         str | None,
         typer.Option(help="draft, submitted, verified, approved, rejected or returned."),
@@ -216,8 +191,7 @@ def list_command(
     out: Annotated[Path | None, typer.Option(help="Also write the list (.csv/.xlsx).")] = None,
 ) -> None:
     """List proposals in your region with their age against the service-level target."""
-    actor = _actor(user, role, region)
-    engine = open_engine()
+    engine, actor = _acting("list")
     try:
         rows = list_proposals(
             engine,
@@ -287,14 +261,11 @@ def list_command(
 @usulan_app.command("show")
 def show(
     proposal: Annotated[str, typer.Argument(help="Proposal number (12 or USL0000000012).")],
-    user: UserOpt,
-    role: RoleOpt,
-    region: RegionOpt = "",
 ) -> None:
     """Show one proposal: content, history, comments and evidence."""
-    actor = _actor(user, role, region)
+    engine, actor = _acting("show")
     try:
-        d = get_proposal(open_engine(), actor, _proposal_id(proposal), config=_workflow())
+        d = get_proposal(engine, actor, _proposal_id(proposal), config=_workflow())
     except TerpaduError as exc:
         fail_with(exc)
     s = d.summary
@@ -340,9 +311,6 @@ def show(
 def _step_command(action: str, doc: str) -> None:
     def command(
         proposal: Annotated[str, typer.Argument(help="Proposal number (12 or USL0000000012).")],
-        user: UserOpt,
-        role: RoleOpt,
-        region: RegionOpt = "",
         note: NoteOpt = None,
         version: Annotated[
             int | None,
@@ -353,10 +321,10 @@ def _step_command(action: str, doc: str) -> None:
             typer.Option(help="The family version you reviewed (refuses if it changed)."),
         ] = None,
     ) -> None:
-        actor = _actor(user, role, region)
+        engine, actor = _acting(action)
         try:
             summary = decide(
-                open_engine(),
+                engine,
                 actor,
                 _proposal_id(proposal),
                 action,
@@ -383,9 +351,6 @@ _step_command("return", "Return a proposal to the desa for correction; --note is
 @usulan_app.command("revise")
 def revise(
     proposal: Annotated[str, typer.Argument(help="Proposal number.")],
-    user: UserOpt,
-    role: RoleOpt,
-    region: RegionOpt = "",
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="A field value, kolom=nilai (repeat for more fields)."),
@@ -393,13 +358,13 @@ def revise(
     note: NoteOpt = None,
 ) -> None:
     """Complete or correct a draft or returned proposal (e.g. fill in the NIK it waits for)."""
-    actor = _actor(user, role, region)
+    engine, actor = _acting("revise")
     values: dict[str, Any] = {}
     for item in set_ or []:
         values |= _pairs(item, "\0")
     try:
         summary = revise_proposal(
-            open_engine(), actor, _proposal_id(proposal), values=values or None, note=note
+            engine, actor, _proposal_id(proposal), values=values or None, note=note
         )
     except TerpaduError as exc:
         fail_with(exc)
@@ -410,14 +375,11 @@ def revise(
 def comment(
     proposal: Annotated[str, typer.Argument(help="Proposal number.")],
     text: Annotated[str, typer.Argument(help="The comment.")],
-    user: UserOpt,
-    role: RoleOpt,
-    region: RegionOpt = "",
 ) -> None:
     """Add a comment to a proposal."""
-    actor = _actor(user, role, region)
+    engine, actor = _acting("comment")
     try:
-        add_comment(open_engine(), actor, _proposal_id(proposal), text)
+        add_comment(engine, actor, _proposal_id(proposal), text)
     except TerpaduError as exc:
         fail_with(exc)
     console.print("Komentar disimpan.")
@@ -427,16 +389,13 @@ def comment(
 def attach(
     proposal: Annotated[str, typer.Argument(help="Proposal number.")],
     file: Annotated[Path, typer.Argument(help="Evidence: berita acara, photo, letter.")],
-    user: UserOpt,
-    role: RoleOpt,
-    region: RegionOpt = "",
     description: Annotated[str | None, typer.Option(help="What the file is.")] = None,
 ) -> None:
     """Attach an evidence file to a proposal (kept by its sha256 under data_dir/evidence)."""
-    actor = _actor(user, role, region)
+    engine, actor = _acting("attach")
     try:
         attach_evidence(
-            open_engine(),
+            engine,
             actor,
             _proposal_id(proposal),
             file,
@@ -454,17 +413,13 @@ def bulk(
     proposals: Annotated[
         list[str] | None, typer.Argument(help="Proposal numbers; none: all waiting for you.")
     ] = None,
-    user: UserOpt = "",
-    role: RoleOpt = "",
-    region: RegionOpt = "",
     within: Annotated[
         str | None, typer.Option("--within", help="With no numbers: only this region.")
     ] = None,
     note: NoteOpt = None,
 ) -> None:
     """Take one decision on many proposals; each succeeds or fails on its own."""
-    actor = _actor(user, role, region)
-    engine = open_engine()
+    engine, actor = _acting("bulk")
     if proposals:
         ids = [_proposal_id(p) for p in proposals]
     else:

@@ -59,15 +59,7 @@ class WebConfig:
 
     @property
     def lockout(self) -> LockoutPolicy:
-        s = self.settings
-        return LockoutPolicy(
-            per_user_and_address=s.lockout_user_address_failures,
-            per_user=s.lockout_user_failures,
-            per_address=s.lockout_address_failures,
-            first_wait_s=s.lockout_first_wait_s,
-            max_wait_s=s.lockout_max_wait_s,
-            window_s=s.failure_window_s,
-        )
+        return LockoutPolicy.from_settings(self.settings)
 
     @property
     def secure_cookies(self) -> bool:

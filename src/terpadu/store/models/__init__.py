@@ -4,6 +4,7 @@ Importing this package registers every table on ``Base.metadata`` (Alembic
 compares against it), so each area's module is imported here.
 """
 
+from terpadu.store.models import accounts as _accounts  # noqa: F401  (registers its table)
 from terpadu.store.models import audit, verval  # noqa: F401  (registers their tables)
 from terpadu.store.models import linkage as _linkage  # noqa: F401
 from terpadu.store.models import targeting as _targeting  # noqa: F401

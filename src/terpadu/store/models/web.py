@@ -33,6 +33,8 @@ class WebUser(Base):
     role: Mapped[str] = mapped_column(String(30))
     region: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[int] = mapped_column(SmallInteger, default=1)
+    # "person" logs in with a password; "service" (a scheduled job) only with its API key.
+    kind: Mapped[str] = mapped_column(String(10), default="person", server_default="person")
     # Bumped when the password changes or the account is disabled: old tokens stop working.
     token_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
