@@ -100,6 +100,10 @@ class WebUser:
     def read_only(self) -> bool:
         return allows(self.role, "read_only")
 
+    @property
+    def can_manage_users(self) -> bool:
+        return allows(self.role, "manage_users")
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
