@@ -39,6 +39,11 @@ def test_old_cookie_after_logout_gets_the_login_page(web: WebEnv) -> None:
             text("SELECT count(*) FROM web_session WHERE kind = 'page' AND revoked_at IS NOT NULL")
         ).scalar()
     assert ended == 1
+    with web.engine.connect() as conn:
+        logouts = conn.execute(
+            text("SELECT actor, role FROM audit_event WHERE action = 'auth.logout'")
+        ).all()
+    assert [tuple(r) for r in logouts] == [("op_a", "operator_desa")]
 
 
 def test_a_new_login_gets_a_new_session(web: WebEnv) -> None:

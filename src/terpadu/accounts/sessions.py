@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
+from terpadu.access import Actor
+from terpadu.audit import record_event
 from terpadu.store.models.web import WebSession
 
 SESSIONS: Table = WebSession.__table__  # type: ignore[assignment]
@@ -106,15 +108,38 @@ def check_session(
     return LiveSession(key, row.user_id, row.token_version, expires_at)
 
 
-def revoke_session(engine: Engine, session_id: str, *, now: dt.datetime | None = None) -> bool:
-    """End one session (logout); False when it was unknown or already ended."""
+def revoke_session(
+    engine: Engine,
+    session_id: str,
+    *,
+    actor: Actor | None = None,
+    now: dt.datetime | None = None,
+) -> bool:
+    """End one session (logout); False when it was unknown or already ended.
+
+    With ``actor`` (the session's user) the logout is written to the audit log.
+    """
+    now = now or _now()
     with engine.begin() as conn:
-        done = conn.execute(
+        row = conn.execute(
             update(SESSIONS)
             .where(SESSIONS.c.token_hash == digest(session_id), SESSIONS.c.revoked_at.is_(None))
-            .values(revoked_at=now or _now())
-        ).rowcount
-    return bool(done)
+            .values(revoked_at=now)
+            .returning(SESSIONS.c.user_id, SESSIONS.c.kind)
+        ).first()
+        if row is not None and actor is not None:
+            record_event(
+                conn,
+                actor=actor,
+                action="auth.logout",
+                entity="user",
+                entity_id=row.user_id,
+                region=actor.region,
+                before=None,
+                after={"kind": row.kind},
+                at=now,
+            )
+    return row is not None
 
 
 def revoke_user_sessions(conn: Connection, user_id: int, *, now: dt.datetime | None = None) -> int:

@@ -93,7 +93,7 @@ def login(body: LoginIn, request: Request, state: StateDep) -> TokenPublic:
 @router.post("/auth/logout", status_code=204, tags=["auth"])
 def logout(session: ApiSessionDep, state: StateDep) -> Response:
     """End this bearer token on the server (it is refused from now on)."""
-    state.sessions.end(session.session_id)
+    state.sessions.end(session.session_id, session.user.actor)
     return Response(status_code=204)
 
 

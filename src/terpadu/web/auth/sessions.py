@@ -13,6 +13,7 @@ import time
 
 from sqlalchemy import Engine
 
+from terpadu.access import Actor
 from terpadu.accounts.sessions import LiveSession, check_session, digest, revoke_session
 
 
@@ -42,9 +43,9 @@ class SessionCache:
             return None
         return live
 
-    def end(self, session_id: str) -> None:
-        """Logout: revoke the session and forget it here."""
-        revoke_session(self._engine, session_id)
+    def end(self, session_id: str, actor: Actor | None = None) -> None:
+        """Logout: revoke the session (audited when ``actor`` is given) and forget it here."""
+        revoke_session(self._engine, session_id, actor=actor)
         with self._lock:
             self._items.pop(digest(session_id), None)
 

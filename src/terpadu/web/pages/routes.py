@@ -169,7 +169,7 @@ def login_submit(
 @router.post("/keluar")
 def logout(state: StateDep, session: CsrfChecked) -> RedirectResponse:
     """End the session on the server (the cookie alone no longer opens anything)."""
-    state.sessions.end(session.session_id)
+    state.sessions.end(session.session_id, session.user.actor)
     response = RedirectResponse("/masuk", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
