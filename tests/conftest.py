@@ -8,6 +8,7 @@ server fails the run; on a developer machine those cases are skipped.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +17,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from terpadu.store import make_engine, upgrade
+
+# Helper modules of the tests (login_helpers) are imported by name.
+sys.path.insert(0, str(Path(__file__).parent))
 
 PG_URL = os.environ.get(
     "TERPADU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -98,27 +102,11 @@ def cli_account(monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
     (and sets it for the commands that follow unless ``use=False``); an existing
     account of that name is reused.
     """
-    from terpadu.accounts import WebUser, create_user
-    from terpadu.accounts.cli_tokens import issue_login_token
+    from login_helpers import cli_token
     from terpadu.settings import get_settings
-    from terpadu.store.models.web import WebUser as UserRow
 
     def make(username: str, role: str, region: str | None = None, *, use: bool = True) -> str:
-        engine = make_engine(get_settings().resolved_database_url())
-        upgrade(engine)
-        try:
-            with engine.connect() as conn:
-                row = conn.execute(
-                    UserRow.__table__.select().where(UserRow.__table__.c.username == username)
-                ).first()
-            user = (
-                WebUser(row.id, row.username, row.role, row.region, row.token_version)
-                if row is not None
-                else create_user(engine, username, f"rahasia-{username}", role=role, region=region)
-            )
-            token = issue_login_token(engine, user, max_age_s=3600)
-        finally:
-            engine.dispose()
+        token = cli_token(get_settings().resolved_database_url(), username, role, region)
         if use:
             monkeypatch.setenv("TERPADU_TOKEN", token)
         return token

@@ -130,3 +130,11 @@ def test_an_import_with_families_outside_the_region_is_refused(tmp_path: Path) -
 
 def test_a_national_actor_imports_anywhere_without_reading_the_file(tmp_path: Path) -> None:
     require_import_region(Actor("ani", AUDITOR), tmp_path / "not-there.csv")
+
+
+def test_require_names_the_roles_holding_a_permission() -> None:
+    Actor("p", ADMIN_PROVINSI, "36").require("publish", doing="menerbitkan edisi")
+    with pytest.raises(PermissionDenied, match="tidak boleh menerbitkan edisi; hanya admin prov"):
+        Actor("v", VERIFIKATOR_KAB, "3604").require("publish", doing="menerbitkan edisi")
+    with pytest.raises(PermissionDenied, match="admin sistem tidak boleh"):
+        Actor("root", ADMIN_SISTEM).require("run_jobs", doing="menjalankan 'rank'")

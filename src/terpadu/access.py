@@ -1,8 +1,8 @@
 """Who may do what, where: actors, roles, permissions, NIK masking and region scope.
 
 An :class:`Actor` is a username acting in a role over a region: the web maps a
-logged-in user to one, the CLI builds one from ``--as/--role/--region`` or
-``TERPADU_ACTOR/TERPADU_ROLE/TERPADU_REGION``. A region scope is a region code
+logged-in user to one, and so does the CLI for the account it runs as
+(``terpadu login`` or ``TERPADU_TOKEN``; :mod:`terpadu.cli.account`). A region scope is a region code
 and everything below it (:func:`terpadu.regions.is_within`); national roles may
 have no region (the whole country).
 
@@ -110,7 +110,7 @@ class Actor:
 
     def __post_init__(self) -> None:
         if not self.username.strip():
-            raise PermissionDenied("Nama pengguna kosong; isi --as atau TERPADU_ACTOR.")
+            raise PermissionDenied("Nama pengguna kosong.")
         if self.role not in ROLES:
             raise PermissionDenied(
                 f"Peran '{self.role}' tidak dikenal; pilih salah satu: {', '.join(ROLES)}."

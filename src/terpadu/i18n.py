@@ -74,8 +74,9 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "This login has expired, was revoked, or its account was disabled",
     },
     "export_purpose": {
-        "id": "Ekspor data pribadi harus menyebut tujuannya (UU PDP), minimal {min} huruf",
-        "en": "An export of personal data must state its purpose (PDP law), at least {min} letters",
+        "id": "Ekspor data pribadi harus menyebut tujuannya (UU PDP), minimal {min} karakter",
+        "en": "An export of personal data must state its purpose (PDP law), at least {min} "
+        "characters",
     },
     "concurrent_change": {
         "id": "Data keluarga ini sudah diubah oleh pengguna lain; muat ulang lalu ulangi.",

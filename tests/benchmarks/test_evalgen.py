@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -26,11 +26,17 @@ TODAY = dt.date(2026, 12, 6)
 NIK_FAULT_PREFIX = "nik_"
 
 
+PURPOSE = "uji penolakan baris evalgen"
+
+
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def isolated_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_account: Callable[..., str]
+) -> Iterator[None]:
     monkeypatch.setenv("TERPADU_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("TERPADU_DATABASE_URL", raising=False)
     get_settings.cache_clear()
+    cli_account("petugas", "admin_provinsi", "33")  # the generated batches are in Jawa Tengah
     yield
     get_settings.cache_clear()
 
@@ -78,7 +84,10 @@ def _import_and_check(batch: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     persons = tmp_path / "persons.parquet"
-    assert runner.invoke(app, ["export", "persons", "--out", str(persons)]).exit_code == 0
+    exported = runner.invoke(
+        app, ["export", "persons", "--out", str(persons), "--purpose", PURPOSE]
+    )
+    assert exported.exit_code == 0, exported.output
     landed = set(pl.read_parquet(persons)["ID_ANGGOTA"].to_list())
     truth = _truth(batch).with_columns(pl.col("ID_ANGGOTA").is_in(list(landed)).alias("landed"))
     intended = truth.filter(pl.col("INTENDED_REJECT") == "1")

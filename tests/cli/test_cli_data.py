@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -25,11 +27,18 @@ from terpadu.settings import get_settings
 runner = CliRunner()
 
 
+PURPOSE = ["--purpose", "pemadanan data bansos 2026"]
+
+
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_account: Callable[..., str]
+) -> Iterator[None]:
     monkeypatch.setenv("TERPADU_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("TERPADU_DATABASE_URL", raising=False)
     get_settings.cache_clear()
+    # The commands run as a province admin of Banten, where the test batches live.
+    cli_account("petugas", "admin_provinsi", "36")
     yield
     get_settings.cache_clear()
 
@@ -133,11 +142,82 @@ def test_export_each_layout(tmp_path: Path) -> None:
     runner.invoke(app, ["import", *map(str, good_batch(tmp_path))])
     for kind, column in (("persons", "PERSON_ID"), ("families", "DESIL")):
         out = tmp_path / f"{kind}.csv"
-        result = runner.invoke(app, ["export", kind, "--out", str(out)])
+        result = runner.invoke(app, ["export", kind, "--out", str(out), *PURPOSE])
         assert result.exit_code == 0, result.output
         assert column in pl.read_csv(out).columns
-    bad = runner.invoke(app, ["export", "persons", "--out", str(tmp_path / "x.json")])
+    bad = runner.invoke(app, ["export", "persons", "--out", str(tmp_path / "x.json"), *PURPOSE])
     assert bad.exit_code == 1 and ".csv" in bad.output
+
+
+def test_import_and_export_run_as_the_logged_in_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_account: Callable[..., str]
+) -> None:
+    files = [str(f) for f in good_batch(tmp_path)]
+    monkeypatch.delenv("TERPADU_TOKEN")
+    for args in (["import", *files], ["export", "persons", "--out", "x.csv", *PURPOSE]):
+        refused = runner.invoke(app, args)
+        assert refused.exit_code == 1
+        assert f"'{' '.join(args[:1] if args[0] == 'import' else args[:2])}'" in refused.output
+        assert "terpadu login" in refused.output
+    # An operator of another desa cannot load these families; the batch stays out.
+    cli_account("op-lain", "operator_desa", "3604052002")
+    refused = runner.invoke(app, ["import", *files])
+    assert refused.exit_code == 1 and "di luar wilayah kerja" in refused.output
+    cli_account("bpk", "auditor")
+    assert runner.invoke(app, ["import", *files]).exit_code == 1
+    cli_account("petugas", "admin_provinsi", "36")
+    assert runner.invoke(app, ["import", *files]).exit_code == 0
+
+    out = tmp_path / "p.csv"
+    no_purpose = runner.invoke(app, ["export", "persons", "--out", str(out)])
+    assert no_purpose.exit_code == 1 and "--purpose" in no_purpose.output
+    assert not out.exists()
+    full = runner.invoke(app, ["export", "persons", "--out", str(out), *PURPOSE])
+    assert full.exit_code == 0, full.output
+    everyone = pl.read_csv(out, infer_schema=False)
+    assert "3604051507870001" in everyone["NIK"].to_list()
+    # A desa operator takes only its desa; the auditor gets masked NIK, KK and birth years.
+    cli_account("op1", "operator_desa", "3604052001")
+    assert runner.invoke(app, ["export", "persons", "--out", str(out), *PURPOSE]).exit_code == 0
+    mine = pl.read_csv(out, infer_schema=False)
+    assert 0 < mine.height < everyone.height
+    assert set(mine["KODE_WILAYAH"].to_list()) == {"3604052001"}
+    cli_account("bpk", "auditor")
+    for kind, column in (("persons", "NIK"), ("families", "NO_KK")):
+        assert runner.invoke(app, ["export", kind, "--out", str(out), *PURPOSE]).exit_code == 0
+        values = [v for v in pl.read_csv(out, infer_schema=False)[column].to_list() if v]
+        assert values and all("*" in v for v in values), values
+    assert runner.invoke(app, ["export", "persons", "--out", str(out), *PURPOSE]).exit_code == 0
+    masked = pl.read_csv(out, infer_schema=False)
+    assert {len(v) for v in masked["TGL_LAHIR"].to_list() if v} == {4}
+
+    from sqlalchemy import text
+
+    from terpadu.store import make_engine
+
+    engine = make_engine(get_settings().resolved_database_url())
+    with engine.connect() as conn:
+        events = conn.execute(
+            text(
+                "SELECT actor, role, action, after FROM audit_event "
+                "WHERE action LIKE 'export.%' ORDER BY id"
+            )
+        ).all()
+        imported_by = conn.execute(
+            text("SELECT actor FROM audit_event WHERE action = 'import.batch' LIMIT 1")
+        ).scalar()
+    engine.dispose()
+    assert [(e[0], e[2]) for e in events] == [
+        ("petugas", "export.persons"),
+        ("op1", "export.persons"),
+        ("bpk", "export.persons"),
+        ("bpk", "export.families"),
+        ("bpk", "export.persons"),
+    ]
+    first = json.loads(events[0][3]) if isinstance(events[0][3], str) else events[0][3]
+    assert first["purpose"] == "pemadanan data bansos 2026"
+    assert (first["rows"], first["masked"], first["scope"]) == (everyone.height, False, "36")
+    assert imported_by == "petugas"
 
 
 def test_synth_then_import(tmp_path: Path) -> None:
@@ -150,11 +230,33 @@ def test_synth_then_import(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_demo_runs(tmp_path: Path) -> None:
+def test_demo_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fresh data folder and no login: the demo makes its own admin and acts as its verifier.
+    monkeypatch.setenv("TERPADU_DATA_DIR", str(tmp_path / "fresh"))
+    monkeypatch.delenv("TERPADU_TOKEN")
+    get_settings.cache_clear()
     result = runner.invoke(app, ["demo", "--households", "80", "--survey-households", "300"])
     assert result.exit_code == 0, result.output
     for stage in ("Dimuat", "Model terpilih", "Sebaran desil", "M0", "masuk sebagai demo"):
         assert stage in result.output, stage
+    assert "demo-admin" in result.output
+
+    from sqlalchemy import text
+
+    from terpadu.store import make_engine
+
+    engine = make_engine(get_settings().resolved_database_url())
+    with engine.connect() as conn:
+        actors = dict(
+            conn.execute(
+                text(
+                    "SELECT action, actor FROM audit_event "
+                    "WHERE action IN ('import.batch', 'user.create')"
+                )
+            ).all()
+        )
+    engine.dispose()
+    assert actors["import.batch"] == "demo"
 
 
 def test_unknown_keluarga_header_file_is_not_a_crash(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -58,7 +59,10 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     get_settings.cache_clear()
 
 
-def test_exports_and_problem_lists_from_the_cli(registry: Path) -> None:
+def test_exports_and_problem_lists_from_the_cli(
+    registry: Path, cli_account: Callable[..., str]
+) -> None:
+    cli_account("petugas", "admin_provinsi", "36")
     keluarga = registry / "keluarga.csv"
     anggota = registry / "anggota.csv"
     keluarga.write_text(
@@ -82,7 +86,9 @@ def test_exports_and_problem_lists_from_the_cli(registry: Path) -> None:
     rows = problems.read_text(encoding="utf-8")
     assert "@SUM" in rows and ",@SUM" not in rows and "'@SUM" in rows
     out = registry / "persons.csv"
-    assert runner.invoke(app, ["export", "persons", "--out", str(out)]).exit_code == 0
+    purpose = ["--purpose", "uji ekspor CSV aman"]
+    exported = runner.invoke(app, ["export", "persons", "--out", str(out), *purpose])
+    assert exported.exit_code == 0, exported.output
     names = pl.read_csv(out, infer_schema=False)["NAMA"].to_list()
     assert any(n.startswith("'=HYPERLINK") for n in names), names
     assert not any(n.startswith("=") for n in names)

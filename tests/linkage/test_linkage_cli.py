@@ -90,3 +90,15 @@ def test_cli_link_review_unmerge_dukcapil(
     assert checked.exit_code == 0, checked.output
     assert "orang diperiksa" in checked.output
     assert any((tmp_path / "lap").glob("dukcapil_*.csv"))
+
+
+def test_review_pairs_show_a_masked_role_masked_values() -> None:
+    from terpadu.access import Actor, show_nik
+    from terpadu.cli.linkage import _shown
+
+    auditor, kab = Actor("bpk", "auditor"), Actor("v", "verifikator_kab", "3604")
+    masked = _shown(auditor, "nik", "3604051507870001")
+    assert masked == show_nik(auditor, "3604051507870001") and masked != "3604051507870001"
+    assert _shown(auditor, "dob", "1987-07-15") == "1987"
+    assert _shown(kab, "nik", "3604051507870001") == "3604051507870001"
+    assert _shown(kab, "dob", "1987-07-15") == "1987-07-15"

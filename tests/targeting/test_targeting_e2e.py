@@ -1,6 +1,7 @@
 """Import → rank → target → explain → convergence → payments → simulate, on SQLite and PostgreSQL."""
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -234,7 +235,9 @@ def test_bad_quota_file_is_refused_with_rows(tmp_path: Path) -> None:
     assert quotas.skipped_rows == 2
 
 
-def test_cli_commands(tmp_path: Path, synth_dir: Path, models_dir: Path) -> None:
+def test_cli_commands(
+    tmp_path: Path, synth_dir: Path, models_dir: Path, cli_account: Callable[..., str]
+) -> None:
     from terpadu.cli import targeting as cli
     from terpadu.store import make_engine, upgrade
 
@@ -243,6 +246,7 @@ def test_cli_commands(tmp_path: Path, synth_dir: Path, models_dir: Path) -> None
     upgrade(engine)
     import_batch(engine, synth_dir / "keluarga.csv", synth_dir / "anggota.csv", today=REF)
     rank_families(engine, models_dir=models_dir, reference_date=REF, work_dir=tmp_path / "rank")
+    cli_account("petugas", "admin_provinsi", "36")
     app = typer.Typer()
     app.command("target")(cli.target)
     app.command("explain")(cli.explain)
@@ -268,6 +272,11 @@ def test_cli_commands(tmp_path: Path, synth_dir: Path, models_dir: Path) -> None
     assert result.exit_code == 0, result.output
     assert "3604" in result.output and "20" in result.output
     assert pl.read_csv(out, infer_schema_length=0).columns == BNBA_COLUMNS
+    with engine.connect() as conn:
+        who = conn.execute(
+            text("SELECT actor FROM audit_event WHERE action = 'export.bnba'")
+        ).scalars()
+        assert list(who) == ["petugas"]
     family = pl.read_csv(out, infer_schema_length=0)["FAMILY_ID"][0]
     shown = runner.invoke(app, ["explain", family])
     assert shown.exit_code == 0 and "TERDAFTAR" in shown.output

@@ -98,8 +98,17 @@ def test_operator_to_province_and_the_audit(workspace: Path) -> None:
         "2099-12-31",
         "--out",
         str(out_file),
+        "--purpose",
+        "pemeriksaan BPK 2026",
+        env=_as("bpk"),
     )
     assert "family.update" in pl.read_excel(out_file, engine="openpyxl")["AKSI"].to_list()
+    # Within the account's region only; a file needs a purpose and is audited itself.
+    outside = runner.invoke(app, ["audit", "export", "--region", "36"], env=_as("op1"))
+    assert outside.exit_code == 1 and "di luar wilayah" in outside.output
+    no_purpose = runner.invoke(app, ["audit", "export", "--out", str(out_file)], env=_as("bpk"))
+    assert no_purpose.exit_code == 1 and "--purpose" in no_purpose.output
+    assert "export.audit" in _run("audit", "export", env=_as("bpk"))
 
     engine = make_engine(get_settings().resolved_database_url())
     with engine.begin() as conn:
@@ -151,3 +160,19 @@ def test_editions_and_indicator(workspace: Path) -> None:
     xlsx = workspace / "indikator.xlsx"
     _run("verval", "indicator", "--period", "2026", "--province", "36", "--out", str(xlsx))
     assert pl.read_excel(xlsx, engine="openpyxl")["KODE_PROVINSI"].cast(pl.Utf8).to_list() == ["36"]
+
+
+def test_a_masked_role_reads_a_nik_correction_masked(workspace: Path) -> None:
+    out = _run(
+        "usulan", "create", "koreksi", "--family", "1", "--person", "1", "--set", "nik=3604051507870009",
+        "--set", "tgl_lahir=1987-07-16", env=_as("op1"),
+    )  # fmt: skip
+    assert "USL0000000001" in out
+    full = _run("usulan", "show", "1", env=_as("verif"))
+    assert "3604051507870009" in full
+    shown = _run("usulan", "show", "1", env=_as("bpk"))
+    assert "3604051507870009" not in shown and "3604051507870001" not in shown
+    from terpadu.access import Actor, show_nik
+
+    assert "1987-07-16" not in shown
+    assert str(show_nik(Actor("bpk", "auditor"), "3604051507870009")) in shown

@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,10 +27,15 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[typer.Typer
     get_settings.cache_clear()
 
 
-def test_fit_rank_and_report_from_the_command_line(app: typer.Typer, tmp_path: Path) -> None:
+def test_fit_rank_and_report_from_the_command_line(
+    app: typer.Typer, tmp_path: Path, cli_account: Callable[..., str]
+) -> None:
     data = tmp_path / "data"
     generate(SynthConfig(households=150, kab_code="3604", seed=5, survey_households=400), data)
     runner = CliRunner()
+    result = runner.invoke(app, ["rank"])
+    assert result.exit_code == 1 and "terpadu login" in result.output
+    cli_account("petugas", "verifikator_kab", "3604")
 
     result = runner.invoke(app, ["rank"])
     assert result.exit_code == 1 and "pmt fit" in result.output

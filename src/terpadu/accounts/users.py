@@ -248,6 +248,15 @@ def user_from_row(row: Any) -> WebUser:
     return WebUser(row.id, row.username, row.role, row.region, row.token_version, row.kind)
 
 
+def find_user(engine: Engine, username: str) -> WebUser | None:
+    """The active account of this name, if any."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(USERS).where(USERS.c.username == username.strip(), USERS.c.active == 1)
+        ).first()
+    return None if row is None else user_from_row(row)
+
+
 class UserCache:
     """Active users by id, kept a few seconds so a request does not always query the account."""
 
@@ -305,5 +314,7 @@ __all__ = [
     "authenticate",
     "checked_role_region",
     "create_user",
+    "find_user",
     "set_password",
+    "user_from_row",
 ]

@@ -22,7 +22,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from terpadu.access import Actor
+from terpadu.access import Actor, PermissionDenied
 from terpadu.accounts import LoginFailed, LoginThrottled, WebUser, authenticate
 from terpadu.accounts.cli_tokens import (
     LoginRequired,
@@ -103,6 +103,16 @@ def current_user(engine: Engine, command: str) -> WebUser:
 def current_actor(engine: Engine, command: str) -> Actor:
     """The acting :class:`Actor` of ``command``: role and region from the account."""
     return current_user(engine, command).actor
+
+
+def jobs_actor(engine: Engine, command: str) -> Actor:
+    """The account running a registry-wide job (link, rank, target…); its role must run jobs."""
+    actor = current_actor(engine, command)
+    try:
+        actor.require("run_jobs", doing=f"menjalankan '{command}'")
+    except PermissionDenied as exc:
+        fail_with(exc)
+    return actor
 
 
 def _cli_address() -> str:
@@ -203,6 +213,7 @@ __all__ = [
     "TOKEN_ENV",
     "current_actor",
     "current_user",
+    "jobs_actor",
     "login",
     "login_dir",
     "logout",

@@ -11,8 +11,13 @@ from rich.table import Table
 
 from terpadu.audit import export_events, verify_chain
 from terpadu.audit.log import chain_head
+from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.errors import fail_with
+from terpadu.errors import TerpaduError
 from terpadu.files import TableFormatError, write_table
+from terpadu.regions import RegionCodeError, normalize_code
+from terpadu.reports.personal import checked_purpose, record_personal_export
 
 audit_app = typer.Typer(
     name="audit", help="The audit log: verify the hash chain, export events.", no_args_is_help=True
@@ -54,12 +59,28 @@ def audit_export(
         dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day (UTC).")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Write to .csv or .xlsx.")] = None,
+    purpose: Annotated[
+        str | None,
+        typer.Option("--purpose", help="Why the events are taken (needed with --out; audited)."),
+    ] = None,
 ) -> None:
-    """Give an auditor the events of a region and period (with their hashes)."""
+    """Give an auditor the events of a region and period (with their hashes).
+
+    Runs as the logged-in account, within its region; the events' before/after values hold
+    personal data, so a file needs a purpose and is itself audited.
+    """
+    engine = open_engine()
+    actor = current_actor(engine, "audit export")
+    try:
+        if region is not None:
+            actor.require_region(normalize_code(region))
+        reason = checked_purpose(purpose) if out is not None else None
+    except (TerpaduError, RegionCodeError) as exc:
+        fail_with(exc)
     try:
         frame = export_events(
-            open_engine(),
-            region=region,
+            engine,
+            region=region or actor.region,
             start=start.date() if start else None,
             end=end.date() if end else None,
         )
@@ -80,6 +101,10 @@ def audit_export(
             )
         console.print(table)
         return
+    assert reason is not None
+    record_personal_export(
+        engine, actor, what="audit", rows=frame.height, purpose=reason, destination=str(out)
+    )
     try:
         write_table(frame, out, sheet="audit")
     except TableFormatError as exc:

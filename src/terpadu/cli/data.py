@@ -12,7 +12,11 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from terpadu.access import PermissionDenied, require_import_region
+from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.errors import fail_with
+from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError, TableFormatError, write_table
 from terpadu.i18n import t
 from terpadu.intake import (
@@ -22,7 +26,7 @@ from terpadu.intake import (
     import_batch,
     parse_as_of,
 )
-from terpadu.reports import export_families, export_persons
+from terpadu.reports.personal import personal_export
 from terpadu.settings import get_settings
 from terpadu.store.bulk import StorageFull, UnstorableText
 from terpadu.store.db import current_revision
@@ -69,12 +73,22 @@ def import_batch_command(
         ),
     ] = None,
 ) -> None:
-    """Import a batch: check every row, land the good ones, report the rest."""
+    """Import a batch: check every row, land the good ones, report the rest.
+
+    Runs as the logged-in account: its role must import, and every family must lie in its
+    region.
+    """
     try:
         collected = parse_as_of(as_of) if as_of else None
     except AsOfInvalid as exc:
         fail(str(exc))
     engine = open_engine()
+    actor = current_actor(engine, "import")
+    try:
+        actor.require("import", doing="mengimpor data")
+        require_import_region(actor, keluarga, sheet_keluarga)
+    except (PermissionDenied, InputFileError) as exc:
+        fail(str(exc))
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -94,6 +108,7 @@ def import_batch_command(
                 keluarga,
                 anggota,
                 source=source,
+                actor=actor.username,
                 progress=step,
                 keluarga_sheet=sheet_keluarga,
                 anggota_sheet=sheet_anggota,
@@ -195,10 +210,24 @@ class ExportKind(StrEnum):
 def export(
     kind: Annotated[ExportKind, typer.Argument(help="What to export: persons or families.")],
     out: Annotated[Path, typer.Option("--out", help="Output file: .csv, .xlsx or .parquet.")],
+    purpose: Annotated[
+        str | None,
+        typer.Option("--purpose", help="Why the personal data is taken (recorded in the audit)."),
+    ] = None,
 ) -> None:
-    """Export the registry in the stable layouts of docs/formats.md."""
+    """Export the registry in the stable layouts of docs/formats.md.
+
+    Runs as the logged-in account: only the rows of its region, NIK and KK as its role
+    may see them, with a purpose recorded in the audit log.
+    """
     engine = open_engine(migrate=False)
-    frame = export_persons(engine) if kind == ExportKind.persons else export_families(engine)
+    actor = current_actor(engine, f"export {kind.value}")
+    try:
+        frame = personal_export(
+            engine, actor, kind.value, purpose=purpose, destination=str(out.resolve())
+        )
+    except TerpaduError as exc:
+        fail_with(exc)
     try:
         write_table(frame, out)
     except TableFormatError as exc:

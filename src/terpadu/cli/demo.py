@@ -8,10 +8,14 @@ from typing import Annotated
 import typer
 from sqlalchemy import Engine
 
+from terpadu.access import Actor
+from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, open_engine
 from terpadu.cli.data import print_import_report, write_issues
+from terpadu.cli.errors import fail_with
 from terpadu.cli.report import print_profile
 from terpadu.cli.welfare import print_model
+from terpadu.errors import TerpaduError
 from terpadu.intake import import_batch
 from terpadu.regions import get_region
 from terpadu.settings import get_settings, run_folder
@@ -58,12 +62,17 @@ def demo(
     )
 
     engine = open_engine()
-    console.print(f"[bold]2. Impor[/] ke {engine.url.render_as_string(hide_password=True)}")
+    actor, admin_made = _demo_accounts(engine, kab)
+    console.print(
+        f"[bold]2. Impor[/] ke {engine.url.render_as_string(hide_password=True)} "
+        f"sebagai {actor.username}"
+    )
     report = import_batch(
         engine,
         outdir / "keluarga.csv",
         outdir / "anggota.csv",
         source=f"demo-{seed}",
+        actor=actor.username,
         wait_s=settings.import_wait_s,
     )
     print_import_report(report)
@@ -84,6 +93,7 @@ def demo(
         model_version=model.version,
         models_dir=settings.pmt_models_dir,
         work_dir=run_folder(settings.welfare_runs_dir),
+        actor=actor.username,
     )
     console.print(
         f"   run {run.run_id}: {run.families_ranked:,} keluarga diperingkat · "
@@ -97,13 +107,18 @@ def demo(
     console.print(f"   Laporan: {files.xlsx} · grafik: {files.png}")
 
     console.print("[bold]6. Aplikasi web[/]")
-    _demo_user(engine, kab)
     console.print(
         f"   Buka http://127.0.0.1:{port}/ dan masuk sebagai [bold]{DEMO_USER}[/] "
         f"dengan kata sandi [bold]{DEMO_PASSWORD}[/] (verifikator {kab})"
     )
+    if admin_made:
+        console.print(
+            f"   Admin provinsi: [bold]{DEMO_ADMIN}[/] (kata sandi sama) mengelola akun "
+            "(terpadu users)"
+        )
     console.print(
-        "\nSelanjutnya: [bold]terpadu export families --out keluarga.xlsx[/] · "
+        f"\nSelanjutnya: [bold]terpadu login {DEMO_USER}[/] · "
+        '[bold]terpadu export families --out keluarga.xlsx --purpose "uji coba demo"[/] · '
         f"[bold]terpadu report poverty --region {kab}[/] · [bold]terpadu usulan --help[/] · "
         f"[bold]terpadu serve --port {port}[/]"
     )
@@ -114,17 +129,33 @@ def demo(
 
 
 DEMO_USER = "demo"
+DEMO_ADMIN = "demo-admin"
 DEMO_PASSWORD = "demo-terpadu-2026"
 
 
-def _demo_user(engine: Engine, kab: str) -> None:
-    """A kab/kota verifier account for trying the pages (created once)."""
-    # imported here: the web package loads FastAPI, which other commands skip
-    from terpadu.accounts.users import AccountError
-    from terpadu.web.auth import create_user
+def _demo_accounts(engine: Engine, kab: str) -> tuple[Actor, bool]:
+    """The kab/kota verifier the demo acts as (created once) and whether an admin was made.
 
+    On a database with no admin the demo makes its own province admin (the bootstrap);
+    where admins exist, a logged-in one creates the demo account.
+    """
+    from terpadu.accounts.admin import bootstrap_admin, bootstrap_open, create_account
+    from terpadu.accounts.users import AccountError, find_user
+
+    existing = find_user(engine, DEMO_USER)
+    if existing is not None:
+        return existing.actor, False
+    admin_made = bootstrap_open(engine)
+    if admin_made:
+        admin = bootstrap_admin(
+            engine, DEMO_ADMIN, DEMO_PASSWORD, role="admin_provinsi", region=kab[:2]
+        ).actor
+    else:
+        admin = current_actor(engine, "demo")
     try:
-        create_user(engine, DEMO_USER, DEMO_PASSWORD, role="verifikator_kab", region=kab)
-    except AccountError as exc:
-        if "sudah" not in str(exc):  # an existing demo account is fine
-            raise
+        made = create_account(
+            engine, admin, DEMO_USER, role="verifikator_kab", region=kab, password=DEMO_PASSWORD
+        )
+    except (TerpaduError, AccountError) as exc:
+        fail_with(exc)
+    return made.user.actor, admin_made

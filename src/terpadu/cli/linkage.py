@@ -14,10 +14,9 @@ from typing import Annotated, Any, Final
 
 import typer
 from rich.table import Table
-from sqlalchemy import Engine
 
-from terpadu.access import Actor, PermissionDenied, show_nik
-from terpadu.cli.account import current_actor
+from terpadu.access import Actor, allows, show_nik
+from terpadu.cli.account import current_actor, jobs_actor
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.files import InputFileError
@@ -34,16 +33,6 @@ class Decision(StrEnum):
     same = "same"
     different = "different"
     skip = "skip"
-
-
-def _acting(db: Engine, command: str) -> Actor:
-    """The logged-in account running ``command``; linkage work needs a role that runs jobs."""
-    actor = current_actor(db, command)
-    try:
-        actor.require("run_jobs", doing=f"menjalankan '{command}'")
-    except PermissionDenied as exc:
-        fail_with(exc)
-    return actor
 
 
 #: What ``terpadu link`` shows while each stage runs.
@@ -98,7 +87,7 @@ def link(
     from terpadu.linkage.fallback import SOURCE_LABELS
 
     db = open_engine()
-    actor = _acting(db, "link")
+    actor = jobs_actor(db, "link")
     try:
         with console.status(STAGES["snapshot"]) as status:
             run = link_registry(
@@ -154,7 +143,7 @@ def unmerge(
     from terpadu.linkage import unmerge as do_unmerge
 
     db = open_engine()
-    actor = _acting(db, "unmerge")
+    actor = jobs_actor(db, "unmerge")
     try:
         result = do_unmerge(db, target, actor=actor.username, note=note)
     except LinkageError as exc:
@@ -174,9 +163,11 @@ review_app = typer.Typer(
 
 
 def _shown(viewer: Actor, key: str, value: Any) -> str:
-    """A pair's value as ``viewer`` may see it (NIK and KK masked for masked roles)."""
+    """A pair's value as ``viewer`` may see it (masked roles: NIK and KK masked, birth year)."""
     if key in ("nik", "no_kk"):
         return show_nik(viewer, None if value is None else str(value)) or "-"
+    if key in ("tgl_lahir", "dob") and value and not allows(viewer.role, "see_full_nik"):
+        return str(value)[:4]  # with the region, a full birth date rebuilds a masked NIK
     return str(value or "-")
 
 
@@ -230,7 +221,7 @@ def review(
     from terpadu.linkage import decide_review, list_review
 
     db = open_engine()
-    actor = _acting(db, "review")
+    actor = jobs_actor(db, "review")
     if region is not None:
         actor.require_region(region)
     items = list_review(db, limit=limit, region=region or actor.region)
@@ -271,7 +262,7 @@ def review_decide(
     from terpadu.linkage import LinkageError, decide_review
 
     db = open_engine()
-    actor = _acting(db, "review decide")
+    actor = jobs_actor(db, "review decide")
     try:
         item = decide_review(db, pair, decision.value, actor=actor.username, note=note)
     except LinkageError as exc:
@@ -310,7 +301,7 @@ def dukcapil(
     from terpadu.linkage import check_against_dukcapil
 
     db = open_engine()
-    actor = _acting(db, "dukcapil")
+    actor = jobs_actor(db, "dukcapil")
     try:
         report = check_against_dukcapil(
             db,

@@ -9,12 +9,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from terpadu.cli.account import jobs_actor
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.engine import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
 from terpadu.periods import InvalidPeriod
+from terpadu.reports.personal import record_personal_export
 from terpadu.settings import get_settings, run_folder
 
 # The targeting package is imported by the commands that run it: it brings NumPy and
@@ -79,15 +81,16 @@ def target(
         typer.Option(help="Registry edition to target on (default: the latest published)."),
     ] = None,
     programs: ProgramsDir = None,
-    actor: Annotated[str, typer.Option("--as", help="Who runs the allocation (audit log).")] = (
-        "system"
-    ),
 ) -> None:
-    """Fill each region's quota poorest-first, store the enrolments and write the BNBA."""
+    """Fill each region's quota poorest-first, store the enrolments and write the BNBA.
+
+    Runs as the logged-in account (recorded with the allocation and the BNBA export).
+    """
     # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import run_targeting
 
     database = open_engine()
+    actor = jobs_actor(database, "target")
     try:
         result = run_targeting(
             database,
@@ -98,11 +101,21 @@ def target(
             batch=engine.value,
             programs_dir=_programs(programs),
             edition=edition,
-            actor=actor,
+            actor=actor.username,
             runs_dir=get_settings().targeting_runs_dir,
         )
     except _errors() as exc:
         fail_with(exc)
+    if result.bnba_path:
+        # The BNBA names every beneficiary with NIK: an export of personal data.
+        record_personal_export(
+            database,
+            actor,
+            what="bnba",
+            rows=result.enrolled.height,
+            purpose=f"BNBA {program} {period}",
+            destination=str(result.bnba_path),
+        )
     source = (
         f"edisi {result.edition_period}"
         if result.edition_period
@@ -212,12 +225,16 @@ def payments(
     ] = None,
     programs: ProgramsDir = None,
 ) -> None:
-    """Reconcile disbursement results: failures, saldo nol, not found, paid twice, not eligible."""
+    """Reconcile disbursement results: failures, saldo nol, not found, paid twice, not eligible.
+
+    Runs as the logged-in account; the report (recipients with NIK) is audited as an export.
+    """
     # imported here: targeting loads NumPy and Arrow, which other commands skip
     from terpadu.targeting import reconcile_payments, write_payments_report
     from terpadu.targeting.payments import PROBLEM_LABELS, default_payments_path
 
     database = open_engine()
+    actor = jobs_actor(database, "payments")
     try:
         result = reconcile_payments(
             database,
@@ -230,6 +247,14 @@ def payments(
         )
     except _errors() as exc:
         fail_with(exc)
+    record_personal_export(
+        database,
+        actor,
+        what="payments",
+        rows=result.rows.height,
+        purpose=f"rekonsiliasi penyaluran {file.name}",
+        destination=str(report),
+    )
     table = Table(title=f"Rekonsiliasi penyaluran {file.name}")
     table.add_column("Masalah")
     table.add_column("Baris", justify="right")

@@ -17,7 +17,7 @@ import yaml
 from rich.table import Table
 from sqlalchemy import Engine
 
-from terpadu.access import Actor
+from terpadu.access import Actor, allows, show_nik
 from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine, when
 from terpadu.cli.errors import fail_with
@@ -90,6 +90,35 @@ def _pairs(text: str, separator: str) -> dict[str, str]:
         key, _, value = part.partition("=")
         values[key.strip().lower()] = value.strip()
     return values
+
+
+# Identifiers a masked role sees masked, and the birth date it sees as a year: with the
+# region code a full birth date rebuilds most of a masked NIK.
+_IDENTIFIERS = frozenset({"nik", "no_kk"})
+_BIRTH_DATES = frozenset({"tgl_lahir"})
+_SENSITIVE = _IDENTIFIERS | _BIRTH_DATES
+
+
+def _as_seen(viewer: Actor, value: Any, field: str | None = None) -> Any:
+    """A proposal's content as ``viewer`` may read it (old and new values alike).
+
+    ``field`` is the name the value sits under: a NIK or KK field's strings are masked,
+    a birth date's cut to the year, however deep (``{"nik": {"old": …, "new": …}}``).
+    """
+    if allows(viewer.role, "see_full_nik"):
+        return value
+    if isinstance(value, dict):
+        return {
+            k: _as_seen(viewer, v, str(k).lower() if str(k).lower() in _SENSITIVE else field)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_as_seen(viewer, item, field) for item in value]
+    if isinstance(value, str) and field in _IDENTIFIERS:
+        return show_nik(viewer, value)
+    if isinstance(value, str) and field in _BIRTH_DATES:
+        return value[:4]
+    return value
 
 
 def _print_summary_line(summary: Any) -> None:
@@ -284,9 +313,11 @@ def show(
         target = "-" if s.sla_days is None else f"{s.sla_days} hari"
         flag = " [red]LEWAT TARGET[/]" if s.overdue else ""
         console.print(f"  Umur di tahap ini: {s.age_days:.1f} hari (target {target}){flag}")
-    console.print("  Isi: " + json.dumps(d.payload, ensure_ascii=False, default=str))
+    console.print(
+        "  Isi: " + json.dumps(_as_seen(actor, d.payload), ensure_ascii=False, default=str)
+    )
     if d.result:
-        console.print("  Hasil: " + json.dumps(d.result, ensure_ascii=False))
+        console.print("  Hasil: " + json.dumps(_as_seen(actor, d.result), ensure_ascii=False))
     steps = Table(title="Riwayat")
     for column in ("Waktu", "Tindakan", "Oleh", "Peran", "Catatan"):
         steps.add_column(column)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from terpadu.cli.account import jobs_actor
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.engine import SnapshotDamaged
@@ -142,6 +143,7 @@ def rank(
 
     settings = get_settings()
     database = open_engine()
+    actor = jobs_actor(database, "rank")
     try:
         run = rank_families(
             database,
@@ -151,6 +153,7 @@ def rank(
             work_dir=run_folder(settings.welfare_runs_dir),
             deprivation=deprivation,
             edition=edition,
+            actor=actor.username,
         )
     except (
         ModelNotFound,
