@@ -134,3 +134,21 @@ def test_login_form_cookie_is_private_to_the_form(web: WebEnv) -> None:
     assert cookie.startswith(LOGIN_CSRF_COOKIE)
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/masuk" in cookie
     assert 'name="csrf_token"' in r.text
+
+
+def test_login_goes_back_only_to_a_page_of_this_site(web: WebEnv) -> None:
+    for target, expected in (
+        ("/usulan?x=1", "/usulan?x=1"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example/", "/"),
+        ("https://evil.example/", "/"),
+    ):
+        c = web.client()
+        data = {
+            "username": "op_a",
+            "password": PASSWORD,
+            "next": target,
+            "csrf_token": login_token(c),
+        }
+        r = c.post("/masuk", data=data, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == expected, target

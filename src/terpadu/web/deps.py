@@ -3,9 +3,10 @@
 ``CurrentUser`` is the API's user, from a bearer token; ``PageUser`` is the
 pages' user, from the signed session cookie. Both name a server-side session
 (:mod:`terpadu.web.auth.sessions`): a missing, ended or expired one answers 401
-to the API and sends the browser to the login page. The dependencies are ``async``: they only read the
-request and in-process caches, and FastAPI would otherwise run each in the
-thread pool (a thread hop per dependency per request). ``CsrfChecked`` guards every state-changing
+to the API and sends the browser to the login page. The dependencies are
+``async``: they read the request and in-process caches (the database only when a
+cache entry is stale), and FastAPI would otherwise run each in the thread pool
+(a thread hop per dependency per request). ``CsrfChecked`` guards every state-changing
 form: the form field ``csrf_token`` (or the ``X-CSRF-Token`` header that htmx
 sends) must equal the token bound to the session.
 """

@@ -117,7 +117,10 @@ def login_page(request: Request, state: StateDep, lang: Lang, next: str = "/") -
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """A path on this site; anything a browser could read as another host becomes "/"
+    (``//host``, and ``/\\host``, which browsers treat as ``//host``)."""
+    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if local else "/"
 
 
 @router.post("/masuk", response_model=None)
