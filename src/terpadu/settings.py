@@ -88,10 +88,17 @@ class Settings(BaseSettings):
     # -- web limits ------------------------------------------------------------------------
     secure_cookies: bool = Field(
         default=False,
-        description="Mark the session cookie Secure (set it when the site is served over HTTPS).",
+        description=(
+            "Mark the cookies Secure and send HSTS (set it when the site is served over HTTPS)."
+        ),
     )
     session_max_age_s: int = Field(
-        default=12 * 3600, description="Seconds a page login (session cookie) stays valid."
+        default=12 * 3600,
+        description="Seconds a page login stays valid however active it is (absolute timeout).",
+    )
+    session_idle_s: int = Field(
+        default=30 * 60,
+        description="Seconds without a request after which a page login ends (idle timeout).",
     )
     token_max_age_s: int = Field(
         default=12 * 3600, description="Seconds an API bearer token stays valid."
@@ -99,11 +106,29 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(
         default=200 * 1024 * 1024, description="Largest file the web import accepts, in bytes."
     )
-    max_failures_per_user: int = Field(
-        default=5, description="Failed logins for one username within the window that lock it."
+    lockout_user_address_failures: int = Field(
+        default=5,
+        description=(
+            "Failed logins for one username from one address before each further attempt "
+            "must wait (the wait doubles with every failure)."
+        ),
     )
-    max_failures_per_ip: int = Field(
-        default=20, description="Failed logins from one address within the window that lock it."
+    lockout_user_failures: int = Field(
+        default=20,
+        description="Failed logins for one username from all addresses before waits begin.",
+    )
+    lockout_address_failures: int = Field(
+        default=100,
+        description=(
+            "Failed logins from one address for any username before waits begin (high: an "
+            "office behind one NAT address shares it)."
+        ),
+    )
+    lockout_first_wait_s: int = Field(
+        default=30, description="Seconds of the first wait once a threshold is reached."
+    )
+    lockout_max_wait_s: int = Field(
+        default=15 * 60, description="Longest wait between login attempts (the backoff's cap)."
     )
     cli_login_max_age_s: int = Field(
         default=8 * 3600, description="Seconds a CLI login (terpadu login) stays valid."
@@ -116,7 +141,14 @@ class Settings(BaseSettings):
         ),
     )
     failure_window_s: int = Field(
-        default=15 * 60, description="Seconds over which failed logins are counted."
+        default=60 * 60, description="Seconds over which failed logins are counted."
+    )
+    trust_proxy: str = Field(
+        default="",
+        description=(
+            "Addresses (or networks, or *) of reverse proxies whose X-Forwarded-Proto and "
+            "X-Forwarded-For are believed; empty: none."
+        ),
     )
 
     # -- keeping personal data and the audit log -----------------------------------------

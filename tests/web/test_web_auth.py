@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import text
-from webdata import PASSWORD, WebEnv
+from webdata import PASSWORD, WebEnv, login
 
 
 def test_login_gives_bearer_token_and_audit_event(web: WebEnv) -> None:
@@ -36,7 +36,7 @@ def test_repeated_failures_are_throttled(web: WebEnv) -> None:
     assert r.status_code == 429
     assert "Coba lagi dalam" in r.json()["error"]["message"]
     assert int(r.headers["Retry-After"]) > 0
-    page = c.post("/masuk", data={"username": "op_b", "password": PASSWORD})
+    page = login(c, "op_b")
     assert page.status_code == 429 and "Terlalu banyak percobaan" in page.text
     # Another user from the same address is not locked by op_b's failures.
     assert (
@@ -47,7 +47,7 @@ def test_repeated_failures_are_throttled(web: WebEnv) -> None:
 
 def test_session_cookie_flags_and_csrf(web: WebEnv) -> None:
     c = web.client()
-    r = c.post("/masuk", data={"username": "op_a", "password": PASSWORD}, follow_redirects=False)
+    r = login(c, "op_a")
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     assert c.get("/").status_code == 200

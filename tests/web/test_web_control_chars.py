@@ -124,8 +124,11 @@ def test_every_write_route_refuses_control_characters_in_words(
                 p.field_info.annotation is str for p in route.dependant.path_params
             ):
                 continue
+            is_api = route.path.startswith("/api/")
+            if is_api and not in_path and route.body_field is None and not is_form(route):
+                continue  # takes no words at all (logout): nothing to refuse
             url = path_for(route, web, proposal_id, HOSTILE if in_path else None)
-            if route.path.startswith("/api/"):
+            if is_api:
                 client = api
                 if is_form(route):
                     data, files = form_fields(route, HOSTILE)

@@ -120,6 +120,17 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("POST", "/tautan/{pair_id}"): [{"path": 1, "data": {"decision": "same"}}],
         ("GET", "/program"): [{}],
         ("GET", "/program/bnba.csv"): [{"params": {"program": "PKH"}}],
+        ("GET", "/pengguna"): [{}],
+        ("POST", "/pengguna"): [
+            {"data": {"username": "baru", "role": "admin_provinsi", "password": "x" * 12}}
+        ],
+        ("POST", "/pengguna/{username}/aksi"): [
+            {"path": "op_a", "data": {"action": a, "password": "x" * 12, "role": "auditor"}}
+            for a in ("disable", "unlock", "reset", "role")
+        ],
+        ("POST", "/pengguna/buka-alamat"): [{"data": {"address": "10.0.0.1"}}],
+        # last: it ends the token the routes above were tried with
+        ("POST", "/api/v1/auth/logout"): [{}],
     }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from webdata import PASSWORD, WebEnv, sync_runner
+from webdata import login as form_login
 
 from terpadu.settings import Settings, get_settings
 from terpadu.web import create_app
@@ -63,9 +64,9 @@ def test_web_limits_come_from_the_settings(web_sqlite: WebEnv, tmp_path: Path) -
         data_dir=tmp_path / "limits", secure_cookies=True, token_max_age_s=60, upload_max_bytes=10
     )
     client = _app_client(web_sqlite, settings)
-    page = client.post(
-        "/masuk", data={"username": "op_a", "password": PASSWORD}, follow_redirects=False
-    )
+    # The cookies are Secure: the browser sends them back over HTTPS only.
+    client.base_url = client.base_url.copy_with(scheme="https")
+    page = form_login(client, "op_a")
     assert page.status_code == 303
     assert "secure" in page.headers["set-cookie"].lower()
     login = client.post("/api/v1/auth/login", json={"username": "op_a", "password": PASSWORD})

@@ -6,6 +6,7 @@ desa B (36.04.05.2002) holds family K2 (Joko Susilo).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,20 @@ def write_batch(
     return k, a
 
 
+def login_token(client: TestClient) -> str:
+    """The login form's CSRF token (loading the form also sets its cookie on ``client``)."""
+    page = client.get("/masuk")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> Any:
+    """Log in through the form as a browser does: load it, then post it with its token."""
+    data = {"username": username, "password": password, "csrf_token": login_token(client)}
+    return client.post("/masuk", data=data, follow_redirects=False)
+
+
 def sync_runner(work: Any) -> None:
     work()
 
@@ -83,6 +98,14 @@ class WebEnv:
             self._tokens[username] = r.json()["access_token"]
         return self._tokens[username]
 
+    def client_token(self, username: str) -> str:
+        """A new bearer token (not the cached one)."""
+        r = self.client().post(
+            "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+        )
+        assert r.status_code == 200, r.text
+        return str(r.json()["access_token"])
+
     def api(self, username: str) -> TestClient:
         client = self.client()
         client.headers["Authorization"] = f"Bearer {self.token(username)}"
@@ -91,9 +114,7 @@ class WebEnv:
     def page(self, username: str) -> tuple[TestClient, str]:
         """A client logged in through the login form, and its CSRF token."""
         client = self.client()
-        r = client.post(
-            "/masuk", data={"username": username, "password": PASSWORD}, follow_redirects=False
-        )
+        r = login(client, username)
         assert r.status_code == 303, r.text
         state = self.app.state.terpadu
         claims = state.signer.read_session(client.cookies["terpadu_session"])

@@ -16,6 +16,7 @@ from typing import Final
 
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
+from terpadu.accounts.sessions import revoke_user_sessions
 from terpadu.accounts.users import USERS, WebUser
 from terpadu.errors import TerpaduError
 from terpadu.store.models.accounts import CliToken
@@ -80,10 +81,15 @@ def issue_service_key(conn: Connection, user: WebUser) -> str:
 
 
 def revoke_user_tokens(conn: Connection, user_id: int, *, kind: str | None = None) -> int:
-    """Revoke every live token of an account (of one kind if given); how many."""
+    """Revoke every live token of an account (of one kind if given); how many.
+
+    Without a kind the account's web sessions and API tokens end too.
+    """
     query = update(TOKENS).where(TOKENS.c.user_id == user_id, TOKENS.c.revoked_at.is_(None))
     if kind is not None:
         query = query.where(TOKENS.c.kind == kind)
+    else:
+        revoke_user_sessions(conn, user_id)
     return conn.execute(query.values(revoked_at=_now())).rowcount
 
 

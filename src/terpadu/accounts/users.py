@@ -23,8 +23,9 @@ from terpadu.access import (
     allows,
     covers,
 )
-from terpadu.accounts.lockout import ATTEMPTS, retry_after
+from terpadu.accounts.lockout import DEFAULT_POLICY, LockoutPolicy, record_attempt, retry_after
 from terpadu.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from terpadu.accounts.sessions import revoke_user_sessions
 from terpadu.audit import record_event
 from terpadu.regions import RegionCodeError, normalize_code, region_exists
 from terpadu.store.models.web import WebUser as UserRow
@@ -98,6 +99,10 @@ class WebUser:
     @property
     def read_only(self) -> bool:
         return allows(self.role, "read_only")
+
+    @property
+    def can_manage_users(self) -> bool:
+        return allows(self.role, "manage_users")
 
 
 def _now() -> dt.datetime:
@@ -197,26 +202,18 @@ def authenticate(
     password: str,
     *,
     ip: str,
-    max_failures_per_user: int = 5,
-    max_failures_per_ip: int = 20,
-    failure_window_s: int = 900,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+    now: dt.datetime | None = None,
 ) -> WebUser:
     """The user for these credentials; records the attempt and, on success, an audit event.
 
-    Raises :class:`LoginThrottled` (without checking the password) when the
-    username or the address has too many recent failures, else
-    :class:`LoginFailed` for a wrong username or password.
+    Raises :class:`LoginThrottled` (without checking the password) while the username or
+    the address must wait after recent failures (:mod:`.lockout`), else
+    :class:`LoginFailed` for a wrong username or password or a disabled account.
     """
     username = username.strip()[:100]
     ip = ip[:45]
-    wait = retry_after(
-        engine,
-        username,
-        ip,
-        max_user=max_failures_per_user,
-        max_ip=max_failures_per_ip,
-        window_s=failure_window_s,
-    )
+    wait = retry_after(engine, username, ip, policy, now=now)
     if wait:
         raise LoginThrottled(wait)
     with engine.connect() as conn:
@@ -224,12 +221,10 @@ def authenticate(
     ok = verify_password(row.password_hash if row is not None else None, password)
     # A service account has no password login: only its API key (TERPADU_TOKEN).
     ok = ok and row is not None and bool(row.active) and row.kind != "service"
-    now = _now()
+    now = now or _now()
     with engine.begin() as conn:
-        conn.execute(insert(ATTEMPTS).values(username=username, ip=ip, success=int(ok), at=now))
-        if not ok or row is None:
-            pass
-        else:
+        record_attempt(conn, username, ip, success=ok, now=now)
+        if ok and row is not None:
             conn.execute(update(USERS).where(USERS.c.id == row.id).values(last_login_at=now))
             record_event(
                 conn,
@@ -297,14 +292,17 @@ def set_password(engine: Engine, username: str, password: str) -> None:
     """Change a password; every existing session and token of the user stops working."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    hashed = hash_password(password)
     with engine.begin() as conn:
-        done = conn.execute(
+        user_id = conn.execute(select(USERS.c.id).where(USERS.c.username == username)).scalar()
+        if user_id is None:
+            raise AccountError(f"Pengguna '{username}' tidak ada.")
+        conn.execute(
             update(USERS)
-            .where(USERS.c.username == username)
-            .values(password_hash=hash_password(password), token_version=USERS.c.token_version + 1)
-        ).rowcount
-    if not done:
-        raise AccountError(f"Pengguna '{username}' tidak ada.")
+            .where(USERS.c.id == user_id)
+            .values(password_hash=hashed, token_version=USERS.c.token_version + 1)
+        )
+        revoke_user_sessions(conn, user_id)
 
 
 __all__ = [

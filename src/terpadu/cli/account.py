@@ -31,6 +31,7 @@ from terpadu.accounts.cli_tokens import (
     resolve_token,
     revoke_token,
 )
+from terpadu.accounts.lockout import LockoutPolicy
 from terpadu.audit import record_event
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
@@ -144,9 +145,7 @@ def login(
             name,
             password,
             ip=_cli_address(),
-            max_failures_per_user=settings.max_failures_per_user,
-            max_failures_per_ip=settings.max_failures_per_ip,
-            failure_window_s=settings.failure_window_s,
+            policy=LockoutPolicy.from_settings(settings),
         )
     except LoginThrottled as exc:
         fail(f"Terlalu banyak percobaan gagal; coba lagi dalam {exc.minutes} menit.")

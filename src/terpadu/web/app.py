@@ -14,12 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from terpadu.accounts.users import UserCache
 from terpadu.errors import TerpaduError
 from terpadu.registry import SearchBackend
 from terpadu.settings import Settings, get_settings
 from terpadu.store import make_engine, upgrade
+from terpadu.web.auth.sessions import SessionCache
 from terpadu.web.auth.tokens import LANG_COOKIE, TokenSigner
 from terpadu.web.config import WebConfig
 from terpadu.web.deps import AppState, LoginRequired
@@ -187,6 +189,7 @@ def create_app(
             token_max_age_s=config.token_max_age_s,
         ),
         users=UserCache(engine),
+        sessions=SessionCache(engine),
         backend=SearchBackend(engine),
         templates=_templates(config),
         import_runner=import_runner,
@@ -196,6 +199,10 @@ def create_app(
     app.add_middleware(UploadLimit, upload_max_bytes=config.upload_max_bytes)
 
     app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
+    if settings.trust_proxy.strip():
+        # Outermost, so the headers, cookies and throttling all see the client's scheme and
+        # address; only the named proxies are believed (uvicorn runs with proxy_headers off).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trust_proxy.strip())
 
     _install_error_handlers(app)
     from terpadu.web.api import router as api_router

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from terpadu.accounts.lockout import LockoutPolicy
 from terpadu.settings import Settings
 
 
@@ -49,20 +50,16 @@ class WebConfig:
         return self.settings.session_max_age_s
 
     @property
+    def session_idle_s(self) -> int:
+        return self.settings.session_idle_s
+
+    @property
     def token_max_age_s(self) -> int:
         return self.settings.token_max_age_s
 
     @property
-    def max_failures_per_user(self) -> int:
-        return self.settings.max_failures_per_user
-
-    @property
-    def max_failures_per_ip(self) -> int:
-        return self.settings.max_failures_per_ip
-
-    @property
-    def failure_window_s(self) -> int:
-        return self.settings.failure_window_s
+    def lockout(self) -> LockoutPolicy:
+        return LockoutPolicy.from_settings(self.settings)
 
     @property
     def secure_cookies(self) -> bool:

@@ -1,10 +1,12 @@
 """Dependencies declared once (full-stack-fastapi-template style): the engine, the user.
 
 ``CurrentUser`` is the API's user, from a bearer token; ``PageUser`` is the
-pages' user, from the signed session cookie (a missing or stale cookie sends
-the browser to the login page). The dependencies are ``async``: they only read the
-request and in-process caches, and FastAPI would otherwise run each in the
-thread pool (a thread hop per dependency per request). ``CsrfChecked`` guards every state-changing
+pages' user, from the signed session cookie. Both name a server-side session
+(:mod:`terpadu.web.auth.sessions`): a missing, ended or expired one answers 401
+to the API and sends the browser to the login page. The dependencies are
+``async``: they read the request and in-process caches (the database only when a
+cache entry is stale), and FastAPI would otherwise run each in the thread pool
+(a thread hop per dependency per request). ``CsrfChecked`` guards every state-changing
 form: the form field ``csrf_token`` (or the ``X-CSRF-Token`` header that htmx
 sends) must equal the token bound to the session.
 """
@@ -25,6 +27,7 @@ from terpadu.registry import SearchBackend
 from terpadu.settings import Settings
 from terpadu.verval.config import WorkflowConfig
 from terpadu.web.auth import WebUser
+from terpadu.web.auth.sessions import SessionCache
 from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE, TokenSigner
 from terpadu.web.config import WebConfig
 from terpadu.web.errors import WebError
@@ -38,6 +41,7 @@ class AppState:
     config: WebConfig
     signer: TokenSigner
     users: UserCache
+    sessions: SessionCache
     backend: SearchBackend
     templates: Jinja2Templates
     # Runs an import job; None: a background thread (tests pass a synchronous runner).
@@ -82,10 +86,16 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 _bearer = HTTPBearer(auto_error=False, description="POST /api/v1/auth/login gives the token.")
 
 
-async def current_user(
+@dataclass(frozen=True)
+class ApiSession:
+    user: WebUser
+    session_id: str
+
+
+async def api_session(
     state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> WebUser:
+) -> ApiSession:
     """The API caller from ``Authorization: Bearer <token>``; 401 otherwise."""
     if credentials is None:
         raise WebError(
@@ -94,16 +104,29 @@ async def current_user(
             "Perlu masuk: kirim header Authorization: Bearer <token>.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    claims = state.signer.read_bearer(credentials.credentials)
-    user = state.users.get(claims.user_id) if claims else None
-    if claims is None or user is None or user.token_version != claims.token_version:
+    session_id = state.signer.read_bearer(credentials.credentials)
+    live = state.sessions.get(session_id, idle_s=None) if session_id else None
+    user = state.users.get(live.user_id) if live else None
+    if (
+        session_id is None
+        or live is None
+        or user is None
+        or user.token_version != live.token_version
+    ):
         raise WebError(
             401,
             "invalid_token",
             "Token tidak sah atau kedaluwarsa; masuk lagi.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return user
+    return ApiSession(user, session_id)
+
+
+ApiSessionDep = Annotated[ApiSession, Depends(api_session)]
+
+
+async def current_user(session: ApiSessionDep) -> WebUser:
+    return session.user
 
 
 CurrentUser = Annotated[WebUser, Depends(current_user)]
@@ -113,15 +136,19 @@ CurrentUser = Annotated[WebUser, Depends(current_user)]
 class PageSession:
     user: WebUser
     csrf: str
+    session_id: str = ""
 
 
 async def page_session(request: Request, state: StateDep) -> PageSession:
+    """The logged-in page user: a signed cookie naming a live server-side session."""
     value = request.cookies.get(SESSION_COOKIE)
     claims = state.signer.read_session(value) if value else None
-    user = state.users.get(claims.user_id) if claims else None
-    if claims is None or user is None or user.token_version != claims.token_version:
+    idle_s = state.config.session_idle_s
+    live = state.sessions.get(claims.session_id, idle_s=idle_s) if claims else None
+    user = state.users.get(live.user_id) if live else None
+    if claims is None or live is None or user is None or user.token_version != live.token_version:
         raise LoginRequired()
-    return PageSession(user, claims.csrf or "")
+    return PageSession(user, claims.csrf, claims.session_id)
 
 
 SessionDep = Annotated[PageSession, Depends(page_session)]

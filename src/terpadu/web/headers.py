@@ -23,7 +23,8 @@ CONTENT_SECURITY_POLICY: bytes = (
     b"frame-ancestors 'none'"
 )
 _CSP = (b"content-security-policy", CONTENT_SECURITY_POLICY)
-#: One year, sent only when the app is served over HTTPS (``TERPADU_SECURE_COOKIES``).
+#: One year, sent only over HTTPS: ``TERPADU_SECURE_COOKIES``, or a request that came over
+#: HTTPS (directly or, with ``TERPADU_TRUST_PROXY``, through the proxy's X-Forwarded-Proto).
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 #: The interactive API documentation loads Swagger UI from its CDN with an inline script.
 _DOCS = "/api/v1/docs"
@@ -31,8 +32,8 @@ _DOCS = "/api/v1/docs"
 
 class SecurityHeaders:
     """Adds nosniff, DENY framing, same-origin referrer, a content security policy (outside
-    the API's documentation page), HSTS when served over HTTPS (``hsts``) and, outside
-    /static/, no-store."""
+    the API's documentation page), HSTS when served over HTTPS (``hsts``, or the request's
+    scheme is https) and, outside /static/, no-store."""
 
     def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
@@ -48,7 +49,7 @@ class SecurityHeaders:
             wanted.append(_NO_STORE)
         if not path.startswith(_DOCS):
             wanted.append(_CSP)
-        if self.hsts:
+        if self.hsts or scope.get("scheme") == "https":
             wanted.append(_HSTS)
 
         async def send_with_headers(message: Message) -> None:

@@ -2,7 +2,8 @@
 
 Accounts are separate from the registry: a user has one role and one region
 code (``None`` for the national roles). Login attempts are kept to throttle
-guessing per username and per address. An import started from a page runs as a
+guessing per username and per address. Page logins and API tokens are server-side
+sessions, so they can be ended before they expire. An import started from a page runs as a
 job whose progress any server worker can read.
 
 Name search on PostgreSQL reads ``person_name``, a table of lower-case names
@@ -55,6 +56,30 @@ class LoginAttempt(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class WebSession(Base):
+    """A page login or an API token, kept server-side so logout and a password change end it.
+
+    Only a digest of the session id is stored: a copy of the table opens no session.
+    """
+
+    __tablename__ = "web_session"
+    __table_args__ = (
+        Index("ix_web_session_user_id", "user_id"),
+        Index("ix_web_session_expires_at", "expires_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(Id)
+    kind: Mapped[str] = mapped_column(String(10))  # page, api
+    # The user's token_version when it was opened: a bump (password, disable) ends it too.
+    token_version: Mapped[int] = mapped_column(Integer)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class ImportJob(Base):
     """An import started from the web: its files, progress and outcome."""
 
@@ -80,4 +105,4 @@ _family = Family.__table__
 # ID_KELUARGA look-ups without the source (the API accepts the sender's id).
 Index("ix_family_source_key_only", _family.c.source_key)
 
-__all__ = ["ImportJob", "LoginAttempt", "WebUser"]
+__all__ = ["ImportJob", "LoginAttempt", "WebSession", "WebUser"]

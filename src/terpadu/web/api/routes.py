@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from terpadu.access import NumberLookupRefused, disclosure
+from terpadu.accounts.sessions import API, open_session
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.files import InputLimits
 from terpadu.intake import AsOfInvalid, parse_as_of
@@ -45,7 +46,7 @@ from terpadu.web.api.schemas import (
     UserPublic,
 )
 from terpadu.web.dashboard import dashboard as read_dashboard
-from terpadu.web.deps import CurrentUser, EngineDep, StateDep, WorkflowDep
+from terpadu.web.deps import ApiSessionDep, CurrentUser, EngineDep, StateDep, WorkflowDep
 from terpadu.web.errors import ERROR_RESPONSES, WebError
 from terpadu.web.family import family_detail
 
@@ -63,15 +64,10 @@ def client_ip(request: Request) -> str:
 @router.post("/auth/login", tags=["auth"])
 def login(body: LoginIn, request: Request, state: StateDep) -> TokenPublic:
     """Exchange a username and password for a bearer token (throttled after failures)."""
+    ip = client_ip(request)
     try:
         user = authenticate(
-            state.engine,
-            body.username,
-            body.password,
-            ip=client_ip(request),
-            max_failures_per_user=state.config.max_failures_per_user,
-            max_failures_per_ip=state.config.max_failures_per_ip,
-            failure_window_s=state.config.failure_window_s,
+            state.engine, body.username, body.password, ip=ip, policy=state.config.lockout
         )
     except LoginThrottled as exc:
         raise WebError(
@@ -82,10 +78,25 @@ def login(body: LoginIn, request: Request, state: StateDep) -> TokenPublic:
         ) from exc
     except LoginFailed as exc:
         raise WebError(401, exc.code, "Nama pengguna atau kata sandi salah.") from exc
+    session_id = open_session(
+        state.engine,
+        user_id=user.id,
+        token_version=user.token_version,
+        kind=API,
+        lifetime_s=state.config.token_max_age_s,
+        ip=ip,
+    )
     return TokenPublic(
-        access_token=state.signer.bearer_token(user.id, user.token_version),
+        access_token=state.signer.bearer_token(session_id),
         expires_in=state.config.token_max_age_s,
     )
+
+
+@router.post("/auth/logout", status_code=204, tags=["auth"])
+def logout(session: ApiSessionDep, state: StateDep) -> Response:
+    """End this bearer token on the server (it is refused from now on)."""
+    state.sessions.end(session.session_id, session.user.actor)
+    return Response(status_code=204)
 
 
 @router.get("/auth/me", tags=["auth"])

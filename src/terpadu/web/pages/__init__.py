@@ -1,5 +1,8 @@
 """Server-rendered pages (Jinja2 + htmx), in Bahasa Indonesia with English selectable."""
 
+from terpadu.web.pages.admin import router as admin_router
 from terpadu.web.pages.routes import router
+
+router.include_router(admin_router)
 
 __all__ = ["router"]

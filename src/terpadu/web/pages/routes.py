@@ -8,12 +8,14 @@ API (the read modules of :mod:`terpadu.registry`, welfare and targeting, and
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from terpadu.access import NumberLookupRefused, disclosure
+from terpadu.accounts.sessions import PAGE, open_session
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.files.tables import csv_text
 from terpadu.i18n import error_words
@@ -23,7 +25,13 @@ from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LAB
 from terpadu.web import disclosed, services
 from terpadu.web import imports as web_imports
 from terpadu.web.api.routes import client_ip, start_import
-from terpadu.web.auth.tokens import LANG_COOKIE, SESSION_COOKIE
+from terpadu.web.auth.cookies import set_private_cookie
+from terpadu.web.auth.tokens import (
+    LANG_COOKIE,
+    LOGIN_CSRF_COOKIE,
+    LOGIN_FORM_MAX_AGE_S,
+    SESSION_COOKIE,
+)
 from terpadu.web.charts import bar_chart
 from terpadu.web.dashboard import dashboard
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
@@ -66,13 +74,54 @@ def render(
 
 
 # -- login ----------------------------------------------------------------------------------
+def _login_page(
+    request: Request,
+    state: StateDep,
+    lang: str,
+    next: str,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The login form with its CSRF token (the nonce cookie is kept while it is sane)."""
+    kept = request.cookies.get(LOGIN_CSRF_COOKIE)
+    nonce, token = state.signer.login_form(kept if kept and _NONCE.fullmatch(kept) else None)
+    response = render(
+        request,
+        state,
+        "login.html",
+        lang,
+        None,
+        status_code,
+        next=_safe_next(next),
+        error=error,
+        login_csrf=token,
+    )
+    set_private_cookie(
+        response,
+        request,
+        LOGIN_CSRF_COOKIE,
+        nonce,
+        max_age=LOGIN_FORM_MAX_AGE_S,
+        secure_cookies=state.config.secure_cookies,
+        samesite="strict",
+        path="/masuk",
+    )
+    return response
+
+
+_NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 @router.get("/masuk", response_class=HTMLResponse)
 def login_page(request: Request, state: StateDep, lang: Lang, next: str = "/") -> HTMLResponse:
-    return render(request, state, "login.html", lang, None, next=_safe_next(next), error=None)
+    return _login_page(request, state, lang, next)
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """A path on this site; anything a browser could read as another host becomes "/"
+    (``//host``, and ``/\\host``, which browsers treat as ``//host``)."""
+    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if local else "/"
 
 
 @router.post("/masuk", response_model=None)
@@ -83,42 +132,48 @@ def login_submit(
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=500)] = "/",
+    csrf_token: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
+    # A login form not served to this browser (login CSRF) is refused before the password.
+    if not state.signer.login_form_ok(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
+        error = translate(lang, "login_form_expired")
+        return _login_page(request, state, lang, next, error, 403)
+    ip = client_ip(request)
     try:
-        user = authenticate(
-            state.engine,
-            username,
-            password,
-            ip=client_ip(request),
-            max_failures_per_user=state.config.max_failures_per_user,
-            max_failures_per_ip=state.config.max_failures_per_ip,
-            failure_window_s=state.config.failure_window_s,
-        )
+        user = authenticate(state.engine, username, password, ip=ip, policy=state.config.lockout)
     except LoginThrottled as exc:
         error = translate(lang, "throttled", minutes=exc.minutes)
-        return render(
-            request, state, "login.html", lang, None, 429, next=_safe_next(next), error=error
-        )
+        return _login_page(request, state, lang, next, error, 429)
     except LoginFailed:
-        error = translate(lang, "bad_login")
-        return render(
-            request, state, "login.html", lang, None, 401, next=_safe_next(next), error=error
-        )
-    value, _csrf = state.signer.session_cookie(user.id, user.token_version)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        value,
-        max_age=state.config.session_max_age_s,
-        httponly=True,
-        samesite="lax",
-        secure=state.config.secure_cookies,
+        return _login_page(request, state, lang, next, translate(lang, "bad_login"), 401)
+    # A new session id at every login (no fixation); the old one, if any, ends.
+    if (old := request.cookies.get(SESSION_COOKIE)) and (claims := state.signer.read_session(old)):
+        state.sessions.end(claims.session_id)
+    session_id = open_session(
+        state.engine,
+        user_id=user.id,
+        token_version=user.token_version,
+        kind=PAGE,
+        lifetime_s=state.config.session_max_age_s,
+        ip=ip,
     )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_private_cookie(
+        response,
+        request,
+        SESSION_COOKIE,
+        state.signer.session_cookie(session_id),
+        max_age=state.config.session_max_age_s,
+        secure_cookies=state.config.secure_cookies,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/masuk")
     return response
 
 
 @router.post("/keluar")
-def logout(_session: CsrfChecked) -> RedirectResponse:
+def logout(state: StateDep, session: CsrfChecked) -> RedirectResponse:
+    """End the session on the server (the cookie alone no longer opens anything)."""
+    state.sessions.end(session.session_id, session.user.actor)
     response = RedirectResponse("/masuk", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
