@@ -31,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+from account import admin_token, province_of
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +68,7 @@ def run_import(url: str, batch: Path, data_dir: Path) -> tuple[float, float]:
     """(wall seconds, peak RSS MiB) of one `terpadu import` child."""
     env = os.environ | {"TERPADU_DATABASE_URL": url, "TERPADU_DATA_DIR": str(data_dir)}
     subprocess.run([TERPADU, "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    env["TERPADU_TOKEN"] = admin_token(url, province_of(batch / "keluarga.csv"))
     settle()
     start = time.perf_counter()
     child = subprocess.Popen(

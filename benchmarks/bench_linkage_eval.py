@@ -41,6 +41,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.account import admin_token, province_of  # noqa: E402
 from benchmarks.evalgen import generate  # noqa: E402
 from benchmarks.evalgen.scoring import PairScores, pair_scores  # noqa: E402
 
@@ -102,7 +103,6 @@ def registry_env(work: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["TERPADU_DATABASE_URL"] = f"sqlite:///{work / 'registry.db'}"
     env["TERPADU_DATA_DIR"] = str(work / "data")
-    env.pop("TERPADU_ACTOR", None)
     return env
 
 
@@ -113,6 +113,7 @@ def run_pipeline(batches: list[tuple[Path, Path, str]], work: Path) -> tuple[lis
         old.unlink()
     env = registry_env(work)
     steps = [timed([str(TERPADU), "init"], env, work / "init.log")]
+    env["TERPADU_TOKEN"] = admin_token(env["TERPADU_DATABASE_URL"], province_of(batches[0][0]))
     for keluarga, anggota, source in batches:
         steps.append(
             timed(
@@ -125,7 +126,19 @@ def run_pipeline(batches: list[tuple[Path, Path, str]], work: Path) -> tuple[lis
     steps.append(timed([str(TERPADU), "link"], env, work / "link.log"))
     persons = work / "persons.parquet"
     steps.append(
-        timed([str(TERPADU), "export", "persons", "--out", str(persons)], env, work / "export.log")
+        timed(
+            [
+                str(TERPADU),
+                "export",
+                "persons",
+                "--out",
+                str(persons),
+                "--purpose",
+                "evaluasi pencocokan identitas",
+            ],
+            env,
+            work / "export.log",
+        )
     )
     return steps, persons
 

@@ -76,6 +76,11 @@ ERRORS: dict[str, dict[str, str]] = {
         "id": "Perintah '{command}' berjalan atas nama sebuah akun, dan belum ada akun yang masuk",
         "en": "'{command}' runs as an account, and no account is logged in",
     },
+    "first_admin_missing": {
+        "id": "Perintah '{command}' berjalan atas nama sebuah akun, dan basis data ini belum "
+        "punya admin",
+        "en": "'{command}' runs as an account, and this database has no admin yet",
+    },
     "token_invalid": {
         "id": "Login ini sudah berakhir, dicabut, atau akunnya dinonaktifkan",
         "en": "This login has expired, was revoked, or its account was disabled",
@@ -216,6 +221,12 @@ CLI_HINTS: dict[str, dict[str, str]] = {
     "login_required": {
         "id": "masuk dulu: terpadu login (akun layanan: TERPADU_TOKEN)",
         "en": "login first: terpadu login (service accounts: TERPADU_TOKEN)",
+    },
+    "first_admin_missing": {
+        "id": "buat admin pertama: terpadu users add NAMA --role admin_provinsi --region KODE "
+        "(atau --role admin_sistem), lalu masuk: terpadu login",
+        "en": "make the first admin: terpadu users add NAME --role admin_provinsi --region CODE "
+        "(or --role admin_sistem), then log in: terpadu login",
     },
     "token_invalid": {
         "id": "masuk lagi: terpadu login (akun layanan: TERPADU_TOKEN yang baru)",

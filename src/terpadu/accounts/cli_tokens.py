@@ -40,6 +40,12 @@ class LoginRequired(TerpaduError):
     code = "login_required"
 
 
+class FirstAdminMissing(LoginRequired):
+    """As :class:`LoginRequired`, on a database that has no admin yet (a new installation)."""
+
+    code = "first_admin_missing"
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -142,6 +148,7 @@ def resolve_token(engine: Engine, token: str) -> WebUser:
 __all__ = [
     "LOGIN",
     "SERVICE",
+    "FirstAdminMissing",
     "LoginRequired",
     "TokenInvalid",
     "digest",

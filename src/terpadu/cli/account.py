@@ -24,7 +24,9 @@ from sqlalchemy.engine import make_url
 
 from terpadu.access import Actor, PermissionDenied
 from terpadu.accounts import LoginFailed, LoginThrottled, WebUser, authenticate
+from terpadu.accounts.admin import bootstrap_open
 from terpadu.accounts.cli_tokens import (
+    FirstAdminMissing,
     LoginRequired,
     TokenInvalid,
     issue_login_token,
@@ -93,7 +95,9 @@ def current_user(engine: Engine, command: str) -> WebUser:
     """The account running ``command``; stops with 'login first' when there is none."""
     found = presented_token()
     if found is None:
-        fail_with(LoginRequired(command=command))
+        # A new installation has nobody to log in as yet: say how to make the first admin.
+        missing = FirstAdminMissing if bootstrap_open(engine) else LoginRequired
+        fail_with(missing(command=command))
     try:
         return resolve_token(engine, found[0])
     except TokenInvalid as exc:
