@@ -208,6 +208,8 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         "proposal_id": [str(p) for p in reg.proposals],
         "job_id": [str(j) for j in reg.jobs],
         "fmt": ["csv", "xlsx"],
+        # A data-subject report is asked by NIK (refused to masked roles).
+        "nik": sorted(reg.held)[:3],
     }
     assert name in values, f"path parameter {name!r}: say here which fixture ids fill it"
     return values[name]
@@ -223,6 +225,7 @@ def _query_values(route: APIRoute, name: str, annotation: Any, reg: Registry) ->
         "region": ["36", "3604", "360405", DESA_A, DESA_B],
         "wilayah": ["", "36", "3604", "360405", DESA_A, DESA_B],
         "tahap": ["", *STATES],
+        "purpose": ["permohonan subjek data 7"],
     }
     if name in fillers:
         return fillers[name]
@@ -293,7 +296,8 @@ def walk(web: WebEnv, reg: Registry, username: str) -> list[str]:
             response = client.get(url, params=query)
             assert response.status_code < 500, (url, query, response.text[:300])
             answer = _text(response)
-            for typed in query.values():  # what the reader typed is echoed, not disclosed
+            typed_path = [part for part in url.split("/") if len(part) == 16 and part.isdigit()]
+            for typed in [*query.values(), *typed_path]:  # what was typed is echoed, not disclosed
                 answer = answer.replace(typed, "<typed>") if len(typed) == 16 else answer
             texts.append(answer)
             walked += 1
