@@ -65,8 +65,9 @@ def _nik_lent() -> Any:
 
 
 def nik_comparison() -> Any:
-    """NIK: exact, one substituted digit, two adjacent digits swapped, else; null when missing
-    or when one NIK was clearly given to two people."""
+    """NIK: exact, one substituted digit, two adjacent digits swapped, same region and date
+    with another serial, two digits, one NIK not its holder's (its date is not the stated
+    birth date), else; null when missing or when one NIK was clearly given to two people."""
     one_edit = f"({_NIK_ONE_EDIT_POSSIBLE}) AND NOT {_NIK_DATES_AS_STATED}"
     return cl.CustomComparison(
         output_column_name="nik",
@@ -76,9 +77,30 @@ def nik_comparison() -> Any:
                 is_null_level=True
             ),
             cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama persis"),
+            # Same kecamatan code and birth date, serials one or two apart: Dukcapil numbers the
+            # people born the same day in one kecamatan 0001, 0002, …, so these are as often
+            # two people (twins among them) as one NIK mistyped. Its own level, so its weight
+            # is learned apart from other one-digit differences.
+            cll.CustomLevel(
+                "nik_head_l = nik_head_r AND ABS(nik_serial_l - nik_serial_r) <= 2"
+            ).configure(label_for_charts="NIK nomor urut berdekatan"),
             _guarded(one_edit, cll.LevenshteinLevel("nik", 1), "NIK beda satu digit"),
             _guarded(
                 one_edit, cll.DamerauLevenshteinLevel("nik", 1), "NIK dua digit bertukar tempat"
+            ),
+            # Same kecamatan code and birth date, another serial: the serial typed wrong or
+            # reissued by the same office. People born the same day in one kecamatan share
+            # this too, and the name and family tell them apart.
+            cll.CustomLevel("nik_head_l = nik_head_r").configure(
+                label_for_charts="NIK sama kecuali nomor urut"
+            ),
+            # Two digits mistyped within the same part of the NIK.
+            _guarded(one_edit, cll.LevenshteinLevel("nik", 2), "NIK beda dua digit"),
+            # One of the two NIKs is not its holder's: its date is another than the stated
+            # birth date (a parent's or spouse's NIK, a NIK typed into the wrong row). That
+            # it differs from the other NIK says little about whether they are one person.
+            cll.CustomLevel("nik_fit_l = 0 OR nik_fit_r = 0").configure(
+                label_for_charts="NIK tidak sesuai tanggal lahir pemegangnya"
             ),
             cll.ElseLevel(),
         ],
