@@ -293,6 +293,7 @@ BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
     ("nik_tail",),
     ("dob", "desa"),
     ("dob", "name_key"),
+    ("name_key", "birth_key"),
     ("dob", "mother_key"),
     ("name_key", "no_kk"),
     ("dob", "kec"),
@@ -300,6 +301,7 @@ BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
     ("dob", "last_key"),
     ("dob", "name_letters"),
     ("name_key", "mother_key", "kec"),
+    ("name_key", "mother_key", "dob_year"),
     ("first_key", "dob_year", "desa"),
     ("last_key", "dob_year", "desa"),
 )

@@ -31,6 +31,7 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
     "dob",
     "dob_swap",
     "dob_year",
+    "birth_key",
     "name_norm",
     "name_first",
     "first_key",
@@ -84,6 +85,17 @@ def _nik_fit() -> pl.Expr:
         .cast(pl.Int8)
         .alias("nik_fit")
     )
+
+
+def _birth_key() -> pl.Expr:
+    """A blocking key for the birth date as either record may give it: the stated date, else
+    the NIK's, with day and month in sorted order (so a date written day-first in one record
+    and month-first in the other gives the same key)."""
+    date = pl.coalesce(pl.col("dob"), pl.col("nik_dob"))
+    a, b = date.str.slice(5, 2), date.str.slice(8, 2)
+    return pl.format(
+        "{}-{}-{}", date.str.slice(0, 4), pl.min_horizontal(a, b), pl.max_horizontal(a, b)
+    ).alias("birth_key")
 
 
 def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
@@ -212,6 +224,7 @@ def prepare_records(
         # The stated sex, else the one the NIK encodes.
         pl.coalesce(pl.col("sex_stated"), pl.col("nik_sex")).alias("sex"),
         _nik_fit(),
+        _birth_key(),
     )
     if not use_nik:
         # An identity number without NIK structure: block on its two halves instead, so one
