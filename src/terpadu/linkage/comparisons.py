@@ -84,6 +84,13 @@ def nik_comparison() -> Any:
             cll.CustomLevel(
                 "nik_head_l = nik_head_r AND ABS(nik_serial_l - nik_serial_r) <= 2"
             ).configure(label_for_charts="NIK nomor urut berdekatan"),
+            # One digit of the region code: the serials restart in every kecamatan, so two
+            # people born the same day in neighbouring kecamatans often share date and serial.
+            _guarded(
+                f"nik_tail_l = nik_tail_r AND NOT {_NIK_DATES_AS_STATED}",
+                cll.LevenshteinLevel("nik", 1),
+                "NIK beda satu digit kode wilayah",
+            ),
             _guarded(one_edit, cll.LevenshteinLevel("nik", 1), "NIK beda satu digit"),
             _guarded(
                 one_edit, cll.DamerauLevenshteinLevel("nik", 1), "NIK dua digit bertukar tempat"
