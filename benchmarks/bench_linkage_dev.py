@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.evalgen.scoring import pair_scores  # noqa: E402
+
 from terpadu.engine.snapshot import registry_frames  # noqa: E402
 from terpadu.linkage.cluster import cluster_pairs  # noqa: E402
 from terpadu.linkage.predict import score  # noqa: E402
@@ -49,11 +50,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         frames = registry_frames(engine, Path(tmp), columns)
     persons, families = frames["persons"], frames["families"]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     prepared = prepare_snapshot(persons, families, args.today)
     settings = json.loads(args.model.read_text()) if args.model else None
     scored = score(prepared, settings=settings, floor=SUPPORT_FLOOR)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     members = persons.select(pl.col("id").alias("unique_id"), "family_id")
     pairs = add_family_support(scored.pairs, members, THRESHOLD)
     niks = dict(prepared.filter(pl.col("nik").is_not_null()).select("unique_id", "nik").iter_rows())
@@ -72,14 +73,18 @@ def main() -> None:
     print(
         f"{args.data.name}: P {s.precision:.4f} R {s.recall:.4f} F1 {s.f1:.4f} "
         f"(tp {s.true_positive} pred {s.predicted} actual {s.actual}) "
-        f"model {scored.model.source} score {t1 - t0:.1f}s pairs {scored.pairs.height}"
+        f"model {scored.model.source} prepare+score {t1 - t0:.1f}s wall, {c1 - c0:.1f}s CPU "
+        f"(train {scored.seconds.get('train', 0):.1f}s, predict {scored.seconds['predict']:.1f}s), "
+        f"pairs {scored.pairs.height}"
     )
     for n in scored.model.notes:
         print("  note:", n.as_dict().get("code"), n.as_dict().get("details"))
     out = args.data / "dev"
     out.mkdir(exist_ok=True)
     pairs.write_parquet(out / "pairs.parquet")
-    prepared.join(persons.select(pl.col("id").alias("unique_id"), "family_id"), on="unique_id").join(
+    prepared.join(
+        persons.select(pl.col("id").alias("unique_id"), "family_id"), on="unique_id"
+    ).join(
         landed.select("unique_id", "cluster", "TRUE_PERSON"), on="unique_id", how="left"
     ).write_parquet(out / "prepared.parquet")
     if args.save_model:
