@@ -114,6 +114,14 @@ def nik_comparison() -> Any:
     )
 
 
+#: One record's stated birth date is the other's NIK date, and the two NIK dates differ (with
+#: equal NIK dates it says no more than each record agreeing with itself).
+_STATED_IS_OTHERS_NIK_DATE: Final = (
+    "COALESCE((dob_l = nik_dob_r OR nik_dob_l = dob_r)"
+    " AND (nik_dob_l IS NULL OR nik_dob_r IS NULL OR nik_dob_l <> nik_dob_r), FALSE)"
+)
+
+
 def birth_comparison() -> Any:
     """Birth date: stated dates equal, one stated date equals the other's NIK-encoded date,
     day and month swapped, one typo, same year, else.
@@ -133,8 +141,10 @@ def birth_comparison() -> Any:
             # digit apart in the serial, say) already say the birth date. Stated dates that
             # disagree are still compared (evidence against), and so are those of two equal
             # NIKs: a NIK given to another family member is told apart by the stated date.
+            # One stated date missing is missing, not different: unless it is the other's NIK
+            # date (the next level but one), the NIK comparison has said what the NIK dates say.
             cll.CustomLevel(
-                "((dob_l IS NULL OR dob_r IS NULL) AND (nik_dob_l IS NULL OR nik_dob_r IS NULL))"
+                f"((dob_l IS NULL OR dob_r IS NULL) AND NOT {_STATED_IS_OTHERS_NIK_DATE})"
                 " OR (nik_dob_l = nik_dob_r AND nik_l <> nik_r"
                 " AND (dob_l IS NULL OR dob_r IS NULL OR dob_l = dob_r))"
             ).configure(is_null_level=True),
@@ -147,9 +157,7 @@ def birth_comparison() -> Any:
             # differ (with equal NIK dates it says no more than each record agreeing with
             # itself, as when one NIK was given to two people).
             cll.CustomLevel(
-                "(dob_l = nik_dob_r OR nik_dob_l = dob_r)"
-                " AND (nik_dob_l IS NULL OR nik_dob_r IS NULL OR nik_dob_l <> nik_dob_r)",
-                label_for_charts="sama dengan tanggal lahir di NIK",
+                _STATED_IS_OTHERS_NIK_DATE, label_for_charts="sama dengan tanggal lahir di NIK"
             ),
             cll.CustomLevel(
                 "dob_swap_l = dob_r OR dob_l = dob_swap_r",
