@@ -25,8 +25,8 @@ def _prepared(rows: list[dict[str, Any]]) -> pl.DataFrame:
     return prepare_records(frame, TODAY)
 
 
-def _nik_level(left: dict[str, Any], right: dict[str, Any]) -> str:
-    """The NIK comparison's level label for two records, as the model scores them."""
+def _nik_level(left: dict[str, Any], right: dict[str, Any], comparison: str = "nik") -> str:
+    """A comparison's level label for two records, as the model scores them."""
     from splink import DuckDBAPI, Linker, block_on
 
     prepared = _prepared([left, right])
@@ -36,8 +36,8 @@ def _nik_level(left: dict[str, Any], right: dict[str, Any]) -> str:
     api = DuckDBAPI()
     linker = Linker(api.register(prepared.to_arrow()), settings, log_level=None)
     scored = linker.inference.predict().as_pandas_dataframe()
-    gamma = int(scored["gamma_nik"].iloc[0])
-    nik = next(c for c in settings["comparisons"] if c["output_column_name"] == "nik")
+    gamma = int(scored[f"gamma_{comparison}"].iloc[0])
+    nik = next(c for c in settings["comparisons"] if c["output_column_name"] == comparison)
     levels = [lv for lv in nik["comparison_levels"] if not lv.get("is_null_level")]
     return "null" if gamma == -1 else str(levels[len(levels) - 1 - gamma]["label_for_charts"])
 
@@ -112,3 +112,13 @@ def test_levels_sampling_never_drew_get_at_most_one_in_the_sample() -> None:
     # Without a sample the levels stay unset for the default model.
     fresh = base_settings().get_settings("duckdb").as_dict()
     assert unseen_u(fresh, 0) == fresh
+
+
+def test_a_birth_date_missing_on_one_side_is_not_a_different_one() -> None:
+    dated = {"nik": "3329175209910012", "tgl_lahir": "1991-09-12"}
+    undated = {"nik": "3329175209910012", "tgl_lahir": None}
+    assert _nik_level(dated, undated, "dob") == "null"
+    # The stated date is the other's NIK date (the NIKs differ): that still counts.
+    other = {"nik": "3329175209910099", "tgl_lahir": None}
+    retyped = {"nik": "3329171309910012", "tgl_lahir": "1991-09-12"}
+    assert _nik_level(retyped, other, "dob") == "sama dengan tanggal lahir di NIK"
