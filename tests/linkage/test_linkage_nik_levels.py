@@ -1,6 +1,6 @@
 """NIK levels and the prepared columns behind them: a serial one or two apart, one digit of
 the region code, another serial, and a NIK that is not its holder's, each kept apart from a
-plain typo so its weight is learned on its own."""
+plain typo so its weight is learned on its own; a missing birth date; a father's name added."""
 
 from __future__ import annotations
 
@@ -122,3 +122,24 @@ def test_a_birth_date_missing_on_one_side_is_not_a_different_one() -> None:
     other = {"nik": "3329175209910099", "tgl_lahir": None}
     retyped = {"nik": "3329171309910012", "tgl_lahir": "1991-09-12"}
     assert _nik_level(retyped, other, "dob") == "sama dengan tanggal lahir di NIK"
+
+
+def test_a_fathers_name_added_with_bin_or_binti_is_not_part_of_the_name() -> None:
+    frame = prepare_records(
+        pl.DataFrame(
+            {
+                "unique_id": [1, 2, 3, 4],
+                "nama": [
+                    "Putri Khoirunnisa binti Husein",
+                    "PUTRI KHOIRUNNISA",
+                    "Joko bin Fauzi",
+                    "Bin Ali",
+                ],
+                "nama_ibu_kandung": ["Siti binti Ahmad", "SITI", None, None],
+            }
+        ),
+        TODAY,
+    )
+    assert frame["name_norm"].to_list()[:3] == ["PUTRI KHOIRUNNISA", "PUTRI KHOIRUNNISA", "JOKO"]
+    assert frame["name_norm"][3] == "BIN ALI"  # nothing before it: kept
+    assert frame["mother_key"][0] == frame["mother_key"][1]

@@ -106,7 +106,14 @@ def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
     Computed once per distinct name, and the variant folding once per distinct word, in
     Polars (names and words repeat; Python objects per row cost seconds at a million rows).
     """
-    normalised = normalize_name_series(names).replace("", None).alias("norm")
+    # "BIN …" / "BINTI …" adds the father's name, written in one registration and left out in
+    # another: the person's own name is what comes before it.
+    normalised = (
+        normalize_name_series(names)
+        .str.replace(r" (BIN|BINTI) .*$", "")
+        .replace("", None)
+        .alias("norm")
+    )
     distinct = pl.DataFrame({"norm": normalised.drop_nulls().unique()})
     words = distinct["norm"].str.split(" ").explode().drop_nulls().unique()
     fold = pl.DataFrame(
