@@ -65,8 +65,9 @@ def _nik_lent() -> Any:
 
 
 def nik_comparison() -> Any:
-    """NIK: exact, one substituted digit, two adjacent digits swapped, else; null when missing
-    or when one NIK was clearly given to two people."""
+    """NIK: exact, one substituted digit, two adjacent digits swapped, same region and date
+    with another serial, two digits, one NIK not its holder's (its date is not the stated
+    birth date), else; null when missing or when one NIK was clearly given to two people."""
     one_edit = f"({_NIK_ONE_EDIT_POSSIBLE}) AND NOT {_NIK_DATES_AS_STATED}"
     return cl.CustomComparison(
         output_column_name="nik",
@@ -76,13 +77,49 @@ def nik_comparison() -> Any:
                 is_null_level=True
             ),
             cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama persis"),
+            # Same kecamatan code and birth date, serials one or two apart: Dukcapil numbers the
+            # people born the same day in one kecamatan 0001, 0002, …, so these are as often
+            # two people (twins among them) as one NIK mistyped. Its own level, so its weight
+            # is learned apart from other one-digit differences.
+            cll.CustomLevel(
+                "nik_head_l = nik_head_r AND ABS(nik_serial_l - nik_serial_r) <= 2"
+            ).configure(label_for_charts="NIK nomor urut berdekatan"),
+            # One digit of the region code: the serials restart in every kecamatan, so two
+            # people born the same day in neighbouring kecamatans often share date and serial.
+            _guarded(
+                f"nik_tail_l = nik_tail_r AND NOT {_NIK_DATES_AS_STATED}",
+                cll.LevenshteinLevel("nik", 1),
+                "NIK beda satu digit kode wilayah",
+            ),
             _guarded(one_edit, cll.LevenshteinLevel("nik", 1), "NIK beda satu digit"),
             _guarded(
                 one_edit, cll.DamerauLevenshteinLevel("nik", 1), "NIK dua digit bertukar tempat"
             ),
+            # Same kecamatan code and birth date, another serial: the serial typed wrong or
+            # reissued by the same office. People born the same day in one kecamatan share
+            # this too, and the name and family tell them apart.
+            cll.CustomLevel("nik_head_l = nik_head_r").configure(
+                label_for_charts="NIK sama kecuali nomor urut"
+            ),
+            # Two digits mistyped within the same part of the NIK.
+            _guarded(one_edit, cll.LevenshteinLevel("nik", 2), "NIK beda dua digit"),
+            # One of the two NIKs is not its holder's: its date is another than the stated
+            # birth date (a parent's or spouse's NIK, a NIK typed into the wrong row). That
+            # it differs from the other NIK says little about whether they are one person.
+            cll.CustomLevel("nik_fit_l = 0 OR nik_fit_r = 0").configure(
+                label_for_charts="NIK tidak sesuai tanggal lahir pemegangnya"
+            ),
             cll.ElseLevel(),
         ],
     )
+
+
+#: One record's stated birth date is the other's NIK date, and the two NIK dates differ (with
+#: equal NIK dates it says no more than each record agreeing with itself).
+_STATED_IS_OTHERS_NIK_DATE: Final = (
+    "COALESCE((dob_l = nik_dob_r OR nik_dob_l = dob_r)"
+    " AND (nik_dob_l IS NULL OR nik_dob_r IS NULL OR nik_dob_l <> nik_dob_r), FALSE)"
+)
 
 
 def birth_comparison() -> Any:
@@ -104,8 +141,10 @@ def birth_comparison() -> Any:
             # digit apart in the serial, say) already say the birth date. Stated dates that
             # disagree are still compared (evidence against), and so are those of two equal
             # NIKs: a NIK given to another family member is told apart by the stated date.
+            # One stated date missing is missing, not different: unless it is the other's NIK
+            # date (the next level but one), the NIK comparison has said what the NIK dates say.
             cll.CustomLevel(
-                "((dob_l IS NULL OR dob_r IS NULL) AND (nik_dob_l IS NULL OR nik_dob_r IS NULL))"
+                f"((dob_l IS NULL OR dob_r IS NULL) AND NOT {_STATED_IS_OTHERS_NIK_DATE})"
                 " OR (nik_dob_l = nik_dob_r AND nik_l <> nik_r"
                 " AND (dob_l IS NULL OR dob_r IS NULL OR dob_l = dob_r))"
             ).configure(is_null_level=True),
@@ -118,9 +157,7 @@ def birth_comparison() -> Any:
             # differ (with equal NIK dates it says no more than each record agreeing with
             # itself, as when one NIK was given to two people).
             cll.CustomLevel(
-                "(dob_l = nik_dob_r OR nik_dob_l = dob_r)"
-                " AND (nik_dob_l IS NULL OR nik_dob_r IS NULL OR nik_dob_l <> nik_dob_r)",
-                label_for_charts="sama dengan tanggal lahir di NIK",
+                _STATED_IS_OTHERS_NIK_DATE, label_for_charts="sama dengan tanggal lahir di NIK"
             ),
             cll.CustomLevel(
                 "dob_swap_l = dob_r OR dob_l = dob_swap_r",
@@ -271,6 +308,7 @@ BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
     ("nik_tail",),
     ("dob", "desa"),
     ("dob", "name_key"),
+    ("name_key", "birth_key"),
     ("dob", "mother_key"),
     ("name_key", "no_kk"),
     ("dob", "kec"),
@@ -278,6 +316,7 @@ BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
     ("dob", "last_key"),
     ("dob", "name_letters"),
     ("name_key", "mother_key", "kec"),
+    ("name_key", "mother_key", "dob_year"),
     ("first_key", "dob_year", "desa"),
     ("last_key", "dob_year", "desa"),
 )

@@ -23,12 +23,15 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
     "nik_tail",
     "nik_rs",
     "nik_sorted",
+    "nik_serial",
     "nik_dob",
     "nik_sex",
+    "nik_fit",
     "sex",
     "dob",
     "dob_swap",
     "dob_year",
+    "birth_key",
     "name_norm",
     "name_first",
     "first_key",
@@ -62,6 +65,39 @@ def _nik_parts(nik: pl.Series, stated: pl.Series, today: dt.date) -> pl.DataFram
     )
 
 
+def _nik_fit() -> pl.Expr:
+    """1 where the NIK's date part is the stated birth date (give or take one mistyped digit,
+    or day and month swapped), 0 where it is another date: a NIK that is not its holder's (a
+    parent's or spouse's NIK, a KK number, a NIK typed into the wrong row). Null where either
+    date is missing."""
+    nik_dob, dob = pl.col("nik_dob"), pl.col("dob")
+    # ISO dates: the digits are at these places (the dashes always agree).
+    digits = (0, 1, 2, 3, 5, 6, 8, 9)
+    differ = pl.sum_horizontal(
+        (nik_dob.str.slice(i, 1) != dob.str.slice(i, 1)).cast(pl.Int8) for i in digits
+    )
+    return (
+        pl.when(nik_dob.is_null() | dob.is_null())
+        .then(None)
+        .when((differ <= 1) | (nik_dob == pl.col("dob_swap")))
+        .then(1)
+        .otherwise(0)
+        .cast(pl.Int8)
+        .alias("nik_fit")
+    )
+
+
+def _birth_key() -> pl.Expr:
+    """A blocking key for the birth date as either record may give it: the stated date, else
+    the NIK's, with day and month in sorted order (so a date written day-first in one record
+    and month-first in the other gives the same key)."""
+    date = pl.coalesce(pl.col("dob"), pl.col("nik_dob"))
+    a, b = date.str.slice(5, 2), date.str.slice(8, 2)
+    return pl.format(
+        "{}-{}-{}", date.str.slice(0, 4), pl.min_horizontal(a, b), pl.max_horizontal(a, b)
+    ).alias("birth_key")
+
+
 def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
     """Normalised name, first word, variant key, abbreviated form, variant tokens and the
     variant-folded first and last words (blocking keys: a name with one word changed or
@@ -70,7 +106,14 @@ def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
     Computed once per distinct name, and the variant folding once per distinct word, in
     Polars (names and words repeat; Python objects per row cost seconds at a million rows).
     """
-    normalised = normalize_name_series(names).replace("", None).alias("norm")
+    # "BIN …" / "BINTI …" adds the father's name, written in one registration and left out in
+    # another: the person's own name is what comes before it.
+    normalised = (
+        normalize_name_series(names)
+        .str.replace(r" (BIN|BINTI) .*$", "")
+        .replace("", None)
+        .alias("norm")
+    )
     distinct = pl.DataFrame({"norm": normalised.drop_nulls().unique()})
     words = distinct["norm"].str.split(" ").explode().drop_nulls().unique()
     fold = pl.DataFrame(
@@ -179,9 +222,16 @@ def prepare_records(
         # comparison computes edit distances only then (they dominate scoring time).
         (pl.col("nik").str.slice(0, 6) + pl.col("nik").str.slice(12, 4)).alias("nik_rs"),
         pl.col("nik").str.split("").list.sort().list.join("").alias("nik_sorted"),
+        # The serial as a number: Dukcapil numbers people born the same day in one kecamatan
+        # 0001, 0002, … so two NIKs a serial or two apart are usually two people.
+        pl.when(pl.col("nik").str.contains(r"^\d{16}$"))
+        .then(pl.col("nik").str.slice(12, 4).cast(pl.Int32, strict=False))
+        .alias("nik_serial"),
     ).with_columns(
         # The stated sex, else the one the NIK encodes.
         pl.coalesce(pl.col("sex_stated"), pl.col("nik_sex")).alias("sex"),
+        _nik_fit(),
+        _birth_key(),
     )
     if not use_nik:
         # An identity number without NIK structure: block on its two halves instead, so one
@@ -191,6 +241,7 @@ def prepare_records(
             pl.col("nik").str.head(half).alias("nik_head"),
             pl.col("nik").str.slice(half).alias("nik_tail"),
             pl.lit(None, pl.String).alias("nik_rs"),
+            pl.lit(None, pl.Int32).alias("nik_serial"),
         )
     return frame.select(LINK_COLUMNS)
 

@@ -18,12 +18,14 @@ from typing import Any
 
 from terpadu.linkage import comparisons as C
 from terpadu.linkage.blocking import Blocks
-from terpadu.linkage.fallback import Note, default_prior, prior_band
+from terpadu.linkage.fallback import DEFAULT, Note, default_prior, prior_band
 
 log = logging.getLogger(__name__)
 _EM_LOGGER = "splink.internals.expectation_maximisation"
 #: Clerks' "same" decisions needed before they count as an estimate of m.
 MIN_SAME = 20
+#: Random pairs drawn to estimate u.
+U_SAMPLE = 2_000_000
 
 
 @dataclass
@@ -123,8 +125,10 @@ def fit(
         records,
         notes,
     )
+    sampled = 0
     try:
-        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE, seed=seed)
+        sampled = min(U_SAMPLE, records * (records - 1) // 2)
     except Exception as exc:  # unset u levels take the default model's
         notes.append(Note("u_failed", (_first_line(exc),)))
     groups: list[list[tuple[str, ...]]] = (
@@ -158,7 +162,7 @@ def fit(
     except Exception as exc:  # the caller falls back
         notes.append(Note("train_failed", (_first_line(exc),)))
         return Training(None, notes)
-    return Training(discount_matches(settings), notes)
+    return Training(unseen_u(discount_matches(settings), sampled), notes)
 
 
 def _m_from_decisions(linker: Any, same: Sequence[tuple[int, int]], notes: list[Note]) -> None:
@@ -175,6 +179,29 @@ def _m_from_decisions(linker: Any, same: Sequence[tuple[int, int]], notes: list[
         notes.append(Note("train_failed", (_first_line(exc),)))
         return
     notes.append(Note("from_decisions", (str(len(same)),)))
+
+
+def unseen_u(settings: dict[str, Any], sampled: int) -> dict[str, Any]:
+    """u of the levels random sampling never drew (in place; returned): at most one in the
+    ``sampled`` pairs, and no more than the default model's.
+
+    A rare agreement such as two NIKs one digit apart may not occur once in two million random
+    pairs of a large registry; the default model's u (fitted on a small registry) is then many
+    times too large, and the level weighs bits too little. Without a sample (it failed) the
+    level is left unset for the default model's value.
+    """
+    if sampled <= 0:
+        return settings
+    defaults: dict[str, dict[str, dict[str, float]]] = DEFAULT["levels"]
+    for comparison in settings.get("comparisons", []):
+        name = str(comparison.get("output_column_name", ""))
+        for level in comparison.get("comparison_levels", []):
+            if level.get("is_null_level") or level.get("u_probability") is not None:
+                continue
+            default = defaults.get(name, {}).get(str(level.get("label_for_charts", "")))
+            bound = 1.0 / sampled
+            level["u_probability"] = min(bound, float(default["u"])) if default else bound
+    return settings
 
 
 def discount_matches(settings: dict[str, Any]) -> dict[str, Any]:
