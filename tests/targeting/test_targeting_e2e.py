@@ -250,6 +250,7 @@ def test_cli_commands(
     app = typer.Typer()
     app.command("target")(cli.target)
     app.command("explain")(cli.explain)
+    app.command("convergence")(cli.convergence)
     app.add_typer(cli.program_app, name="program")
     runner = CliRunner()
     quota = tmp_path / "kuota.csv"
@@ -280,6 +281,11 @@ def test_cli_commands(
     family = pl.read_csv(out, infer_schema_length=0)["FAMILY_ID"][0]
     shown = runner.invoke(app, ["explain", family])
     assert shown.exit_code == 0 and "TERDAFTAR" in shown.output
+    report = tmp_path / "konvergensi.xlsx"
+    made = runner.invoke(app, ["convergence", "--region", "3604", "--out", str(report)])
+    assert made.exit_code == 0 and report.exists(), made.output
+    outside = runner.invoke(app, ["convergence", "--region", "32", "--out", str(report)])
+    assert outside.exit_code == 1 and "di luar wilayah" in outside.output
     listed = runner.invoke(app, ["program", "list"])
     assert listed.exit_code == 0 and "pkh" in listed.output
     bad = runner.invoke(

@@ -138,6 +138,17 @@ def test_show_masks_a_correction_for_masked_roles(workspace: Path) -> None:
     assert "Wilayah: 3604 " in masked
     full = _run("usulan", "show", "1", env=_as("verif"))
     assert "3604052001109999" in full and "Wilayah: 3604052001 " in full
+    # The audit's before/after values carry the new KK too: masked in an auditor's export.
+    _run("usulan", "verify", "1", env=_as("verif"))
+    _run("usulan", "approve", "1", env=_as("prov"))
+    for name, masked_view in (("bpk", True), ("verif", False)):
+        out = workspace / f"audit-{name}.csv"
+        _run(
+            "audit", "export", "--out", str(out), "--purpose", "pemeriksaan BPK 2026", env=_as(name)
+        )
+        exported = out.read_text(encoding="utf-8")
+        assert ("3604052001109999" in exported) is not masked_view
+        assert ("3604********9999" in exported) is masked_view
 
 
 def test_refusals_are_explained(workspace: Path) -> None:
@@ -173,9 +184,13 @@ def test_editions_and_indicator(workspace: Path) -> None:
     _run("usulan", "bulk", "approve", "1", env=_as("prov"))
     _run("edition", "publish", "--period", "2026-11", env=_as("prov"))
     diff_file = workspace / "diff.csv"
-    out = _run("edition", "diff", "2026-10", "2026-11", "--out", str(diff_file))
+    out = _run("edition", "diff", "2026-10", "2026-11", "--out", str(diff_file), env=_as("prov"))
     assert "dihapus" in out
     assert pl.read_csv(diff_file)["PERUBAHAN"].to_list() == ["dihapus"]
+    # An auditor sees the region only down to kabupaten/kota.
+    _run("edition", "diff", "2026-10", "2026-11", "--out", str(diff_file), env=_as("bpk"))
+    seen = pl.read_csv(diff_file, infer_schema_length=0)
+    assert seen["KODE_WILAYAH"].to_list() == ["3604"]
     assert "2026-11" in _run("edition", "list")
     assert "utuh" in _run("edition", "verify", "2026-11")
     xlsx = workspace / "indikator.xlsx"

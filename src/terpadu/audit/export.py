@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import polars as pl
 from sqlalchemy import Engine, select
 
+from terpadu.access import Disclosure
 from terpadu.audit.log import EVENT_TABLE, as_utc, iso_utc
 from terpadu.regions import normalize_code
 
@@ -79,4 +81,28 @@ def export_events(
     )
 
 
-__all__ = ["EXPORT_COLUMNS", "export_events"]
+def events_as_seen(frame: pl.DataFrame, shown: Disclosure) -> pl.DataFrame:
+    """Exported events as a reader may see them: personal fields inside the before/after
+    values masked (a NIK correction's old and new NIK alike), the region cut as the
+    reader's role is shown it. The hashes stay; a masked reader checks the chain with
+    ``terpadu audit verify``, not by rehashing the masked values."""
+    if shown.full:
+        return frame
+
+    def scrub(value: str | None) -> str | None:
+        if not value:
+            return value
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return shown.text(value)
+        return json.dumps(shown.record(parsed), ensure_ascii=False, sort_keys=True)
+
+    values = [
+        pl.col(c).map_elements(scrub, return_dtype=pl.Utf8, skip_nulls=True)
+        for c in ("SEBELUM", "SESUDAH")
+    ]
+    return shown.frame(frame.with_columns(values))
+
+
+__all__ = ["EXPORT_COLUMNS", "events_as_seen", "export_events"]

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from terpadu.access import disclosure
 from terpadu.audit import export_events, verify_chain
 from terpadu.audit.anchor import (
     Anchor,
@@ -21,6 +22,7 @@ from terpadu.audit.anchor import (
     read_anchor,
     write_anchor,
 )
+from terpadu.audit.export import events_as_seen
 from terpadu.audit.log import chain_head
 from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine
@@ -162,6 +164,8 @@ def audit_export(
         )
     except ValueError as exc:
         fail(str(exc))
+    # Before/after values hold NIKs, birth dates, mothers' names: masked roles see them masked.
+    frame = events_as_seen(frame, disclosure(actor))
     if out is None:
         table = Table(title=f"Event audit ({frame.height:,})")
         for column in ("ID", "Waktu (UTC)", "Pelaku", "Aksi", "Entitas", "Wilayah"):

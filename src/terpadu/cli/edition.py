@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.table import Table
 
+from terpadu.access import disclosure
 from terpadu.audit.anchor import AuditKeyMissing, load_key
 from terpadu.cli.account import current_actor
 from terpadu.cli.common import console, fail, open_engine, when
@@ -98,10 +100,20 @@ def diff(
     out: Annotated[Path | None, typer.Option(help="Write every row to .csv or .xlsx.")] = None,
 ) -> None:
     """Families and persons added, removed and changed between two editions, with reasons."""
+    engine = open_engine()
+    actor = current_actor(engine, "edition diff")
     try:
-        frame = diff_editions(open_engine(), period_a, period_b)
+        frame = diff_editions(engine, period_a, period_b)
     except (TerpaduError, SnapshotDamaged) as exc:
         fail_with(exc)
+    # Within the reader's region; the details of a change (old and new values) as its role
+    # may see them.
+    if actor.region is not None:
+        frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(actor.region))
+    shown = disclosure(actor)
+    frame = shown.frame(frame).with_columns(
+        pl.col("RINCIAN").map_elements(shown.text, return_dtype=pl.Utf8, skip_nulls=True)
+    )
     table = Table(title=f"Perubahan {period_a} → {period_b} ({frame.height:,})")
     for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):
         table.add_column(column, no_wrap=column in ("ID", "Perubahan"))

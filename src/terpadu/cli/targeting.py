@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,13 +10,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from terpadu.cli.account import jobs_actor
+from terpadu.access import PermissionDenied, disclosure
+from terpadu.cli.account import current_actor, jobs_actor
 from terpadu.cli.common import console, fail, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.engine import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
 from terpadu.periods import InvalidPeriod
+from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.reports.personal import record_personal_export
 from terpadu.scratch import scratch_folder
 from terpadu.settings import get_settings
@@ -185,12 +188,17 @@ def explain(
     from terpadu.targeting import explain_family
 
     database = open_engine()
+    actor = current_actor(database, "explain")
     try:
         result = explain_family(database, family, programs_dir=_programs(programs))
+        actor.require_region(result.kode_wilayah)
     except _errors() as exc:
         fail_with(exc)
+    except PermissionDenied as exc:
+        fail_with(exc)
     console.rule(
-        f"{result.family_code} · ID_KELUARGA {result.id_keluarga} · {result.kode_wilayah} · "
+        f"{result.family_code} · ID_KELUARGA {result.id_keluarga} · "
+        f"{disclosure(actor).region(result.kode_wilayah)} · "
         f"{result.status}"
     )
     for prog in result.programs:
@@ -369,8 +377,20 @@ def convergence(
     from terpadu.targeting.convergence import default_convergence_path
 
     database = open_engine()
+    actor = current_actor(database, "report convergence")
+    try:
+        wanted = None if region.strip().lower() in ("", "nasional") else normalize_code(region)
+        if actor.region is not None:
+            actor.require_region(wanted)
+    except (PermissionDenied, RegionCodeError) as exc:
+        fail_with(exc)
     try:
         report = convergence_report(database, region)
+        # The family listings carry KK numbers and addresses: as the reader's role sees them.
+        shown = disclosure(actor)
+        report = replace(
+            report, exclusion=shown.frame(report.exclusion), inclusion=shown.frame(report.inclusion)
+        )
         path = write_convergence_report(
             report, out or default_convergence_path(get_settings().reports_dir, report.region)
         )
