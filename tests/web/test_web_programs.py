@@ -55,6 +55,11 @@ def test_programme_results_and_bnba_are_region_scoped(web: WebEnv) -> None:
     frame = pl.read_csv(bnba.content, infer_schema=False)
     assert frame["FAMILY_ID"].to_list() == [web.family("K1")]  # desa B's family is not shown
     assert frame.columns[:3] == ["PROGRAM", "PERIODE", "FAMILY_ID"]
+    with web.engine.connect() as conn:
+        audited = conn.execute(
+            text("SELECT actor, after FROM audit_event WHERE action = 'export.bnba'")
+        ).all()
+    assert [a for a, _ in audited] == ["op_a"] and '"rows":1' in str(audited[0][1])
 
 
 def test_family_page_lists_its_programmes(web: WebEnv) -> None:

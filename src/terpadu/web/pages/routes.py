@@ -20,6 +20,7 @@ from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.files.tables import csv_text
 from terpadu.i18n import error_words
 from terpadu.registry import SearchPage, search_persons
+from terpadu.reports.personal import record_personal_export
 from terpadu.targeting.reads import bnba_frame
 from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LABELS
 from terpadu.web import disclosed, services
@@ -555,6 +556,16 @@ def bnba_download(
         import polars as pl
 
         frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(session.user.region))
+    # The BNBA names beneficiaries with their NIK: a download is an audited export, as
+    # the CLI's `target --out` is.
+    record_personal_export(
+        state.engine,
+        session.user.actor,
+        what="bnba",
+        rows=frame.height,
+        purpose=f"BNBA {program} {periode or 'terakhir'} (unduhan web)",
+        destination=f"web:bnba-{program}.csv",
+    )
     return Response(
         csv_text(frame, shown=disclosure(session.user)),
         media_type="text/csv",
