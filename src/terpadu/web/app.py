@@ -26,6 +26,7 @@ from terpadu.web.auth.tokens import LANG_COOKIE, TokenSigner
 from terpadu.web.config import WebConfig
 from terpadu.web.deps import AppState, LoginRequired
 from terpadu.web.errors import ErrorBody, ErrorResponse, WebError, domain_error
+from terpadu.web.formatting import install as install_formatting
 from terpadu.web.headers import SecurityHeaders
 from terpadu.web.i18n import LANGUAGES, STATE_NAMES, translate
 from terpadu.web.text_guard import refuse_control_characters
@@ -138,10 +139,7 @@ def _templates(config: WebConfig) -> Jinja2Templates:
     env = templates.env
     env.globals["tr"] = translate
     env.globals["STATE_NAMES"] = STATE_NAMES
-    env.filters["num"] = lambda v: (
-        f"{v:,.0f}".replace(",", ".") if isinstance(v, int | float) else v
-    )
-    env.filters["pct"] = lambda v: f"{100 * float(v):.1f}%" if v is not None else "-"
+    install_formatting(env)
     return templates
 
 
