@@ -91,6 +91,9 @@ def like_prefix(viewer: Viewer) -> str:
 # -- search ---------------------------------------------------------------------------------
 @dataclass
 class PersonHit:
+    """A person found; for roles that see personal data masked: NIK and KK masked, birth
+    year only (``tgl_lahir`` YYYY instead of YYYY-MM-DD), region down to kabupaten/kota."""
+
     person_id: str
     nama: str
     nik: str | None

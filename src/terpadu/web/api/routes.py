@@ -19,6 +19,7 @@ from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.files import InputLimits
 from terpadu.intake import AsOfInvalid, parse_as_of
 from terpadu.registry import list_families, region_name, search_persons
+from terpadu.registry.families import FamilyRow
 from terpadu.web import disclosed, services
 from terpadu.web import imports as web_imports
 from terpadu.web.api.schemas import (
@@ -29,14 +30,11 @@ from terpadu.web.api.schemas import (
     DashboardPublic,
     DecisionIn,
     FamilyPublic,
-    FamilyRowPublic,
     ImportJobPublic,
     LoginIn,
     Page,
-    PersonHitPublic,
     PovertyPublic,
     ProgramPublic,
-    ProgramResultPublic,
     ProposalCreate,
     ProposalDetailPublic,
     ProposalPublic,
@@ -134,7 +132,7 @@ def search(
     page = search_or_refuse(state, user, q, limit=limit, offset=offset)
     return SearchPublic(
         # Attributes straight into the public model (asdict deep-copies every field).
-        items=[PersonHitPublic.model_validate(i, from_attributes=True) for i in page.items],
+        items=list(page.items),
         total=page.total,
         total_exact=page.total_exact,
         limit=page.limit,
@@ -153,13 +151,13 @@ def families(
     status: Literal["aktif", "nonaktif"] | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> Page[FamilyRowPublic]:
+) -> Page[FamilyRow]:
     code = services.scoped_region(user, region) if region else None
     rows, total = list_families(
         engine, user, region=code or None, status=status, limit=limit, offset=offset
     )
-    return Page[FamilyRowPublic](
-        items=[FamilyRowPublic.model_validate(r, from_attributes=True) for r in rows],
+    return Page[FamilyRow](
+        items=list(rows),
         total=total,
         limit=limit,
         offset=offset,
@@ -483,4 +481,4 @@ def review(
 def programs(user: CurrentUser, engine: EngineDep) -> ProgramPublic:
     """Programme results in your region."""
     rows = services.program_results(engine, user)
-    return ProgramPublic(rows=[ProgramResultPublic.model_validate(r) for r in rows])
+    return ProgramPublic(rows=list(rows))

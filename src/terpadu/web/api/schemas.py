@@ -1,4 +1,8 @@
-"""API schemas, in families: what comes in (``…In``/``…Create``) and what goes out (``…Public``)."""
+"""API schemas, in families: what comes in (``…In``/``…Create``) and what goes out (``…Public``).
+
+Where a domain read model already is the answer (a family's members, its welfare row, a
+search hit), the answer is that dataclass itself: one definition, no field-by-field copy.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,17 @@ import datetime as dt
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from terpadu.registry.families import (
+    AuditEntry,
+    Member,
+    ProposalRef,
+    RegionLevel,
+    StatusChange,
+)
+from terpadu.registry.search import PersonHit
+from terpadu.targeting.reads import FamilyProgram, ProgramCoverage, ProgramResult
+from terpadu.welfare.reads import FamilyWelfare
 
 T = TypeVar("T")
 
@@ -45,116 +60,13 @@ class UserPublic(BaseModel):
     sees_full_nik: bool
 
 
-class PersonHitPublic(ReadModel):
-    """A person found; for roles that see personal data masked: NIK and KK masked, birth
-    year only, region down to kabupaten/kota."""
-
-    person_id: str
-    nama: str
-    nik: str | None
-    tgl_lahir: str | None = Field(description="YYYY-MM-DD, or YYYY for masked roles")
-    jenis_kelamin: int | None
-    status: str
-    family_id: str
-    id_keluarga: str
-    no_kk: str | None
-    kode_wilayah: str
-    nama_wilayah: str
-
-
-class SearchPublic(Page[PersonHitPublic]):
+class SearchPublic(Page[PersonHit]):
     query: str
     kind: str
     fuzzy: bool = False
 
 
-class FamilyRowPublic(ReadModel):
-    family_id: str
-    id_keluarga: str
-    no_kk: str | None
-    kode_wilayah: str
-    nama_wilayah: str
-    status: str
-    kepala: str | None
-
-
 # -- the family record (terpadu.registry, welfare and programme reads) -----------------------
-class RegionLevelPublic(ReadModel):
-    kode: str
-    nama: str
-
-
-class MemberPublic(ReadModel):
-    person_id: str
-    id: int
-    id_anggota: str | None
-    nik: str | None
-    nama: str
-    jenis_kelamin: int | None
-    tgl_lahir: str | None
-    hub_keluarga: int | None
-    status: str
-    status_reason: str | None
-    perlu_rekam_dukcapil: bool
-    version: int
-    joined_at: str | None
-    left_at: str | None
-    left_reason: str | None
-    current: bool
-
-
-class StatusChangePublic(ReadModel):
-    entity: str
-    id: str
-    status: str
-    reason: str | None
-    note: str | None
-    actor: str | None
-    at: str | None
-
-
-class WelfarePublic(ReadModel):
-    pmt_score: float
-    persentil: int
-    desil: int
-    rank_nasional: int | None
-    rank_provinsi: int | None
-    rank_kabkota: int | None
-    skor_deprivasi: float | None
-    dimensi_deprivasi: list[str]
-    indikator_deprivasi: list[str]
-    skor_dimensi: dict[str, float]
-    miskin_multidimensi: bool
-    model_version: str
-    ranked_at: str | None
-    cakupan: str
-
-
-class ProposalRefPublic(ReadModel):
-    id: int
-    kind: str
-    state: str
-    created_by: str
-    created_at: str | None
-    state_since: str | None
-
-
-class AuditEntryPublic(ReadModel):
-    id: int
-    at: str | None
-    actor: str | None
-    role: str | None
-    action: str
-    entity: str
-    entity_id: str | None
-
-
-class FamilyProgramPublic(ReadModel):
-    program: str
-    periode: str
-    status: str
-    nominal: int | None
-    komponen: str | None
 
 
 class FamilyPublic(ReadModel):
@@ -163,7 +75,7 @@ class FamilyPublic(ReadModel):
     source: str
     no_kk: str | None
     kode_wilayah: str
-    wilayah: list[RegionLevelPublic]
+    wilayah: list[RegionLevel]
     alamat: str | None
     rt: str | None
     rw: str | None
@@ -171,18 +83,12 @@ class FamilyPublic(ReadModel):
     status_reason: str | None
     version: int
     fields: dict[str, Any]
-    members: list[MemberPublic]
-    status_history: list[StatusChangePublic]
-    welfare: WelfarePublic | None
-    proposals: list[ProposalRefPublic]
-    audit_events: list[AuditEntryPublic]
-    programs: list[FamilyProgramPublic] | None
-
-
-class AmbiguousChoicePublic(ReadModel):
-    family_id: str
-    source: str
-    kode_wilayah: str
+    members: list[Member]
+    status_history: list[StatusChange]
+    welfare: FamilyWelfare | None
+    proposals: list[ProposalRef]
+    audit_events: list[AuditEntry]
+    programs: list[FamilyProgram] | None
 
 
 # -- the dashboard -------------------------------------------------------------------------
@@ -203,12 +109,6 @@ class QualityCodePublic(ReadModel):
     count: int
 
 
-class ProgramCoveragePublic(ReadModel):
-    program: str
-    keluarga: int
-    penerima: int
-
-
 class DashboardPublic(ReadModel):
     region: str | None
     region_name: str
@@ -217,7 +117,7 @@ class DashboardPublic(ReadModel):
     desil: list[DesilCountPublic]
     quality: list[QualityAreaPublic]
     quality_codes: list[QualityCodePublic]
-    programs: list[ProgramCoveragePublic] | None
+    programs: list[ProgramCoverage] | None
 
 
 # -- verval ----------------------------------------------------------------------------------
@@ -418,12 +318,5 @@ class ReviewPairPublic(BaseModel):
     explanation: list[Any] | None
 
 
-class ProgramResultPublic(ReadModel):
-    program: str
-    periode: str
-    penerima: int
-    kuota: int | None
-
-
 class ProgramPublic(BaseModel):
-    rows: list[ProgramResultPublic]
+    rows: list[ProgramResult]
