@@ -183,35 +183,21 @@ def record_event(
     key = None if entity_id is None else str(entity_id)
     code = _region(region)
     event_id, prev_hash = _lock_head(conn)
-    digest = event_hash(
-        event_id=event_id,
-        at=when,
-        actor=username,
-        role=role,
-        action=action,
-        entity=entity,
-        entity_id=key,
-        region=code,
-        before=before_text,
-        after=after_text,
-        prev_hash=prev_hash,
-    )
-    conn.execute(
-        insert(EVENT_TABLE).values(
-            id=event_id,
-            at=when,
-            actor=username,
-            role=role,
-            action=action,
-            entity=entity,
-            entity_id=key,
-            region=code,
-            before=before_text,
-            after=after_text,
-            prev_hash=prev_hash,
-            hash=digest,
-        )
-    )
+    # The columns of the row are exactly what the hash covers (event_hash's names but id).
+    content: dict[str, Any] = {
+        "at": when,
+        "actor": username,
+        "role": role,
+        "action": action,
+        "entity": entity,
+        "entity_id": key,
+        "region": code,
+        "before": before_text,
+        "after": after_text,
+        "prev_hash": prev_hash,
+    }
+    digest = event_hash(event_id=event_id, **content)
+    conn.execute(insert(EVENT_TABLE).values(id=event_id, hash=digest, **content))
     conn.execute(
         update(HEAD_TABLE)
         .where(HEAD_TABLE.c.id == HEAD_ID)
