@@ -17,7 +17,7 @@ import datetime as dt
 from terpadu.engine.dialects import age_sql
 from terpadu.layouts import ANGGOTA_COLUMNS
 
-#: Coded dwelling columns of the registry's family row (FORMATS.md codes; ``daya_listrik`` in VA).
+#: Coded dwelling columns of the registry's family row (docs/formats.md codes; ``daya_listrik`` in VA).
 DWELLING_CODES: tuple[str, ...] = (
     "status_bangunan",
     "jenis_lantai",
@@ -84,6 +84,12 @@ MEMBER_COUNTS: dict[str, str] = {
     "jumlah_penyakit_kronis": "penyakit_kronis = 1",
     "jumlah_hamil": "hamil = 1",
 }
+
+
+#: Who heads a family: the member with relation 1 (kepala keluarga); where none has it (a
+#: data fault), the oldest member stands in. Welfare (the head's age, diploma, work) and
+#: targeting (a woman heads the family) read the same head.
+HEAD_ORDER = "CASE WHEN hub = 1 THEN 0 ELSE 1 END, umur DESC NULLS LAST, person_id"
 
 
 def member_count(name: str, when: str | None = None) -> str:
@@ -155,7 +161,7 @@ def members_sql(
 ) -> str:
     """One row per registration that counts (active, in a family, not dead), as the member
     counts read it: ids, ``nik``, ``hub`` (the membership's relation), the coded columns as
-    integers, ``umur`` and ``asing``.
+    integers, ``umur``, ``asing`` and ``kepala`` (1 for the family's head, :data:`HEAD_ORDER`).
 
     ``asing`` is 1 for a registration of a person who counts in another family: it is in no
     count of this one. ``foreign`` names the table (or parenthesised subquery) of such
@@ -167,7 +173,7 @@ def members_sql(
         foreign = f"({foreign_sql(f'({shared_sql(persons, flags)}) s')})"
     source, where = _living(persons, flags)
     rejected = ", coalesce(fl.nik_ditolak, 0) AS nik_ditolak" if flags is not None else ""
-    return f"""
+    rows = f"""
         SELECT CAST(p.id AS BIGINT) AS person_id, CAST(p.family_id AS BIGINT) AS family_id,
                p.nik, CAST(coalesce(p.membership_hub, p.hub_keluarga) AS INT) AS hub,
                {_int("jenis_kelamin")} AS jenis_kelamin, {_int("status_kawin")} AS status_kawin,
@@ -182,4 +188,11 @@ def members_sql(
                CASE WHEN x.person_id IS NULL THEN 0 ELSE 1 END AS asing
         FROM {source} LEFT JOIN {foreign} x ON x.person_id = p.id
         WHERE {where}
+    """
+    return f"""
+        SELECT m.*,
+               CASE WHEN asing = 0 AND row_number() OVER (
+                        PARTITION BY family_id, asing ORDER BY {HEAD_ORDER}) = 1
+                    THEN 1 ELSE 0 END AS kepala
+        FROM ({rows}) m
     """

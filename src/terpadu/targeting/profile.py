@@ -180,7 +180,7 @@ def profile_sql(members: str = "t_members") -> str:
         LEFT JOIN (
             SELECT family_id, count(CASE WHEN asing = 0 THEN 1 END) AS jumlah_anggota,
                    count(CASE WHEN asing = 1 THEN 1 END) AS n_anggota_ganda, {counts},
-                   max(CASE WHEN asing = 0 AND hub = 1 AND jenis_kelamin = 2 THEN 1 ELSE 0 END)
+                   max(CASE WHEN kepala = 1 AND jenis_kelamin = 2 THEN 1 ELSE 0 END)
                        AS kepala_perempuan,
                    min({recipient_key("ibu")}) AS k_ibu,
                    min({recipient_key("kepala")}) AS k_kepala,

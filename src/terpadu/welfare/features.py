@@ -168,8 +168,8 @@ def profile_sql(
     Only families and persons with status ``aktif`` count; a person belongs to the
     family of its current membership (``persons.family_id``), and one registered in several
     families counts only in the family of their newest registration (as in targeting). The
-    member counts are ``terpadu.engine.family``'s. The head is the member
-    with relation 1 (kepala keluarga); without one, the oldest member stands in.
+    member counts and the head (relation 1, else the oldest member) are
+    ``terpadu.engine.family``'s.
 
     ``foreign``: a table of the registrations that count in another family, computed once
     beforehand (``terpadu.engine.family.foreign_sql``); without it the query finds them.
@@ -181,26 +181,19 @@ def profile_sql(
     WITH p AS (
         SELECT * FROM ({members_sql(reference, persons, foreign=foreign)}) m WHERE asing = 0
     ),
-    ph AS (
-        SELECT p.*, row_number() OVER (
-                   PARTITION BY family_id
-                   ORDER BY CASE WHEN hub = 1 THEN 0 ELSE 1 END, umur DESC NULLS LAST, person_id
-               ) AS urutan
-        FROM p
-    ),
     agg AS (
         SELECT family_id,
                count(*) AS jumlah_anggota,
                {counts},
                coalesce(max(pendidikan_tertinggi), 0) AS pendidikan_maks,
-               max(CASE WHEN urutan = 1 THEN CASE WHEN jenis_kelamin = 2 THEN 1 ELSE 0 END END)
+               max(CASE WHEN kepala = 1 THEN CASE WHEN jenis_kelamin = 2 THEN 1 ELSE 0 END END)
                    AS kepala_perempuan,
-               max(CASE WHEN urutan = 1 THEN umur END) AS kepala_umur_raw,
-               max(CASE WHEN urutan = 1 THEN pendidikan_tertinggi END) AS kepala_pendidikan,
-               max(CASE WHEN urutan = 1 THEN status_pekerjaan END) AS kepala_pekerjaan,
-               max(CASE WHEN urutan = 1 THEN CASE WHEN status_kawin = 2 THEN 1 ELSE 0 END END)
+               max(CASE WHEN kepala = 1 THEN umur END) AS kepala_umur_raw,
+               max(CASE WHEN kepala = 1 THEN pendidikan_tertinggi END) AS kepala_pendidikan,
+               max(CASE WHEN kepala = 1 THEN status_pekerjaan END) AS kepala_pekerjaan,
+               max(CASE WHEN kepala = 1 THEN CASE WHEN status_kawin = 2 THEN 1 ELSE 0 END END)
                    AS kepala_kawin
-        FROM ph
+        FROM p
         GROUP BY family_id
     ),
     f AS (
