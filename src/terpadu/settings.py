@@ -173,6 +173,22 @@ class Settings(BaseSettings):
         description="File holding the audit signing key (used when TERPADU_AUDIT_KEY is empty).",
     )
 
+    # -- social services (complaints) ------------------------------------------------------
+    holidays_file: Path | None = Field(
+        default=None,
+        description=(
+            "CSV of the office's holidays (column tanggal: 2026-12-25 or 25/12/2026; "
+            "keterangan optional): complaint deadlines skip them, and weekends."
+        ),
+    )
+    complaint_sla: str = Field(
+        default="",
+        description=(
+            "Working days a complaint may stay in each state, over the defaults "
+            "received=1,checked=5,visited=3,referred=10,decided=2 (e.g. 'checked=7')."
+        ),
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""
         if self.database_url:

@@ -15,6 +15,7 @@ from terpadu.cli.audit import audit_app
 from terpadu.cli.edition import edition_app
 from terpadu.cli.report import report_app
 from terpadu.cli.retention import data_app
+from terpadu.cli.services import pengaduan_app
 from terpadu.cli.subjects import subjects_app
 from terpadu.cli.synth import synth
 from terpadu.cli.users import users_app
@@ -43,6 +44,7 @@ app.command("unmerge")(linkage.unmerge)
 app.add_typer(linkage.review_app, name="review")
 app.command("dukcapil")(linkage.dukcapil)
 app.add_typer(pmt_app, name="pmt")
+app.add_typer(pengaduan_app, name="pengaduan")
 app.command("rank")(rank)
 report_app.command("convergence")(targeting_cli.convergence)
 app.add_typer(report_app, name="report")

@@ -25,6 +25,7 @@ from terpadu.access import ADMIN_PROVINSI, OPERATOR_DESA, VERIFIKATOR_KAB, Actor
 from terpadu.audit import record_event
 from terpadu.audit.log import as_utc
 from terpadu.errors import TerpaduError
+from terpadu.locale import text
 from terpadu.services.calendar import WorkCalendar
 from terpadu.store.models.services import Complaint, ComplaintStep, Referral
 from terpadu.verval import create_proposal
@@ -112,6 +113,10 @@ class Receipt:
 def _now(now: dt.datetime | None) -> dt.datetime:
     # Stored in UTC: SQLite keeps a moment's clock digits without its zone.
     return as_utc(now) if now is not None else dt.datetime.now(dt.UTC)
+
+
+def _state_name(state: str) -> str:
+    return text(f"services.state.{state}")
 
 
 def _tracking(kode_wilayah: str) -> str:
@@ -238,8 +243,8 @@ class _Step:
         complaint = self.complaint
         if to_state not in NEXT[complaint.state]:
             raise ComplaintError(
-                f"Pengaduan {complaint.tracking} berstatus {complaint.state}; langkah ke "
-                f"{to_state} tidak dapat diambil sekarang."
+                f"Pengaduan {complaint.tracking} berstatus '{_state_name(complaint.state)}'; "
+                f"langkah '{_state_name(to_state)}' tidak dapat diambil sekarang."
             )
         late = 0
         if complaint.due_at is not None:
