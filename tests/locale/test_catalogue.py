@@ -59,8 +59,13 @@ def _template_keys() -> set[str]:
 
 
 def test_every_key_a_template_names_is_in_the_catalogue() -> None:
-    # A key ending in "_" is a prefix joined with a value in the template (action_ ~ name).
-    used = {key for key in _template_keys() if not key.endswith("_")}
+    # A key ending in "_" or "." is a prefix joined with a value in the template
+    # (action_ ~ name, 'services.state.' ~ code): the prefix must lead to some entry.
+    keys = _template_keys()
+    used = {key for key in keys if not key.endswith(("_", "."))}
+    prefixes = {key for key in keys if key.endswith(".")}
+    dangling = sorted(p for p in prefixes if not any(k.startswith(p) for k in catalogue()))
+    assert not dangling, f"template key prefixes with no entry: {dangling}"
     missing = sorted(key for key in used if key not in catalogue())
     assert not missing, f"keys used in templates but not catalogued: {missing}"
 

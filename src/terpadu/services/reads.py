@@ -181,3 +181,16 @@ def complaint_detail(
                 for r in referrals
             ],
         )
+
+
+def referral_tracking(engine: Engine, referral_id: int) -> str:
+    """The tracking code of the complaint a referral belongs to."""
+    with Session(engine) as session:
+        tracking = session.scalar(
+            select(Complaint.tracking)
+            .join(Referral, Referral.complaint_id == Complaint.id)
+            .where(Referral.id == referral_id)
+        )
+    if tracking is None:
+        raise ComplaintError(f"Rujukan {referral_id} tidak ditemukan.")
+    return tracking

@@ -2,7 +2,9 @@
 
 from terpadu.web.pages.admin import router as admin_router
 from terpadu.web.pages.routes import router
+from terpadu.web.pages.services import router as services_router
 
 router.include_router(admin_router)
+router.include_router(services_router)
 
 __all__ = ["router"]
