@@ -1,8 +1,10 @@
 """Server-rendered pages (Jinja2 + htmx), in Bahasa Indonesia with English selectable."""
 
 from terpadu.web.pages.admin import router as admin_router
+from terpadu.web.pages.family import router as family_router
 from terpadu.web.pages.routes import router
 
 router.include_router(admin_router)
+router.include_router(family_router)
 
 __all__ = ["router"]
