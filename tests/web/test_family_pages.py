@@ -133,6 +133,22 @@ def test_family_correction_proposes_only_what_changed(web: WebEnv) -> None:
     assert (web.data_dir / "evidence" / sha[:2] / sha).read_bytes() == PNG
 
 
+def test_a_form_that_sends_one_field_corrects_that_field_only(web: WebEnv) -> None:
+    client, csrf = web.page("op_a")
+    r = client.post(
+        f"/keluarga/{web.family('K1')}/usulan",
+        data={"kind": "correct", "alamat": "", "luas_lantai": "40", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    [(_, _, _, _, _, payload)] = _proposals(web)
+    # The emptied address is proposed for removal; fields not sent are left alone.
+    assert payload["changes"] == {
+        "luas_lantai": {"old": 36.5, "new": 40.0},
+        "alamat": {"old": "Kp. Baru", "new": None},
+    }
+
+
 def test_invalid_correction_comes_back_with_what_was_typed(web: WebEnv) -> None:
     client, csrf = web.page("op_a")
     fam = web.family("K1")

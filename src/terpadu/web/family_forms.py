@@ -62,8 +62,10 @@ _PAGE_WORDS: Final[dict[str, str]] = {
     "tgl_lahir": "web.birth_date",
     "jenis_kelamin": "web.sex",
     "hub_keluarga": "web.relation",
-    "alamat": "web.address",
-    "kode_wilayah": "web.region",
+    "alamat": "family.address",
+    "rt": "family.rt",
+    "rw": "family.rw",
+    "kode_wilayah": "family.region_code",
 }
 # An RT/RW typed into the street address (it has fields of its own).
 _RT_RW_IN_ADDRESS: Final = re.compile(r"\bR[TW]\.?\s*[:.]?\s*\d{1,3}\b", re.IGNORECASE)
@@ -287,11 +289,12 @@ def changed(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> dict[str
 def cleared(
     current: Mapping[str, Any], form: Mapping[str, Any], names: tuple[str, ...] | list[str]
 ) -> dict[str, None]:
-    """Fields the operator emptied on a correction form (the value is to be removed)."""
+    """Fields the operator emptied on a correction form (the value is to be removed); a field
+    the form did not send at all is left as it is."""
     return {
         n: None
         for n in names
-        if current.get(n) not in (None, "") and not str(form.get(n) or "").strip()
+        if n in form and current.get(n) not in (None, "") and not str(form.get(n) or "").strip()
     }
 
 

@@ -332,6 +332,7 @@ def _content(
         names = FAMILY_FORM_FIELDS
         current = family_values(state.engine, target["id"])
         entity = "family"
+    names = tuple(n for n in names if n in form)  # a field not sent is not corrected
     checked = check_fields(entity, form, names, lang)
     values: dict[str, Any] = changed(current, checked.values)
     values |= {k: v for k, v in cleared(current, form, names).items() if k not in checked.errors}
