@@ -215,6 +215,10 @@ def test_add_member_with_named_codes(web: WebEnv) -> None:
     fam = web.family("K1")
     form = client.get(f"/keluarga/{fam}/usulan?jenis=tambah-anggota").text
     assert 'type="date" name="tgl_lahir"' in form and ">Anak</option>" in form
+    english = client.get(f"/keluarga/{fam}/usulan?jenis=tambah-anggota&lang=en").text
+    assert ">Child</option>" in english and ">Female</option>" in english
+    assert ">Anak</option>" not in english
+    client.get(f"/keluarga/{fam}?lang=id")  # back to Bahasa Indonesia (the language cookie)
     member = {
         "nama": "Rina",
         "jenis_kelamin": "2",
@@ -255,6 +259,8 @@ def test_member_correction_and_removal(web: WebEnv) -> None:
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text[-1500:]
+    r = client.post(f"/anggota/{budi}/usulan", data={"kind": "remove_member", "csrf_token": csrf})
+    assert r.status_code == 422 and "Pilih salah satu dari daftar." in r.text
     r = client.post(
         f"/anggota/{budi}/usulan",
         data={"kind": "remove_member", "reason": "meninggal", "csrf_token": csrf},
