@@ -7,10 +7,14 @@ import json
 import re
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 from webdata import WebEnv
 
+from terpadu.settings import Settings
 from terpadu.store.ids import person_code
+from terpadu.web import create_app
+from terpadu.web.upload_limit import body_limit
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
 
@@ -374,3 +378,15 @@ def test_evidence_opens_for_full_readers_in_region_only(web: WebEnv) -> None:
     assert analyst.get(f"/bukti/{evidence_id}").status_code == 403
     other, _ = web.page("op_b")
     assert other.get(f"/bukti/{evidence_id}").status_code == 404
+
+
+def test_a_proposal_form_too_large_is_refused_while_it_arrives(web: WebEnv, tmp_path: Any) -> None:
+    limit = 4096
+    settings = Settings(data_dir=tmp_path / "kecil", upload_max_bytes=limit)
+    app = create_app(web.engine, settings, migrate=False)
+    client = TestClient(app, raise_server_exceptions=False)
+    body = b"x" * (body_limit(limit) + 1)
+    for path in (f"/keluarga/{web.family('K1')}/usulan", "/anggota/ORG0000000001/usulan"):
+        r = client.post(path, content=body, headers={"content-type": "multipart/form-data; b=x"})
+        assert r.status_code == 413 and "Berkas terlalu besar" in r.text
+    assert not (tmp_path / "kecil" / "tmp").exists()
