@@ -153,6 +153,28 @@ def test_a_form_that_sends_one_field_corrects_that_field_only(web: WebEnv) -> No
     }
 
 
+def test_an_address_imported_with_its_rt_is_refused_only_when_edited(web: WebEnv) -> None:
+    with web.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE family SET alamat = 'Kp. Baru RT 001 RW 002' WHERE id = :f"),
+            {"f": web.families["K1"]},
+        )
+    client, csrf = web.page("op_a")
+    fam = web.family("K1")
+    values = _form_values(client.get(f"/keluarga/{fam}/usulan?jenis=koreksi").text)
+    r = client.post(
+        f"/keluarga/{fam}/usulan",
+        data={**values, "jumlah_ternak": "2", "kind": "correct", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    r = client.post(
+        f"/keluarga/{fam}/usulan",
+        data={**values, "alamat": "Kp. Baru Permai RT 001", "kind": "correct", "csrf_token": csrf},
+    )
+    assert r.status_code == 422 and "bukan di alamat" in r.text
+
+
 def test_invalid_correction_comes_back_with_what_was_typed(web: WebEnv) -> None:
     client, csrf = web.page("op_a")
     fam = web.family("K1")

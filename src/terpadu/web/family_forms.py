@@ -244,17 +244,22 @@ def check_fields(
     lang: str,
     *,
     prefix: str = "",
+    current: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
 ) -> Checked:
     """Check the fields ``names`` of ``entity`` as typed in ``form`` (keys ``prefix + name``).
 
-    Empty fields are left out; a required one left empty is an error.
+    Empty fields are left out; a required one left empty is an error. ``current``: the
+    record a correction form was filled in with; a field left as it was is not checked
+    again (an address imported with its RT in it is not refused until someone edits it).
     """
     today = today or dt.date.today()
     columns = _columns(entity)
     out = Checked()
     for name in names:
         raw = str(form.get(prefix + name) or "").strip()
+        if current is not None and raw and raw == form_value(current.get(name)):
+            continue
         spec_required = name == ("kode_wilayah" if entity == "family" else "nama")
         if not raw:
             if spec_required:

@@ -333,7 +333,7 @@ def _content(
         current = family_values(state.engine, target["id"])
         entity = "family"
     names = tuple(n for n in names if n in form)  # a field not sent is not corrected
-    checked = check_fields(entity, form, names, lang)
+    checked = check_fields(entity, form, names, lang, current=current)
     values: dict[str, Any] = changed(current, checked.values)
     values |= {k: v for k, v in cleared(current, form, names).items() if k not in checked.errors}
     if not values and not checked.errors:
