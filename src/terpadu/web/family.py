@@ -177,6 +177,13 @@ def _linked(conn: Connection, viewer: Viewer, person_id: int, cluster: int) -> l
     return out
 
 
+def person_in_scope(engine: Engine, viewer: Viewer, person_id: int) -> bool:
+    """Whether the person's family (current, else latest) lies within the reader's region."""
+    with engine.connect() as conn:
+        region = _person_region(conn, person_id)
+    return region is not None and viewer.covers(region)
+
+
 def person_detail(engine: Engine, viewer: Viewer, person_id: int) -> PersonDetail | None:
     """The person with families, history, programmes and linked registrations; None when
     the person's family lies outside the reader's region."""

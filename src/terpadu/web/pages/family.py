@@ -44,6 +44,7 @@ from terpadu.web.family import (
     family_detail,
     family_values,
     person_detail,
+    person_in_scope,
     person_values,
 )
 from terpadu.web.family_forms import (
@@ -120,13 +121,13 @@ def _forbidden_unless_proposer(session: PageSession, lang: str) -> None:
         raise WebError(403, "forbidden", text("family.only_operator", lang))
 
 
-def _chosen_kind(value: str, allowed: tuple[str, ...]) -> str:
+def _chosen_kind(value: str, allowed: tuple[str, ...], lang: str) -> str:
     try:
         kind = parse_kind(value or CORRECT)
     except InvalidProposal:
-        raise services.not_found("Jenis usulan tidak dikenal.") from None
+        kind = ""
     if kind not in allowed:
-        raise services.not_found("Jenis usulan tidak dikenal.")
+        raise services.not_found(text("family.unknown_kind", lang))
     return kind
 
 
@@ -135,8 +136,7 @@ def person_id_or_404(state: AppState, session: PageSession, ref: str) -> int:
     parsed = parse_code(ref.strip())
     if parsed is None or parsed[0] != "person":
         raise services.not_found()
-    detail = person_detail(state.engine, session.user, parsed[1])
-    if detail is None:
+    if not person_in_scope(state.engine, session.user, parsed[1]):
         raise services.not_found()
     return parsed[1]
 
@@ -268,7 +268,7 @@ def family_proposal_form(
     jenis: Annotated[str, Query(max_length=30)] = "koreksi",
 ) -> HTMLResponse:
     _forbidden_unless_proposer(session, lang)
-    kind = _chosen_kind(jenis, FAMILY_KINDS)
+    kind = _chosen_kind(jenis, FAMILY_KINDS, lang)
     target = _family_target(state, session, family_ref)
     values: dict[str, str] = {}
     if kind == CORRECT:
@@ -288,7 +288,7 @@ def person_proposal_form(
     jenis: Annotated[str, Query(max_length=30)] = "koreksi",
 ) -> HTMLResponse:
     _forbidden_unless_proposer(session, lang)
-    kind = _chosen_kind(jenis, PERSON_KINDS)
+    kind = _chosen_kind(jenis, PERSON_KINDS, lang)
     target = _person_target(state, session, person_ref, lang)
     values: dict[str, str] = {"submit_now": "1"}
     if kind == CORRECT:
@@ -429,10 +429,10 @@ def _post_proposal(
     _forbidden_unless_proposer(session, lang)
     if person_ref is not None:
         target = _person_target(state, session, person_ref, lang)
-        kind = _chosen_kind(str(form.get("kind") or ""), PERSON_KINDS)
+        kind = _chosen_kind(str(form.get("kind") or ""), PERSON_KINDS, lang)
     else:
         target = _family_target(state, session, family_ref or "")
-        kind = _chosen_kind(str(form.get("kind") or ""), FAMILY_KINDS)
+        kind = _chosen_kind(str(form.get("kind") or ""), FAMILY_KINDS, lang)
     proposal_id, errors, problem = _propose(state, session, lang, kind, target, form)
     if proposal_id is None:
         return _form_page(
