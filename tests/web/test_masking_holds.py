@@ -205,6 +205,9 @@ def registry(web: WebEnv) -> Registry:
 def _path_values(name: str, reg: Registry) -> list[str]:
     values: dict[str, list[str]] = {
         "family_ref": reg.families,
+        "person_ref": reg.persons,
+        # Evidence files of proposals (none in the fixture: a masked role is refused first).
+        "evidence_id": ["1", "2"],
         "proposal_id": [str(p) for p in reg.proposals],
         "job_id": [str(j) for j in reg.jobs],
         "fmt": ["csv", "xlsx"],

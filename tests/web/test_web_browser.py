@@ -95,10 +95,10 @@ def test_operator_proposes_and_verifiers_approve(server: str, web_sqlite: WebEnv
             expect(page.locator("h1")).to_contain_text(web_sqlite.family("K1"))
             expect(page.locator("main")).to_contain_text("3604051507870001")  # own desa: full NIK
 
-            page.select_option("select[name=kind]", "correct")
-            page.select_option("select[name=field]", "alamat")
-            page.fill("input[name=value]", "Kp. Baru Permai")
-            page.click("form.grid button[type=submit]")
+            page.click("nav.actions a[href$='jenis=koreksi']")
+            expect(page.locator("input[name=alamat]")).to_have_value("Kp. Baru")
+            page.fill("input[name=alamat]", "Kp. Baru Permai")
+            page.click("main form button[type=submit]")
             expect(page.locator(".state")).to_have_text("diajukan")
             proposal_url = page.url
 

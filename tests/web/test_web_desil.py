@@ -40,6 +40,7 @@ def test_family_page_names_both_desil(web: WebEnv) -> None:
     page = client.get(f"/keluarga/{web.family('K1')}")
     assert page.status_code == 200
     assert "Desil relatif (registri: Kabupaten Serang)" in page.text
-    assert "Desil nasional DTSEN" in page.text and "33.5" in page.text
+    assert "Desil nasional DTSEN" in page.text and "33,5" in page.text  # the decimal comma
     english = client.get(f"/keluarga/{web.family('K1')}?lang=en")
     assert "Registry-relative decile (registry: Kabupaten Serang)" in english.text
+    assert "33.5" in english.text

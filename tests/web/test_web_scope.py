@@ -49,12 +49,37 @@ def victim(env: WebEnv) -> dict[str, Any]:
         files={"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())},
         data={"source": "desa-kramatwatu"},
     ).json()["id"]
-    return {"family": env.family("K1"), "key": "K1", "proposal": pid, "job": job}
+    # Evidence on the proposal, and one of desa A's members.
+    from terpadu.access import Actor
+    from terpadu.store.ids import person_code
+    from terpadu.verval import attach_evidence
+
+    scan = env.data_dir / "ktp.png"
+    scan.parent.mkdir(parents=True, exist_ok=True)
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    evidence = attach_evidence(
+        env.engine,
+        Actor("op_a", "operator_desa", "3604052001"),
+        pid,
+        scan,
+        evidence_dir=env.data_dir / "evidence",
+    )
+    with env.engine.connect() as conn:
+        ahmad = conn.execute(text("SELECT id FROM person WHERE nama = 'Ahmad bin Salim'")).scalar()
+    return {
+        "family": env.family("K1"),
+        "key": "K1",
+        "proposal": pid,
+        "job": job,
+        "person": person_code(int(ahmad or 0)),
+        "evidence": evidence,
+    }
 
 
 def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """For each route, requests by desa B's operator aimed at desa A's data."""
     fam, pid, job = v["family"], v["proposal"], v["job"]
+    person, evidence = v.get("person", ""), v.get("evidence", 0)
     files = {"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())}
     return {
         ("POST", "/api/v1/auth/login"): [{"json": {"username": "op_a", "password": "tebakan"}}],
@@ -102,8 +127,32 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("GET", "/cari"): [{"params": {"q": q}} for q in ("ahmad", "3604051507870001", fam)],
         ("GET", "/keluarga/{family_ref}"): [{"path": fam}, {"path": "K1"}],
         ("POST", "/keluarga/{family_ref}/usulan"): [
-            {"path": fam, "data": {"kind": "deactivate", "reason": "pindah", "submit_now": "1"}}
+            {"path": fam, "data": {"kind": "deactivate", "reason": "pindah", "submit_now": "1"}},
+            {"path": fam, "data": {"kind": "correct", "rt": "666", "kode_wilayah": "3604052002"}},
         ],
+        ("GET", "/keluarga/{family_ref}/usulan"): [
+            {"path": fam, "params": {"jenis": j}} for j in ("koreksi", "tambah-anggota")
+        ],
+        ("GET", "/anggota/{person_ref}"): [{"path": person}],
+        ("GET", "/anggota/{person_ref}/usulan"): [
+            {"path": person, "params": {"jenis": j}} for j in ("koreksi", "keluarkan-anggota")
+        ],
+        ("POST", "/anggota/{person_ref}/usulan"): [
+            {"path": person, "data": {"kind": "remove_member", "reason": "pindah"}},
+            {"path": person, "data": {"kind": "correct", "nama": "Ahmad"}},
+        ],
+        ("GET", "/keluarga-baru"): [{}],
+        ("POST", "/keluarga-baru"): [
+            {
+                "data": {
+                    "kode_wilayah": "3604052001",
+                    "m0.nama": "Titipan",
+                    "m0.hub_keluarga": "1",
+                    "submit_now": "1",
+                }
+            }
+        ],
+        ("GET", "/bukti/{evidence_id}"): [{"path": evidence}],
         ("GET", "/usulan"): [{}],
         ("POST", "/usulan/massal"): [{"data": {"action": "submit", "ids": str(pid)}}],
         ("GET", "/usulan/{proposal_id}"): [{"path": pid}],

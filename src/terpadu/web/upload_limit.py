@@ -14,11 +14,14 @@ form's few fields. Each file's own limit is checked again as the route saves it.
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: Routes that take uploads: the import page's form and the API's import.
 UPLOAD_PATHS = frozenset({"/impor", "/api/v1/imports"})
+#: The proposal forms of the family and person pages, which carry evidence files.
+EVIDENCE_FORMS = re.compile(r"/(?:keluarga|anggota)/[^/]+/usulan|/keluarga-baru")
 #: Room for the multipart boundaries and the form's text fields around the two files.
 FORM_SLACK_BYTES = 64 * 1024
 FILES_PER_UPLOAD = 2
@@ -46,11 +49,7 @@ class UploadLimit:
             self.message = f"Berkas terlalu besar: batas {upload_max_bytes} byte per berkas."
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or scope["path"] not in UPLOAD_PATHS
-        ):
+        if scope["type"] != "http" or scope["method"] != "POST" or not takes_upload(scope["path"]):
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)
@@ -105,6 +104,11 @@ class UploadLimit:
         ]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": data})
+
+
+def takes_upload(path: str) -> bool:
+    """Whether a POST to ``path`` may carry files (and so is held to the upload limit)."""
+    return path in UPLOAD_PATHS or EVIDENCE_FORMS.fullmatch(path) is not None
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -1,10 +1,12 @@
 """Server-rendered pages (Jinja2 + htmx), in Bahasa Indonesia with English selectable."""
 
 from terpadu.web.pages.admin import router as admin_router
+from terpadu.web.pages.family import router as family_router
 from terpadu.web.pages.routes import router
 from terpadu.web.pages.services import router as services_router
 
 router.include_router(admin_router)
+router.include_router(family_router)
 router.include_router(services_router)
 
 __all__ = ["router"]

@@ -1,4 +1,6 @@
-"""Pages: login, dashboard, search, family, verval inbox, import, reports, linkage, programmes.
+"""Pages: login, dashboard, search, verval inbox, import, reports, linkage, programmes.
+
+The family and person pages and their proposal forms are in :mod:`terpadu.web.pages.family`.
 
 Every page needs the session cookie; every form that changes something carries
 the session's CSRF token. Pages call the same region-scoped functions as the
@@ -22,7 +24,7 @@ from terpadu.i18n import error_words
 from terpadu.registry import SearchPage, search_persons
 from terpadu.reports.personal import record_personal_export
 from terpadu.targeting.reads import bnba_frame
-from terpadu.verval.kinds import DEACTIVATION_REASONS, FAMILY_EDITABLE, KIND_LABELS
+from terpadu.verval.kinds import KIND_LABELS
 from terpadu.web import disclosed, services
 from terpadu.web import imports as web_imports
 from terpadu.web.api.routes import client_ip, start_import
@@ -37,7 +39,6 @@ from terpadu.web.charts import bar_chart
 from terpadu.web.dashboard import dashboard
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
-from terpadu.web.family import family_detail
 from terpadu.web.i18n import translate
 from terpadu.welfare.scope import desil_scope
 
@@ -225,73 +226,6 @@ def search_page(
         page, refused = SearchPage(q, "nik_kk", [], 0, True, 20, 0), error_words(exc, lang)
     template = "_results.html" if request.headers.get("hx-request") else "search.html"
     return render(request, state, template, lang, session, page=page, q=q, refused=refused)
-
-
-# -- family ---------------------------------------------------------------------------------
-@router.get("/keluarga/{family_ref}", response_class=HTMLResponse)
-def family_page(
-    request: Request, family_ref: str, state: StateDep, lang: Lang, session: SessionDep
-) -> HTMLResponse:
-    family_id = services.family_id_or_404(state.engine, session.user, family_ref)
-    detail = family_detail(state.engine, session.user, family_id)
-    if detail is None:
-        raise services.not_found()
-    dims = detail.welfare.skor_dimensi if detail.welfare else {}
-    dim_chart = (
-        bar_chart(
-            [(str(k)[:10], 100 * float(v)) for k, v in dims.items()],
-            title=translate(lang, "deprivation"),
-            color="#8a5a00",
-        )
-        if dims
-        else None
-    )
-    return render(
-        request,
-        state,
-        "family.html",
-        lang,
-        session,
-        f=detail,
-        dim_chart=dim_chart,
-        kinds=KIND_LABELS,
-        editable=FAMILY_EDITABLE,
-        reasons=DEACTIVATION_REASONS,
-        message=request.query_params.get("pesan"),
-    )
-
-
-@router.post("/keluarga/{family_ref}/usulan")
-def family_proposal(
-    family_ref: str,
-    state: StateDep,
-    session: CsrfChecked,
-    kind: Annotated[str, Form(max_length=30)],
-    field: Annotated[str, Form(max_length=50)] = "",
-    value: Annotated[str, Form(max_length=500)] = "",
-    reason: Annotated[str, Form(max_length=50)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
-    submit_now: Annotated[str, Form(max_length=5)] = "",
-) -> RedirectResponse:
-    """Create a proposal for this family from its page (and submit it at once if asked)."""
-    user = session.user
-    family_id = services.family_id_or_404(state.engine, user, family_ref)
-    values = {field: value} if kind == "correct" and field else None
-    created = services.new_proposal(
-        state.engine,
-        user,
-        kind=kind,
-        family_ref=f"KLG{family_id:010d}",
-        person_ref=None,
-        values=values,
-        members=None,
-        reason=reason or None,
-        note=note or None,
-        workflow=state.workflow(),
-    )
-    if submit_now:
-        services.decide_one(state.engine, user, created["id"], "submit", workflow=state.workflow())
-    return RedirectResponse(f"/usulan/{created['id']}", status_code=303)
 
 
 # -- verval ---------------------------------------------------------------------------------
