@@ -93,6 +93,7 @@ KNOWN: dict[tuple[str, str], str] = {
     "raw JSON ('null') under the proposal's content",
     ("*", "impor-hasil"): "import_job.html: steps 'selesai done', counts named 'families_new'",
     ("*", "tautan"): "linkage.html: fields named 'tgl_lahir', 'nama_ibu_kandung', 'kode_wilayah'",
+    ("*", "program"): "programs.html: the programme table has no header row",
     ("analis_pusat", "laporan"): "report.html: 'nasional' on English pages",
     ("auditor", "laporan"): "report.html: 'nasional' on English pages",
     ("admin_sistem", "pengguna"): "admin_users.html: region 'nasional' on English pages",
@@ -206,6 +207,13 @@ RAW_CODES_JS = """
   }
   return found;
 }
+"""
+
+
+HEADLESS_TABLES_JS = """
+() => [...document.querySelectorAll('main table')]
+  .filter(t => t.checkVisibility() && !t.querySelector('th'))
+  .map(t => (t.closest('section')?.querySelector('h2')?.textContent || 'table').trim())
 """
 
 
@@ -400,15 +408,16 @@ def visit(walk: Walk, page: Any, url: str, lang: str) -> list[str]:
     if overflow:
         faults.append(f"horizontal overflow: {overflow}")
     faults += [f"raw codes under {c}" for c in page.evaluate(RAW_CODES_JS, CODED_HEADERS.pattern)]
+    faults += [f"a table without headers ({t})" for t in page.evaluate(HEADLESS_TABLES_JS)]
     faults += page_faults(page.evaluate(PAGE_TEXT_JS, lang), lang)
     return faults
 
 
-def screenshot(page: Any, target: Path) -> None:
+def screenshot(page: Any, target: Path, *, full_page: bool = True) -> None:
     """A small palette PNG of the page's top (the guide shows what a user sees first)."""
     from PIL import Image
 
-    raw = page.screenshot(full_page=True)
+    raw = page.screenshot(full_page=full_page)
     image = Image.open(io.BytesIO(raw)).convert("RGB")
     width, height = image.size
     image = image.crop((0, 0, width, min(height, 2 * page.viewport_size["height"])))
@@ -467,6 +476,8 @@ def test_menu_shows_the_roles_pages_at_both_widths(walk: Walk, role: str) -> Non
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         assert box["height"] >= 40, f"a menu link is too small to tap: {box}"
     assert page.evaluate(OVERFLOW_JS) is None, "the open menu widens the page"
+    if os.environ.get("TERPADU_SCREENSHOTS") == "1":
+        screenshot(page, SHOTS / f"{role}-menu-phone.png", full_page=False)
     current = page.locator("details.menu nav a[aria-current=page]")
     expect(current).to_have_attribute("href", "/")
     page.click("details.menu summary")
