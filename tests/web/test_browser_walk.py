@@ -145,7 +145,7 @@ FOREIGN_GROUPING = {
     "id": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,.])"),
 }
 CODED_HEADERS = re.compile(
-    r"^(?:jk|jenis kelamin|sex|hubungan|hub\.?|hubungan keluarga|relationship|"
+    r"^(?:jk|jenis kelamin|jenis_kelamin|hub_keluarga|sex|hubungan|hub\.?|hubungan keluarga|relationship|"
     r"status kawin|marital status|pendidikan|education|status bangunan|jenis lantai)$",
     re.IGNORECASE,
 )
@@ -204,6 +204,14 @@ RAW_CODES_JS = """
       if (cells.length && cells.every(t => /^\\d+$/.test(t)))
         found.push(label + ': ' + cells.slice(0, 3).join(', '));
     });
+  }
+  // Tables laid out sideways: a row headed JK/Hubungan whose cells are digits.
+  for (const row of document.querySelectorAll('tbody tr')) {
+    const th = row.querySelector('th');
+    if (!th || !headers.test(th.textContent.trim())) continue;
+    const cells = [...row.querySelectorAll('td')].map(c => c.textContent.trim()).filter(t => t);
+    if (cells.length && cells.every(t => /^\\d+$/.test(t)))
+      found.push(th.textContent.trim() + ': ' + cells.slice(0, 3).join(', '));
   }
   return found;
 }
