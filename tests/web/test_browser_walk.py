@@ -525,3 +525,45 @@ def test_page_faults_catch_what_they_are_for() -> None:
     found = page_faults("Status aktif · persentil 40 · 1.613 families", "en")
     assert {"Indonesian word 'aktif'", "Indonesian word 'persentil'"} <= set(found)
     assert "number '1.613' grouped the other language's way" in found
+
+
+def test_phone_menu_and_forms_work_without_javascript(walk: Walk) -> None:
+    """With JavaScript off: log in, open the phone menu, follow a link, search."""
+    from playwright.sync_api import expect
+
+    context = walk.browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        # The login page passes every check, in both languages (the walk's pages are behind it).
+        # (Indonesian last: ?lang= is kept in a cookie for the pages after it.)
+        for lang in reversed(LANGS):
+            assert visit(walk, page, "/masuk", lang) == [], lang
+        page.fill("input[name=username]", "ver")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.click("details.menu summary")
+        page.click("details.menu nav a[href='/cari']")
+        expect(page.locator("html")).to_have_attribute("lang", "id")
+        assert page.url.endswith("/cari")
+        page.fill("input[name=q]", "siti")
+        page.click("form.search button[type=submit]")
+        expect(page.locator("main")).to_contain_text("Siti Aminah")
+        assert page.evaluate(OVERFLOW_JS) is None
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_the_content_past_the_menu(walk: Walk) -> None:
+    from playwright.sync_api import expect
+
+    page = logged_in(walk, "verifikator_kab")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{walk.base}/usulan?lang=id")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
