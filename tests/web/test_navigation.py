@@ -79,3 +79,26 @@ def test_the_header_speaks_the_pages_language(web_sqlite: WebEnv) -> None:
     assert "nasional" not in english.split("</header>")[0]
     indonesian = client.get("/?lang=id").text
     assert "analis pusat" in indonesian and "· nasional" in indonesian
+
+
+def test_pages_built_later_join_the_menu_of_their_roles(web_sqlite: WebEnv) -> None:
+    """Once /edisi, /audit... are served they are linked, each for its roles only, and a
+    menu of more than 8 pages gets its own row (class "long")."""
+    from fastapi.responses import HTMLResponse
+
+    later = ("/edisi", "/simulasi", "/rekonsiliasi/dukcapil", "/rekonsiliasi/pembayaran", "/audit")
+    for path in later:
+        web_sqlite.app.add_api_route(path, lambda: HTMLResponse("-"), methods=["GET"])
+    expected = {
+        "op_a": set(),
+        "ver": {"/edisi", "/simulasi", "/rekonsiliasi/dukcapil", "/rekonsiliasi/pembayaran"},
+        "adm": set(later),
+        "ana": {"/edisi", "/simulasi"},
+        "aud": {"/edisi", "/audit"},
+    }
+    for user, paths in expected.items():
+        client, _ = web_sqlite.page(user)
+        html = client.get("/?lang=en").text
+        wide = _links(html, "wide")
+        assert {p for p in wide if p in later} == paths, user
+        assert ('<header class="long">' in html) == (len(wide) > 8), (user, wide)
