@@ -29,6 +29,7 @@ from terpadu.web.errors import ErrorBody, ErrorResponse, WebError, domain_error
 from terpadu.web.formatting import install as install_formatting
 from terpadu.web.headers import SecurityHeaders
 from terpadu.web.i18n import LANGUAGES, STATE_NAMES, translate
+from terpadu.web.navigation import nav_links
 from terpadu.web.text_guard import refuse_control_characters
 from terpadu.web.upload_limit import UploadLimit
 
@@ -139,6 +140,7 @@ def _templates(config: WebConfig) -> Jinja2Templates:
     env = templates.env
     env.globals["tr"] = translate
     env.globals["STATE_NAMES"] = STATE_NAMES
+    env.globals["nav_links"] = nav_links
     install_formatting(env)
     return templates
 

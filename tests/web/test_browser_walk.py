@@ -1,0 +1,569 @@
+"""Each role's day in a real browser, at desktop (1280 px) and phone (390 px) widths.
+
+Every role logs in through the login form and opens each page of its menu plus the
+pages its daily tasks lead to (a family, a person, a proposal, an import's result),
+in Bahasa Indonesia and in English. A page fails on:
+
+* a status of 400 or more, for the page or any of its assets;
+* horizontal overflow (the document wider than the window: a phone user scrolls sideways);
+* an untranslated catalogue key (``web.xxx``) or a snake_case field name (``luas_lantai``);
+* a raw code where a name belongs (a JK/Hubungan column whose cells are digits);
+* English tell-tale words on an Indonesian page, Indonesian ones on ``?lang=en``,
+  and thousands grouped the other language's way ("1.234" on an English page);
+* "None"/"nan" where a value is missing.
+
+With ``TERPADU_SCREENSHOTS=1`` each Indonesian page is saved, both widths, under
+``docs/panduan/img/<role>-<page>-<width>.png`` for the user guide (small palette PNGs);
+without it nothing is written, so a test run never rewrites the committed pictures.
+
+Pages still being built, and faults on pages whose templates are changed elsewhere, are
+``xfail(strict=False)`` with their reason (``KNOWN``): an XPASS says the mark can go.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from sqlalchemy.orm import Session
+from test_web_browser import ARGS, _chromium_or_skip, _free_port
+from webdata import DESA_A, PASSWORD, USERS, WebEnv, build_env
+
+from terpadu.locale.catalogue import MESSAGES
+from terpadu.store.models.linkage import ReviewPair
+from terpadu.web.navigation import NAV, entries_for, served_paths
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).parents[2]
+SHOTS = ROOT / "docs" / "panduan" / "img"
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+LANGS = ("id", "en")
+
+# One account per role (the web fixtures' users, and a system admin).
+ACCOUNTS = {
+    "operator_desa": "op_a",
+    "verifikator_kab": "ver",
+    "admin_provinsi": "adm",
+    "analis_pusat": "ana",
+    "auditor": "aud",
+    "admin_sistem": "sys",
+}
+# Page names (used in screenshot names and the guide) of the menu's paths.
+NAV_PAGES = {
+    "/": "beranda",
+    "/cari": "cari",
+    "/usulan": "usulan",
+    "/impor": "impor",
+    "/tautan": "tautan",
+    "/program": "program",
+    "/laporan": "laporan",
+    "/edisi": "edisi",
+    "/simulasi": "simulasi",
+    "/rekonsiliasi/dukcapil": "rekon-dukcapil",
+    "/rekonsiliasi/pembayaran": "rekon-bayar",
+    "/audit": "audit",
+    "/pengguna": "pengguna",
+}
+# Pages a daily task leads to from the menu's pages, for the roles that work on the registry.
+TASK_PAGES = ("keluarga", "orang", "usulan-detail")
+IMPORT_RESULT = "impor-hasil"
+# Where a page's path differs from its menu entry: the search walks with a query.
+WALK_QUERY = {"cari": "?q=siti"}
+PERSON_PREFIXES = ("/orang/", "/anggota/", "/penduduk/", "/person/")
+
+# Faults found on pages whose templates are changed elsewhere: (role or "*", page) -> why.
+KNOWN: dict[tuple[str, str], str] = {
+    ("*", "beranda"): "dashboard.html: status 'aktif' on English pages, error code 'nik_length' "
+    "shown as it is",
+    ("*", "cari"): "_results.html: status 'aktif' on English pages",
+    ("*", "keluarga"): "family.html: JK and Hubungan as digits, audit events 'usulan.create', "
+    "role 'operator_desa', status 'aktif' and 'None' on English pages",
+    ("*", "usulan"): "proposals.html: role 'verifikator_kab' shown as it is",
+    ("*", "usulan-detail"): "proposal.html: steps 'submitted' on Indonesian pages, role codes, "
+    "raw JSON ('null') under the proposal's content",
+    ("*", "impor-hasil"): "import_job.html: steps 'selesai done', counts named 'families_new'",
+    ("*", "tautan"): "linkage.html: fields named 'tgl_lahir', 'nama_ibu_kandung', 'kode_wilayah'",
+    ("*", "program"): "programs.html: the programme table has no header row",
+    ("analis_pusat", "laporan"): "report.html: 'nasional' on English pages",
+    ("auditor", "laporan"): "report.html: 'nasional' on English pages",
+    ("admin_sistem", "pengguna"): "admin_users.html: region 'nasional' on English pages",
+}
+
+
+def role_pages(role: str) -> list[str]:
+    """The pages ``role`` walks: its menu (whether or not built yet), then its task pages."""
+    every_path = frozenset(e.path for e in NAV)
+    pages = [NAV_PAGES[e.path] for e in entries_for(role, every_path)]
+    if "/cari" in {e.path for e in entries_for(role, every_path)}:
+        pages += TASK_PAGES
+    if "/impor" in {e.path for e in entries_for(role, every_path)}:
+        pages.append(IMPORT_RESULT)
+    return pages
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for role in ACCOUNTS:
+        for page in role_pages(role):
+            why = KNOWN.get((role, page)) or KNOWN.get(("*", page))
+            marks = [pytest.mark.xfail(reason=why, strict=False)] if why else []
+            cases.append(pytest.param(role, page, marks=marks, id=f"{role}-{page}"))
+    return cases
+
+
+# -- what a page must not show ----------------------------------------------------------------
+AREAS = sorted(p.stem for p in MESSAGES.glob("*.yaml"))
+CATALOGUE_KEY = re.compile(rf"\b(?:{'|'.join(AREAS)})\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\b")
+# Dotted codes such as an audit event "usulan.approve" (a file name "keluarga.csv" is fine).
+DOTTED = re.compile(r"\b[a-z][a-z_]*\.(?!(?:csv|xlsx|xls|json|png|pdf|zip)\b)[a-z][a-z_]*\b")
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+# Lower-case identifiers with an underscore that a page may show as they are.
+SNAKE_ALLOWED = {u for u in (*USERS, *ACCOUNTS.values())} | {"desa-kramatwatu"}
+TELLTALES = {
+    "id": ("done", "submitted", "approved", "rejected", "returned", "Save", "Cancel",
+           "Members", "economic", "housing", "Search"),
+    "en": ("aktif", "nonaktif", "persentil", "selesai", "Simpan", "Kirim", "Batal", "diajukan",
+           "disetujui", "ditolak", "diverifikasi", "dikembalikan", "Beranda", "nasional"),
+}  # fmt: skip
+# A value shown as the programming language's "missing" (a whole cell or line of text).
+MISSING = re.compile(r"^(?:None|nan|NaN|null|undefined)$", re.MULTILINE)
+RAW_JSON = re.compile(r"[{\[]\s*\"[A-Za-z_]+\"\s*:")
+# Thousands grouped the other language's way: "1.234" on an English page, "1,234" on an
+# Indonesian one (a decimal shows at most two digits after its separator on these pages).
+FOREIGN_GROUPING = {
+    "en": re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])"),
+    "id": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,.])"),
+}
+CODED_HEADERS = re.compile(
+    r"^(?:jk|jenis kelamin|jenis_kelamin|hub_keluarga|sex|hubungan|hub\.?|hubungan keluarga|relationship|"
+    r"status kawin|marital status|pendidikan|education|status bangunan|jenis lantai)$",
+    re.IGNORECASE,
+)
+
+# The page's own-language text: hidden elements and anything marked with another language
+# (the language switch) left out.
+PAGE_TEXT_JS = """
+(lang) => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    if (!el || el.closest('script,style,template')) continue;
+    const marked = el.closest('[lang]');
+    if (marked && marked.getAttribute('lang') !== lang) continue;
+    if (!el.checkVisibility || !el.checkVisibility()) continue;
+    const words = node.textContent.trim();
+    if (words) out.push(words);
+  }
+  return out.join('\\n');
+}
+"""
+OVERFLOW_JS = """
+() => {
+  const width = window.innerWidth;
+  const root = document.scrollingElement;
+  if (root.scrollWidth <= width + 1) return null;
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && box.width > 0) {
+      let inside = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const s = getComputedStyle(p).overflowX;
+        if (s === 'auto' || s === 'scroll' || s === 'hidden') { inside = true; break; }
+      }
+      if (!inside) wide.push(el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
+                              + ' ' + Math.round(box.right) + 'px');
+    }
+  }
+  return root.scrollWidth + 'px wide: ' + wide.slice(0, 4).join(', ');
+}
+"""
+RAW_CODES_JS = """
+(pattern) => {
+  const headers = new RegExp(pattern, 'i');
+  const found = [];
+  for (const table of document.querySelectorAll('table')) {
+    const heads = [...table.querySelectorAll('thead th, tr:first-child th')];
+    heads.forEach((th, i) => {
+      const label = th.textContent.trim();
+      if (!headers.test(label)) return;
+      const cells = [...table.querySelectorAll('tbody tr')].map(r => r.children[i])
+        .filter(c => c).map(c => c.textContent.trim()).filter(t => t);
+      if (cells.length && cells.every(t => /^\\d+$/.test(t)))
+        found.push(label + ': ' + cells.slice(0, 3).join(', '));
+    });
+  }
+  // Tables laid out sideways: a row headed JK/Hubungan whose cells are digits.
+  for (const row of document.querySelectorAll('tbody tr')) {
+    const th = row.querySelector('th');
+    if (!th || !headers.test(th.textContent.trim())) continue;
+    const cells = [...row.querySelectorAll('td')].map(c => c.textContent.trim()).filter(t => t);
+    if (cells.length && cells.every(t => /^\\d+$/.test(t)))
+      found.push(th.textContent.trim() + ': ' + cells.slice(0, 3).join(', '));
+  }
+  return found;
+}
+"""
+
+
+HEADLESS_TABLES_JS = """
+() => [...document.querySelectorAll('main table')]
+  .filter(t => t.checkVisibility() && !t.querySelector('th'))
+  .map(t => (t.closest('section')?.querySelector('h2')?.textContent || 'table').trim())
+"""
+
+
+def page_faults(text_: str, lang: str) -> list[str]:
+    """What the visible text of a page in ``lang`` must not hold."""
+    faults = []
+    for key in sorted(set(CATALOGUE_KEY.findall(text_))):
+        faults.append(f"untranslated key {key!r}")
+    for code in sorted(set(DOTTED.findall(text_)) - set(CATALOGUE_KEY.findall(text_))):
+        faults.append(f"code {code!r}")
+    for word in sorted(set(SNAKE.findall(text_)) - SNAKE_ALLOWED):
+        faults.append(f"field name {word!r}")
+    for word in TELLTALES[lang]:
+        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text_):
+            faults.append(f"{'English' if lang == 'id' else 'Indonesian'} word {word!r}")
+    for word in sorted(set(MISSING.findall(text_))):
+        faults.append(f"missing value shown as {word!r}")
+    if RAW_JSON.search(text_):
+        faults.append("raw JSON")
+    for number in sorted(set(FOREIGN_GROUPING[lang].findall(text_))):
+        faults.append(f"number {number!r} grouped the other language's way")
+    return faults
+
+
+# -- the registry, the server, the browser ----------------------------------------------------
+@dataclass
+class Walk:
+    env: WebEnv
+    base: str
+    proposal: str
+    import_job: str
+    browser: Any
+    pages: dict[str, Any] = field(default_factory=dict)
+
+
+def _seed(env: WebEnv) -> tuple[str, str]:
+    """A submitted proposal, an import with problems (desa A) and a pair to review."""
+    client, csrf = env.page("op_a")
+    r = client.post(
+        f"/keluarga/{env.family('K1')}/usulan",
+        data={"kind": "correct", "field": "alamat", "value": "Kp. Baru Permai",
+              "note": "Pindah gang", "submit_now": "1", "csrf_token": csrf},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert r.status_code == 303, r.text
+    proposal = r.headers["location"]
+    keluarga = f"ID_KELUARGA,NO_KK,KODE_WILAYAH,ALAMAT,RT,RW\nK6,3604052001100006,{DESA_A},Kp. Sawah,002,001\n"
+    anggota = (
+        "ID_ANGGOTA,ID_KELUARGA,NIK,NAMA,JENIS_KELAMIN,TGL_LAHIR,HUB_KELUARGA\n"
+        "A6,K6,3604052308850006,Rahmat,1,1985-08-23,1\n"
+        "A7,K6,36040512,Salah Panjang,2,1986-08-22,2\n"
+    )
+    r = client.post(
+        "/impor",
+        files={"keluarga": ("keluarga.csv", keluarga.encode()), "anggota": ("anggota.csv", anggota.encode())},
+        data={"source": "desa-sawah", "csrf_token": csrf},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert r.status_code == 303, r.text
+    import_job = r.headers["location"]
+    members = env.api("op_a").get(f"/api/v1/families/{env.family('K1')}").json()["members"]
+    members += env.api("ver").get(f"/api/v1/families/{env.family('K2')}").json()["members"]
+    persons = {m["nama"]: int(m["person_id"][3:]) for m in members}
+    explanation = [
+        {"comparison": "nik", "level": "beda", "weight": -3.0,
+         "left": "3604051507870001", "right": "3604050203900003"},
+        {"comparison": "sex", "level": "sama", "weight": 1.0, "left": 1, "right": 1},
+        {"comparison": "region", "level": "sama", "weight": 2.0, "left": DESA_A, "right": DESA_A},
+    ]  # fmt: skip
+    with Session(env.engine) as session, session.begin():
+        session.add(
+            ReviewPair(
+                run_id=1, person_a=persons["Ahmad bin Salim"], person_b=persons["Joko Susilo"],
+                match_probability=0.62, match_weight=0.5, explanation=explanation,
+                state="pending", kode_wilayah=DESA_A,
+            )
+        )  # fmt: skip
+    return proposal, import_job
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
+    executable = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    from terpadu.store import make_engine, upgrade
+
+    tmp = tmp_path_factory.mktemp("walk")
+    engine = make_engine(f"sqlite:///{tmp / 'web.db'}")
+    upgrade(engine)
+    env = build_env(engine, tmp, {**USERS, "sys": ("admin_sistem", None)})
+    proposal, import_job = _seed(env)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+            try:
+                yield Walk(env, f"http://127.0.0.1:{port}", proposal, import_job, browser)
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(5)
+        engine.dispose()
+
+
+def logged_in(walk: Walk, role: str) -> Any:
+    """A browser page of ``role``'s account, logged in through the login form (once)."""
+    if role not in walk.pages:
+        from playwright.sync_api import expect
+
+        context = walk.browser.new_context(
+            viewport=dict(zip(("width", "height"), WIDTHS["desktop"], strict=True))
+        )
+        page = context.new_page()
+        page.goto(f"{walk.base}/masuk")
+        page.fill("input[name=username]", ACCOUNTS[role])
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.locator("header .who")).to_contain_text(ACCOUNTS[role])
+        walk.pages[role] = page
+    return walk.pages[role]
+
+
+def _served(walk: Walk) -> set[str]:
+    return set(served_paths(walk.env.app))
+
+
+def page_url(walk: Walk, page: Any, name: str) -> str:
+    """The path of page ``name`` as ``page``'s user reaches it; xfail when not built yet."""
+    served = _served(walk)
+    reverse = {v: k for k, v in NAV_PAGES.items()}
+    if name in reverse:
+        path = reverse[name]
+        if path not in served:
+            pytest.xfail(f"{path} is not built yet")
+        return path + WALK_QUERY.get(name, "")
+    if name == "keluarga":
+        return f"/keluarga/{walk.env.family('K1')}"
+    if name == "usulan-detail":
+        return walk.proposal
+    if name == IMPORT_RESULT:
+        return walk.import_job
+    if name == "orang":
+        prefixes = [p for p in PERSON_PREFIXES if any(s.startswith(p) for s in served)]
+        if not prefixes:
+            pytest.xfail("no person page yet")
+        page.goto(f"{walk.base}/keluarga/{walk.env.family('K1')}")
+        hrefs = page.eval_on_selector_all(
+            "main a[href]", "els => els.map(e => e.getAttribute('href'))"
+        )
+        person = next((h for h in hrefs if h.startswith(tuple(prefixes))), None)
+        assert person, f"the family page links no person page ({prefixes[0]}...)"
+        return str(person)
+    raise AssertionError(name)
+
+
+def _with_lang(url: str, lang: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}lang={lang}"
+
+
+def visit(walk: Walk, page: Any, url: str, lang: str) -> list[str]:
+    """Open ``url`` in ``lang`` and list what is wrong with it."""
+    bad: list[str] = []
+
+    def heard(response: Any) -> None:
+        if response.status >= 400:
+            bad.append(f"{response.status} for {response.url.removeprefix(walk.base)}")
+
+    def failed(request: Any) -> None:
+        bad.append(f"request failed: {request.url.removeprefix(walk.base)} ({request.failure})")
+
+    page.on("response", heard)
+    page.on("requestfailed", failed)
+    try:
+        response = page.goto(walk.base + _with_lang(url, lang), wait_until="load")
+        assert response is not None
+    finally:
+        page.remove_listener("response", heard)
+        page.remove_listener("requestfailed", failed)
+    faults = list(bad)
+    overflow = page.evaluate(OVERFLOW_JS)
+    if overflow:
+        faults.append(f"horizontal overflow: {overflow}")
+    faults += [f"raw codes under {c}" for c in page.evaluate(RAW_CODES_JS, CODED_HEADERS.pattern)]
+    faults += [f"a table without headers ({t})" for t in page.evaluate(HEADLESS_TABLES_JS)]
+    faults += page_faults(page.evaluate(PAGE_TEXT_JS, lang), lang)
+    return faults
+
+
+def screenshot(page: Any, target: Path, *, full_page: bool = True) -> None:
+    """A small palette PNG of the page's top (the guide shows what a user sees first)."""
+    from PIL import Image
+
+    raw = page.screenshot(full_page=full_page)
+    image = Image.open(io.BytesIO(raw)).convert("RGB")
+    width, height = image.size
+    image = image.crop((0, 0, width, min(height, 2 * page.viewport_size["height"])))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    image.quantize(colors=48, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+
+
+@pytest.mark.parametrize(("role", "name"), _cases())
+def test_role_walks_page(walk: Walk, role: str, name: str) -> None:
+    page = logged_in(walk, role)
+    faults: list[str] = []
+    for width, (w, h) in WIDTHS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        url = page_url(walk, page, name)
+        for lang in LANGS:
+            faults += [f"[{width} {lang}] {url}: {f}" for f in visit(walk, page, url, lang)]
+            if lang == "id" and os.environ.get("TERPADU_SCREENSHOTS") == "1":
+                screenshot(page, SHOTS / f"{role}-{name}-{width}.png")
+    assert not faults, "\n".join(faults)
+
+
+# -- the menu ---------------------------------------------------------------------------------
+def _menu(page: Any, selector: str) -> list[str]:
+    return list(
+        page.eval_on_selector_all(f"{selector} a", "els => els.map(e => e.getAttribute('href'))")
+    )
+
+
+@pytest.mark.parametrize("role", list(ACCOUNTS))
+def test_menu_shows_the_roles_pages_at_both_widths(walk: Walk, role: str) -> None:
+    """Desktop: the links in one row; phone: behind a Menu that opens without JavaScript."""
+    from playwright.sync_api import expect
+
+    page = logged_in(walk, role)
+    expected = [e.path for e in entries_for(role, frozenset(_served(walk)))]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{walk.base}/?lang=id")
+    assert _menu(page, "header nav.wide") == expected
+    expect(page.locator("header nav.wide")).to_be_visible()
+    expect(page.locator("details.menu")).to_be_hidden()
+    header = page.locator("header").bounding_box()
+    assert header is not None and header["height"] < 90, header
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{walk.base}/?lang=id")
+    expect(page.locator("header nav.wide")).to_be_hidden()
+    header = page.locator("header").bounding_box()
+    assert header is not None and header["height"] < 60, f"the header wraps on a phone: {header}"
+    menu = page.locator("details.menu nav")
+    expect(menu).to_be_hidden()
+    page.click("details.menu summary")
+    expect(menu).to_be_visible()
+    assert _menu(page, "details.menu nav") == expected
+    for link in menu.locator("a").all():
+        box = link.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert box["height"] >= 40, f"a menu link is too small to tap: {box}"
+    assert page.evaluate(OVERFLOW_JS) is None, "the open menu widens the page"
+    if os.environ.get("TERPADU_SCREENSHOTS") == "1":
+        screenshot(page, SHOTS / f"{role}-menu-phone.png", full_page=False)
+    current = page.locator("details.menu nav a[aria-current=page]")
+    expect(current).to_have_attribute("href", "/")
+    page.click("details.menu summary")
+    expect(menu).to_be_hidden()
+
+
+def test_language_switch_keeps_the_page_and_its_query(walk: Walk) -> None:
+    from playwright.sync_api import expect
+
+    page = logged_in(walk, "operator_desa")
+    for width, (w, h) in WIDTHS.items():
+        page.set_viewport_size({"width": w, "height": h})
+        page.goto(f"{walk.base}/cari?q=siti&lang=id")
+        page.click("header .who a.lang")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        assert page.url.startswith(f"{walk.base}/cari?"), (width, page.url)
+        assert "q=siti" in page.url and "lang=en" in page.url, (width, page.url)
+        expect(page.locator("main")).to_contain_text("Siti Aminah")
+        page.click("header .who a.lang")
+        expect(page.locator("html")).to_have_attribute("lang", "id")
+
+
+def test_page_faults_catch_what_they_are_for() -> None:
+    """The checks themselves: each fault is found in a sample, and clean text passes."""
+    assert page_faults("Skor PMT 13,69 · Peringkat 1.613 · Laki-laki · op_a", "id") == []
+    assert page_faults("PMT score 13.69 · Rank 1,613 · Male · None yet.", "en") == []
+    found = page_faults(
+        'web.family_title luas_lantai usulan.approve done\nNone\n3,889 {"a": 1}', "id"
+    )
+    assert "raw JSON" in found
+    assert any("code 'usulan.approve'" in f for f in found)
+    assert any("'web.family_title'" in f for f in found)
+    assert any("'luas_lantai'" in f for f in found)
+    assert any("English word 'done'" in f for f in found)
+    assert any("'None'" in f for f in found)
+    assert any("'3,889'" in f for f in found)
+    found = page_faults("Status aktif · persentil 40 · 1.613 families", "en")
+    assert {"Indonesian word 'aktif'", "Indonesian word 'persentil'"} <= set(found)
+    assert "number '1.613' grouped the other language's way" in found
+
+
+def test_phone_menu_and_forms_work_without_javascript(walk: Walk) -> None:
+    """With JavaScript off: log in, open the phone menu, follow a link, search."""
+    from playwright.sync_api import expect
+
+    context = walk.browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        # The login page passes every check, in both languages (the walk's pages are behind it).
+        # (Indonesian last: ?lang= is kept in a cookie for the pages after it.)
+        for lang in reversed(LANGS):
+            assert visit(walk, page, "/masuk", lang) == [], lang
+        page.fill("input[name=username]", "ver")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.click("details.menu summary")
+        page.click("details.menu nav a[href='/cari']")
+        expect(page.locator("html")).to_have_attribute("lang", "id")
+        assert page.url.endswith("/cari")
+        page.fill("input[name=q]", "siti")
+        page.click("form.search button[type=submit]")
+        expect(page.locator("main")).to_contain_text("Siti Aminah")
+        assert page.evaluate(OVERFLOW_JS) is None
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_the_content_past_the_menu(walk: Walk) -> None:
+    from playwright.sync_api import expect
+
+    page = logged_in(walk, "verifikator_kab")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{walk.base}/usulan?lang=id")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
