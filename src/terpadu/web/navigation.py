@@ -17,6 +17,7 @@ from terpadu.access import (
     ADMIN_SISTEM,
     ANALIS_PUSAT,
     AUDITOR,
+    OPERATOR_DESA,
     ROLES,
     VERIFIKATOR_KAB,
     allows,
@@ -55,6 +56,9 @@ NAV: Final[tuple[NavEntry, ...]] = (
     NavEntry("/tautan", "linkage", _REGISTRY),
     NavEntry("/program", "programs", _REGISTRY),
     NavEntry("/laporan", "reports", _REGISTRY),
+    NavEntry(
+        "/pengaduan", "nav.complaints", frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI})
+    ),
     NavEntry(
         "/edisi",
         "nav.editions",
