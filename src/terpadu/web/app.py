@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +25,7 @@ from terpadu.store import make_engine, upgrade
 from terpadu.web.auth.sessions import SessionCache
 from terpadu.web.auth.tokens import LANG_COOKIE, TokenSigner
 from terpadu.web.config import WebConfig
-from terpadu.web.deps import AppState, LoginRequired
+from terpadu.web.deps import AppState, LoginRequired, find_page_session
 from terpadu.web.errors import ErrorBody, ErrorResponse, WebError, domain_error
 from terpadu.web.formatting import install as install_formatting
 from terpadu.web.headers import SecurityHeaders
@@ -71,15 +72,30 @@ def _language(request: Request) -> str:
     return asked if asked in LANGUAGES else state.config.language
 
 
+def _same_site_referer(request: Request) -> str | None:
+    """The page the user came from, as a path on this site (never a link elsewhere)."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
+
+
 def _error_page(request: Request, status: int, message: str) -> Response:
+    """An error page inside the site: with the menu of whoever is logged in, so a refused
+    step never leaves the operator on a bare page."""
     state: AppState = request.app.state.terpadu
     lang = _language(request)
-    return state.templates.TemplateResponse(
-        request,
-        "error.html",
-        {"status": status, "message": message, "lang": lang, "user": None, "csrf": ""},
-        status_code=status,
-    )
+    session = find_page_session(request, state)
+    context = {
+        "status": status,
+        "message": message,
+        "lang": lang,
+        "user": session.user if session else None,
+        "csrf": session.csrf if session else "",
+        "path": request.url.path,
+        "back": _same_site_referer(request),
+    }
+    return state.templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

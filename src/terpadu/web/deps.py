@@ -139,16 +139,24 @@ class PageSession:
     session_id: str = ""
 
 
-async def page_session(request: Request, state: StateDep) -> PageSession:
-    """The logged-in page user: a signed cookie naming a live server-side session."""
+def find_page_session(request: Request, state: AppState) -> PageSession | None:
+    """The live page session the request's cookie names, if any (None: not logged in)."""
     value = request.cookies.get(SESSION_COOKIE)
     claims = state.signer.read_session(value) if value else None
     idle_s = state.config.session_idle_s
     live = state.sessions.get(claims.session_id, idle_s=idle_s) if claims else None
     user = state.users.get(live.user_id) if live else None
     if claims is None or live is None or user is None or user.token_version != live.token_version:
-        raise LoginRequired()
+        return None
     return PageSession(user, claims.csrf, claims.session_id)
+
+
+async def page_session(request: Request, state: StateDep) -> PageSession:
+    """The logged-in page user: a signed cookie naming a live server-side session."""
+    session = find_page_session(request, state)
+    if session is None:
+        raise LoginRequired()
+    return session
 
 
 SessionDep = Annotated[PageSession, Depends(page_session)]
