@@ -23,8 +23,15 @@ from terpadu.targeting.reads import ProgramCoverage, program_coverage
 
 @dataclass(frozen=True)
 class DesilCount:
+    """Families ranked in a desil, and how many of them a current programme reaches."""
+
     desil: int
     keluarga: int
+    penerima: int = 0
+
+    @property
+    def cakupan(self) -> float:
+        return self.penerima / self.keluarga if self.keluarga else 0.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,14 @@ class Dashboard:
     quality: list[QualityArea]
     quality_codes: list[QualityCode]
     programs: list[ProgramCoverage] | None = field(default=None)
+
+    @property
+    def desil_flat(self) -> bool:
+        """Whether every desil holds about as many families (true by definition over the
+        region the desil were cut in): the chart then says why its bars are level."""
+        counts = [d.keluarga for d in self.desil]
+        top = max(counts, default=0)
+        return top > 0 and min(counts) >= 0.9 * top
 
 
 class _TtlCache:
@@ -134,13 +149,16 @@ def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
                 scope,
             )
         }
+        # Per desil: the families, and those a current programme reaches (what varies).
         desil = {
-            int(r.desil): int(r.n)
+            int(r.desil): (int(r.n), int(r.reached))
             for r in conn.execute(
                 text(
-                    "SELECT w.desil, count(*) AS n FROM family_welfare w JOIN family f "
-                    "ON f.id = w.family_id WHERE w.is_current = 1 AND f.kode_wilayah LIKE :scope "
-                    "GROUP BY w.desil"
+                    "SELECT w.desil, count(*) AS n, count(e.family_id) AS reached "
+                    "FROM family_welfare w JOIN family f ON f.id = w.family_id "
+                    "LEFT JOIN (SELECT DISTINCT family_id FROM enrolment WHERE is_current = 1) e "
+                    "ON e.family_id = w.family_id "
+                    "WHERE w.is_current = 1 AND f.kode_wilayah LIKE :scope GROUP BY w.desil"
                 ),
                 scope,
             )
@@ -180,7 +198,7 @@ def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
         region_name=region_name(viewer.region) if viewer.region else "Nasional",
         families=families,
         persons=persons,
-        desil=[DesilCount(d, desil.get(d, 0)) for d in range(1, 11)],
+        desil=[DesilCount(d, *desil.get(d, (0, 0))) for d in range(1, 11)],
         quality=[
             QualityArea(
                 kode=k,
@@ -188,7 +206,8 @@ def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
                 error=v.get("error", 0),
                 warning=v.get("warning", 0),
             )
-            for k, v in sorted(problems.items())
+            # The areas with most problems first: the chart lists every one of them.
+            for k, v in sorted(problems.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
         ],
         quality_codes=[
             QualityCode(c, n) for c, n in sorted(codes.items(), key=lambda x: -x[1])[:10]

@@ -1,8 +1,10 @@
 """Server-rendered pages (Jinja2 + htmx), in Bahasa Indonesia with English selectable."""
 
 from terpadu.web.pages.admin import router as admin_router
+from terpadu.web.pages.reports import router as reports_router
 from terpadu.web.pages.routes import router
 
+router.include_router(reports_router)
 router.include_router(admin_router)
 
 __all__ = ["router"]
