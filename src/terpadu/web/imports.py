@@ -29,6 +29,7 @@ from terpadu.files import (
 )
 from terpadu.intake import AsOfInvalid, import_batch
 from terpadu.intake.importer import DEFAULT_WAIT_S
+from terpadu.intake.report import stored_problems
 from terpadu.layouts import KELUARGA_COLUMNS
 from terpadu.store.bulk import DEFAULT_CHUNK_ROWS, StorageFull, UnstorableText
 from terpadu.store.db import SQLITE_BUSY_TIMEOUT_S
@@ -167,7 +168,14 @@ def run_job(
             chunk_rows=chunk_rows,
         )
         folder = keluarga.parent
-        report.issues.write_parquet(folder / ISSUES_FILE)
+        # The problem file: issues and repaired values; files sent again get the problems
+        # their first import found.
+        problems = (
+            stored_problems(engine, report.batch_id)
+            if report.already_imported and report.batch_id is not None
+            else report.problem_list()
+        )
+        problems.write_parquet(folder / ISSUES_FILE)
         _private(folder / ISSUES_FILE)
         summary = {
             "already_imported": report.already_imported,

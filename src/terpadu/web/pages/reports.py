@@ -167,7 +167,7 @@ def import_submit(
     source: Annotated[str, Form(max_length=100)] = "",
     sheet_keluarga: Annotated[str, Form(max_length=100)] = "",
     sheet_anggota: Annotated[str, Form(max_length=100)] = "",
-    as_of: Annotated[str, Form(max_length=10)] = "",
+    as_of: Annotated[str, Form(max_length=40)] = "",  # a wrong date is said beside the field
 ) -> Response:
     try:
         job_id = start_import(
