@@ -84,6 +84,13 @@ def test_a_bad_date_is_said_beside_its_field_with_what_was_typed(web: WebEnv) ->
     assert r.status_code == 422
     assert 'id="as_of-error"' in r.text and 'value="30-11-2026x"' in r.text
     assert 'value="desa-a"' in r.text
+    assert "Tanggal data &#39;30-11-2026x&#39; tidak bisa dibaca" in r.text
+    client.cookies.set("terpadu_lang", "en")
+    future = _upload(client, csrf, OWN_K, OWN_A, as_of="2999-01-01")
+    assert (
+        future.status_code == 422
+        and "The data date &#39;2999-01-01&#39; lies in the future" in future.text
+    )
 
 
 def test_job_page_says_its_steps_and_counts_in_words(web: WebEnv) -> None:

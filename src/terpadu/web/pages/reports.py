@@ -148,11 +148,15 @@ def _field_of(error: WebError) -> str:
     return "keluarga"
 
 
-def _refusal_words(error: WebError, lang: str) -> str:
+def _refusal_words(error: WebError, lang: str, typed: dict[str, str]) -> str:
     details = error.details if isinstance(error.details, dict) else {}
     if error.code == "outside_region" and details:
         codes = ", ".join(details.get("codes", [])) + (" …" if details.get("more") else "")
         return text("reports.upload_outside_region", lang, region=details["region"], codes=codes)
+    listed = error.details if isinstance(error.details, list) else []
+    kind = next((d.get("type") for d in listed if isinstance(d, dict)), None)
+    if kind in ("as_of_invalid", "as_of_future"):
+        return text(f"reports.{kind}", lang, value=typed.get("as_of", ""))
     return error.words(lang)
 
 
@@ -186,7 +190,7 @@ def import_submit(
         }
         names = [f.filename for f in (keluarga, anggota) if isinstance(f, StarletteUpload)]
         typed["files"] = ", ".join(n for n in names if n)
-        errors = {_field_of(exc): _refusal_words(exc, lang)}
+        errors = {_field_of(exc): _refusal_words(exc, lang, typed)}
         return _import_form(
             request, state, lang, session, typed=typed, errors=errors, status_code=exc.status
         )
