@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import replace
 
 import pytest
@@ -218,3 +219,28 @@ def test_a_flat_desil_chart_says_why(web: WebEnv, monkeypatch: pytest.MonkeyPatc
     english = ver.get("/", params={"lang": "en"})
     assert "Each decile holds 10% of the families by definition" in english.text
     assert "82.0%" in english.text and "1,000" in english.text
+
+
+def test_refused_members_count_in_their_familys_region(web: WebEnv) -> None:
+    # A's members refused before landing: one of a family already in the registry (K1), one
+    # of a family refused in this batch (K7, whose row gives its desa).
+    keluarga = "ID_KELUARGA,NO_KK,KODE_WILAYAH\nK7,12345,3604052001\n"
+    anggota = (
+        "ID_ANGGOTA,ID_KELUARGA,NIK,NAMA,JENIS_KELAMIN,TGL_LAHIR,HUB_KELUARGA\n"
+        "A81,K1,3.60405E+15,Rina,2,1987-07-01,4\n"
+        "A82,K7,3604051507870082,Rudi,1,1987-07-15,1\n"
+    )
+    client, csrf = web.page("op_a")
+    r = _upload(client, csrf, keluarga, anggota, source="desa-kramatwatu")
+    assert r.status_code == 303, r.text
+    DASHBOARD_CACHE.clear()
+    ver, _ = web.page("ver")
+    page = ver.get("/").text
+    # K7's KK, and both refused members (Excel-damaged NIK; family refused), in Kramatwatu.
+    row = re.search(
+        r'<td class="mono">360405</td><td class="num">(\d+)</td><td class="num">(\d+)</td>', page
+    )
+    assert row is not None and row.groups() == ("3", "0")
+    assert "tanpa wilayah" not in page
+    for name in ("Nomor KK tidak 16 digit", "Nomor rusak oleh Excel", "Keluarganya ditolak"):
+        assert name in page
