@@ -86,6 +86,7 @@ def test_import_reports_and_writes_errors(tmp_path: Path) -> None:
                 "ROW",
                 "COLUMN",
                 "VALUE",
+                "REPAIRED_VALUE",
                 "SEVERITY",
                 "CODE",
                 "MESSAGE",
@@ -95,8 +96,18 @@ def test_import_reports_and_writes_errors(tmp_path: Path) -> None:
             assert "Excel" in row["MESSAGE"]
         else:
             assert "sudah pernah dimuat" in result.output  # second run: same batch, no change
-    # The error file is written on the first run only.
-    assert (tmp_path / "masalah.csv").exists()
+    # The same files sent again still get their problem file: the first import's problems,
+    # in a workbook with its header frozen and a filter on every column.
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "masalah.xlsx")["masalah"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("FILE", "ROW", "COLUMN", "VALUE")
+    again = {(r[0], r[1], r[2], r[6]) for r in rows[1:]}
+    assert ("a.csv", 3, "NIK", "number_digits_lost") in again
+    first = pl.read_csv(tmp_path / "masalah.csv", infer_schema=False)
+    assert len(again) == first.height
 
 
 def test_import_names_a_missing_column(tmp_path: Path) -> None:

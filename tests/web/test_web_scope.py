@@ -44,9 +44,12 @@ def victim(env: WebEnv) -> dict[str, Any]:
         "/api/v1/proposals", json={"kind": "correct", "family_id": "K1", "values": {"rt": "007"}}
     ).json()["id"]
     op.post(f"/api/v1/proposals/{pid}/submit")
+    # Desa A's own rows (an upload with desa B's family would be refused at upload).
+    own_k = "".join(line for line in KELUARGA.splitlines(True) if not line.startswith("K2,"))
+    own_a = "".join(line for line in ANGGOTA.splitlines(True) if ",K2," not in line)
     job = op.post(
         "/api/v1/imports",
-        files={"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())},
+        files={"keluarga": ("k.csv", own_k.encode()), "anggota": ("a.csv", own_a.encode())},
         data={"source": "desa-kramatwatu"},
     ).json()["id"]
     # Evidence on the proposal, and one of desa A's members.
@@ -165,10 +168,19 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("GET", "/impor/{job_id}"): [{"path": job}],
         ("GET", "/impor/{job_id}/masalah.{fmt}"): [{"path": f"{job}/masalah.csv"}],
         ("GET", "/laporan"): [{"params": {"wilayah": "3604052001"}}],
+        ("GET", "/laporan/laporan.xlsx"): [{"params": {"wilayah": "3604052001"}}],
+        ("GET", "/laporan/desil.{fmt}"): [
+            {"url": f"/laporan/desil.{f}", "params": {"wilayah": "3604052001"}}
+            for f in ("csv", "xlsx")
+        ],
+        ("GET", "/laporan/grafik-desil.png"): [{"params": {"wilayah": "3604052001"}}],
+        ("GET", "/laporan/grafik-dimensi.png"): [{"params": {"wilayah": "3604052001"}}],
         ("GET", "/tautan"): [{}],
         ("POST", "/tautan/{pair_id}"): [{"path": 1, "data": {"decision": "same"}}],
         ("GET", "/program"): [{}],
-        ("GET", "/program/bnba.csv"): [{"params": {"program": "PKH"}}],
+        ("GET", "/program/bnba.{fmt}"): [
+            {"url": f"/program/bnba.{f}", "params": {"program": "PKH"}} for f in ("csv", "xlsx")
+        ],
         ("GET", "/pengguna"): [{}],
         ("POST", "/pengguna"): [
             {"data": {"username": "baru", "role": "admin_provinsi", "password": "x" * 12}}
@@ -184,6 +196,8 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
 
 
 def _url(path: str, spec: dict[str, Any]) -> str:
+    if "url" in spec:
+        return str(spec["url"])
     if "path" not in spec:
         return path
     head = path.split("{", 1)[0]
@@ -237,15 +251,9 @@ def test_desa_operator_cannot_reach_another_desa(web: WebEnv) -> None:
             if path == "/api/v1/proposals/bulk":
                 assert all(not o["ok"] for o in r.json())
             if method == "POST" and path in ("/api/v1/imports", "/impor"):
-                # The upload holds desa A's families: the job fails on the region check.
-                assert r.status_code in (202, 303), where + r.text[:300]
-                job_id = (
-                    r.json()["id"]
-                    if path.startswith("/api/")
-                    else int(r.headers["location"].rsplit("/", 1)[1])
-                )
-                job = api.get(f"/api/v1/imports/{job_id}").json()
-                assert job["status"] == "failed" and "di luar wilayah" in job["message"]
+                # The upload holds desa A's families: refused at upload, no job started.
+                assert r.status_code == 403, where + r.text[:300]
+                assert "di luar wilayah kerja Anda (3604052002): 3604052001" in r.text
     with web.engine.connect() as conn:
         after = conn.execute(
             text("SELECT version, rt, status FROM family WHERE id = :id"),

@@ -26,6 +26,7 @@ from terpadu.intake import (
     import_batch,
     parse_as_of,
 )
+from terpadu.intake.report import stored_problems
 from terpadu.reports.personal import personal_export
 from terpadu.settings import get_settings
 from terpadu.store.bulk import StorageFull, UnstorableText
@@ -126,22 +127,35 @@ def import_batch_command(
         except (InputFileError, StorageFull, UnstorableText, Busy, AsOfInvalid) as exc:
             fail(str(exc))
     print_import_report(report)
-    if errors is not None and not report.already_imported:
-        write_issues(report, errors)
+    if errors is not None:
+        # Files sent again change nothing, but their problem file is still asked for: it is
+        # the one their first import found.
+        problems = (
+            stored_problems(engine, report.batch_id)
+            if report.already_imported and report.batch_id is not None
+            else report.problem_list()
+        )
+        write_issues(problems, errors)
 
 
-def write_issues(report: ImportReport, path: Path) -> None:
-    frame = report.issues.rename(
-        {
-            "file": "FILE",
-            "__row": "ROW",
-            "column": "COLUMN",
-            "value": "VALUE",
-            "severity": "SEVERITY",
-            "code": "CODE",
-            "message": "MESSAGE",
-        }
-    )
+#: The problem file's column headings.
+PROBLEM_HEADINGS = {
+    "file": "FILE",
+    "__row": "ROW",
+    "column": "COLUMN",
+    "value": "VALUE",
+    "repaired": "REPAIRED_VALUE",
+    "severity": "SEVERITY",
+    "code": "CODE",
+    "message": "MESSAGE",
+}
+
+
+def write_issues(problems: ImportReport | pl.DataFrame, path: Path) -> None:
+    """Write the problem list (issues and repaired values) as .csv or .xlsx."""
+    if isinstance(problems, ImportReport):
+        problems = problems.problem_list()
+    frame = problems.rename({k: v for k, v in PROBLEM_HEADINGS.items() if k in problems.columns})
     try:
         write_table(frame, path, sheet="masalah")
     except TableFormatError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -29,6 +29,10 @@ from terpadu.layouts import LAYOUTS, Column, header_index, normalize_header
 from terpadu.regions import regions_frame
 
 REPAIRED = "__repaired"
+#: One row per repaired cell: its row, layout column, the value as sent and as repaired.
+REPAIR_LIST_SCHEMA = pl.Schema(
+    {ROW: pl.Int64(), "column": pl.Utf8(), "value": pl.Utf8(), "repaired": pl.Utf8()}
+)
 EXTRA = "__extra"
 TEXT_LIMITS = {
     "nama": 200,
@@ -53,6 +57,9 @@ class CleanTable:
     raw: pl.DataFrame  # the input as received (trimmed), original headers, plus ROW
     mapping: dict[str, str]  # original header → layout column name
     extra_columns: list[str]
+    # Values written again in registry form (REPAIR_LIST_SCHEMA): the problem file shows
+    # each as sent and as repaired, so the sender can see what was changed.
+    repairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REPAIR_LIST_SCHEMA))
 
 
 def _column_letter(position: int) -> str:
@@ -161,6 +168,7 @@ def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> C
                 )
             )
 
+    repairs: list[pl.DataFrame] = []
     present_columns = [c for c in columns if c.name in by_name]
     # Columns are independent and polars releases the GIL: clean them side by side.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -188,6 +196,7 @@ def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> C
             add_issues(header, column.name, warnings, "warning")
         if was_repaired is not None:
             repaired = repaired | was_repaired.fill_null(False)
+            repairs.append(_repair_list(stripped[ROW], column.name, text, value, was_repaired))
         values.append(value.alias(column.target))
 
     frame = pl.DataFrame(values).with_columns(repaired)
@@ -203,7 +212,25 @@ def clean_table(raw: RawTable, columns: tuple[Column, ...], today: dt.date) -> C
     mapping = {header: column.name for header, column in mapped.items()}
     # The trimmed input stands for the input from here on (issues quote it, the
     # quarantine keeps it); the untrimmed copy is not held, to save memory.
-    return CleanTable(frame, issue_frame, stripped, mapping, extra)
+    repair_list = pl.concat(repairs) if repairs else pl.DataFrame(schema=REPAIR_LIST_SCHEMA)
+    return CleanTable(frame, issue_frame, stripped, mapping, extra, repair_list)
+
+
+def _repair_list(
+    rows: pl.Series, name: str, sent: pl.Series, value: pl.Series, was_repaired: pl.Series
+) -> pl.DataFrame:
+    """The cells of one column whose value was written again, as sent and as repaired."""
+    changed = pl.DataFrame(
+        {
+            ROW: rows,
+            "value": sent,
+            "repaired": value.cast(pl.Utf8),
+            "flag": was_repaired.fill_null(False),
+        }
+    ).filter(pl.col("flag") & pl.col("value").ne_missing(pl.col("repaired")))
+    return changed.select(ROW, pl.lit(name).alias("column"), "value", "repaired").cast(
+        REPAIR_LIST_SCHEMA
+    )
 
 
 def _is_key(column: Column) -> bool:

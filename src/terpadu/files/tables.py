@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from terpadu.files.xlsx_out import TooManyRows, write_xlsx
+
 if TYPE_CHECKING:  # terpadu.access reads files through this package
     from terpadu.access import Disclosure
 
-XLSX_MAX_ROWS = 1_048_575
 #: What a spreadsheet takes as the start of a formula.
 FORMULA_START = r"^[=+\-@\t\r]"
 
@@ -66,15 +67,11 @@ def write_table(
     elif suffix == ".parquet":
         frame.write_parquet(path)
     elif suffix == ".xlsx":
-        if frame.height > XLSX_MAX_ROWS:
-            raise TableFormatError(
-                f"{path}: {frame.height} baris melebihi batas Excel ({XLSX_MAX_ROWS}); "
-                "gunakan .csv atau .parquet"
-            )
-        # Identity numbers and codes stay text so Excel does not damage them.
-        frame.write_excel(
-            path, worksheet=sheet, autofit=frame.height <= 10_000, dtype_formats={pl.Utf8: "@"}
-        )
+        try:
+            # Frozen header, filter, widths; identifiers as text so Excel keeps their digits.
+            write_xlsx(frame, path, sheet)
+        except TooManyRows as exc:
+            raise TableFormatError(f"{path}: {exc}") from exc
     else:
         raise TableFormatError(f"{path}: gunakan akhiran .csv, .xlsx atau .parquet")
     return path

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,15 @@ from terpadu.intake.load import (
     place_members,
     upsert,
 )
-from terpadu.intake.report import FileReport, ImportReport, account, issue_report, warned
+from terpadu.intake.report import (
+    FileReport,
+    ImportReport,
+    account,
+    issue_report,
+    landed_repairs,
+    repair_report,
+    warned,
+)
 from terpadu.layouts import ANGGOTA_COLUMNS, FAMILY_FIELDS, KELUARGA_COLUMNS, PERSON_FIELDS
 from terpadu.store.bulk import (
     DEFAULT_CHUNK_ROWS,
@@ -134,7 +142,7 @@ def _check_members(raw: RawTable, today: dt.date) -> tuple[CleanTable, list[pl.D
     """Clean the anggota table and run the checks that need no database."""
     clean = clean_table(raw, ANGGOTA_COLUMNS, today)
     values = clean.values.with_columns(validate.person_source_keys(clean.values))
-    clean = CleanTable(values, clean.issues, clean.raw, clean.mapping, clean.extra_columns)
+    clean = replace(clean, values=values)
     checks = [
         validate.duplicate_key_issues(values, "source_key", "ID_ANGGOTA", values["source_key"]),
         validate.nik_consistency_issues(values),
@@ -475,6 +483,7 @@ def import_batch(
             )
             account(reports[0], clean_k, landed_k, issues_k)
             account(reports[1], clean_a, landed_a, issues_a)
+            repairs = (landed_repairs(clean_k, landed_k), landed_repairs(clean_a, landed_a))
             # From here on only the landed rows and the rows with issues are needed:
             # let go of the rest (a million-row batch is a few hundred MB of text).
             del checked_k
@@ -536,6 +545,7 @@ def import_batch(
                 raws=(raw_k, raw_a),
             )
     result.issues = issue_report(issues_k, issues_a, keluarga_path, anggota_path)
+    result.repairs = repair_report(*repairs, keluarga_path, anggota_path)
     return result
 
 

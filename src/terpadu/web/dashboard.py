@@ -10,6 +10,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +24,15 @@ from terpadu.targeting.reads import ProgramCoverage, program_coverage
 
 @dataclass(frozen=True)
 class DesilCount:
+    """Families ranked in a desil, and how many of them a current programme reaches."""
+
     desil: int
     keluarga: int
+    penerima: int = 0
+
+    @property
+    def cakupan(self) -> float:
+        return self.penerima / self.keluarga if self.keluarga else 0.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,14 @@ class Dashboard:
     quality: list[QualityArea]
     quality_codes: list[QualityCode]
     programs: list[ProgramCoverage] | None = field(default=None)
+
+    @property
+    def desil_flat(self) -> bool:
+        """Whether every desil holds about as many families (true by definition over the
+        region the desil were cut in): the chart then says why its bars are level."""
+        counts = [d.keluarga for d in self.desil]
+        top = max(counts, default=0)
+        return top > 0 and min(counts) >= 0.9 * top
 
 
 class _TtlCache:
@@ -90,19 +106,69 @@ def _child_code(code: str | None, prefix: str) -> str | None:
     return code[:length] if code.startswith(prefix) else None
 
 
-def _raw_region(raw: Any) -> str | None:
+def _raw_value(raw: Any, names: tuple[str, ...]) -> str | None:
+    """The value of the first column of a quarantined input row whose header (letters only,
+    lower case) is one of ``names``."""
     if not raw:
         return None
     data = raw if isinstance(raw, dict) else json.loads(raw) if isinstance(raw, str) else None
     if not isinstance(data, dict):
         return None
     for key, value in data.items():
-        if re.sub(r"[^a-z]", "", str(key).lower()) in ("kodewilayah", "kodedesa", "kdwilayah"):
-            try:
-                return normalize_code(str(value))
-            except (RegionCodeError, ValueError):
-                return None
+        if re.sub(r"[^a-z]", "", str(key).lower()) in names and value not in (None, ""):
+            return str(value).strip()
     return None
+
+
+def _raw_region(raw: Any) -> str | None:
+    value = _raw_value(raw, ("kodewilayah", "kodedesa", "kdwilayah"))
+    if value is None:
+        return None
+    try:
+        return normalize_code(value)
+    except (RegionCodeError, ValueError):
+        return None
+
+
+def _raw_family(raw: Any) -> str | None:
+    return _raw_value(raw, ("idkeluarga", "idklg", "idruta"))
+
+
+def _member_regions(conn: Any, rows: Sequence[Any]) -> dict[tuple[int, str], str]:
+    """Where the refused members' families are: a member row refused before it landed has
+    no person to follow, but names its family (in the same batch, or in the registry)."""
+    found: dict[tuple[int, str], str] = {}
+    wanted: set[tuple[int, str]] = set()
+    for row in rows:
+        if row.kode is None and row.raw:
+            family = _raw_family(row.raw)
+            if family is None:
+                continue
+            if row.role == "keluarga":
+                region = _raw_region(row.raw)
+                if region:
+                    found[(row.source_id, family)] = region
+            else:
+                wanted.add((row.source_id, family))
+    wanted -= set(found)
+    by_source: dict[int, list[str]] = {}
+    for source_id, family in wanted:
+        by_source.setdefault(source_id, []).append(family)
+    for source_id, keys in by_source.items():
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join(f":k{i}" for i in range(len(chunk)))
+            params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(chunk)}
+            params["s"] = source_id
+            for key, region in conn.execute(
+                text(
+                    "SELECT source_key, kode_wilayah FROM family WHERE source_id = :s "
+                    f"AND source_key IN ({marks})"
+                ),
+                params,
+            ):
+                found[(source_id, key)] = region
+    return found
 
 
 def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
@@ -134,21 +200,25 @@ def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
                 scope,
             )
         }
+        # Per desil: the families, and those a current programme reaches (what varies).
         desil = {
-            int(r.desil): int(r.n)
+            int(r.desil): (int(r.n), int(r.reached))
             for r in conn.execute(
                 text(
-                    "SELECT w.desil, count(*) AS n FROM family_welfare w JOIN family f "
-                    "ON f.id = w.family_id WHERE w.is_current = 1 AND f.kode_wilayah LIKE :scope "
-                    "GROUP BY w.desil"
+                    "SELECT w.desil, count(*) AS n, count(e.family_id) AS reached "
+                    "FROM family_welfare w JOIN family f ON f.id = w.family_id "
+                    "LEFT JOIN (SELECT DISTINCT family_id FROM enrolment WHERE is_current = 1) e "
+                    "ON e.family_id = w.family_id "
+                    "WHERE w.is_current = 1 AND f.kode_wilayah LIKE :scope GROUP BY w.desil"
                 ),
                 scope,
             )
         }
         quarantine = conn.execute(
             text(
-                "SELECT q.code, q.severity, q.raw, COALESCE(f1.kode_wilayah, f2.kode_wilayah) "
-                "AS kode FROM quarantine q JOIN batch b ON b.id = q.batch_id "
+                "SELECT q.code, q.severity, q.raw, b.source_id, bf.role, "
+                "COALESCE(f1.kode_wilayah, f2.kode_wilayah) AS kode "
+                "FROM quarantine q JOIN batch b ON b.id = q.batch_id "
                 "JOIN batch_file bf ON bf.id = q.file_id "
                 "LEFT JOIN family f1 ON bf.role = 'keluarga' AND f1.source_id = b.source_id "
                 " AND f1.source_key = q.record_key "
@@ -159,11 +229,15 @@ def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
                 "WHERE q.resolved_at IS NULL ORDER BY q.id DESC LIMIT 100000"
             )
         ).all()
+        member_regions = _member_regions(conn, quarantine)
     problems: dict[str, dict[str, int]] = {}
     codes: dict[str, int] = {}
     prefix = viewer.region_prefix
     for row in quarantine:
         code = row.kode or _raw_region(row.raw)
+        if code is None and row.role == "anggota":
+            family = _raw_family(row.raw)
+            code = member_regions.get((row.source_id, family)) if family else None
         if code is None:
             if viewer.region is not None:
                 continue
@@ -180,7 +254,7 @@ def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
         region_name=region_name(viewer.region) if viewer.region else "Nasional",
         families=families,
         persons=persons,
-        desil=[DesilCount(d, desil.get(d, 0)) for d in range(1, 11)],
+        desil=[DesilCount(d, *desil.get(d, (0, 0))) for d in range(1, 11)],
         quality=[
             QualityArea(
                 kode=k,
@@ -188,7 +262,8 @@ def dashboard(engine: Engine, viewer: Viewer) -> Dashboard:
                 error=v.get("error", 0),
                 warning=v.get("warning", 0),
             )
-            for k, v in sorted(problems.items())
+            # The areas with most problems first: the chart lists every one of them.
+            for k, v in sorted(problems.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
         ],
         quality_codes=[
             QualityCode(c, n) for c, n in sorted(codes.items(), key=lambda x: -x[1])[:10]

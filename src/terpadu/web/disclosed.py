@@ -24,10 +24,20 @@ def _masked_issues(frame: pl.DataFrame, shown: Disclosure) -> pl.DataFrame:
         for column, value in zip(frame["COLUMN"].to_list(), frame["VALUE"].to_list(), strict=True)
     ]
     messages = [shown.text(m) for m in frame["MESSAGE"].to_list()]
-    return frame.with_columns(
+    masked = frame.with_columns(
         pl.Series("VALUE", [None if v is None else str(v) for v in values], dtype=pl.Utf8),
         pl.Series("MESSAGE", messages, dtype=pl.Utf8),
     )
+    if "REPAIRED_VALUE" not in frame.columns:
+        return masked
+    # A repaired NIK is the same NIK: masked like the value it was sent as.
+    repaired = [
+        None if value is None else str(shown.field(str(column or ""), value))
+        for column, value in zip(
+            frame["COLUMN"].to_list(), frame["REPAIRED_VALUE"].cast(pl.Utf8).to_list(), strict=True
+        )
+    ]
+    return masked.with_columns(pl.Series("REPAIRED_VALUE", repaired, dtype=pl.Utf8))
 
 
 def import_job(job: dict[str, Any], shown: Disclosure) -> dict[str, Any]:

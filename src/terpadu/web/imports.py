@@ -20,9 +20,17 @@ from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from terpadu.access import PermissionDenied, require_import_region
-from terpadu.files import InputFileError, InputLimits, write_table
+from terpadu.files import (
+    InputFileError,
+    InputLimits,
+    clean_table,
+    read_table,
+    write_table,
+)
 from terpadu.intake import AsOfInvalid, import_batch
 from terpadu.intake.importer import DEFAULT_WAIT_S
+from terpadu.intake.report import stored_problems
+from terpadu.layouts import KELUARGA_COLUMNS
 from terpadu.store.bulk import DEFAULT_CHUNK_ROWS, StorageFull, UnstorableText
 from terpadu.store.db import SQLITE_BUSY_TIMEOUT_S
 from terpadu.store.locks import Busy
@@ -37,6 +45,7 @@ ISSUE_COLUMNS = {
     "__row": "ROW",
     "column": "COLUMN",
     "value": "VALUE",
+    "repaired": "REPAIRED_VALUE",
     "severity": "SEVERITY",
     "code": "CODE",
     "message": "MESSAGE",
@@ -124,12 +133,14 @@ def run_job(
     wait_s: float = DEFAULT_WAIT_S,
     limits: InputLimits | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    region_checked: bool = False,
 ) -> None:
     """Check the scope, import, store the problem list; progress goes to the job row.
 
     ``sheets``: the XLSX sheets of the keluarga and the anggota file (None: the first);
     ``as_of``: the date the data was collected, when known; ``limits``: the app's input
-    limits (a file past one fails the job with the limit named).
+    limits (a file past one fails the job with the limit named); ``region_checked``: the
+    upload was already checked by :func:`check_region` (the file is not read for it again).
     """
     step = 0
 
@@ -140,7 +151,8 @@ def run_job(
 
     try:
         _set(engine, job_id, status="running", stage="memeriksa wilayah")
-        require_import_region(user.actor, keluarga, sheets[0], limits)
+        if not region_checked:
+            require_import_region(user.actor, keluarga, sheets[0], limits)
         report = import_batch(
             engine,
             keluarga,
@@ -156,7 +168,14 @@ def run_job(
             chunk_rows=chunk_rows,
         )
         folder = keluarga.parent
-        report.issues.write_parquet(folder / ISSUES_FILE)
+        # The problem file: issues and repaired values; files sent again get the problems
+        # their first import found.
+        problems = (
+            stored_problems(engine, report.batch_id)
+            if report.already_imported and report.batch_id is not None
+            else report.problem_list()
+        )
+        problems.write_parquet(folder / ISSUES_FILE)
         _private(folder / ISSUES_FILE)
         summary = {
             "already_imported": report.already_imported,
@@ -233,6 +252,7 @@ def start_job(
     limits: InputLimits | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     runner: Callable[[Callable[[], None]], None] | None = None,
+    region_checked: bool = False,
 ) -> None:
     """Run the job in a background thread (or with ``runner``, e.g. synchronously in tests).
 
@@ -254,12 +274,74 @@ def start_job(
             wait_s=wait_s,
             limits=limits,
             chunk_rows=chunk_rows,
+            region_checked=region_checked,
         )
 
     if runner is not None:
         runner(work)
     else:
         threading.Thread(target=work, name=f"import-{job_id}", daemon=True).start()
+
+
+class OutsideRegion(PermissionDenied):
+    """An upload holds families outside the user's region (``codes``: the first of them)."""
+
+    def __init__(self, region: str, codes: list[str], more: bool) -> None:
+        super().__init__(
+            f"Berkas memuat keluarga di luar wilayah kerja Anda ({region}): {', '.join(codes)}"
+            f"{' …' if more else ''}. Impor dibatalkan."
+        )
+        self.region, self.codes, self.more = region, codes, more
+
+
+def check_region(
+    user: WebUser, keluarga: Path, sheet: str | None, limits: InputLimits | None
+) -> None:
+    """Refuse an upload with families outside the user's region before any job starts, as
+    :func:`terpadu.access.require_import_region` does in the job, with the codes kept for
+    the page to say in its language."""
+    if user.region is None:
+        return
+    raw = read_table(keluarga, sheet, report_long_rows=True, limits=limits)
+    clean = clean_table(raw, KELUARGA_COLUMNS, dt.date.today())
+    if "kode_wilayah" not in clean.values.columns:
+        return
+    codes = clean.values["kode_wilayah"].drop_nulls().unique().to_list()
+    outside = sorted(str(c) for c in codes if not user.covers(str(c)))
+    if outside:
+        raise OutsideRegion(user.region, outside[:5], len(outside) > 5)
+
+
+#: The import's stage messages (Bahasa Indonesia, from the importer) as catalogue keys.
+_STAGES = (
+    ("menunggu", "waiting"),
+    ("memeriksa wilayah", "region"),
+    ("membaca", "reading"),
+    ("memeriksa keluarga", "checking_families"),
+    ("memeriksa anggota", "checking_members"),
+    ("batch ini sedang dimuat", "busy"),
+    ("selesai", "done"),
+)
+
+
+def stage_key(stage: str | None) -> str | None:
+    """The catalogue key (``reports.stage.<key>``) of a job's stage, or None if unknown."""
+    if not stage:
+        return None
+    if stage.startswith("memuat"):
+        return "loading_members" if stage.endswith("anggota") else "loading_families"
+    return next((key for start, key in _STAGES if stage.startswith(start)), None)
+
+
+def list_jobs(engine: Engine, user: WebUser, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest import jobs the user may see (as :func:`get_job` decides), newest first."""
+    query = select(JOBS).order_by(JOBS.c.id.desc()).limit(limit)
+    if user.region is not None:
+        query = query.where(
+            (JOBS.c.username == user.username) | JOBS.c.region.startswith(user.region)
+        )
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def get_job(engine: Engine, user: WebUser, job_id: int) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, Response
 from terpadu.access import NumberLookupRefused, disclosure
 from terpadu.accounts.sessions import API, open_session
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
-from terpadu.files import InputLimits
+from terpadu.files import InputFileError, InputLimits
 from terpadu.intake import AsOfInvalid, parse_as_of
 from terpadu.registry import list_families, region_name, search_persons
 from terpadu.registry.families import FamilyRow
@@ -366,8 +366,20 @@ def start_import(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     name = (source or "").strip()[:100] or f"web-{user.region or 'nasional'}"
-    job_id = web_imports.create_job(state.engine, user, name, folder)
     chosen = ((sheets[0] or "").strip() or None, (sheets[1] or "").strip() or None)
+    limits = InputLimits.from_settings(state.config.settings)
+    # Families outside the user's region are refused now, while the user is waiting for
+    # the answer, not in a job that fails later.
+    checked = True
+    try:
+        web_imports.check_region(user, k, chosen[0], limits)
+    except web_imports.OutsideRegion as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        details = {"region": exc.region, "codes": exc.codes, "more": exc.more}
+        raise WebError(403, "outside_region", str(exc), details=details) from exc
+    except InputFileError:
+        checked = False  # a file that cannot be read: the job says what is wrong with it
+    job_id = web_imports.create_job(state.engine, user, name, folder)
     web_imports.start_job(
         state.engine,
         user,
@@ -378,9 +390,10 @@ def start_import(
         sheets=chosen,
         as_of=collected,
         wait_s=state.config.settings.import_wait_s,
-        limits=InputLimits.from_settings(state.config.settings),
+        limits=limits,
         chunk_rows=state.config.settings.import_chunk_rows,
         runner=state.import_runner,
+        region_checked=checked,
     )
     return job_id
 

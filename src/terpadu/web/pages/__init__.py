@@ -2,9 +2,11 @@
 
 from terpadu.web.pages.admin import router as admin_router
 from terpadu.web.pages.family import router as family_router
+from terpadu.web.pages.reports import router as reports_router
 from terpadu.web.pages.routes import router
 from terpadu.web.pages.services import router as services_router
 
+router.include_router(reports_router)
 router.include_router(admin_router)
 router.include_router(family_router)
 router.include_router(services_router)

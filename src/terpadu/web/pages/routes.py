@@ -1,6 +1,7 @@
-"""Pages: login, dashboard, search, verval inbox, import, reports, linkage, programmes.
+"""Pages: login, search, verval inbox, linkage review.
 
-The family and person pages and their proposal forms are in :mod:`terpadu.web.pages.family`.
+The family and person pages and their proposal forms are in :mod:`terpadu.web.pages.family`;
+the dashboard, imports, reports and programmes in :mod:`terpadu.web.pages.reports`.
 
 Every page needs the session cookie; every form that changes something carries
 the session's CSRF token. Pages call the same region-scoped functions as the
@@ -13,21 +14,17 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from terpadu.access import NumberLookupRefused, disclosure
+from terpadu.access import NumberLookupRefused
 from terpadu.accounts.sessions import PAGE, open_session
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
-from terpadu.files.tables import csv_text
 from terpadu.i18n import error_words
 from terpadu.registry import SearchPage, search_persons
-from terpadu.reports.personal import record_personal_export
-from terpadu.targeting.reads import bnba_frame
 from terpadu.verval.kinds import KIND_LABELS
-from terpadu.web import disclosed, services
-from terpadu.web import imports as web_imports
-from terpadu.web.api.routes import client_ip, start_import
+from terpadu.web import services
+from terpadu.web.api.routes import client_ip
 from terpadu.web.auth.cookies import set_private_cookie
 from terpadu.web.auth.tokens import (
     LANG_COOKIE,
@@ -35,12 +32,9 @@ from terpadu.web.auth.tokens import (
     LOGIN_FORM_MAX_AGE_S,
     SESSION_COOKIE,
 )
-from terpadu.web.charts import bar_chart
-from terpadu.web.dashboard import dashboard
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
-from terpadu.welfare.scope import desil_scope
 
 router = APIRouter(include_in_schema=False)
 
@@ -181,33 +175,6 @@ def logout(state: StateDep, session: CsrfChecked) -> RedirectResponse:
     return response
 
 
-# -- dashboard ------------------------------------------------------------------------------
-@router.get("/", response_class=HTMLResponse)
-def dashboard_page(
-    request: Request, state: StateDep, lang: Lang, session: SessionDep
-) -> HTMLResponse:
-    data = dashboard(state.engine, session.user)
-    desil_chart = bar_chart(
-        [(str(d.desil), float(d.keluarga)) for d in data.desil],
-        title=translate(lang, "desil_relative", region=desil_scope(state.engine).region_name),
-    )
-    quality_chart = bar_chart(
-        [(q.kode[-4:], float(q.error + q.warning)) for q in data.quality[:20]],
-        title=translate(lang, "quality"),
-        color="#a33b2b",
-    )
-    return render(
-        request,
-        state,
-        "dashboard.html",
-        lang,
-        session,
-        data=data,
-        desil_chart=desil_chart,
-        quality_chart=quality_chart,
-    )
-
-
 # -- search ---------------------------------------------------------------------------------
 @router.get("/cari", response_class=HTMLResponse)
 def search_page(
@@ -342,85 +309,7 @@ def proposal_action(
     return RedirectResponse(f"/usulan/{proposal_id}?pesan={action}", status_code=303)
 
 
-# -- import ---------------------------------------------------------------------------------
-@router.get("/impor", response_class=HTMLResponse)
-def import_page(request: Request, state: StateDep, lang: Lang, session: SessionDep) -> HTMLResponse:
-    return render(request, state, "import.html", lang, session)
-
-
-@router.post("/impor")
-def import_submit(
-    state: StateDep,
-    session: CsrfChecked,
-    keluarga: Annotated[UploadFile, File()],
-    anggota: Annotated[UploadFile, File()],
-    source: Annotated[str, Form(max_length=100)] = "",
-    sheet_keluarga: Annotated[str, Form(max_length=100)] = "",
-    sheet_anggota: Annotated[str, Form(max_length=100)] = "",
-    as_of: Annotated[str, Form(max_length=10)] = "",
-) -> RedirectResponse:
-    job_id = start_import(
-        state, session.user, keluarga, anggota, source, (sheet_keluarga, sheet_anggota), as_of
-    )
-    return RedirectResponse(f"/impor/{job_id}", status_code=303)
-
-
-@router.get("/impor/{job_id}", response_class=HTMLResponse)
-def import_job_page(
-    request: Request, job_id: int, state: StateDep, lang: Lang, session: SessionDep
-) -> HTMLResponse:
-    job = web_imports.get_job(state.engine, session.user, job_id)
-    if job is None:
-        raise services.not_found()
-    job = disclosed.import_job(job, disclosure(session.user))
-    template = "_job.html" if request.headers.get("hx-request") else "import_job.html"
-    return render(request, state, template, lang, session, job=job)
-
-
-@router.get("/impor/{job_id}/masalah.{fmt}")
-def import_errors_download(
-    job_id: int, fmt: str, state: StateDep, session: SessionDep
-) -> FileResponse:
-    if fmt not in ("csv", "xlsx"):
-        raise services.not_found()
-    job = web_imports.get_job(state.engine, session.user, job_id)
-    if job is None:
-        raise services.not_found()
-    path = disclosed.problem_list(job, fmt, disclosure(session.user))
-    if path is None:
-        raise WebError(409, "not_ready", "Impor belum selesai.")
-    return FileResponse(path, filename=path.name)
-
-
-# -- reports, linkage, programmes -----------------------------------------------------------
-@router.get("/laporan", response_class=HTMLResponse)
-def report_page(
-    request: Request,
-    state: StateDep,
-    lang: Lang,
-    session: SessionDep,
-    wilayah: Annotated[str, Query(max_length=20)] = "",
-) -> HTMLResponse:
-    try:
-        profile = services.poverty(state.engine, session.user, wilayah or None)
-        problem = None
-    except WebError as exc:
-        if exc.status != 404 or exc.code != "no_ranking":
-            raise
-        profile, problem = None, exc.words(lang)
-    chart = (
-        bar_chart(
-            [(str(d["desil"]), float(d["keluarga"])) for d in profile["desil"]],
-            title=translate(lang, "desil_distribution"),
-        )
-        if profile
-        else None
-    )
-    return render(
-        request, state, "report.html", lang, session, profile=profile, problem=problem, chart=chart
-    )
-
-
+# -- linkage -----------------------------------------------------------
 @router.get("/tautan", response_class=HTMLResponse)
 def linkage_page(
     request: Request,
@@ -468,40 +357,3 @@ def linkage_decide(
     except LinkageError as exc:
         raise WebError(422, "invalid_decision", str(exc)) from exc
     return RedirectResponse("/tautan", status_code=303)
-
-
-@router.get("/program", response_class=HTMLResponse)
-def programs_page(
-    request: Request, state: StateDep, lang: Lang, session: SessionDep
-) -> HTMLResponse:
-    rows = services.program_results(state.engine, session.user)
-    return render(request, state, "programs.html", lang, session, rows=rows)
-
-
-@router.get("/program/bnba.csv")
-def bnba_download(
-    state: StateDep,
-    session: SessionDep,
-    program: Annotated[str, Query(max_length=50)],
-    periode: Annotated[str, Query(max_length=20)] = "",
-) -> Response:
-    frame = bnba_frame(state.engine, program, periode or None, session.user.region)
-    if "KODE_WILAYAH" in frame.columns and session.user.region:
-        import polars as pl
-
-        frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(session.user.region))
-    # The BNBA names beneficiaries with their NIK: a download is an audited export, as
-    # the CLI's `target --out` is.
-    record_personal_export(
-        state.engine,
-        session.user.actor,
-        what="bnba",
-        rows=frame.height,
-        purpose=f"BNBA {program} {periode or 'terakhir'} (unduhan web)",
-        destination=f"web:bnba-{program}.csv",
-    )
-    return Response(
-        csv_text(frame, shown=disclosure(session.user)),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="bnba-{program}.csv"'},
-    )
