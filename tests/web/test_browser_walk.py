@@ -67,6 +67,7 @@ NAV_PAGES = {
     "/tautan": "tautan",
     "/program": "program",
     "/laporan": "laporan",
+    "/pengaduan": "pengaduan",
     "/edisi": "edisi",
     "/simulasi": "simulasi",
     "/rekonsiliasi/dukcapil": "rekon-dukcapil",
