@@ -235,7 +235,7 @@ def _page(
         page_rows=PAGE_ROWS,
         f=f,
         query=f.query(),
-        actions=actions,
+        event_kinds=actions,
         field_error=f.error,
         purpose=purpose,
         purpose_error=purpose_error,
