@@ -84,9 +84,13 @@ def explain_page(
         raise WebError(400, exc.code, error_words(exc, lang)) from None
     user.actor.require_region(result.kode_wilayah)
     welfare = current_welfare(state.engine, family_id)
+    shown = disclosure(user)
     programs = [
         {
             "p": p,
+            # A rule's values quote the recipient's NIK: masked for a masked reader.
+            "checks": [(c.rule, shown.text(c.value), c.passed) for c in p.checks],
+            "fixes": [shown.text(f) for f in p.fixes],
             "decision": _words(f"pages.decision.{p.decision}", lang, p.label),
             "reasons": [
                 reason_words(code, label, lang, _desil(catalogue, p.program))
@@ -102,7 +106,7 @@ def explain_page(
         lang,
         session,
         x=result,
-        region=disclosure(user).region(result.kode_wilayah),
+        region=shown.region(result.kode_wilayah),
         w=welfare,
         dims=dimension_rows(welfare.skor_dimensi, welfare.dimensi_deprivasi, lang)
         if welfare
