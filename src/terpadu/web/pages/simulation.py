@@ -35,7 +35,7 @@ router = APIRouter(include_in_schema=False)
 
 SIMULATORS = frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI, ANALIS_PUSAT})
 TABLES = ("desil", "wilayah", "alasan")
-_QUOTA_LINE = re.compile(r"^\s*([\d.]+)\s*[=:;,\t ]\s*([\d.]+)\s*$")
+_QUOTA_ENTRY = re.compile(r"^\s*([\d.]+)\s*[=:]\s*([\d.]+)\s*$")
 
 
 def _runs_dir(state: StateDep) -> Path:
@@ -47,14 +47,15 @@ def _simulator(session: PageSession, lang: str) -> None:
         raise WebError(403, "forbidden", translate(lang, "pages.simulate_forbidden"))
 
 
-def typed_quotas(lines: str, region: str | None) -> dict[str, int]:
-    """``KODE_WILAYAH = KUOTA`` per line (``=``, ``:``, ``;``, comma or space between) →
-    code → households; ``ValueError`` names the line and what is wrong with it."""
+def typed_quotas(entries: str, region: str | None) -> dict[str, int]:
+    """``KODE_WILAYAH = KUOTA`` entries separated by ``;`` (``=`` or ``:`` inside; one
+    line, as every single-line field) → code → households; ``ValueError`` names the
+    entry and what is wrong with it."""
     found: dict[str, int] = {}
-    for number, line in enumerate(lines.splitlines(), start=1):
+    for number, line in enumerate(entries.split(";"), start=1):
         if not line.strip():
             continue
-        match = _QUOTA_LINE.match(line)
+        match = _QUOTA_ENTRY.match(line)
         if match is None:
             raise ValueError(f"{number}|{line.strip()[:40]}|pages.quota_line_form")
         try:
