@@ -108,3 +108,18 @@ def test_diff_is_region_scoped_and_masked(web: WebEnv) -> None:
 
     missing = ver.get("/edisi/2026-10/beda/2030-01")
     assert missing.status_code == 404
+
+
+def test_a_masked_reader_sees_personal_changes_masked() -> None:
+    from terpadu.access import FULL_DISCLOSURE, MASKED_DISCLOSURE
+    from terpadu.web.pages.editions import masked_detail
+
+    detail = "tgl_lahir: 1987-07-15 → 1987-07-02; alamat: Kp. Baru; RT 1 → Kp. Anyar; nama: A → B"
+    columns = "tgl_lahir;alamat;nama"
+    assert masked_detail(detail, columns, MASKED_DISCLOSURE) == (
+        "tgl_lahir: 1987 → 1987; alamat: - → -; nama: A → B"
+    )
+    assert masked_detail(detail, columns, FULL_DISCLOSURE) == detail
+    assert masked_detail("nik: 3604051507870001 → 3604051507870009", "nik", MASKED_DISCLOSURE) == (
+        "nik: 3604********0001 → 3604********0009"
+    )
