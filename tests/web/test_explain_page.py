@@ -4,7 +4,10 @@ every programme's decision with its reasons, within the reader's region."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import text
 from webdata import WebEnv
 
@@ -67,3 +70,38 @@ def test_a_masked_reader_sees_no_nik_in_the_rules(web: WebEnv) -> None:
     assert page.status_code == 200
     assert "3604051507870001" not in page.text and "3604********0001" in page.text
     assert "3604052001" not in page.text  # the region down to kab/kota only
+
+
+def test_pmt_score_in_parts(web: WebEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OLS model's score split by input: each effect is coefficient × the family's value
+    worked out by the ranking's own SQL, and the parts add up to the total shown."""
+    from terpadu.web.pages._pmt import pmt_breakdown
+    from terpadu.welfare import model as model_module
+    from terpadu.welfare.ols import OlsModel
+
+    _ranked(web)
+    ols = OlsModel(
+        intercept=12.0,
+        coefficients={"log_jumlah_anggota": -0.5, "lantai_8": -0.2, "aset_mobil": 0.9},
+        kab_effects={"3604": 0.1},
+    )
+    fake = SimpleNamespace(selected="ols", ols=ols)
+    monkeypatch.setattr(model_module, "load_model", lambda version, folder: fake)
+    parts = pmt_breakdown(web.engine, web.data_dir, web.families["K1"], "m1", 13.686, "id")
+    assert parts is not None and parts.kind == "ols"
+    labels = {c.label: c for c in parts.items}
+    # K1 has three active members and an earth floor (JENIS_LANTAI 8), no car.
+    assert labels["Jumlah anggota (log)"].value == pytest.approx(math.log(3))
+    assert labels["Jenis lantai: Tanah"].effect == pytest.approx(-0.2)
+    assert not any("mobil" in label for label in labels)
+    assert parts.total == pytest.approx(12.0 + 0.1 - 0.5 * math.log(3) - 0.2)
+    assert not parts.matches  # the stored score came from another model: the page says so
+
+    client, _ = web.page("op_a")
+    page = client.get(f"/keluarga/{web.family('K1')}/penjelasan?lang=en")
+    assert "Floor: Earth" in page.text and "What makes up the PMT score" in page.text
+
+    monkeypatch.setattr(model_module, "load_model", lambda version, folder: SimpleNamespace(
+        selected="boosted", ols=ols))  # fmt: skip
+    boosted = client.get(f"/keluarga/{web.family('K1')}/penjelasan?lang=en")
+    assert "cannot be split by input" in boosted.text

@@ -19,6 +19,7 @@ from terpadu.locale import has_text, text
 from terpadu.web import services
 from terpadu.web.deps import Lang, SessionDep, StateDep
 from terpadu.web.errors import WebError
+from terpadu.web.pages._pmt import pmt_breakdown
 from terpadu.web.pages.routes import render
 from terpadu.welfare.reads import current_welfare
 
@@ -112,5 +113,15 @@ def explain_page(
         if welfare
         else [],
         indicators=indicator_words(welfare.indikator_deprivasi, lang) if welfare else [],
+        parts=pmt_breakdown(
+            state.engine,
+            state.settings.pmt_models_dir,
+            family_id,
+            welfare.model_version,
+            welfare.pmt_score,
+            lang,
+        )
+        if welfare
+        else None,
         programs=programs,
     )
