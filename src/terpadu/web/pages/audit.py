@@ -37,7 +37,7 @@ from terpadu.audit.log import EVENT_TABLE, iso_utc
 from terpadu.engine.snapshot import MANIFEST
 from terpadu.errors import TerpaduError
 from terpadu.i18n import error_words
-from terpadu.locale import has_text, text
+from terpadu.locale import code_label, has_text, text
 from terpadu.reports.personal import checked_purpose, record_personal_export
 from terpadu.settings import Settings
 from terpadu.store.ids import parse_code
@@ -166,8 +166,33 @@ def events_frame(
     return events_as_seen(frame, disclosure(session.user)), int(total)
 
 
-def _values(raw: str | None) -> list[tuple[str, str]]:
-    """A before/after value as (field, value) pairs to read, not raw JSON."""
+#: Coded values inside before/after shown by name (field → code table or words prefix).
+CODED_VALUES = {
+    "state": ("code", "proposal_state"),
+    "role": ("code", "role"),
+    "jenis_kelamin": ("code", "jenis_kelamin"),
+    "hub_keluarga": ("code", "hub_keluarga"),
+    "kind": ("words", "pages.proposal_kind_"),
+}
+
+
+def _value_words(key: str, value: object, lang: str) -> str:
+    how = CODED_VALUES.get(key)
+    if how is not None and isinstance(value, str | int):
+        if how[0] == "code":
+            return code_label(how[1], value, lang)
+        if has_text(f"{how[1]}{value}"):
+            return text(f"{how[1]}{value}", lang)
+    if isinstance(value, bool):
+        return text("pages.answer_yes" if value else "pages.answer_no", lang)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "-" if value is None else str(value)
+
+
+def _values(raw: str | None, lang: str) -> list[tuple[str, str]]:
+    """A before/after value as (field, value) pairs to read, not raw JSON; coded values
+    (a proposal's state, a role, a sex) by name."""
     if not raw:
         return []
     try:
@@ -176,12 +201,7 @@ def _values(raw: str | None) -> list[tuple[str, str]]:
         return [("", raw)]
     if not isinstance(parsed, dict):
         return [("", json.dumps(parsed, ensure_ascii=False))]
-    shown = []
-    for key, value in parsed.items():
-        if isinstance(value, dict | list):
-            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        shown.append((str(key), "-" if value is None else str(value)))
-    return shown
+    return [(str(key), _value_words(str(key), value, lang)) for key, value in parsed.items()]
 
 
 def _actions(engine: Engine, session: PageSession) -> list[str]:
@@ -218,7 +238,7 @@ def _page(
     )
     events = [
         r | {"words": event_words(r["AKSI"], lang), "entity_words": _entity_words(r, lang),
-             "before": _values(r["SEBELUM"]), "after": _values(r["SESUDAH"])}
+             "before": _values(r["SEBELUM"], lang), "after": _values(r["SESUDAH"], lang)}
         for r in frame.to_dicts()
     ]  # fmt: skip
     actions = [(a, event_words(a, lang)) for a in _actions(state.engine, session)]

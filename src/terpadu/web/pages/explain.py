@@ -65,7 +65,7 @@ def reason_words(code: str, fallback: str, lang: str, desil: tuple[int, int] | N
 
 def _desil(catalogue: Any, program: str) -> tuple[int, int] | None:
     found = catalogue.programs.get(program)
-    return None if found is None else tuple(found.desil)
+    return None if found is None else (found.desil[0], found.desil[1])
 
 
 @router.get("/keluarga/{family_ref}/penjelasan", response_class=HTMLResponse)

@@ -390,6 +390,31 @@ def payments_upload(
     return RedirectResponse(f"/rekonsiliasi/pembayaran/{token}", status_code=303)
 
 
+def _reason_words(state: StateDep, lang: str) -> Any:
+    """Why a paid family no longer qualifies, in words (a condition's label is its
+    programme file's)."""
+    from terpadu.targeting import ProgramConfigError, load_catalogue
+    from terpadu.targeting.rules import reason_label
+    from terpadu.web.pages.explain import reason_words
+
+    folder = state.settings.programs_dir
+    try:
+        catalogue = load_catalogue(folder if folder.is_dir() else None)
+    except ProgramConfigError:
+        catalogue = None
+
+    def words(program: str | None, codes: str | None) -> list[str]:
+        found = catalogue.programs.get(str(program or "").strip().lower()) if catalogue else None
+        out = []
+        for code in filter(None, str(codes or "").split(";")):
+            label = reason_label(code, found) if found is not None else code
+            desil = (found.desil[0], found.desil[1]) if found is not None else None
+            out.append(reason_words(code, label, lang, desil))
+        return out
+
+    return words
+
+
 PROBLEM_ORDER = (
     "gagal",
     "saldo_nol",
@@ -448,9 +473,11 @@ def payments_result(
     rows = _in_region(every, region, "KODE_WILAYAH")
     problems = rows.filter(pl.col("MASALAH") != "")
     shown = disclosure(session.user).frame(problems.slice(offset, PAGE_ROWS))
+    why = _reason_words(state, lang)
     listed = [
         r
         | {
+            "alasan": why(r["PROGRAM"], r["ALASAN_TIDAK_LAYAK"]),
             "masalah": [_words("payment_problem", c, lang) for c in r["MASALAH"].split(";") if c],
             "status_words": _words("payer_status", str(r["STATUS"] or "-").strip().upper(), lang),
         }
