@@ -61,3 +61,32 @@ def test_fields_refused_beside_the_field(web: WebEnv) -> None:
     assert bad_period.status_code == 400 and 'id="period-error"' in bad_period.text
     unknown = client.post("/simulasi", data=base | {"program": "tidak-ada"})
     assert unknown.status_code == 400 and 'id="program-error"' in unknown.text
+
+
+def test_quota_file_upload_and_its_problems_beside_the_field(web: WebEnv) -> None:
+    _ranked(web)
+    client, csrf = web.page("ver")
+    base = {"csrf_token": csrf, "program": "sembako", "period": "2026-11"}
+    good = "PROGRAM,KODE_WILAYAH,KUOTA,PERIODE\nsembako,3604,1,2026-11\n"
+    r = client.post(
+        "/simulasi",
+        data=base,
+        files={"quota_file": ("kuota.csv", good.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert "kuota dari berkas" in client.get(r.headers["location"] + "?lang=id").text
+
+    bad = "PROGRAM,KODE_WILAYAH,KUOTA,PERIODE\nsembako,3604,banyak,2026-11\n"
+    refused = client.post(
+        "/simulasi", data=base, files={"quota_file": ("kuota.csv", bad.encode(), "text/csv")}
+    )
+    assert refused.status_code == 400
+    assert 'id="quota_file-error"' in refused.text and 'value="2026-11"' in refused.text
+
+    both = client.post(
+        "/simulasi",
+        data=base | {"quota_lines": "3604 = 1"},
+        files={"quota_file": ("kuota.csv", good.encode(), "text/csv")},
+    )
+    assert both.status_code == 400 and 'id="quota_lines-error"' in both.text
