@@ -88,3 +88,21 @@ def test_chain_check_and_audited_export(web: WebEnv) -> None:
             text("SELECT after FROM audit_event WHERE action = 'export.audit'")
         ).scalar_one()
     assert "pemeriksaan BPK 2026" in str(after)
+
+
+def test_region_filter_within_the_readers_scope(web: WebEnv) -> None:
+    _nik_correction(web)
+    adm, _ = web.page("adm")
+    own = adm.get("/audit", params={"wilayah": "3604", "aksi": "usulan.create", "lang": "id"})
+    assert own.status_code == 200 and "1 event." in own.text
+    other_kab = adm.get("/audit", params={"wilayah": "3601", "aksi": "usulan.create"})
+    assert other_kab.status_code == 200 and "0 event" in other_kab.text
+    elsewhere = adm.get("/audit", params={"wilayah": "3201", "lang": "id"})
+    assert elsewhere.status_code == 400 and "di luar wilayah kerja" in elsewhere.text
+    assert 'value="3201"' in elsewhere.text
+
+    aud, _ = web.page("aud")  # masked: no finer than kabupaten/kota
+    assert aud.get("/audit", params={"wilayah": "3604"}).status_code == 200
+    fine = aud.get("/audit", params={"wilayah": DESA_A, "lang": "id"})
+    assert fine.status_code == 400 and "kabupaten/kota" in fine.text
+    assert aud.get("/audit", params={"wilayah": "36x"}).status_code == 400

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import polars as pl
@@ -21,7 +21,14 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine, Select, func, select
 
-from terpadu.access import ADMIN_PROVINSI, ADMIN_SISTEM, AUDITOR, disclosure
+from terpadu.access import (
+    ADMIN_PROVINSI,
+    ADMIN_SISTEM,
+    AUDITOR,
+    MASKED_REGION_DIGITS,
+    covers,
+    disclosure,
+)
 from terpadu.audit import verify_chain
 from terpadu.audit.anchor import (
     Anchor,
@@ -38,6 +45,7 @@ from terpadu.engine.snapshot import MANIFEST
 from terpadu.errors import TerpaduError
 from terpadu.i18n import error_words
 from terpadu.locale import code_label, has_text, text
+from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.reports.personal import checked_purpose, record_personal_export
 from terpadu.settings import Settings
 from terpadu.store.ids import parse_code
@@ -74,15 +82,20 @@ class Filters:
     actor: str = ""
     action: str = ""
     entity: str = ""
+    region: str = ""  # a region within the reader's (its code, normalised), or ""
     error: tuple[str, str] | None = None  # (field, message key)
+    typed: dict[str, str] = field(default_factory=dict)  # as typed, shown again on an error
 
     def query(self) -> dict[str, str]:
+        if self.typed:
+            return self.typed
         return {
             "dari": self.start.isoformat() if self.start else "",
             "sampai": self.end.isoformat() if self.end else "",
             "pelaku": self.actor,
             "aksi": self.action,
             "entitas": self.entity,
+            "wilayah": self.region,
         }
 
 
@@ -90,10 +103,34 @@ def _day(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value.strip()) if value.strip() else None
 
 
-def read_filters(dari: str, sampai: str, pelaku: str, aksi: str, entitas: str) -> Filters:
+def read_filters(
+    dari: str,
+    sampai: str,
+    pelaku: str,
+    aksi: str,
+    entitas: str,
+    wilayah: str,
+    scope: str | None,
+    masked: bool = False,
+) -> Filters:
+    """The filters as typed; a date, a region (outside ``scope``, the reader's) that cannot
+    be used is named in ``error`` and everything typed kept to be shown again. A masked
+    reader filters down to kabupaten/kota only: a finer code would tell which kecamatan an
+    event's person lives in, the NIK digits its masking hides."""
     actor, action, entity = pelaku.strip(), aksi.strip(), entitas.strip()
     start = end = None
     error = None
+    region = ""
+    if wilayah.strip():
+        try:
+            region = normalize_code(wilayah)
+        except RegionCodeError:
+            error = ("wilayah", "pages.bad_region")
+        else:
+            if not covers(scope, region):
+                error = ("wilayah", "pages.region_outside")
+            elif masked and len(region) > MASKED_REGION_DIGITS:
+                error = ("wilayah", "pages.region_too_fine")
     try:
         start = _day(dari)
     except ValueError:
@@ -104,7 +141,9 @@ def read_filters(dari: str, sampai: str, pelaku: str, aksi: str, entitas: str) -
         error = error or ("sampai", "pages.bad_date")
     if error is None and start and end and end < start:
         error = ("sampai", "pages.end_before_start")
-    return Filters(start, end, actor, action, entity, error)
+    typed = {"dari": dari, "sampai": sampai, "pelaku": pelaku, "aksi": aksi}
+    typed |= {"entitas": entitas, "wilayah": wilayah}
+    return Filters(start, end, actor, action, entity, region, error, typed if error else {})
 
 
 def _entity_terms(ref: str) -> tuple[str | None, list[str]]:
@@ -123,7 +162,7 @@ def _entity_terms(ref: str) -> tuple[str | None, list[str]]:
 
 def _where(query: Select[Any], session: PageSession, f: Filters) -> Select[Any]:
     table = EVENT_TABLE
-    region = session.user.region
+    region = f.region or session.user.region
     if region:
         query = query.where(table.c.region.startswith(region, autoescape=True))
     if f.start is not None:
@@ -277,10 +316,14 @@ def audit_page(
     pelaku: Text = "",
     aksi: Text = "",
     entitas: Text = "",
+    wilayah: Text = "",
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> HTMLResponse:
     _reader(session, lang)
-    f = read_filters(dari, sampai, pelaku, aksi, entitas)
+    f = read_filters(
+        dari, sampai, pelaku, aksi, entitas, wilayah, session.user.region,
+        masked=not disclosure(session.user).full,
+    )  # fmt: skip
     return _page(request, state, lang, session, f, offset)
 
 
@@ -350,13 +393,17 @@ def export_events(
     pelaku: Annotated[str, Form(max_length=100)] = "",
     aksi: Annotated[str, Form(max_length=100)] = "",
     entitas: Annotated[str, Form(max_length=100)] = "",
+    wilayah: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """``terpadu audit export --out``: the filtered events with their hashes, for a stated
     purpose, recorded as an export of personal data."""
     _reader(session, lang)
     if fmt not in FORMATS:
         raise WebError(404, "not_found", translate(lang, "pages.no_such_format"))
-    f = read_filters(dari, sampai, pelaku, aksi, entitas)
+    f = read_filters(
+        dari, sampai, pelaku, aksi, entitas, wilayah, session.user.region,
+        masked=not disclosure(session.user).full,
+    )  # fmt: skip
     if f.error is not None:
         return _page(request, state, lang, session, f, 0, purpose=purpose)
     try:
