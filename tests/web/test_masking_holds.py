@@ -62,6 +62,7 @@ class Registry:
     proposals: list[int]
     jobs: list[int]
     persons: list[str]
+    dukcapil_check: int = 0
     held: set[str] = field(default_factory=set)  # NIKs and KK numbers held or proposed
     numbers: set[str] = field(default_factory=set)  # those and the ones only an import quoted
 
@@ -173,8 +174,33 @@ def _import_with_problems(web: WebEnv) -> int:
     return int(job["id"])
 
 
+def _publish(web: WebEnv, period: str) -> None:
+    client, csrf = web.page("adm")
+    r = client.post("/edisi", data={"csrf_token": csrf, "period": period}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+def _dukcapil_check(web: WebEnv) -> int:
+    """A Dukcapil answer that disagrees on names, birth dates and life."""
+    extract = (
+        "NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,STATUS,TGL_MENINGGAL\n"
+        "3604051507870001,AHMAD SALIM,1987-07-16,L,HIDUP,\n"
+        "3604054107870002,SITI AMINAH,1987-07-01,P,MENINGGAL,2025-03-01\n"
+    )
+    client, csrf = web.page(FULL_USER)
+    r = client.post(
+        "/rekonsiliasi/dukcapil",
+        data={"csrf_token": csrf},
+        files={"extract": ("dukcapil.csv", extract.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
 @pytest.fixture
 def registry(web: WebEnv) -> Registry:
+    _publish(web, "2026-10")
     members = web.api("op_a").get(f"/api/v1/families/{web.family('K1')}").json()["members"]
     members += web.api(FULL_USER).get(f"/api/v1/families/{web.family('K2')}").json()["members"]
     persons = {m["nama"]: m["person_id"] for m in members}
@@ -182,6 +208,8 @@ def registry(web: WebEnv) -> Registry:
     _review_pair(web, persons)
     _enrol(web)
     job = _import_with_problems(web)
+    _publish(web, "2026-11")  # the import's family and members between two editions
+    check = _dukcapil_check(web)
     with web.engine.connect() as conn:
         family_ids = [int(i) for i in conn.execute(text("SELECT id FROM family")).scalars()]
         person_ids = [int(i) for i in conn.execute(text("SELECT id FROM person")).scalars()]
@@ -196,6 +224,7 @@ def registry(web: WebEnv) -> Registry:
         proposals=proposals,
         jobs=[job],
         persons=[person_code(i) for i in person_ids],
+        dukcapil_check=check,
         held=shown,
         numbers=shown | {IMPORT_KK, IMPORT_NIK},
     )
@@ -213,6 +242,12 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         "fmt": ["csv", "xlsx"],
         # A data-subject report is asked by NIK (refused to masked roles).
         "nik": sorted(reg.held)[:3],
+        # Editions compared, a Dukcapil check, a page run's result and its tables.
+        "a": ["2026-10"],
+        "b": ["2026-11"],
+        "check_id": [str(reg.dukcapil_check)],
+        "token": ["0123456789abcdef"],
+        "table": ["desil", "wilayah", "alasan", "rincian", "usulan"],
     }
     assert name in values, f"path parameter {name!r}: say here which fixture ids fill it"
     return values[name]
@@ -229,6 +264,9 @@ def _query_values(route: APIRoute, name: str, annotation: Any, reg: Registry) ->
         "wilayah": ["", "36", "3604", "360405", DESA_A, DESA_B],
         "tahap": ["", *STATES],
         "purpose": ["permohonan subjek data 7"],
+        "a": ["2026-10"],
+        "b": ["2026-11"],
+        "aksi": ["", "usulan.create", "import.batch"],
     }
     if name in fillers:
         return fillers[name]

@@ -190,6 +190,29 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
             for a in ("disable", "unlock", "reset", "role")
         ],
         ("POST", "/pengguna/buka-alamat"): [{"data": {"address": "10.0.0.1"}}],
+        ("GET", "/edisi"): [{}],
+        ("POST", "/edisi"): [{"data": {"period": "2026-12"}}],
+        ("GET", "/edisi/beda"): [{"params": {"a": "2026-10", "b": "2026-11"}}],
+        ("GET", "/edisi/{a}/beda/{b}"): [{"path": "2026-10/beda/2026-11"}],
+        ("GET", "/edisi/{a}/beda/{b}/unduh.{fmt}"): [{"path": "2026-10/beda/2026-11/unduh.csv"}],
+        ("GET", "/audit"): [{"params": {"entitas": fam}}],
+        ("GET", "/audit/verifikasi"): [{}],
+        ("POST", "/audit/unduh.{fmt}"): [{"path": "csv", "data": {"purpose": "ingin tahu saja"}}],
+        ("GET", "/rekonsiliasi/dukcapil"): [{}],
+        ("POST", "/rekonsiliasi/dukcapil"): [{"files": {"extract": files["anggota"]}}],
+        ("GET", "/rekonsiliasi/dukcapil/{check_id}"): [{"path": 1}],
+        ("GET", "/rekonsiliasi/dukcapil/{check_id}/temuan.{fmt}"): [{"path": "1/temuan.csv"}],
+        ("GET", "/rekonsiliasi/pembayaran"): [{}],
+        ("POST", "/rekonsiliasi/pembayaran"): [{"files": {"penyaluran": files["anggota"]}}],
+        ("GET", "/rekonsiliasi/pembayaran/{token}"): [{"path": "0123456789abcdef"}],
+        ("GET", "/rekonsiliasi/pembayaran/{token}/{table}.{fmt}"): [
+            {"path": "0123456789abcdef/rincian.csv"}
+        ],
+        ("GET", "/simulasi"): [{}],
+        ("POST", "/simulasi"): [{"data": {"program": "pkh", "period": "2026-11"}}],
+        ("GET", "/simulasi/{token}"): [{"path": "0123456789abcdef"}],
+        ("GET", "/simulasi/{token}/{table}.{fmt}"): [{"path": "0123456789abcdef/desil.csv"}],
+        ("GET", "/keluarga/{family_ref}/penjelasan"): [{"path": fam}, {"path": "K1"}],
         # last: it ends the token the routes above were tried with
         ("POST", "/api/v1/auth/logout"): [{}],
     }
