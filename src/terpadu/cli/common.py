@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sys
+from pathlib import Path
 from typing import Final, NoReturn, TextIO
 
 import typer
@@ -76,6 +78,23 @@ def pct(value: float | None, digits: int = 1) -> str:
 def money(value: float | None) -> str:
     """Rupiah as the language groups it: Rp 313.616.725 (id)."""
     return fmt_money(value, language())
+
+
+def command_name() -> str:
+    """How the operator runs this command, for the hints it prints.
+
+    ``terpadu`` when that name on the PATH is this script; else the path it was started
+    by, relative to the current folder where it lies under it (``.venv/bin/terpadu``).
+    """
+    started = sys.argv[0] if sys.argv else ""
+    if Path(started).name != "terpadu":
+        return "terpadu"  # run as a module or from a test: the installed name
+    on_path = shutil.which("terpadu")
+    if on_path and os.path.samefile(on_path, started):
+        return "terpadu"
+    absolute = os.path.abspath(started)  # symlinks kept: .venv may be one
+    relative = os.path.relpath(absolute)
+    return absolute if relative.startswith("..") else relative
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -61,10 +61,16 @@ def localize(root: Any, lang: str) -> None:
             words = text(key, lang)
             if param is None:
                 command.help = words
-                command.short_help = None
+                command.short_help = first_sentence(words)
             else:
                 param.help = words
         command.get_help_option = _translated_help_option(command.get_help_option, lang)
+
+
+def first_sentence(words: str) -> str:
+    """What a command list shows of a command's help: up to its first full stop."""
+    head, stop, _ = words.partition(". ")
+    return head + "." if stop else words
 
 
 def _translated_help_option(original: Callable[[Any], Any], lang: str) -> Callable[[Any], Any]:

@@ -35,20 +35,21 @@ def shown() -> bool:
     return not quiet() and sys.stderr.isatty()
 
 
-def step_words(key: str) -> str:
+def step_words(key: str, prefix: str = "") -> str:
     """The words of step ``key`` in the interface language (the key itself if uncatalogued)."""
-    name = f"cli.progress.{key}"
+    name = f"cli.progress.{prefix}{key}"
     return text(name, language()) if has_text(name) else key
 
 
 @contextmanager
 def progress_bar(
-    title: str, steps: int | None = None, *, force: bool | None = None
+    title: str, steps: int | None = None, *, prefix: str = "", force: bool | None = None
 ) -> Iterator[StepCallback]:
     """A step callback that advances a bar of ``steps`` steps titled ``title``.
 
-    Each call names the step that starts now; the bar shows how many came before. With
-    ``steps`` unknown the bar pulses. ``force`` overrides :func:`shown` (tests).
+    Each call names the step that starts now (its words: ``cli.progress.<prefix><key>``);
+    the bar shows how many came before. With ``steps`` unknown the bar pulses. ``force``
+    overrides :func:`shown` (tests).
     """
     if not (shown() if force is None else force):
         yield _nothing
@@ -66,7 +67,7 @@ def progress_bar(
 
         def step(key: str) -> None:
             nonlocal started
-            bar.update(task, description=step_words(key), advance=1 if started else 0)
+            bar.update(task, description=step_words(key, prefix), advance=1 if started else 0)
             started = True
 
         yield step

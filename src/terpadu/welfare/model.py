@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -212,6 +213,10 @@ def cross_validate(
     return oof, losses
 
 
+#: The steps ``fit_pmt`` tells its progress callback.
+FIT_STEPS = ("pmt_read", "pmt_cv", "pmt_fit", "pmt_save")
+
+
 def fit_pmt(
     survey_keluarga: Path,
     survey_anggota: Path,
@@ -222,8 +227,13 @@ def fit_pmt(
     poverty_line: float = DEFAULT_POVERTY_LINE,
     reference_date: dt.date | None = None,
     models_dir: Path,
+    progress: Callable[[str], None] | None = None,
 ) -> PmtModel:
-    """Fit, cross-validate and select a PMT on survey files; save and return the artefact."""
+    """Fit, cross-validate and select a PMT on survey files; save and return the artefact.
+
+    ``progress`` is told each step as it starts (:data:`FIT_STEPS`)."""
+    tell = progress or (lambda _step: None)
+    tell(FIT_STEPS[0])
     reference_date = reference_date or dt.date.today()
     design, training = survey_design(survey_keluarga, survey_anggota, reference_date)
     if len(design.y) < max(50, 10 * folds):
@@ -231,6 +241,7 @@ def fit_pmt(
             f"survei terlalu kecil: {len(design.y)} keluarga dengan pengeluaran terukur "
             f"(minimal {max(50, 10 * folds)})"
         )
+    tell(FIT_STEPS[1])
     oof, losses = cross_validate(design, folds, seed)
     reports = {
         kind: evaluate(design.y, oof[kind], design.provinces, design.kabkota, poverty_line)
@@ -239,6 +250,7 @@ def fit_pmt(
     cv_loss = {kind: targeting_errors_sum(reports[kind]) for kind in ("ols", "lgbm")}
     selected: ModelKind = "lgbm" if cv_loss["lgbm"] <= cv_loss["ols"] - min_gain else "ols"
     names = list(FEATURE_NAMES)
+    tell(FIT_STEPS[2])
     ols = fit_ols(design.x, design.y, names, design.kabkota)
     boosted = fit_boosted(design.x, design.y, names, design.kabkota, seed)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -271,6 +283,7 @@ def fit_pmt(
         evaluation=evaluation,
         training={**training, "folds": folds, "seed": seed},
     )
+    tell(FIT_STEPS[3])
     path = model.save(models_dir)
     return PmtModel(**{**model.__dict__, "path": path})
 
