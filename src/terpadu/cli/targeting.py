@@ -12,7 +12,7 @@ from rich.table import Table
 
 from terpadu.access import PermissionDenied, disclosure
 from terpadu.cli.account import current_actor, jobs_actor
-from terpadu.cli.common import console, dec, fail, num, open_engine
+from terpadu.cli.common import console, dec, fail, money, num, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.engine import SnapshotDamaged
@@ -149,7 +149,7 @@ def target(
     total = int(result.enrolled["nominal"].sum()) if result.enrolled.height else 0
     console.print(
         f"Run {result.run_id}: {num(result.enrolled.height)} keluarga terdaftar, "
-        f"nominal Rp {num(total)}".replace(",", ".")
+        f"nominal {money(total)}"
     )
     if result.replaced_run_id:
         console.print(
@@ -228,7 +228,7 @@ def explain(
         if prog.components:
             console.print(f"  komponen: {prog.components}")
         if prog.nominal is not None:
-            console.print(f"  nominal: Rp {num(prog.nominal)}".replace(",", "."))
+            console.print(f"  nominal: {money(prog.nominal)}")
 
 
 def payments(
@@ -319,7 +319,7 @@ def simulate(
     console.print(
         f"[bold]{sim.program.name}[/] v{sim.program.version} · periode {sim.period}: "
         f"{num(sim.eligible)} keluarga layak, {num(sim.selected)} terpilih, biaya "
-        f"Rp {num(sim.cost)}".replace(",", ".")
+        f"{money(sim.cost)}"
     )
     for title, frame in (
         ("Cakupan per desil", sim.by_desil),
