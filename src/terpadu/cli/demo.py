@@ -134,7 +134,7 @@ def _fit_and_rank(engine: Engine, actor: Actor, outdir: Path, *, reuse: bool) ->
         except ModelNotFound:
             model = None
     if model is None:
-        with progress_bar("pmt fit", 4) as step:
+        with progress_bar("pmt fit", 5 + 3) as step:  # fit_pmt's 5 folds and 3 steps
             model = fit_pmt(
                 outdir / "survey_keluarga.csv",
                 outdir / "survey_anggota.csv",

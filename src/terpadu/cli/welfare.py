@@ -61,7 +61,7 @@ def pmt_fit(
     from terpadu.welfare import fit_pmt
 
     try:
-        with progress_bar("pmt fit", 4) as step:
+        with progress_bar("pmt fit", folds + 3) as step:
             model = fit_pmt(
                 survey_keluarga,
                 survey_anggota,

@@ -192,15 +192,18 @@ def _folds(n: int, k: int, seed: int) -> list[npt.NDArray[np.intp]]:
 
 
 def cross_validate(
-    design: Design, folds: int, seed: int
+    design: Design, folds: int, seed: int, progress: Callable[[str], None] | None = None
 ) -> tuple[dict[ModelKind, Array], dict[ModelKind, list[float]]]:
-    """Out-of-fold predictions of both models and each fold's targeting loss."""
+    """Out-of-fold predictions of both models and each fold's targeting loss; ``progress``
+    is told ``pmt_cv`` as each fold starts."""
     n = len(design.y)
     names = list(FEATURE_NAMES)
     oof: dict[ModelKind, Array] = {"ols": np.empty(n), "lgbm": np.empty(n)}
     losses: dict[ModelKind, list[float]] = {"ols": [], "lgbm": []}
     kab = np.asarray(design.kabkota)
     for test in _folds(n, folds, seed):
+        if progress is not None:
+            progress(FIT_STEPS[1])
         train = np.setdiff1d(np.arange(n), test)
         train_kab = kab[train].tolist()
         test_kab = kab[test].tolist()
@@ -213,7 +216,8 @@ def cross_validate(
     return oof, losses
 
 
-#: The steps ``fit_pmt`` tells its progress callback.
+#: The steps ``fit_pmt`` tells its progress callback (``pmt_cv`` once per fold: a fit with
+#: ``folds`` folds takes ``folds + 3`` steps).
 FIT_STEPS = ("pmt_read", "pmt_cv", "pmt_fit", "pmt_save")
 
 
@@ -241,8 +245,7 @@ def fit_pmt(
             f"survei terlalu kecil: {len(design.y)} keluarga dengan pengeluaran terukur "
             f"(minimal {max(50, 10 * folds)})"
         )
-    tell(FIT_STEPS[1])
-    oof, losses = cross_validate(design, folds, seed)
+    oof, losses = cross_validate(design, folds, seed, progress)
     reports = {
         kind: evaluate(design.y, oof[kind], design.provinces, design.kabkota, poverty_line)
         for kind in ("ols", "lgbm")
