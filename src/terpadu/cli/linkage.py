@@ -103,6 +103,8 @@ def link(
     ):
         table.add_row(say(f"link.{label}"), str(value))
     console.print(table)
+    stages = [f"{name} {dec(run.seconds[name], 1)}" for name in STAGES if name in run.seconds]
+    console.print(say("link.stages", stages=" · ".join(stages)))
     for note in run.model_notes:
         console.print(f"[yellow]{say('link.model_note')}:[/] {note['message']}")
     for name, path in run.reports.items():
