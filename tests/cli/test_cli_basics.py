@@ -135,3 +135,18 @@ def test_hint_is_the_bare_name_when_it_is_on_the_path(
     monkeypatch.setattr(common.shutil, "which", lambda _name: None)
     monkeypatch.chdir(tmp_path)
     assert common.command_name() == "bin/terpadu"
+
+
+def test_the_importers_steps_are_shown_in_the_interface_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from terpadu.intake.importer import BUSY_WAITING
+
+    assert progress.step_words("memuat 1234 keluarga") == "memuat 1234 keluarga"
+    monkeypatch.setenv("TERPADU_LANGUAGE", "en")
+    get_settings.cache_clear()
+    assert progress.step_words("memuat 1234 keluarga") == "loading 1234 families"
+    assert progress.step_words("membaca desa x.csv") == "reading desa x.csv"
+    assert progress.step_words("memeriksa anggota") == "checking members"
+    assert progress.step_words(BUSY_WAITING).startswith("this batch is being imported")
+    assert progress.step_words("kata lain") == "kata lain"  # unknown words shown as they are

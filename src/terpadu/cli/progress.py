@@ -10,6 +10,7 @@ with ``terpadu --quiet``, so that what the command prints stays the same.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from rich.progress import (
 )
 
 from terpadu.cli.common import err_console, language, quiet
-from terpadu.locale import has_text, text
+from terpadu.locale import has_text, section, text
 
 #: What a domain function calls as each step starts.
 StepCallback = Callable[[str], None]
@@ -36,9 +37,26 @@ def shown() -> bool:
 
 
 def step_words(key: str, prefix: str = "") -> str:
-    """The words of step ``key`` in the interface language (the key itself if uncatalogued)."""
+    """The words of step ``key`` in the interface language.
+
+    A key the catalogue lacks is words already: the importer tells its steps in Bahasa
+    Indonesia with the file or count in them (``memuat 1.234 keluarga``); they are matched
+    against the ``cli.progress.said.*`` entries and given in the interface language, or
+    shown as they are.
+    """
     name = f"cli.progress.{prefix}{key}"
-    return text(name, language()) if has_text(name) else key
+    if has_text(name):
+        return text(name, language())
+    return _said(key, language())
+
+
+def _said(words: str, lang: str) -> str:
+    for entry in section("cli.progress.said").values():
+        pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+?)", re.escape(entry["id"])) + "$"
+        match = re.match(pattern, words)
+        if match:
+            return entry.get(lang, entry["id"]).format(**match.groupdict())
+    return words
 
 
 @contextmanager
