@@ -54,7 +54,7 @@ def test_cli_link_review_unmerge_dukcapil(
     cli_account("clerk", "admin_provinsi", "36")
     result = runner.invoke(app, ["link", "--threshold", "0.999999"])
     assert result.exit_code == 0, result.output
-    assert "PERSON_ID" in result.output and "model version" in result.output
+    assert "PERSON_ID" in result.output and "versi model" in result.output
     # which model and why, and each stage as it finished
     assert "stored: model tersimpan" in result.output
     assert all(stage in result.output for stage in ("snapshot", "prepare", "predict", "cluster"))

@@ -389,7 +389,7 @@ def test_cli_writes_files_and_prints_summary(tmp_path: Path) -> None:
     args = ["synth", str(tmp_path), "--households", "150", "--kab", "36.04", "--seed", "4"]
     result = CliRunner().invoke(app, [*args, "--faults", "heavy", "--survey-households", "30"])
     assert result.exit_code == 0, result.output
-    assert "duplicate rows" in result.output
+    assert "baris ganda" in result.output  # Bahasa Indonesia unless TERPADU_LANGUAGE=en
     assert (tmp_path / "survey_keluarga.csv").exists()
     bad = CliRunner().invoke(app, ["synth", str(tmp_path), "--faults", "nope"])
     assert bad.exit_code != 0

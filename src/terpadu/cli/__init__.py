@@ -5,14 +5,18 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import Annotated
 
 import typer
 
+import terpadu
 from terpadu.cli import account, data, demo, linkage
 from terpadu.cli import indicator as indicator_cli
 from terpadu.cli import targeting as targeting_cli
 from terpadu.cli.audit import audit_app
+from terpadu.cli.common import console, say, set_quiet
 from terpadu.cli.edition import edition_app
+from terpadu.cli.help import LocalizedGroup
 from terpadu.cli.report import report_app
 from terpadu.cli.retention import data_app
 from terpadu.cli.services import pengaduan_app
@@ -29,7 +33,36 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LocalizedGroup,
 )
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        console.print(say("version", version=terpadu.__version__))
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="No progress bars (they are off in pipes and logs)."),
+    ] = False,
+) -> None:
+    """Terpadu: integrated social-welfare data (DTKS/DTSEN) for Dinas Sosial offices."""
+    set_quiet(quiet)
+
+
 app.command("init")(data.init)
 app.command("login")(account.login)
 app.command("logout")(account.logout)

@@ -25,7 +25,7 @@ from terpadu.audit.anchor import (
 from terpadu.audit.export import events_as_seen
 from terpadu.audit.log import chain_head
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, fail, num, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.engine.snapshot import MANIFEST
 from terpadu.errors import TerpaduError
@@ -108,7 +108,7 @@ def audit_verify(
         )
     if report.ok:
         console.print(
-            f"Log audit utuh: {report.checked:,} event, kepala rantai #{report.head_id} "
+            f"Log audit utuh: {num(report.checked)} event, kepala rantai #{report.head_id} "
             f"{report.head_hash[:16]}…"
         )
         if report.anchors_checked:
@@ -124,7 +124,7 @@ def audit_verify(
     for p in report.problems:
         table.add_row(f"#{p.event_id}", LABELS[p.kind], p.message)
     console.print(table)
-    fail(f"{len(report.problems)} masalah pada log audit ({report.checked:,} event diperiksa).")
+    fail(f"{len(report.problems)} masalah pada log audit ({num(report.checked)} event diperiksa).")
 
 
 @audit_app.command("export")
@@ -167,7 +167,7 @@ def audit_export(
     # Before/after values hold NIKs, birth dates, mothers' names: masked roles see them masked.
     frame = events_as_seen(frame, disclosure(actor))
     if out is None:
-        table = Table(title=f"Event audit ({frame.height:,})")
+        table = Table(title=f"Event audit ({num(frame.height)})")
         for column in ("ID", "Waktu (UTC)", "Pelaku", "Aksi", "Entitas", "Wilayah"):
             table.add_column(column)
         for r in frame.iter_rows(named=True):
@@ -189,7 +189,7 @@ def audit_export(
         write_table(frame, out, sheet="audit")
     except TableFormatError as exc:
         fail(str(exc))
-    console.print(f"{frame.height:,} event ditulis ke {out}")
+    console.print(f"{num(frame.height)} event ditulis ke {out}")
 
 
 @audit_app.command("head")
@@ -210,7 +210,7 @@ def audit_anchor() -> None:
     with open_engine().connect() as conn:
         anchor = current_anchor(conn, key)
     path = write_anchor(anchor, settings.anchors_dir)
-    console.print(f"Jangkar audit ditulis ke {path}: {anchor.event_count:,} event.")
+    console.print(f"Jangkar audit ditulis ke {path}: {num(anchor.event_count)} event.")
     console.print("Simpan juga baris ini di luar sistem (mis. surat keputusan, surel):")
     # Printed plain, without markup, so it can be copied as it is.
     print(anchor.text())

@@ -9,13 +9,13 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from terpadu.access import PermissionDenied, require_import_region
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, fail, num, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.cli.progress import progress_bar
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError, InputLimits, TableFormatError, write_table
 from terpadu.i18n import t as label
@@ -96,19 +96,7 @@ def import_batch_command(
         require_import_region(actor, keluarga, sheet_keluarga, limits)
     except (PermissionDenied, InputFileError) as exc:
         fail(str(exc))
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("mulai", total=PROGRESS_STEPS)
-
-        def step(message: str) -> None:
-            progress.update(task, description=message, advance=1)
-
+    with progress_bar("import", PROGRESS_STEPS) as step:
         try:
             report = import_batch(
                 engine,
@@ -181,7 +169,7 @@ def print_import_report(report: ImportReport) -> None:
         table.add_row(
             f"{f.path.name} ({f.role})",
             *(
-                f"{n:,}"
+                num(n)
                 for n in (
                     f.rows_read,
                     f.rows_landed,
@@ -199,7 +187,7 @@ def print_import_report(report: ImportReport) -> None:
         "persons_changed",
         "persons_without_nik",
     ):
-        console.print(f"  {t(key)}: {getattr(report, key):,}")
+        console.print(f"  {t(key)}: {num(getattr(report, key))}")
     if report.issues.height:
         counts = Counter(report.issues["code"].to_list())
         top = Table(title=t("top_problems"))
@@ -209,7 +197,7 @@ def print_import_report(report: ImportReport) -> None:
         for code, n in counts.most_common(8):
             example = report.issues.filter(pl.col("code") == code).row(0, named=True)
             message = _shortened(str(example["message"]))
-            top.add_row(code, f"{n:,}", f"{example['file']} baris {example['__row']}: {message}")
+            top.add_row(code, num(n), f"{example['file']} baris {example['__row']}: {message}")
         console.print(top)
 
 
@@ -221,7 +209,7 @@ EXAMPLE_CHARS = 300
 def _shortened(message: str) -> str:
     if len(message) <= EXAMPLE_CHARS:
         return message
-    return f"{message[:EXAMPLE_CHARS]}… ({len(message):,} karakter; lengkapnya di --errors)"
+    return f"{message[:EXAMPLE_CHARS]}… ({num(len(message))} karakter; lengkapnya di --errors)"
 
 
 class ExportKind(StrEnum):
@@ -244,14 +232,21 @@ def export(
     """
     engine = open_engine(migrate=False)
     actor = current_actor(engine, f"export {kind.value}")
-    try:
-        frame = personal_export(
-            engine, actor, kind.value, purpose=purpose, destination=str(out.resolve())
-        )
-    except TerpaduError as exc:
-        fail_with(exc)
-    try:
-        write_table(frame, out)
-    except TableFormatError as exc:
-        fail(str(exc))
-    console.print(t("exported", n=f"{frame.height:,}", path=out))
+    with progress_bar(f"export {kind.value}", 3) as step:
+        try:
+            frame = personal_export(
+                engine,
+                actor,
+                kind.value,
+                purpose=purpose,
+                destination=str(out.resolve()),
+                progress=step,
+            )
+        except TerpaduError as exc:
+            fail_with(exc)
+        step("export_write")
+        try:
+            write_table(frame, out)
+        except TableFormatError as exc:
+            fail(str(exc))
+    console.print(t("exported", n=num(frame.height), path=out))

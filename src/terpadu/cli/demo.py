@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from terpadu.access import Actor
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, open_engine
+from terpadu.cli.common import command_name, console, num, open_engine, say
 from terpadu.cli.data import print_import_report, write_issues
 from terpadu.cli.errors import fail_with
+from terpadu.cli.progress import progress_bar
 from terpadu.cli.report import print_profile
 from terpadu.cli.welfare import print_model
 from terpadu.errors import TerpaduError
-from terpadu.intake import import_batch
+from terpadu.intake import PROGRESS_STEPS, import_batch
 from terpadu.regions import get_region
 from terpadu.settings import get_settings, run_folder
 
@@ -37,17 +39,21 @@ def demo(
     ] = None,
     port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
 ) -> None:
-    """Generate a kabupaten, import it, fit the PMT, rank every family, explain poverty."""
+    """Generate a kabupaten, import it, fit the PMT, rank every family, explain poverty.
+
+    On a database that holds other imports the demo imports its data but neither fits a
+    PMT nor ranks: that would change the ranking of the other families.
+    """
     # imported here: synth and welfare load Faker, NumPy and Arrow, which other commands skip
     from terpadu.synth import SynthConfig, generate
-    from terpadu.welfare import fit_pmt, poverty_profile, rank_families, write_poverty_report
 
     settings = get_settings()
     outdir = settings.demo_dir
     region = get_region(kab)
-    console.rule(f"[bold]Terpadu demo · {region.name if region else kab}")
+    source = f"demo-{seed}"
+    console.rule(f"[bold]{say('demo.title', region=region.name if region else kab)}")
 
-    console.print(f"[bold]1. Data contoh[/]: {households:,} keluarga di {kab} → {outdir}")
+    console.print(say("demo.step_synth", n=num(households), kab=kab, outdir=outdir))
     config = SynthConfig(
         households=households,
         kab_code=kab,
@@ -55,78 +61,139 @@ def demo(
         faults="default",
         survey_households=survey_households,
     )
-    summary = generate(config, outdir)
+    with progress_bar("synth", 4) as step:
+        summary = generate(config, outdir, progress=step)
     console.print(
-        f"   {summary.families:,} keluarga, {summary.persons:,} anggota; "
-        f"survei {summary.survey_families:,} keluarga"
+        say(
+            "demo.synth_done",
+            families=num(summary.families),
+            persons=num(summary.persons),
+            survey=num(summary.survey_families),
+        )
     )
 
     engine = open_engine()
     actor, admin_made = _demo_accounts(engine, kab)
-    console.print(
-        f"[bold]2. Impor[/] ke {engine.url.render_as_string(hide_password=True)} "
-        f"sebagai {actor.username}"
-    )
-    report = import_batch(
-        engine,
-        outdir / "keluarga.csv",
-        outdir / "anggota.csv",
-        source=f"demo-{seed}",
-        actor=actor.username,
-        wait_s=settings.import_wait_s,
-        chunk_rows=settings.import_chunk_rows,
-    )
+    url = engine.url.render_as_string(hide_password=True)
+    console.print(say("demo.step_import", url=url, user=actor.username))
+    with progress_bar("import", PROGRESS_STEPS) as step:
+        report = import_batch(
+            engine,
+            outdir / "keluarga.csv",
+            outdir / "anggota.csv",
+            source=source,
+            actor=actor.username,
+            progress=step,
+            wait_s=settings.import_wait_s,
+            chunk_rows=settings.import_chunk_rows,
+        )
     print_import_report(report)
     if not report.already_imported:
         write_issues(report, outdir / "masalah.csv")
 
-    console.print("[bold]3. Proxy means test[/] pada data survei")
-    model = fit_pmt(
-        outdir / "survey_keluarga.csv",
-        outdir / "survey_anggota.csv",
-        models_dir=settings.pmt_models_dir,
-    )
-    print_model(model)
+    others = other_families(engine, source)
+    if others:
+        console.print(say("demo.others", n=num(others), cmd=command_name()))
+        ranked = False
+    else:
+        ranked = _fit_and_rank(engine, actor, outdir, reuse=report.already_imported)
+    if ranked or _has_ranking(engine):
+        _profile(engine, kab, outdir)
 
-    console.print("[bold]4. Peringkat kesejahteraan[/] (desil nasional)")
-    run = rank_families(
-        engine,
-        model_version=model.version,
-        models_dir=settings.pmt_models_dir,
-        work_dir=run_folder(settings.welfare_runs_dir),
-        actor=actor.username,
-    )
-    console.print(
-        f"   run {run.run_id}: {run.families_ranked:,} keluarga diperingkat · "
-        + " ".join(f"D{d}:{n:,}" for d, n in sorted(run.desil_counts.items()))
-    )
-
-    console.print("[bold]5. Kemiskinan terurai[/] menurut dimensi")
-    profile = poverty_profile(engine, kab)
-    print_profile(profile)
-    files = write_poverty_report(profile, outdir / f"profil_kemiskinan_{kab}.xlsx")
-    console.print(f"   Laporan: {files.xlsx} · grafik: {files.png}")
-
-    console.print("[bold]6. Aplikasi web[/]")
-    console.print(
-        f"   Buka http://127.0.0.1:{port}/ dan masuk sebagai [bold]{DEMO_USER}[/] "
-        f"dengan kata sandi [bold]{DEMO_PASSWORD}[/] (verifikator {kab})"
-    )
+    console.print(say("demo.step_web"))
+    console.print(say("demo.web_login", port=port, user=DEMO_USER, password=DEMO_PASSWORD, kab=kab))
     if admin_made:
-        console.print(
-            f"   Admin provinsi: [bold]{DEMO_ADMIN}[/] (kata sandi sama) mengelola akun "
-            "(terpadu users)"
-        )
-    console.print(
-        f"\nSelanjutnya: [bold]terpadu login {DEMO_USER}[/] · "
-        '[bold]terpadu export families --out keluarga.xlsx --purpose "uji coba demo"[/] · '
-        f"[bold]terpadu report poverty --region {kab}[/] · [bold]terpadu usulan --help[/] · "
-        f"[bold]terpadu serve --port {port}[/]"
+        console.print(say("demo.web_admin", admin=DEMO_ADMIN, cmd=command_name()))
+    cmd = command_name()
+    hints = (
+        f"{cmd} login {DEMO_USER}",
+        f'{cmd} export families --out keluarga.xlsx --purpose "uji coba demo"',
+        f"{cmd} report poverty --region {kab}",
+        f"{cmd} usulan --help",
+        f"{cmd} serve --port {port}",
     )
+    console.print("\n" + say("demo.next") + " " + " · ".join(f"[bold]{h}[/]" for h in hints))
     if serve if serve is not None else sys.stdin.isatty() and sys.stdout.isatty():
         from terpadu.cli.web import serve as serve_command
 
         serve_command(host="127.0.0.1", port=port, workers=1)
+
+
+def _fit_and_rank(engine: Engine, actor: Actor, outdir: Path, *, reuse: bool) -> bool:
+    """Fit the PMT on the demo's survey (or reuse the newest model when the demo's data was
+    already imported) and rank the registry, which holds only the demo's families."""
+    from terpadu.welfare import ModelNotFound, fit_pmt, load_model, rank_families
+
+    settings = get_settings()
+    console.print(say("demo.step_pmt"))
+    model = None
+    if reuse:
+        try:
+            model = load_model(None, settings.pmt_models_dir)
+            console.print(say("demo.model_reused", version=model.version))
+        except ModelNotFound:
+            model = None
+    if model is None:
+        with progress_bar("pmt fit", 5 + 3) as step:  # fit_pmt's 5 folds and 3 steps
+            model = fit_pmt(
+                outdir / "survey_keluarga.csv",
+                outdir / "survey_anggota.csv",
+                models_dir=settings.pmt_models_dir,
+                progress=step,
+            )
+        print_model(model)
+    elif _has_ranking(engine):
+        console.print(say("demo.rank_kept"))
+        return False
+
+    console.print(say("demo.step_rank"))
+    with progress_bar("rank", 3) as step:
+        run = rank_families(
+            engine,
+            model_version=model.version,
+            models_dir=settings.pmt_models_dir,
+            work_dir=run_folder(settings.welfare_runs_dir),
+            actor=actor.username,
+            progress=step,
+        )
+    desil = " ".join(f"D{d}:{num(n)}" for d, n in sorted(run.desil_counts.items()))
+    console.print(say("demo.ranked", run=run.run_id, n=num(run.families_ranked), desil=desil))
+    return True
+
+
+def _profile(engine: Engine, kab: str, outdir: Path) -> None:
+    from terpadu.welfare import NoRanking, poverty_profile, write_poverty_report
+
+    console.print(say("demo.step_profile"))
+    try:
+        profile = poverty_profile(engine, kab)
+    except NoRanking:
+        return
+    print_profile(profile)
+    files = write_poverty_report(profile, outdir / f"profil_kemiskinan_{kab}.xlsx")
+    console.print(say("demo.report", xlsx=files.xlsx, png=files.png))
+
+
+def other_families(engine: Engine, source: str) -> int:
+    """Families in the registry sent by anyone but the demo's ``source``."""
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM family f JOIN source s ON s.id = f.source_id "
+                    "WHERE s.name <> :source"
+                ),
+                {"source": source},
+            ).scalar_one()
+        )
+
+
+def _has_ranking(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return (
+            conn.execute(text("SELECT 1 FROM family_welfare WHERE is_current = 1 LIMIT 1")).first()
+            is not None
+        )
 
 
 DEMO_USER = "demo"

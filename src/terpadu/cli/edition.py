@@ -12,8 +12,9 @@ from rich.table import Table
 from terpadu.access import disclosure
 from terpadu.audit.anchor import AuditKeyMissing, load_key
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, open_engine, when
+from terpadu.cli.common import console, fail, num, open_engine, when
 from terpadu.cli.errors import fail_with
+from terpadu.cli.progress import progress_bar
 from terpadu.editions import list_editions, open_edition, publish_edition
 from terpadu.engine.snapshot import SnapshotDamaged
 from terpadu.errors import TerpaduError
@@ -50,17 +51,19 @@ def publish(
         )
     try:
         actor.require("publish", doing="menerbitkan edisi")
-        info = publish_edition(
-            engine,
-            period,
-            editions_dir=settings.editions_dir,
-            actor=actor,
-            note=note,
-            audit_key=key,
-        )
+        with progress_bar("edition publish", 2) as step:
+            info = publish_edition(
+                engine,
+                period,
+                editions_dir=settings.editions_dir,
+                actor=actor,
+                note=note,
+                audit_key=key,
+                progress=step,
+            )
     except TerpaduError as exc:
         fail_with(exc)
-    counts = ", ".join(f"{k} {v:,}" for k, v in info.row_counts.items())
+    counts = ", ".join(f"{k} {num(v)}" for k, v in info.row_counts.items())
     console.print(f"Edisi {info.period} diterbitkan di {info.path} ({counts}).")
     console.print(f"  sha256 manifest: {info.manifest_sha256}")
 
@@ -76,8 +79,8 @@ def list_editions_command() -> None:
             e.period,
             when(e.published_at),
             e.published_by,
-            f"{e.row_counts.get('families', 0):,}",
-            f"{e.row_counts.get('persons', 0):,}",
+            f"{num(e.row_counts.get('families', 0))}",
+            f"{num(e.row_counts.get('persons', 0))}",
             str(e.path),
         )
     console.print(table)
@@ -114,7 +117,7 @@ def diff(
     frame = shown.frame(frame).with_columns(
         pl.col("RINCIAN").map_elements(shown.text, return_dtype=pl.Utf8, skip_nulls=True)
     )
-    table = Table(title=f"Perubahan {period_a} → {period_b} ({frame.height:,})")
+    table = Table(title=f"Perubahan {period_a} → {period_b} ({num(frame.height)})")
     for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):
         table.add_column(column, no_wrap=column in ("ID", "Perubahan"))
     for r in frame.head(200).iter_rows(named=True):

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, dec, fail, num, open_engine
 from terpadu.files import TableFormatError, write_table
 from terpadu.periods import InvalidPeriod
 from terpadu.verval import VervalError, updating_indicator
@@ -37,12 +37,12 @@ def indicator(
     for r in frame.iter_rows(named=True):
         table.add_row(
             f"{r['KODE_PROVINSI']} {r['NAMA_PROVINSI']}".strip(),
-            f"{r['JUMLAH_DESA']:,}",
-            f"{r['DESA_MEMPERBARUI']:,}",
-            f"{r['PERSEN_DESA']:.2f}",
-            f"{r['JUMLAH_KAB_KOTA']:,}",
-            f"{r['KAB_KOTA_MEMPERBARUI']:,}",
-            f"{r['PERSEN_KAB_KOTA']:.2f}",
+            f"{num(r['JUMLAH_DESA'])}",
+            f"{num(r['DESA_MEMPERBARUI'])}",
+            f"{dec(r['PERSEN_DESA'], 2)}",
+            f"{num(r['JUMLAH_KAB_KOTA'])}",
+            f"{num(r['KAB_KOTA_MEMPERBARUI'])}",
+            f"{dec(r['PERSEN_KAB_KOTA'], 2)}",
         )
     console.print(table)
     if out is not None:

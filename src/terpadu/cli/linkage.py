@@ -7,7 +7,6 @@ Registered by the lead in ``terpadu.cli``: ``app.command("link")(link)``,
 
 from __future__ import annotations
 
-import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Final
@@ -17,8 +16,9 @@ from rich.table import Table
 
 from terpadu.access import Actor, allows, show_nik
 from terpadu.cli.account import current_actor, jobs_actor
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, dec, fail, num, open_engine, say
 from terpadu.cli.errors import fail_with
+from terpadu.cli.progress import progress_bar
 from terpadu.files import InputFileError
 from terpadu.settings import get_settings
 from terpadu.store.ids import person_code
@@ -35,34 +35,8 @@ class Decision(StrEnum):
     skip = "skip"
 
 
-#: What ``terpadu link`` shows while each stage runs.
-STAGES: Final[dict[str, str]] = {
-    "snapshot": "membaca registri (snapshot)…",
-    "prepare": "menyiapkan kolom pembanding…",
-    "train": "melatih model (tanpa label)…",
-    "predict": "menilai pasangan…",
-    "cluster": "mengelompokkan pendaftaran…",
-    "write": "menulis PERSON_ID, penggabungan dan antrean review…",
-    "families": "memeriksa keluarga ganda dan membuat usulan…",
-}
-
-
-class _StageLog:
-    """Shows the running stage in the status line and prints each finished one with its
-    seconds."""
-
-    def __init__(self, status: Any) -> None:
-        self.status = status
-        self.stage: str | None = None
-        self.since = time.perf_counter()
-
-    def __call__(self, stage: str | None) -> None:
-        now = time.perf_counter()
-        if self.stage is not None:
-            console.print(f"  {self.stage:<9} {now - self.since:6.1f} s")
-        self.stage, self.since = stage, now
-        if stage is not None:
-            self.status.update(STAGES.get(stage, stage))
+#: The stages ``link_registry`` tells its progress callback (words: cli.progress.link_*).
+STAGES: Final = ("snapshot", "prepare", "train", "predict", "cluster", "write", "families")
 
 
 def link(
@@ -91,7 +65,7 @@ def link(
     db = open_engine()
     actor = jobs_actor(db, "link")
     try:
-        with console.status(STAGES["snapshot"]) as status:
+        with progress_bar("link", len(STAGES), prefix="link_") as step:
             run = link_registry(
                 db,
                 batch=engine.value,
@@ -105,34 +79,36 @@ def link(
                     if engine.value == "spark"
                     else None
                 ),
-                progress=(stages := _StageLog(status)),
+                progress=step,
             )
-            stages(None)
     except Exception as exc:  # a run is one transaction: nothing of it was written
-        fail(f"linkage gagal ({type(exc).__name__}: {exc}); registri tidak berubah.")
-    table = Table(title=f"Linkage run {run.id}", show_header=False)
+        fail(say("link.failed", kind=type(exc).__name__, error=exc))
+    table = Table(title=say("link.title", run=run.id), show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
+    model_version = f"{run.model_version}{say('link.retrained') if run.retrained else ''}"
     for label, value in (
         ("engine", run.engine),
-        ("model version", f"{run.model_version}{' (baru dilatih)' if run.retrained else ''}"),
+        ("model_version", model_version),
         ("model", f"{run.model_source}: {SOURCE_LABELS.get(run.model_source, '')}"),
-        ("threshold", f"{run.threshold:.2f}"),
-        ("registrations", f"{run.persons:,}"),
-        ("pairs scored", f"{run.pairs_scored:,}"),
-        ("persons (PERSON_ID)", f"{run.resolved:,}"),
-        ("persons with >1 registration", f"{run.merged_clusters:,}"),
-        ("new merges recorded", f"{run.merges_new:,}"),
-        ("new PERSON_IDs", f"{run.ids_new:,}"),
-        ("queued for review", f"{run.review_queued:,}"),
-        ("seconds", f"{run.seconds.get('total', 0):.1f}"),
+        ("threshold", dec(run.threshold, 2)),
+        ("registrations", num(run.persons)),
+        ("pairs_scored", num(run.pairs_scored)),
+        ("persons", num(run.resolved)),
+        ("merged", num(run.merged_clusters)),
+        ("merges_new", num(run.merges_new)),
+        ("ids_new", num(run.ids_new)),
+        ("review_queued", num(run.review_queued)),
+        ("seconds", dec(run.seconds.get("total", 0), 1)),
     ):
-        table.add_row(label, str(value))
+        table.add_row(say(f"link.{label}"), str(value))
     console.print(table)
+    stages = [f"{name} {dec(run.seconds[name], 1)}" for name in STAGES if name in run.seconds]
+    console.print(say("link.stages", stages=" · ".join(stages)))
     for note in run.model_notes:
-        console.print(f"[yellow]catatan model:[/] {note['message']}")
+        console.print(f"[yellow]{say('link.model_note')}:[/] {note['message']}")
     for name, path in run.reports.items():
-        console.print(f"laporan {name}: {path}")
+        console.print(say("link.report", name=name, path=path))
 
 
 def unmerge(
@@ -180,8 +156,8 @@ def _shown(viewer: Actor, key: str, value: Any) -> str:
 
 def _pair_table(item: Any, viewer: Actor) -> Table:
     table = Table(
-        title=f"Pasangan {item.id}: peluang cocok {item.match_probability:.3f} "
-        f"(bobot {item.match_weight:.1f})"
+        title=f"Pasangan {item.id}: peluang cocok {dec(item.match_probability, 3)} "
+        f"(bobot {dec(item.match_weight, 1)})"
     )
     table.add_column("kolom")
     table.add_column("pendaftaran A")
@@ -239,7 +215,7 @@ def review(
         for item in items:
             table.add_row(
                 str(item.id),
-                f"{item.match_probability:.3f}",
+                f"{dec(item.match_probability, 3)}",
                 f"{item.left.get('nama')} ({_shown(actor, 'nik', item.left.get('nik'))})",
                 f"{item.right.get('nama')} ({_shown(actor, 'nik', item.right.get('nik'))})",
             )
@@ -324,11 +300,11 @@ def dukcapil(
     table = Table(title=f"Pemeriksaan Dukcapil {report.check_id}", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
-    table.add_row("baris dibaca", f"{report.rows_read:,}")
-    table.add_row("baris tidak terbaca", f"{report.rows_unreadable:,}")
-    table.add_row("orang diperiksa", f"{report.persons_checked:,}")
+    table.add_row("baris dibaca", f"{num(report.rows_read)}")
+    table.add_row("baris tidak terbaca", f"{num(report.rows_unreadable)}")
+    table.add_row("orang diperiksa", f"{num(report.persons_checked)}")
     for key, value in sorted(report.counts.items()):
-        table.add_row(key, f"{value:,}")
-    table.add_row("usulan dibuat", f"{report.proposals:,}")
+        table.add_row(key, f"{num(value)}")
+    table.add_row("usulan dibuat", f"{num(report.proposals)}")
     console.print(table)
     console.print(f"laporan per desa di {out}")

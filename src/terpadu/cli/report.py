@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, dec, fail, num, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.cli.progress import progress_bar
 from terpadu.regions import RegionCodeError
 from terpadu.settings import get_settings
 
@@ -22,19 +23,21 @@ def print_profile(profile: PovertyProfile) -> None:
     m = profile.measures
     console.rule(f"Profil kemiskinan {profile.region_name} ({profile.region or 'nasional'})")
     console.print(
-        f"{m['n']:,} keluarga berperingkat (run {profile.run_id}, model {profile.model_version}); "
-        f"desil 1-4: {m['desil_program']:,}"
+        f"{num(m['n'])} keluarga berperingkat (run {profile.run_id}, model {profile.model_version}); "
+        f"desil 1-4: {num(m['desil_program'])}"
     )
     console.print(
-        f"Miskin multidimensi (skor ≥ {profile.poverty_cutoff:.2f}): {m['q']:,} keluarga · "
-        f"H = {profile.headcount:.3f} · A = {profile.intensity:.3f} · M0 = {profile.m0:.4f}"
+        f"Miskin multidimensi (skor ≥ {dec(profile.poverty_cutoff, 2)}): {num(m['q'])} keluarga · "
+        f"H = {dec(profile.headcount, 3)} · A = {dec(profile.intensity, 3)} · M0 = {dec(profile.m0, 4)}"
     )
     desil = Table(title="Sebaran desil")
     desil.add_column("Desil", justify="right")
     desil.add_column("Keluarga", justify="right")
     desil.add_column("%", justify="right")
     for row in profile.desil:
-        desil.add_row(str(row["desil"]), f"{row['keluarga']:,}", f"{100 * row['persen']:.1f}")
+        desil.add_row(
+            str(row["desil"]), f"{num(row['keluarga'])}", f"{dec(100 * row['persen'], 1)}"
+        )
     console.print(desil)
     dims = Table(title="Kontribusi dimensi terhadap M0")
     dims.add_column("Dimensi")
@@ -45,10 +48,10 @@ def print_profile(profile: PovertyProfile) -> None:
     for row in profile.dimensions:
         dims.add_row(
             row["label"],
-            f"{row['bobot']:.2f}",
-            f"{row['kontribusi']:.4f}",
-            f"{100 * row['persen_kontribusi']:.1f}",
-            f"{100 * row['persen_terdeprivasi']:.1f}",
+            f"{dec(row['bobot'], 2)}",
+            f"{dec(row['kontribusi'], 4)}",
+            f"{dec(100 * row['persen_kontribusi'], 1)}",
+            f"{dec(100 * row['persen_terdeprivasi'], 1)}",
         )
     console.print(dims)
 
@@ -79,14 +82,17 @@ def poverty(
     from terpadu.welfare.report import default_report_path
 
     engine = open_engine()
-    try:
-        profile = poverty_profile(engine, region)
-    except (NoRanking, RegionCodeError) as exc:
-        fail_with(exc)
-    print_profile(profile)
     path = out or default_report_path(region, get_settings().reports_dir)
-    try:
-        files = write_poverty_report(profile, path)
-    except ValueError as exc:
-        fail(str(exc))
+    with progress_bar("report", 2) as step:
+        step("report_profile")
+        try:
+            profile = poverty_profile(engine, region)
+        except (NoRanking, RegionCodeError) as exc:
+            fail_with(exc)
+        step("report_write")
+        try:
+            files = write_poverty_report(profile, path)
+        except ValueError as exc:
+            fail(str(exc))
+    print_profile(profile)
     console.print(f"Laporan: {files.xlsx} · grafik: {files.png}, {files.svg}")

@@ -8,7 +8,7 @@ import typer
 
 from terpadu.access import ADMIN_PROVINSI
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, open_engine
+from terpadu.cli.common import console, num, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
 from terpadu.retention import purge_kept_data
@@ -51,9 +51,9 @@ def purge(
     verb = "akan dihapus" if dry_run else "dihapus"
     console.print(
         f"Masa simpan {keep} hari (sebelum {report.cutoff:%Y-%m-%d %H:%M} UTC): "
-        f"{report.rows_emptied:,} baris ditolak dari {len(report.batches):,} kiriman {verb}, "
-        f"{len(report.folders_removed):,} folder impor web {verb}, "
-        f"{len(report.scratch_removed):,} folder kerja yang tertinggal dihapus."
+        f"{num(report.rows_emptied)} baris ditolak dari {num(len(report.batches))} kiriman {verb}, "
+        f"{num(len(report.folders_removed))} folder impor web {verb}, "
+        f"{num(len(report.scratch_removed))} folder kerja yang tertinggal dihapus."
     )
     if report.audit_event_id is not None:
         console.print(f"Dicatat di log audit: event #{report.audit_event_id}.")

@@ -6,10 +6,15 @@ from pathlib import Path
 from typing import Annotated, cast
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from terpadu.cli.common import console, dec, num, pct, say
+from terpadu.cli.progress import progress_bar
 from terpadu.synth.config import PRESETS, FaultPreset, SynthConfig
+
+#: Survey families written unless ``--survey-households`` says otherwise: enough for
+#: ``terpadu pmt fit`` (the README's next steps) in a few seconds.
+DEFAULT_SURVEY = 2000
 
 
 def synth(
@@ -25,8 +30,13 @@ def synth(
     faults: Annotated[str, typer.Option(help=f"Fault preset: {', '.join(PRESETS)}.")] = "default",
     survey_households: Annotated[
         int,
-        typer.Option(help="Survey families with measured consumption (for PMT fitting).", min=0),
-    ] = 0,
+        typer.Option(
+            help="Survey families with measured consumption (for PMT fitting; 0: no survey). "
+            "Drawn apart from the registry: the same seed gives the same registry files "
+            "whatever this number.",
+            min=0,
+        ),
+    ] = DEFAULT_SURVEY,
     duplicate_rate: Annotated[
         float | None,
         typer.Option(help="Share of persons registered again (overrides the preset)."),
@@ -46,7 +56,8 @@ def synth(
         float, typer.Option(help="Poverty line, Rupiah per person per month.")
     ] = 595_242.0,
 ) -> None:
-    """Generate realistic keluarga/anggota files with ground truth for demos and benchmarks."""
+    """Generate realistic keluarga/anggota files with ground truth for demos and benchmarks,
+    a survey sample for the PMT and a sample kuota.csv for the kecamatan generated."""
     if faults not in PRESETS:
         raise typer.BadParameter(f"use one of {', '.join(PRESETS)}", param_hint="--faults")
     try:
@@ -67,23 +78,24 @@ def synth(
     # imported here: generating loads Faker, NumPy and Arrow, which other commands skip
     from terpadu.synth import generate
 
-    summary = generate(config, outdir)
+    with progress_bar("synth", 4) as step:
+        summary = generate(config, outdir, progress=step)
 
-    table = Table(title=f"Synthetic registry in {outdir}", show_header=False)
+    table = Table(title=say("synth.title", outdir=outdir), show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
-    table.add_row("families (keluarga rows)", f"{summary.families:,}")
-    table.add_row("persons", f"{summary.persons:,}")
-    table.add_row("anggota rows", f"{summary.anggota_rows:,}")
-    table.add_row("duplicate rows", f"{summary.duplicates:,}")
-    table.add_row("families below poverty line", f"{summary.poor_share:.1%}")
+    table.add_row(say("synth.families"), num(summary.families))
+    table.add_row(say("synth.persons"), num(summary.persons))
+    table.add_row(say("synth.anggota_rows"), num(summary.anggota_rows))
+    table.add_row(say("synth.duplicates"), num(summary.duplicates))
+    table.add_row(say("synth.poor_share"), pct(summary.poor_share))
     for expect, count in summary.expect.items():
-        table.add_row(f"rows to {expect}", f"{count:,}")
+        table.add_row(say(f"synth.expect.{expect}"), num(count))
     for label, count in summary.faults.items():
-        table.add_row(f"fault: {label}", f"{count:,}")
+        table.add_row(say("synth.fault", label=label), num(count))
     for label, count in summary.family_faults.items():
-        table.add_row(f"family fault: {label}", f"{count:,}")
-    if summary.survey_families:
-        table.add_row("survey families", f"{summary.survey_families:,}")
-    table.add_row("seconds", f"{summary.seconds:.1f}")
-    Console().print(table)
+        table.add_row(say("synth.family_fault", label=label), num(count))
+    table.add_row(say("synth.survey_families"), num(summary.survey_families))
+    table.add_row(say("synth.seconds"), dec(summary.seconds, 1))
+    console.print(table)
+    console.print(say("synth.files", files=", ".join(p.name for p in summary.files.values())))

@@ -12,8 +12,9 @@ from rich.table import Table
 
 from terpadu.access import PermissionDenied, disclosure
 from terpadu.cli.account import current_actor, jobs_actor
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, dec, fail, money, num, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.cli.progress import progress_bar
 from terpadu.engine import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
@@ -97,19 +98,21 @@ def target(
     actor = jobs_actor(database, "target")
     with scratch_folder(get_settings().scratch_dir, "target-") as work:
         try:
-            result = run_targeting(
-                database,
-                program,
-                quota,
-                period,
-                out=out,
-                batch=engine.value,
-                programs_dir=_programs(programs),
-                edition=edition,
-                actor=actor.username,
-                runs_dir=get_settings().targeting_runs_dir,
-                scratch_dir=work,
-            )
+            with progress_bar("target", 4) as step:
+                result = run_targeting(
+                    database,
+                    program,
+                    quota,
+                    period,
+                    out=out,
+                    batch=engine.value,
+                    programs_dir=_programs(programs),
+                    edition=edition,
+                    actor=actor.username,
+                    runs_dir=get_settings().targeting_runs_dir,
+                    scratch_dir=work,
+                    progress=step,
+                )
         except _errors() as exc:
             fail_with(exc)
     if result.bnba_path:
@@ -136,22 +139,22 @@ def target(
     for row in result.regions.iter_rows(named=True):
         table.add_row(
             row["kode_wilayah"],
-            f"{row['kuota']:,}",
-            f"{row['terisi']:,}",
-            f"{row['layak']:,}",
-            f"{row['tidak_terlayani']:,}",
-            f"{row['tertahan_data']:,}",
+            f"{num(row['kuota'])}",
+            f"{num(row['terisi'])}",
+            f"{num(row['layak'])}",
+            f"{num(row['tidak_terlayani'])}",
+            f"{num(row['tertahan_data'])}",
         )
     console.print(table)
     total = int(result.enrolled["nominal"].sum()) if result.enrolled.height else 0
     console.print(
-        f"Run {result.run_id}: {result.enrolled.height:,} keluarga terdaftar, "
-        f"nominal Rp {total:,}".replace(",", ".")
+        f"Run {result.run_id}: {num(result.enrolled.height)} keluarga terdaftar, "
+        f"nominal {money(total)}"
     )
     if result.replaced_run_id:
         console.print(
-            f"Menggantikan run {result.replaced_run_id}: {result.added:,} masuk, "
-            f"{result.removed:,} keluar (run lama disimpan sebagai riwayat)."
+            f"Menggantikan run {result.replaced_run_id}: {num(result.added)} masuk, "
+            f"{num(result.removed)} keluar (run lama disimpan sebagai riwayat)."
         )
     for warning in result.warnings:
         console.print(f"[yellow]Peringatan:[/] {warning}")
@@ -169,10 +172,10 @@ def target(
             )
         console.print(held)
         if result.held.height > 20:
-            console.print(f"… dan {result.held.height - 20:,} lainnya (sheet Tertahan_Data).")
+            console.print(f"… dan {num(result.held.height - 20)} lainnya (sheet Tertahan_Data).")
     if result.proposals:
         console.print(
-            f"{len(result.proposals):,} usulan koreksi NIK (draf) dibuat untuk penerima yang "
+            f"{num(len(result.proposals))} usulan koreksi NIK (draf) dibuat untuk penerima yang "
             "ditunjuk tanpa NIK; desa melengkapi NIK-nya lalu mengajukan."
         )
     if result.bnba_path:
@@ -214,8 +217,8 @@ def explain(
             console.print(f"  {mark} {check.rule}: {check.value}")
         if prog.rank is not None:
             console.print(
-                f"  peringkat {prog.rank:,} di wilayah kuota {prog.quota_region}: kuota "
-                f"{prog.quota:,}, terisi {prog.filled if prog.filled is not None else '-'}, "
+                f"  peringkat {num(prog.rank)} di wilayah kuota {prog.quota_region}: kuota "
+                f"{num(prog.quota)}, terisi {prog.filled if prog.filled is not None else '-'}, "
                 f"layak {prog.eligible_in_region if prog.eligible_in_region is not None else '-'}"
             )
         elif prog.decision == "di_luar_wilayah_kuota":
@@ -225,7 +228,7 @@ def explain(
         if prog.components:
             console.print(f"  komponen: {prog.components}")
         if prog.nominal is not None:
-            console.print(f"  nominal: Rp {prog.nominal:,}".replace(",", "."))
+            console.print(f"  nominal: {money(prog.nominal)}")
 
 
 def payments(
@@ -270,11 +273,11 @@ def payments(
     codes = result.rows["MASALAH"].str.split(";").explode()
     counts = codes.filter(codes != "").value_counts()
     for code, n in counts.sort("count", descending=True).iter_rows():
-        table.add_row(PROBLEM_LABELS.get(code, code), f"{n:,}")
+        table.add_row(PROBLEM_LABELS.get(code, code), f"{num(n)}")
     console.print(table)
     console.print(
-        f"{result.rows.height:,} baris, {result.problems.height:,} bermasalah; "
-        f"{result.proposals.height:,} usulan perbaikan NIK."
+        f"{num(result.rows.height)} baris, {num(result.problems.height)} bermasalah; "
+        f"{num(result.proposals.height)} usulan perbaikan NIK."
     )
     console.print(f"Laporan: {report}\nUsulan perbaikan: {proposals}")
 
@@ -315,8 +318,8 @@ def simulate(
             fail_with(exc)
     console.print(
         f"[bold]{sim.program.name}[/] v{sim.program.version} · periode {sim.period}: "
-        f"{sim.eligible:,} keluarga layak, {sim.selected:,} terpilih, biaya "
-        f"Rp {sim.cost:,}".replace(",", ".")
+        f"{num(sim.eligible)} keluarga layak, {num(sim.selected)} terpilih, biaya "
+        f"{money(sim.cost)}"
     )
     for title, frame in (
         ("Cakupan per desil", sim.by_desil),
@@ -327,7 +330,7 @@ def simulate(
         for column in frame.columns:
             table.add_column(column)
         for row in frame.iter_rows():
-            table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+            table.add_row(*[f"{dec(v, 3)}" if isinstance(v, float) else str(v) for v in row])
         console.print(table)
 
 
@@ -402,14 +405,14 @@ def convergence(
     for row in report.summary.iter_rows(named=True):
         table.add_row(
             row["KODE_WILAYAH"],
-            f"{row['keluarga_berperingkat']:,}",
-            f"{row['desil_1_2']:,}",
-            f"{row['eksklusi_desil_1_2_tanpa_program']:,}",
-            f"{row['desil_6_10']:,}",
-            f"{row['inklusi_desil_6_10_dengan_program']:,}",
+            f"{num(row['keluarga_berperingkat'])}",
+            f"{num(row['desil_1_2'])}",
+            f"{num(row['eksklusi_desil_1_2_tanpa_program'])}",
+            f"{num(row['desil_6_10'])}",
+            f"{num(row['inklusi_desil_6_10_dengan_program'])}",
         )
     console.print(table)
     console.print(
-        f"Eksklusi: {report.exclusion.height:,} keluarga · Inklusi: {report.inclusion.height:,} "
+        f"Eksklusi: {num(report.exclusion.height)} keluarga · Inklusi: {num(report.inclusion.height)} "
         f"keluarga · laporan {path}"
     )

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from terpadu.access import Actor, disclosure
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, open_engine, when
+from terpadu.cli.common import console, dec, fail, num, open_engine, when
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
 from terpadu.files import TableFormatError, write_table
@@ -221,7 +221,7 @@ def list_command(
     ):
         table.add_column(column, no_wrap=column in ("No.", "Wilayah", "Keluarga"))
     for r in rows:
-        age = f"{r.age_days:.1f}"
+        age = f"{dec(r.age_days, 1)}"
         table.add_row(
             r.code,
             KIND_LABELS[r.kind],
@@ -289,7 +289,7 @@ def show(
     if s.waiting_on:
         target = "-" if s.sla_days is None else f"{s.sla_days} hari"
         flag = " [red]LEWAT TARGET[/]" if s.overdue else ""
-        console.print(f"  Umur di tahap ini: {s.age_days:.1f} hari (target {target}){flag}")
+        console.print(f"  Umur di tahap ini: {dec(s.age_days, 1)} hari (target {target}){flag}")
     console.print("  Isi: " + json.dumps(shown.record(d.payload), ensure_ascii=False, default=str))
     if d.result:
         console.print("  Hasil: " + json.dumps(shown.record(d.result), ensure_ascii=False))
@@ -309,7 +309,7 @@ def show(
         console.print(f"  💬 {when(c['at'])} {c['author']} ({c['role']}): {shown.text(c['body'])}")
     for e in d.evidence:
         console.print(
-            f"  📎 {e['file_name']} ({e['size_bytes']:,} byte, sha256 {e['sha256'][:12]}…)"
+            f"  📎 {e['file_name']} ({num(e['size_bytes'])} byte, sha256 {e['sha256'][:12]}…)"
             + (f" — {e['description']}" if e["description"] else "")
         )
 

@@ -10,8 +10,9 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.account import jobs_actor
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, dec, fail, num, open_engine, pct
 from terpadu.cli.errors import fail_with
+from terpadu.cli.progress import progress_bar
 from terpadu.engine import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
@@ -32,7 +33,7 @@ class BatchEngineName(StrEnum):
 
 
 def _pct(value: Any) -> str:
-    return "-" if value is None else f"{100 * float(value):.1f}%"
+    return pct(None if value is None else float(value))
 
 
 def pmt_fit(
@@ -60,14 +61,16 @@ def pmt_fit(
     from terpadu.welfare import fit_pmt
 
     try:
-        model = fit_pmt(
-            survey_keluarga,
-            survey_anggota,
-            folds=folds,
-            seed=seed,
-            min_gain=min_gain,
-            models_dir=get_settings().pmt_models_dir,
-        )
+        with progress_bar("pmt fit", folds + 3) as step:
+            model = fit_pmt(
+                survey_keluarga,
+                survey_anggota,
+                folds=folds,
+                seed=seed,
+                min_gain=min_gain,
+                models_dir=get_settings().pmt_models_dir,
+                progress=step,
+            )
     except (InputFileError, ValueError) as exc:
         fail(str(exc))
     print_model(model)
@@ -93,7 +96,7 @@ def print_model(model: PmtModel) -> None:
     tree_rows = evaluation["models"]["lgbm"]["cuts"]
     for ols_row, tree_row in zip(ols_rows, tree_rows, strict=True):
         table.add_row(
-            f"{100 * ols_row['cut']:.0f}%",
+            pct(ols_row["cut"], 0),
             _pct(ols_row["exclusion"]),
             _pct(ols_row.get("inclusion_garis")),
             _pct(ols_row.get("exclusion_garis")),
@@ -106,13 +109,13 @@ def print_model(model: PmtModel) -> None:
     for kind, label in (("ols", "OLS"), ("lgbm", "LightGBM")):
         report = evaluation["models"][kind]
         console.print(
-            f"{label}: korelasi peringkat Spearman {report['spearman']:.3f}, "
-            f"R² {report['r2']:.3f}, galat 40% (inklusi + eksklusi) "
-            f"{evaluation['selection'][kind]:.3f}"
+            f"{label}: korelasi peringkat Spearman {dec(report['spearman'], 3)}, "
+            f"R² {dec(report['r2'], 3)}, galat 40% (inklusi + eksklusi) "
+            f"{dec(evaluation['selection'][kind], 3)}"
         )
     console.print(
         f"Model terpilih: [bold]{'OLS' if model.selected == 'ols' else 'LightGBM'}[/] · "
-        f"versi [bold]{model.version}[/] · {model.training['families']:,} keluarga survei"
+        f"versi [bold]{model.version}[/] · {num(model.training['families'])} keluarga survei"
     )
     console.print(f"Disimpan di {model.path}")
 
@@ -146,7 +149,7 @@ def rank(
     database = open_engine()
     actor = jobs_actor(database, "rank")
     try:
-        with scratch_folder(settings.scratch_dir, "rank-") as work:
+        with scratch_folder(settings.scratch_dir, "rank-") as work, progress_bar("rank", 3) as step:
             run = rank_families(
                 database,
                 model_version=model,
@@ -156,6 +159,7 @@ def rank(
                 deprivation=deprivation,
                 edition=edition,
                 actor=actor.username,
+                progress=step,
             )
     except (
         ModelNotFound,
@@ -166,17 +170,17 @@ def rank(
     ) as exc:
         fail_with(exc)
     console.print(
-        f"Run peringkat [bold]{run.run_id}[/]: {run.families_ranked:,} keluarga aktif "
+        f"Run peringkat [bold]{run.run_id}[/]: {num(run.families_ranked)} keluarga aktif "
         f"diperingkat dengan model {run.model_version} ({run.model_kind}) di {run.engine}"
     )
     if run.families_skipped:
-        console.print(f"{run.families_skipped:,} keluarga aktif tanpa anggota aktif dilewati")
+        console.print(f"{num(run.families_skipped)} keluarga aktif tanpa anggota aktif dilewati")
     scope = desil_scope(database)
     table = Table(title=f"Sebaran {scope.label}")
     table.add_column("Desil", justify="right")
     table.add_column("Keluarga", justify="right")
     for desil in range(1, 11):
-        table.add_row(str(desil), f"{run.desil_counts.get(desil, 0):,}")
+        table.add_row(str(desil), f"{num(run.desil_counts.get(desil, 0))}")
     console.print(table)
     console.print(
         "Desil ini relatif terhadap keluarga di registri ini, bukan desil nasional DTSEN "

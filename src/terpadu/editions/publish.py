@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -50,6 +51,10 @@ def _add_anchor(manifest: Path, anchor: dict[str, object]) -> None:
     manifest.write_text(json.dumps(data, indent=2))
 
 
+#: The steps ``publish_edition`` tells its progress callback.
+PUBLISH_STEPS = ("edition_snapshot", "edition_record")
+
+
 def publish_edition(
     engine: Engine,
     period: str,
@@ -58,10 +63,13 @@ def publish_edition(
     actor: str | ActorLike = "system",
     note: str | None = None,
     audit_key: bytes | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> EditionInfo:
     """Freeze the registry as the edition of ``period`` under ``editions_dir`` (the settings'
     ``editions_dir``); refused if it already exists. ``audit_key`` signs the audit head
-    written into the manifest (without it the head is written unsigned)."""
+    written into the manifest (without it the head is written unsigned). ``progress`` is
+    told each of :data:`PUBLISH_STEPS` as it starts."""
+    tell = progress or (lambda _step: None)
     label, _, _ = parse_period(period)
     root = editions_dir
     with Session(engine) as session:
@@ -71,7 +79,9 @@ def publish_edition(
     root.mkdir(parents=True, exist_ok=True)
     staging = root / f".{label}.{uuid.uuid4().hex[:8]}.tmp"
     final = root / label
+    tell(PUBLISH_STEPS[0])
     snapshot = write_snapshot(engine, staging)
+    tell(PUBLISH_STEPS[1])
     try:
         with Session(engine) as session, session.begin():
             head_id, head_hash = chain_head(session.connection())

@@ -55,7 +55,7 @@ DWELLING_AND_ASSETS: tuple[str, ...] = (
     "jumlah_ternak",
 )
 
-#: DISABILITAS codes that name a disability (FORMATS.md: 0 is "tidak"; any other value is
+#: DISABILITAS codes that name a disability (docs/formats.md: 0 is "tidak"; any other value is
 #: not a code and counts as no disability).
 DISABILITY_CODES: tuple[int, ...] = tuple(
     sorted(code for c in ANGGOTA_COLUMNS if c.target == "disabilitas" for code in c.codes if code)

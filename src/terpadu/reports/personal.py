@@ -10,6 +10,7 @@ year, the region to kab/kota, no mother's name or address), needs a purpose, and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final, Literal
 
 import polars as pl
@@ -83,11 +84,17 @@ def personal_export(
     *,
     purpose: str | None,
     destination: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> pl.DataFrame:
-    """The persons or families export as ``viewer`` may take it, audited with its purpose."""
+    """The persons or families export as ``viewer`` may take it, audited with its purpose.
+
+    ``progress`` is told ``export_read`` and then ``export_audit`` as each starts."""
     reason = checked_purpose(purpose)
+    tell = progress or (lambda _step: None)
+    tell("export_read")
     frame = export_persons(engine) if kind == "persons" else export_families(engine)
     frame = as_seen_by(frame, viewer)
+    tell("export_audit")
     record_personal_export(
         engine, viewer, what=kind, rows=frame.height, purpose=reason, destination=destination
     )

@@ -1,10 +1,12 @@
 """Synthetic DTKS/DTSEN registry data with ground truth, for demos, tests and benchmarks.
 
 ``generate(SynthConfig(...), outdir)`` writes ``keluarga.csv`` and ``anggota.csv`` in the
-exchange layouts of FORMATS.md, ``truth_keluarga.csv`` and ``truth_anggota.csv`` saying who is
+exchange layouts of docs/formats.md, ``truth_keluarga.csv`` and ``truth_anggota.csv`` saying who is
 who and what a correct importer must do with each row, and optionally survey-style files
 (``survey_keluarga.csv``, ``survey_anggota.csv``, ``truth_survey_keluarga.csv``) with measured
-consumption for fitting proxy-means-test (PMT) models. Same config and seed, same bytes.
+consumption for fitting proxy-means-test (PMT) models (drawn in a random stream of their
+own, so the registry files of a seed are the same with or without them), and a sample
+``kuota.csv`` for the generated kecamatan. Same config and seed, same bytes.
 
 The generative model
 --------------------

@@ -56,7 +56,8 @@ class SynthConfig:
     kab_code: str = "3604"
     #: Seed of the numpy random generator: same seed and config give byte-identical files.
     seed: int = 1
-    #: Survey families with measured consumption (``survey_*.csv``), drawn from the same model.
+    #: Survey families with measured consumption (``survey_*.csv``), drawn from the same model
+    #: in a random stream of their own: the registry files do not depend on this number.
     survey_households: int = 0
     #: The day ages and dates are computed against ("today" for the generated registry).
     reference_date: dt.date = field(default_factory=lambda: dt.date(2025, 7, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from terpadu.synth import faults as F
 from terpadu.synth._types import BoolArr, IntArr
 from terpadu.synth.config import FaultRates, SynthConfig
 from terpadu.synth.draws import pick_in_group
+from terpadu.synth.kuota import write_sample_quotas
 from terpadu.synth.names import NamePools, ObjArr, name_variant
 from terpadu.synth.population import Population, build_population
 from terpadu.synth.regions import RegionFrame, load_regions
@@ -65,38 +67,73 @@ class SynthSummary:
     seconds: float = 0.0
 
 
-def generate(config: SynthConfig, outdir: Path) -> SynthSummary:
-    """Writes keluarga, anggota, their truth files and optional survey files into ``outdir``.
+#: The seed sequence key of the survey's own random stream: the registry files of a
+#: seed are the same whatever the survey's size, with or without it.
+SURVEY_STREAM = 1
 
-    Same config and seed give byte-identical files.
+#: What ``generate`` tells its ``progress`` callback, step by step.
+PROGRESS_STEPS = ("synth_population", "synth_registry", "synth_survey", "synth_kuota")
+
+
+def generate(
+    config: SynthConfig, outdir: Path, progress: Callable[[str], None] | None = None
+) -> SynthSummary:
+    """Writes keluarga, anggota, their truth files, a sample ``kuota.csv`` and optional
+    survey files into ``outdir``; ``progress`` is told each of :data:`PROGRESS_STEPS`.
+
+    Same config and seed give byte-identical files. The survey families are drawn from
+    the same model in their own random stream, so the registry files do not depend on
+    ``survey_households``.
     """
+    tell = progress or (lambda _step: None)
     started = time.perf_counter()
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(config.seed)
+    tell(PROGRESS_STEPS[0])
     regions = load_regions(config.kab_code, rng)
-    pop = build_population(config, regions, rng, NamePools())
-    r = random.Random(int(rng.integers(2**62)))
+    pools = NamePools()
     h = config.households
-    registry = Population(
-        families=pop.families.filter(pl.col("FAM") < h),
-        persons=pop.persons.filter(pl.col("FAM") < h),
-    )
-    survey = Population(
-        families=pop.families.filter(pl.col("FAM") >= h),
-        persons=pop.persons.filter(pl.col("FAM") >= h),
-    )
+    if h:
+        registry = build_population(replace(config, survey_households=0), regions, rng, pools)
+    else:  # a survey alone: an empty registry with the population's columns
+        registry = _none_of(build_population(_survey_config(config), regions, rng, pools))
+    r = random.Random(int(rng.integers(2**62)))
     files: dict[str, Path] = {}
+    tell(PROGRESS_STEPS[1])
     summary = _write_registry(config, config.rates(), registry, regions, rng, r, outdir, files)
-    s_fam, s_per = (
-        _write_survey(config, survey, rng, outdir, files) if config.survey_households else (0, 0)
-    )
+    s_fam, s_per = 0, 0
+    if config.survey_households:
+        tell(PROGRESS_STEPS[2])
+        survey_rng = np.random.default_rng([config.seed, SURVEY_STREAM])
+        survey_config = _survey_config(config)
+        survey = _renumbered(build_population(survey_config, regions, survey_rng, pools), h)
+        s_fam, s_per = _write_survey(config, survey, survey_rng, outdir, files)
+    tell(PROGRESS_STEPS[3])
+    files["kuota"] = outdir / "kuota.csv"
+    write_sample_quotas(registry.families["KODE_WILAYAH"], files["kuota"])
     return replace(
         summary,
         survey_families=s_fam,
         survey_persons=s_per,
         files=files,
         seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def _survey_config(config: SynthConfig) -> SynthConfig:
+    return replace(config, households=config.survey_households, survey_households=0)
+
+
+def _none_of(pop: Population) -> Population:
+    return Population(families=pop.families.clear(), persons=pop.persons.clear())
+
+
+def _renumbered(pop: Population, first: int) -> Population:
+    """The survey's families numbered after the registry's (their truth ids stay distinct)."""
+    return Population(
+        families=pop.families.with_columns(pl.col("FAM") + first),
+        persons=pop.persons.with_columns(pl.col("FAM") + first),
     )
 
 

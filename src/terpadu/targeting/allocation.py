@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,6 +192,10 @@ def bnba_frame(program: Program, period: str, enrolled: pl.DataFrame) -> pl.Data
     )
 
 
+#: The steps ``run_targeting`` tells its progress callback.
+TARGET_STEPS = ("target_quota", "target_snapshot", "target_allocate", "target_store")
+
+
 def run_targeting(
     engine: Engine,
     program: str | Program,
@@ -207,6 +212,7 @@ def run_targeting(
     actor: str = "system",
     store: bool = True,
     scratch_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> TargetingResult:
     """Allocate ``program`` for ``period`` with the quotas of ``quota``; store and export.
 
@@ -216,7 +222,10 @@ def run_targeting(
     snapshot of the registry is written to ``scratch_dir`` (a
     :func:`terpadu.scratch.scratch_folder`), else beside them, and removed when the
     allocation ends or fails. ``store=False`` computes without enrolling anyone (a dry run).
+    ``progress`` is told each of :data:`TARGET_STEPS` as it starts.
     """
+    tell = progress or (lambda _step: None)
+    tell(TARGET_STEPS[0])
     cat = catalogue or load_catalogue(programs_dir)
     if isinstance(program, Program):
         prog = program
@@ -240,10 +249,12 @@ def run_targeting(
         raise ValueError("run_targeting needs runs_dir or work_dir")
     live = (scratch_dir or run_dir) / "snapshot"
     try:
+        tell(TARGET_STEPS[1])
         inputs = registry_inputs(engine, edition=edition, work_dir=live)
         if inputs.welfare.num_rows == 0:
             raise TargetingError(code="allocation_not_ranked")
         existing = existing_enrolments(engine, prog.conflicts, span.label)
+        tell(TARGET_STEPS[2])
         handle = open_batch_engine(batch)
         try:
             register_inputs(handle, inputs, existing)
@@ -252,6 +263,7 @@ def run_targeting(
             handle.close()
     finally:
         shutil.rmtree(live, ignore_errors=True)
+    tell(TARGET_STEPS[3])
     return _finish(
         engine,
         prog,

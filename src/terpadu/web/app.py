@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -190,7 +191,8 @@ def create_app(
             "Every answer is limited to your region; errors are "
             '`{"error": {"code", "message", "details"}}`.'
         ),
-        docs_url="/api/v1/docs",
+        # The documentation page is served below from the vendored Swagger UI (no CDN).
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         # Every request's text, whatever the route: no control characters (422).
@@ -229,4 +231,22 @@ def create_app(
     app.include_router(subjects_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _add_api_docs(app)
     return app
+
+
+#: The API documentation page and the Swagger UI it loads from ``static/swagger``
+#: (swagger-ui-dist, Apache-2.0, its LICENSE beside it): it works offline.
+API_DOCS = "/api/v1/docs"
+
+
+def _add_api_docs(app: FastAPI) -> None:
+    @app.get(API_DOCS, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/api/v1/openapi.json",
+            title="Terpadu API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )

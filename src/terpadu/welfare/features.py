@@ -70,7 +70,7 @@ PROFILE_COLUMNS: dict[str, str] = {
 KEY_COLUMNS = ("family_id", "kode_wilayah", "kode_provinsi", "kode_kabkota")
 
 # Coded dwelling columns: (column, feature prefix, codes that get a dummy). The first
-# code of each list in FORMATS.md is the reference level; a blank code counts as it.
+# code of each list in docs/formats.md is the reference level; a blank code counts as it.
 CATEGORICAL: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("status_bangunan", "tenure", (2, 3, 4, 5)),
     ("jenis_lantai", "lantai", (2, 3, 4, 5, 6, 7, 8, 9)),

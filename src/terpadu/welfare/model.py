@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -191,15 +192,18 @@ def _folds(n: int, k: int, seed: int) -> list[npt.NDArray[np.intp]]:
 
 
 def cross_validate(
-    design: Design, folds: int, seed: int
+    design: Design, folds: int, seed: int, progress: Callable[[str], None] | None = None
 ) -> tuple[dict[ModelKind, Array], dict[ModelKind, list[float]]]:
-    """Out-of-fold predictions of both models and each fold's targeting loss."""
+    """Out-of-fold predictions of both models and each fold's targeting loss; ``progress``
+    is told ``pmt_cv`` as each fold starts."""
     n = len(design.y)
     names = list(FEATURE_NAMES)
     oof: dict[ModelKind, Array] = {"ols": np.empty(n), "lgbm": np.empty(n)}
     losses: dict[ModelKind, list[float]] = {"ols": [], "lgbm": []}
     kab = np.asarray(design.kabkota)
     for test in _folds(n, folds, seed):
+        if progress is not None:
+            progress(FIT_STEPS[1])
         train = np.setdiff1d(np.arange(n), test)
         train_kab = kab[train].tolist()
         test_kab = kab[test].tolist()
@@ -212,6 +216,11 @@ def cross_validate(
     return oof, losses
 
 
+#: The steps ``fit_pmt`` tells its progress callback (``pmt_cv`` once per fold: a fit with
+#: ``folds`` folds takes ``folds + 3`` steps).
+FIT_STEPS = ("pmt_read", "pmt_cv", "pmt_fit", "pmt_save")
+
+
 def fit_pmt(
     survey_keluarga: Path,
     survey_anggota: Path,
@@ -222,8 +231,13 @@ def fit_pmt(
     poverty_line: float = DEFAULT_POVERTY_LINE,
     reference_date: dt.date | None = None,
     models_dir: Path,
+    progress: Callable[[str], None] | None = None,
 ) -> PmtModel:
-    """Fit, cross-validate and select a PMT on survey files; save and return the artefact."""
+    """Fit, cross-validate and select a PMT on survey files; save and return the artefact.
+
+    ``progress`` is told each step as it starts (:data:`FIT_STEPS`)."""
+    tell = progress or (lambda _step: None)
+    tell(FIT_STEPS[0])
     reference_date = reference_date or dt.date.today()
     design, training = survey_design(survey_keluarga, survey_anggota, reference_date)
     if len(design.y) < max(50, 10 * folds):
@@ -231,7 +245,7 @@ def fit_pmt(
             f"survei terlalu kecil: {len(design.y)} keluarga dengan pengeluaran terukur "
             f"(minimal {max(50, 10 * folds)})"
         )
-    oof, losses = cross_validate(design, folds, seed)
+    oof, losses = cross_validate(design, folds, seed, progress)
     reports = {
         kind: evaluate(design.y, oof[kind], design.provinces, design.kabkota, poverty_line)
         for kind in ("ols", "lgbm")
@@ -239,6 +253,7 @@ def fit_pmt(
     cv_loss = {kind: targeting_errors_sum(reports[kind]) for kind in ("ols", "lgbm")}
     selected: ModelKind = "lgbm" if cv_loss["lgbm"] <= cv_loss["ols"] - min_gain else "ols"
     names = list(FEATURE_NAMES)
+    tell(FIT_STEPS[2])
     ols = fit_ols(design.x, design.y, names, design.kabkota)
     boosted = fit_boosted(design.x, design.y, names, design.kabkota, seed)
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -271,6 +286,7 @@ def fit_pmt(
         evaluation=evaluation,
         training={**training, "folds": folds, "seed": seed},
     )
+    tell(FIT_STEPS[3])
     path = model.save(models_dir)
     return PmtModel(**{**model.__dict__, "path": path})
 

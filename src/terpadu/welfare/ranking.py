@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,6 +188,10 @@ def _rows(
     )
 
 
+#: The steps ``rank_families`` tells its progress callback.
+RANK_STEPS = ("rank_snapshot", "rank_score", "rank_store")
+
+
 def rank_families(
     engine: Engine,
     model_version: str | None = None,
@@ -198,6 +203,7 @@ def rank_families(
     work_dir: Path,
     actor: str = "system",
     edition: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RankRun:
     """Rank every active family of the registry and store the run.
 
@@ -205,8 +211,11 @@ def rank_families(
     folder, see :func:`terpadu.scratch.scratch_folder`), the batch engine scores and
     ranks it, and the results land in ``family_welfare``: the previous current rows are
     marked ``is_current = 0`` and kept. The snapshot holds NIKs and names: it is removed
-    when the run ends or fails; its checksum is kept on the run.
+    when the run ends or fails; its checksum is kept on the run. ``progress`` is told each
+    of :data:`RANK_STEPS` as it starts.
     """
+    tell = progress or (lambda _step: None)
+    tell(RANK_STEPS[0])
     model = load_model(model_version, models_dir)
     config = (
         deprivation
@@ -226,6 +235,7 @@ def rank_families(
     try:
         if snapshot is None:
             snapshot = write_snapshot(engine, live)
+        tell(RANK_STEPS[1])
         handle = open_batch_engine(batch)
         try:
             handle.register_parquet("families", snapshot.table("families"))
@@ -238,6 +248,7 @@ def rank_families(
     finally:
         shutil.rmtree(live, ignore_errors=True)
     digest = _snapshot_digest(snapshot.sha256)
+    tell(RANK_STEPS[2])
     with engine.begin() as conn:
         run_id = conn.execute(
             insert(WelfareRun)
