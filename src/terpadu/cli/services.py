@@ -41,7 +41,7 @@ from terpadu.settings import get_settings
 
 pengaduan_app = typer.Typer(
     name="pengaduan",
-    help="Pengaduan SLRT/Puskesos: terima, periksa, kunjungi, putuskan, rujuk, tutup.",
+    help="SLRT/Puskesos complaints: receive, check, visit, decide, refer, close.",
     no_args_is_help=True,
 )
 T = TypeVar("T")
@@ -76,29 +76,31 @@ def _moved(engine: Engine, tracking: str, state: str) -> None:
     )
 
 
-Tracking = Annotated[str, typer.Argument(help="Kode pelacakan, mis. ADU-3604-K7Q2M9.")]
-Note = Annotated[str | None, typer.Option("--catatan", help="Catatan langkah ini.")]
+Tracking = Annotated[str, typer.Argument(help="Tracking code, e.g. ADU-3604-K7Q2M9.")]
+Note = Annotated[str | None, typer.Option("--catatan", help="A note on this step.")]
 
 
 @pengaduan_app.command("terima")
 def receive_command(
     kategori: Annotated[
         str,
-        typer.Option(help="exclusion, inclusion, wrong_data, payment, help atau other."),
+        typer.Option(help="exclusion, inclusion, wrong_data, payment, help or other."),
     ],
-    wilayah: Annotated[str, typer.Option(help="Kode desa/kelurahan (10 digit) pelapor.")],
-    pelapor: Annotated[str, typer.Option(help="Nama pelapor.")],
-    uraian: Annotated[str, typer.Option(help="Isi pengaduan.")],
+    wilayah: Annotated[str, typer.Option(help="The complainant's village code (10 digits).")],
+    pelapor: Annotated[str, typer.Option(help="The complainant's name.")],
+    uraian: Annotated[str, typer.Option(help="What the complaint says.")],
     saluran: Annotated[
         str,
         typer.Option(
             help="walk_in, village, facilitator, phone, letter, citizen_web, social_media."
         ),
     ] = "walk_in",
-    kontak: Annotated[str | None, typer.Option(help="Telepon/alamat pelapor.")] = None,
-    sasaran: Annotated[str | None, typer.Option(help="Nama orang yang diadukan/diusulkan.")] = None,
+    kontak: Annotated[str | None, typer.Option(help="The complainant's phone or address.")] = None,
+    sasaran: Annotated[
+        str | None, typer.Option(help="Name of the person the complaint is about or proposes.")
+    ] = None,
 ) -> None:
-    """Terima pengaduan baru; mencetak kode pelacakan dan batas waktu langkah berikut."""
+    """Receive a new complaint; prints the tracking code and the next step's deadline."""
 
     def work(engine: Engine, actor: Actor, clock: Clock) -> None:
         receipt = receive(
@@ -132,11 +134,13 @@ def check_command(
     kode: Tracking,
     keluarga: Annotated[
         str | None,
-        typer.Option(help="FAMILY_ID atau ID_KELUARGA keluarga di DTKS (kosong: belum terdaftar)."),
+        typer.Option(
+            help="FAMILY_ID or ID_KELUARGA of the family in the registry (empty: not registered)."
+        ),
     ] = None,
     catatan: Note = None,
 ) -> None:
-    """Catat hasil pemeriksaan DTKS: keluarga yang dimaksud, atau belum terdaftar."""
+    """Record the registry check: the family concerned, or not registered."""
 
     def work(engine: Engine, actor: Actor, clock: Clock) -> None:
         ident = complaint_id(engine, kode, region=actor.region)
@@ -154,9 +158,9 @@ def check_command(
 @pengaduan_app.command("kunjungi")
 def visit_command(
     kode: Tracking,
-    catatan: Annotated[str, typer.Option("--catatan", help="Hasil kunjungan rumah.")],
+    catatan: Annotated[str, typer.Option("--catatan", help="The home visit's findings.")],
 ) -> None:
-    """Catat hasil kunjungan rumah."""
+    """Record the home visit's findings."""
 
     def work(engine: Engine, actor: Actor, clock: Clock) -> None:
         record_visit(
@@ -175,15 +179,15 @@ def visit_command(
 def decide_command(
     kode: Tracking,
     keputusan: Annotated[
-        str, typer.Option(help="no_change, payment_followed_up, help_given atau not_eligible.")
+        str, typer.Option(help="no_change, payment_followed_up, help_given or not_eligible.")
     ],
     catatan: Note = None,
     pembayaran: Annotated[
         str | None,
-        typer.Option(help="Rujukan baris rekonsiliasi pembayaran (pengaduan saldo nol)."),
+        typer.Option(help="The payment reconciliation row it concerns (zero-balance complaints)."),
     ] = None,
 ) -> None:
-    """Putuskan pengaduan (untuk perubahan DTKS pakai 'terpadu pengaduan usulkan')."""
+    """Decide the complaint (for a registry change use 'terpadu pengaduan usulkan')."""
 
     def work(engine: Engine, actor: Actor, clock: Clock) -> None:
         ident = complaint_id(engine, kode, region=actor.region)
@@ -207,15 +211,15 @@ def propose_command(
     isian: Annotated[
         list[str] | None,
         typer.Option(
-            "--isian", help="Kolom=nilai untuk usulan (boleh berulang), mis. alamat='Kp. Baru'."
+            "--isian", help="Field=value for the proposal (may repeat), e.g. alamat='Kp. Baru'."
         ),
     ] = None,
     alasan: Annotated[
-        str | None, typer.Option(help="Alasan penonaktifan (pengaduan inclusion).")
+        str | None, typer.Option(help="Deactivation reason (inclusion complaints).")
     ] = None,
     catatan: Note = None,
 ) -> None:
-    """Jadikan pengaduan usulan DTKS (koreksi, keluarga baru, penonaktifan) dan putuskan."""
+    """Turn the complaint into its registry proposal (correction, new family, deactivation) and decide it."""
 
     def work(engine: Engine, actor: Actor, clock: Clock) -> None:
         values: dict[str, Any] = {}
@@ -237,12 +241,12 @@ def propose_command(
 def refer_command(
     kode: Tracking,
     layanan: Annotated[
-        str, typer.Option(help="health, education, civil_registry, other_office atau institution.")
+        str, typer.Option(help="health, education, civil_registry, other_office or institution.")
     ],
-    lembaga: Annotated[str, typer.Option(help="Nama lembaga tujuan.")],
+    lembaga: Annotated[str, typer.Option(help="Name of the receiving institution.")],
     catatan: Note = None,
 ) -> None:
-    """Rujuk pengaduan ke layanan lain (boleh lebih dari satu rujukan)."""
+    """Refer the complaint to another service (a complaint may hold several referrals)."""
 
     def work(engine: Engine, actor: Actor, clock: Clock) -> None:
         ident = complaint_id(engine, kode, region=actor.region)
@@ -258,11 +262,11 @@ def refer_command(
 
 @pengaduan_app.command("jawab-rujukan")
 def answer_command(
-    rujukan: Annotated[int, typer.Argument(help="Nomor rujukan.")],
-    jawaban: Annotated[str, typer.Option(help="Jawaban lembaga tujuan.")],
-    ditolak: Annotated[bool, typer.Option("--ditolak", help="Rujukan ditolak.")] = False,
+    rujukan: Annotated[int, typer.Argument(help="Referral number.")],
+    jawaban: Annotated[str, typer.Option(help="The receiving institution's answer.")],
+    ditolak: Annotated[bool, typer.Option("--ditolak", help="The referral was refused.")] = False,
 ) -> None:
-    """Catat jawaban lembaga atas rujukan."""
+    """Record the institution's answer to a referral."""
     _run(
         "jawab-rujukan",
         lambda engine, actor, _clock: answer_referral(
@@ -277,9 +281,9 @@ def answer_command(
 @pengaduan_app.command("tutup")
 def close_command(
     kode: Tracking,
-    cara: Annotated[str, typer.Option(help="Bagaimana pelapor diberi tahu hasilnya.")],
+    cara: Annotated[str, typer.Option(help="How the complainant was told the outcome.")],
 ) -> None:
-    """Tutup pengaduan setelah pelapor diberi tahu hasilnya."""
+    """Close the complaint once the complainant has been told the outcome."""
 
     def work(engine: Engine, actor: Actor, clock: Clock) -> None:
         close(
@@ -316,11 +320,11 @@ def _table(rows: list[Any], title: str) -> Table:
 @pengaduan_app.command("daftar")
 def list_command(
     terlambat: Annotated[
-        bool, typer.Option("--terlambat", help="Hanya yang melewati batas waktu.")
+        bool, typer.Option("--terlambat", help="Only those past their deadline.")
     ] = False,
-    batas: Annotated[int, typer.Option(min=1, help="Paling banyak sekian baris.")] = 50,
+    batas: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
 ) -> None:
-    """Pengaduan terbuka di wilayah Anda, batas waktu terdekat lebih dulu."""
+    """Open complaints in your region, nearest deadline first."""
 
     def work(engine: Engine, actor: Actor, clock: Clock) -> None:
         now = dt.datetime.now(dt.UTC)
