@@ -263,7 +263,7 @@ def _seed(env: WebEnv) -> tuple[str, str]:
     client, csrf = env.page("op_a")
     r = client.post(
         f"/keluarga/{env.family('K1')}/usulan",
-        data={"kind": "correct", "field": "alamat", "value": "Kp. Baru Permai",
+        data={"kind": "correct", "alamat": "Kp. Baru Permai",
               "note": "Pindah gang", "submit_now": "1", "csrf_token": csrf},
         follow_redirects=False,
     )  # fmt: skip
