@@ -1,4 +1,5 @@
-"""Pages: login, dashboard, search, family, verval inbox, import, reports, linkage, programmes.
+"""Pages: login, dashboard, search, family, import, reports, programmes (verval and linkage
+review: :mod:`terpadu.web.pages.verval`).
 
 Every page needs the session cookie; every form that changes something carries
 the session's CSRF token. Pages call the same region-scoped functions as the
@@ -294,120 +295,6 @@ def family_proposal(
     return RedirectResponse(f"/usulan/{created['id']}", status_code=303)
 
 
-# -- verval ---------------------------------------------------------------------------------
-@router.get("/usulan", response_class=HTMLResponse)
-def inbox_page(
-    request: Request,
-    state: StateDep,
-    lang: Lang,
-    session: SessionDep,
-    tahap: Annotated[str, Query(max_length=20)] = "",
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> HTMLResponse:
-    chosen = (
-        tahap
-        if tahap in ("draft", "submitted", "verified", "approved", "rejected", "returned")
-        else None
-    )
-    rows, total = services.proposals_page(
-        state.engine, session.user, state=chosen, limit=50, offset=offset, workflow=state.workflow()
-    )
-    return render(
-        request,
-        state,
-        "proposals.html",
-        lang,
-        session,
-        rows=rows,
-        total=total,
-        tahap=chosen or "",
-        offset=offset,
-        kinds=KIND_LABELS,
-        outcomes=None,
-    )
-
-
-@router.post("/usulan/massal", response_class=HTMLResponse)
-async def inbox_bulk(
-    request: Request, state: StateDep, lang: Lang, session: CsrfChecked
-) -> HTMLResponse:
-    form = await request.form()
-    action = str(form.get("action") or "")
-    if action not in ("submit", "verify", "approve", "reject", "return"):
-        raise WebError(422, "invalid_action", "Pilih tindakan.")
-    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
-    note = str(form.get("note") or "") or None
-    workflow = state.workflow()
-    outcomes = services.decide_many(
-        state.engine, session.user, ids, action, note, workflow=workflow
-    )
-    rows, total = services.proposals_page(
-        state.engine, session.user, state=None, limit=50, workflow=workflow
-    )
-    return render(
-        request,
-        state,
-        "proposals.html",
-        lang,
-        session,
-        rows=rows,
-        total=total,
-        tahap="",
-        offset=0,
-        kinds=KIND_LABELS,
-        outcomes=outcomes,
-    )
-
-
-@router.get("/usulan/{proposal_id}", response_class=HTMLResponse)
-def proposal_page(
-    request: Request,
-    proposal_id: int,
-    state: StateDep,
-    lang: Lang,
-    session: SessionDep,
-) -> HTMLResponse:
-    detail = services.proposal_detail(
-        state.engine, session.user, proposal_id, workflow=state.workflow()
-    )
-    return render(
-        request,
-        state,
-        "proposal.html",
-        lang,
-        session,
-        p=detail,
-        kinds=KIND_LABELS,
-        message=request.query_params.get("pesan"),
-    )
-
-
-@router.post("/usulan/{proposal_id}/aksi")
-def proposal_action(
-    proposal_id: int,
-    state: StateDep,
-    session: CsrfChecked,
-    action: Annotated[str, Form(max_length=20)],
-    note: Annotated[str, Form(max_length=2000)] = "",
-    version: Annotated[int | None, Form()] = None,
-) -> RedirectResponse:
-    if action == "comment":
-        services.comment(state.engine, session.user, proposal_id, note)
-    else:
-        if action not in ("submit", "verify", "approve", "reject", "return"):
-            raise WebError(422, "invalid_action", "Tindakan tidak dikenal.")
-        services.decide_one(
-            state.engine,
-            session.user,
-            proposal_id,
-            action,
-            note=note or None,
-            expected_version=version,
-            workflow=state.workflow(),
-        )
-    return RedirectResponse(f"/usulan/{proposal_id}?pesan={action}", status_code=303)
-
-
 # -- import ---------------------------------------------------------------------------------
 @router.get("/impor", response_class=HTMLResponse)
 def import_page(request: Request, state: StateDep, lang: Lang, session: SessionDep) -> HTMLResponse:
@@ -458,7 +345,7 @@ def import_errors_download(
     return FileResponse(path, filename=path.name)
 
 
-# -- reports, linkage, programmes -----------------------------------------------------------
+# -- reports, programmes -----------------------------------------------------------------
 @router.get("/laporan", response_class=HTMLResponse)
 def report_page(
     request: Request,
@@ -485,55 +372,6 @@ def report_page(
     return render(
         request, state, "report.html", lang, session, profile=profile, problem=problem, chart=chart
     )
-
-
-@router.get("/tautan", response_class=HTMLResponse)
-def linkage_page(
-    request: Request,
-    state: StateDep,
-    lang: Lang,
-    session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> HTMLResponse:
-    pairs, total = services.review_pairs(state.engine, session.user, limit=10, offset=offset)
-    can_decide = not session.user.read_only
-    return render(
-        request,
-        state,
-        "linkage.html",
-        lang,
-        session,
-        pairs=pairs,
-        total=total,
-        can_decide=can_decide,
-        offset=offset,
-    )
-
-
-@router.post("/tautan/{pair_id}")
-def linkage_decide(
-    pair_id: int,
-    state: StateDep,
-    session: CsrfChecked,
-    decision: Annotated[str, Form(max_length=20)],
-    note: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
-    # imported here: linkage loads Splink and DuckDB, which other pages skip
-    from terpadu.linkage import LinkageError
-    from terpadu.linkage.review import decide_review
-
-    if session.user.read_only:
-        raise WebError(403, "forbidden", "Peran Anda hanya dapat membaca.")
-    pairs, _ = services.review_pairs(state.engine, session.user, limit=100_000)
-    if not any(p["id"] == pair_id for p in pairs):
-        raise services.not_found()
-    try:
-        decide_review(
-            state.engine, pair_id, decision, actor=session.user.username, note=note or None
-        )
-    except LinkageError as exc:
-        raise WebError(422, "invalid_decision", str(exc)) from exc
-    return RedirectResponse("/tautan", status_code=303)
 
 
 @router.get("/program", response_class=HTMLResponse)
