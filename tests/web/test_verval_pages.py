@@ -453,6 +453,13 @@ def test_merging_needs_the_confirmation_and_skip_does_not(web: WebEnv) -> None:
             conn.execute(text("SELECT state FROM review_pair WHERE id = :i"), {"i": other}).scalar()
             == "skipped"
         )
+        audited = conn.execute(
+            text(
+                "SELECT entity_id FROM audit_event WHERE action = 'linkage.review' "
+                "AND entity = 'review_pair' ORDER BY id"
+            )
+        ).scalars()
+        assert list(audited) == [str(pid), str(other)]
 
 
 @pytest.mark.parametrize("username", ["aud", "op_b"])
