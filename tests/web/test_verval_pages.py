@@ -323,6 +323,11 @@ def test_the_inbox_filters_by_region_kind_creator_and_source(web: WebEnv) -> Non
     own, _ = web.page("op_a")
     mine = own.get("/usulan", params={**every, "wilayah": DESA_B}).text
     assert _codes(mine) == [] and f'<option value="{DESA_B}"' not in mine
+    # A masked role filters no finer than it sees regions: the kabupaten/kota.
+    auditor, _ = web.page("aud")
+    coarse = auditor.get("/usulan", params={"wilayah": DESA_B}).text
+    assert set(_codes(coarse)) == {_code(a), _code(b), _code(system)}
+    assert '<option value="3604" selected' in coarse and f'value="{DESA_A}"' not in coarse
     # Nonsense in the query is dropped, not an error page.
     odd = client.get("/usulan", params={"umur": "", "jenis": "x", "wilayah": "abc", "urut": "?"})
     assert odd.status_code == 200

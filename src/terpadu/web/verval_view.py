@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Engine
 
-from terpadu.access import OPERATOR_DESA, disclosure
+from terpadu.access import MASKED_REGION_DIGITS, OPERATOR_DESA, disclosure
 from terpadu.locale import code_label, fmt_date, has_text, text
 from terpadu.registry import region_name
 from terpadu.verval import list_proposals
@@ -209,6 +209,9 @@ class InboxFilters:
         untuk = params.get("untuk", "")
         age = params.get("umur", "").strip()
         region = params.get("wilayah", "").replace(".", "").strip()
+        if not disclosure(user).full:
+            # A masked role sees regions to the kabupaten/kota: it filters no finer either.
+            region = region[:MASKED_REGION_DIGITS]
         offset = params.get("offset", "")
         return cls(
             mine=acts and untuk != "semua",

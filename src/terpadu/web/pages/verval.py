@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import text as sql
 
 from terpadu.locale import code_label, text
+from terpadu.registry import region_name
 from terpadu.web import services
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
@@ -155,6 +156,7 @@ def _proposal_page(
         status_code,
         p=p,
         kind=kind_words(p["kind"], lang),
+        region_name=region_name(p["kode_wilayah"]),
         reason=reason_words(p.get("reason"), lang) if p.get("reason") else None,
         content=content_view(p, lang),
         history=history_view(p, lang),
