@@ -306,6 +306,16 @@ def _filtered(user: WebUser, f: InboxFilters, now: dt.datetime) -> Any:
     return select(*[c[name] for name in _SUMMARY_COLUMNS]).where(*where).order_by(c.id)
 
 
+def _region_words(code: str, lang: str) -> str:
+    """A region choice: its code and name, saying kecamatan or desa where names repeat."""
+    name = region_name(code)
+    if name and len(code) in (6, 10):
+        name = text(
+            "verval.region_kec" if len(code) == 6 else "verval.region_desa", lang, name=name
+        )
+    return f"{code} {name}".strip()
+
+
 def inbox(
     engine: Engine,
     user: WebUser,
@@ -333,7 +343,7 @@ def inbox(
             conn.execute(select(table.c.created_by).where(*where).distinct()).scalars()
         )
         found = conn.execute(_filtered(user, filters, when)).all()
-    regions = sorted((c, f"{c} {region_name(c)}".strip()) for c in prefixes)
+    regions = sorted((c, _region_words(c, lang)) for c in prefixes)
     # Who acts next, and whether past the target, for every row; the full summary (and its
     # words) only for the page shown. A row has the attributes a Proposal has for these.
     ranked: list[tuple[bool, float, Any]] = []
