@@ -447,6 +447,15 @@ def test_merging_needs_the_confirmation_and_skip_does_not(web: WebEnv) -> None:
         ).one()
     assert tuple(row) == ("decided", "different", "ver")
 
+    # The same form sent again (another clerk's, or a second click): said on the queue page.
+    again = client.post(
+        f"/tautan/{pid}",
+        data={"decision": "same", "yakin": "1", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert again.status_code == 409 and "sudah diputuskan atau dilewati" in again.text
+    assert "<nav>" in again.text
+
     other = _pair(web)
     r = client.post(
         f"/tautan/{other}", data={"decision": "skip", "csrf_token": csrf}, follow_redirects=False

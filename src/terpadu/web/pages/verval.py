@@ -18,6 +18,8 @@ from sqlalchemy import text as sql
 
 from terpadu.locale import code_label, text
 from terpadu.registry import region_name
+from terpadu.verval.kinds import KINDS
+from terpadu.verval.records import proposal_code
 from terpadu.web import services
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
@@ -69,14 +71,11 @@ def _inbox_page(
         status_code,
         page=page,
         f=filters,
-        kinds=[(k, kind_words(k, lang)) for k in KIND_CODES],
+        kinds=[(k, kind_words(k, lang)) for k in KINDS],
         bulk=_step_words(BULK_ACTIONS.get(session.user.role, ()), lang),
         outcomes=outcomes,
         bulk_error=bulk_error,
     )
-
-
-KIND_CODES = ("new_family", "add_member", "remove_member", "correct", "deactivate", "reactivate")
 
 
 @router.get("/usulan", response_class=HTMLResponse)
@@ -110,7 +109,7 @@ async def inbox_bulk(
         state.engine, session.user, ids, action, note, workflow=state.workflow()
     )
     for o in outcomes:
-        o["code"] = f"USL{int(o['proposal_id']):010d}"
+        o["code"] = proposal_code(int(o["proposal_id"]))
         o["words"] = (
             text("verval.bulk_ok", lang, state=code_label("proposal_state", o["state"], lang))
             if o["ok"]
@@ -291,17 +290,18 @@ def linkage_page(
     return _linkage_page(request, state, lang, session, offset, message=message)
 
 
-def _pending_pair_in_scope(state: StateDep, session: PageSession, pair_id: int) -> bool:
+def _pair_state(state: StateDep, session: PageSession, pair_id: int) -> str | None:
+    """The review pair's state (pending, decided, skipped…); None outside the user's region."""
     scope = f"{session.user.region_prefix}%"
     with state.engine.connect() as conn:
         found = conn.execute(
             sql(
-                "SELECT 1 FROM review_pair WHERE id = :id AND state = 'pending' "
+                "SELECT state FROM review_pair WHERE id = :id "
                 "AND COALESCE(kode_wilayah, '') LIKE :scope"
             ),
             {"id": pair_id, "scope": scope},
-        ).first()
-    return found is not None
+        ).scalar()
+    return None if found is None else str(found)
 
 
 @router.post("/tautan/{pair_id}", response_model=None)
@@ -322,8 +322,13 @@ def linkage_decide(
 
     if session.user.read_only:
         raise WebError(403, "forbidden", text("verval.read_only_review", lang))
-    if not _pending_pair_in_scope(state, session, pair_id):
+    pair_state = _pair_state(state, session, pair_id)
+    if pair_state is None:
         raise services.not_found()
+    if pair_state != "pending":
+        # Someone else decided (or skipped) it since the page was loaded.
+        error = text("verval.review_stale", lang)
+        return _linkage_page(request, state, lang, session, offset, status_code=409, error=error)
     if decision not in ("same", "different", "skip"):
         error = text("verval.refused.unknown_action", lang)
         return _linkage_page(
