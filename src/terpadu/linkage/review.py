@@ -157,18 +157,19 @@ def decide_review(
                 note=note,
                 review_pair_id=pair_id,
             )
-            record_event(
-                conn,
-                actor=actor,
-                action="linkage.review",
-                entity="review_pair",
-                entity_id=pair_id,
-                region=row["kode_wilayah"],
-                before={"state": row["state"]},
-                after={
-                    "decision": decision,
-                    "person_a": row["person_a"],
-                    "person_b": row["person_b"],
-                },
-            )
+        # A skip changes the queue too (the pair leaves it): audited like a decision.
+        record_event(
+            conn,
+            actor=actor,
+            action="linkage.review",
+            entity="review_pair",
+            entity_id=pair_id,
+            region=row["kode_wilayah"],
+            before={"state": row["state"]},
+            after={
+                "decision": decision,
+                "person_a": row["person_a"],
+                "person_b": row["person_b"],
+            },
+        )
     return get_review(engine, pair_id)

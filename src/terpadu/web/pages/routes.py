@@ -1,7 +1,8 @@
-"""Pages: login, search, verval inbox, linkage review.
+"""Pages: login and search.
 
 The family and person pages and their proposal forms are in :mod:`terpadu.web.pages.family`;
-the dashboard, imports, reports and programmes in :mod:`terpadu.web.pages.reports`.
+the dashboard, imports, reports and programmes in :mod:`terpadu.web.pages.reports`; the verval
+inbox, proposals and the linkage review queue in :mod:`terpadu.web.pages.verval`.
 
 Every page needs the session cookie; every form that changes something carries
 the session's CSRF token. Pages call the same region-scoped functions as the
@@ -22,8 +23,6 @@ from terpadu.accounts.sessions import PAGE, open_session
 from terpadu.accounts.users import LoginFailed, LoginThrottled, authenticate
 from terpadu.i18n import error_words
 from terpadu.registry import SearchPage, search_persons
-from terpadu.verval.kinds import KIND_LABELS
-from terpadu.web import services
 from terpadu.web.api.routes import client_ip
 from terpadu.web.auth.cookies import set_private_cookie
 from terpadu.web.auth.tokens import (
@@ -33,19 +32,9 @@ from terpadu.web.auth.tokens import (
     SESSION_COOKIE,
 )
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
-from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
 
 router = APIRouter(include_in_schema=False)
-
-ACTIONS_BY_ROLE = {
-    "operator_desa": ("submit",),
-    "verifikator_kab": ("verify", "approve", "reject", "return"),
-    "admin_provinsi": ("approve", "reject", "return"),
-    "analis_pusat": (),
-    "auditor": (),
-}
-
 
 def render(
     request: Request,
@@ -60,7 +49,6 @@ def render(
         lang=lang,
         user=session.user if session else None,
         csrf=session.csrf if session else "",
-        actions=ACTIONS_BY_ROLE.get(session.user.role, ()) if session else (),
         path=request.url.path,
     )
     response = state.templates.TemplateResponse(request, template, context, status_code=status_code)
@@ -193,167 +181,3 @@ def search_page(
         page, refused = SearchPage(q, "nik_kk", [], 0, True, 20, 0), error_words(exc, lang)
     template = "_results.html" if request.headers.get("hx-request") else "search.html"
     return render(request, state, template, lang, session, page=page, q=q, refused=refused)
-
-
-# -- verval ---------------------------------------------------------------------------------
-@router.get("/usulan", response_class=HTMLResponse)
-def inbox_page(
-    request: Request,
-    state: StateDep,
-    lang: Lang,
-    session: SessionDep,
-    tahap: Annotated[str, Query(max_length=20)] = "",
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> HTMLResponse:
-    chosen = (
-        tahap
-        if tahap in ("draft", "submitted", "verified", "approved", "rejected", "returned")
-        else None
-    )
-    rows, total = services.proposals_page(
-        state.engine, session.user, state=chosen, limit=50, offset=offset, workflow=state.workflow()
-    )
-    return render(
-        request,
-        state,
-        "proposals.html",
-        lang,
-        session,
-        rows=rows,
-        total=total,
-        tahap=chosen or "",
-        offset=offset,
-        kinds=KIND_LABELS,
-        outcomes=None,
-    )
-
-
-@router.post("/usulan/massal", response_class=HTMLResponse)
-async def inbox_bulk(
-    request: Request, state: StateDep, lang: Lang, session: CsrfChecked
-) -> HTMLResponse:
-    form = await request.form()
-    action = str(form.get("action") or "")
-    if action not in ("submit", "verify", "approve", "reject", "return"):
-        raise WebError(422, "invalid_action", "Pilih tindakan.")
-    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdigit()]
-    note = str(form.get("note") or "") or None
-    workflow = state.workflow()
-    outcomes = services.decide_many(
-        state.engine, session.user, ids, action, note, workflow=workflow
-    )
-    rows, total = services.proposals_page(
-        state.engine, session.user, state=None, limit=50, workflow=workflow
-    )
-    return render(
-        request,
-        state,
-        "proposals.html",
-        lang,
-        session,
-        rows=rows,
-        total=total,
-        tahap="",
-        offset=0,
-        kinds=KIND_LABELS,
-        outcomes=outcomes,
-    )
-
-
-@router.get("/usulan/{proposal_id}", response_class=HTMLResponse)
-def proposal_page(
-    request: Request,
-    proposal_id: int,
-    state: StateDep,
-    lang: Lang,
-    session: SessionDep,
-) -> HTMLResponse:
-    detail = services.proposal_detail(
-        state.engine, session.user, proposal_id, workflow=state.workflow()
-    )
-    return render(
-        request,
-        state,
-        "proposal.html",
-        lang,
-        session,
-        p=detail,
-        kinds=KIND_LABELS,
-        message=request.query_params.get("pesan"),
-    )
-
-
-@router.post("/usulan/{proposal_id}/aksi")
-def proposal_action(
-    proposal_id: int,
-    state: StateDep,
-    session: CsrfChecked,
-    action: Annotated[str, Form(max_length=20)],
-    note: Annotated[str, Form(max_length=2000)] = "",
-    version: Annotated[int | None, Form()] = None,
-) -> RedirectResponse:
-    if action == "comment":
-        services.comment(state.engine, session.user, proposal_id, note)
-    else:
-        if action not in ("submit", "verify", "approve", "reject", "return"):
-            raise WebError(422, "invalid_action", "Tindakan tidak dikenal.")
-        services.decide_one(
-            state.engine,
-            session.user,
-            proposal_id,
-            action,
-            note=note or None,
-            expected_version=version,
-            workflow=state.workflow(),
-        )
-    return RedirectResponse(f"/usulan/{proposal_id}?pesan={action}", status_code=303)
-
-
-# -- linkage -----------------------------------------------------------
-@router.get("/tautan", response_class=HTMLResponse)
-def linkage_page(
-    request: Request,
-    state: StateDep,
-    lang: Lang,
-    session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> HTMLResponse:
-    pairs, total = services.review_pairs(state.engine, session.user, limit=10, offset=offset)
-    can_decide = not session.user.read_only
-    return render(
-        request,
-        state,
-        "linkage.html",
-        lang,
-        session,
-        pairs=pairs,
-        total=total,
-        can_decide=can_decide,
-        offset=offset,
-    )
-
-
-@router.post("/tautan/{pair_id}")
-def linkage_decide(
-    pair_id: int,
-    state: StateDep,
-    session: CsrfChecked,
-    decision: Annotated[str, Form(max_length=20)],
-    note: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
-    # imported here: linkage loads Splink and DuckDB, which other pages skip
-    from terpadu.linkage import LinkageError
-    from terpadu.linkage.review import decide_review
-
-    if session.user.read_only:
-        raise WebError(403, "forbidden", "Peran Anda hanya dapat membaca.")
-    pairs, _ = services.review_pairs(state.engine, session.user, limit=100_000)
-    if not any(p["id"] == pair_id for p in pairs):
-        raise services.not_found()
-    try:
-        decide_review(
-            state.engine, pair_id, decision, actor=session.user.username, note=note or None
-        )
-    except LinkageError as exc:
-        raise WebError(422, "invalid_decision", str(exc)) from exc
-    return RedirectResponse("/tautan", status_code=303)
