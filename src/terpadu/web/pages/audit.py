@@ -52,6 +52,7 @@ from terpadu.store.ids import parse_code
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
+from terpadu.web.labels import field_label, field_value
 from terpadu.web.pages._xlsx import FORMATS, table_download
 from terpadu.web.pages.routes import render
 
@@ -209,6 +210,8 @@ def events_frame(
 CODED_VALUES = {
     "state": ("code", "proposal_state"),
     "role": ("code", "role"),
+    "created_role": ("code", "role"),
+    "levels": ("code", "role"),
     "jenis_kelamin": ("code", "jenis_kelamin"),
     "hub_keluarga": ("code", "hub_keluarga"),
     "kind": ("words", "pages.proposal_kind_"),
@@ -224,6 +227,16 @@ def _value_words(key: str, value: object, lang: str) -> str:
             return text(f"{how[1]}{value}", lang)
     if isinstance(value, bool):
         return text("pages.answer_yes" if value else "pages.answer_no", lang)
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return ", ".join(_value_words(key, v, lang) for v in value)
+    if how is None and isinstance(value, str | int | float):
+        return field_value(key, value, lang)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{_key_words(str(k), lang)}: {_value_words(str(k), v, lang)}" for k, v in value.items()
+        )
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return " | ".join(_value_words(key, v, lang) for v in value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return "-" if value is None else str(value)
@@ -240,7 +253,20 @@ def _values(raw: str | None, lang: str) -> list[tuple[str, str]]:
         return [("", raw)]
     if not isinstance(parsed, dict):
         return [("", json.dumps(parsed, ensure_ascii=False))]
-    return [(str(key), _value_words(str(key), value, lang)) for key, value in parsed.items()]
+    return [
+        (_key_words(str(key), lang), _value_words(str(key), value, lang))
+        for key, value in parsed.items()
+    ]
+
+
+def _key_words(key: str, lang: str) -> str:
+    """A before/after field in words: the audit's own names, then the registry's fields,
+    else the key with spaces for underscores (a new key never shows as code)."""
+    own = f"pages.audit_field.{key}"
+    if has_text(own):
+        return text(own, lang)
+    label = field_label(key, lang)
+    return label if label != key else key.replace("_", " ")
 
 
 def _actions(engine: Engine, session: PageSession) -> list[str]:
