@@ -83,22 +83,7 @@ WALK_QUERY = {"cari": "?q=siti"}
 PERSON_PREFIXES = ("/orang/", "/anggota/", "/penduduk/", "/person/")
 
 # Faults found on pages whose templates are changed elsewhere: (role or "*", page) -> why.
-KNOWN: dict[tuple[str, str], str] = {
-    ("*", "beranda"): "dashboard.html: status 'aktif' on English pages, error code 'nik_length' "
-    "shown as it is",
-    ("*", "cari"): "_results.html: status 'aktif' on English pages",
-    ("*", "keluarga"): "family.html: JK and Hubungan as digits, audit events 'usulan.create', "
-    "role 'operator_desa', status 'aktif' and 'None' on English pages",
-    ("*", "usulan"): "proposals.html: role 'verifikator_kab' shown as it is",
-    ("*", "usulan-detail"): "proposal.html: steps 'submitted' on Indonesian pages, role codes, "
-    "raw JSON ('null') under the proposal's content",
-    ("*", "impor-hasil"): "import_job.html: steps 'selesai done', counts named 'families_new'",
-    ("*", "tautan"): "linkage.html: fields named 'tgl_lahir', 'nama_ibu_kandung', 'kode_wilayah'",
-    ("*", "program"): "programs.html: the programme table has no header row",
-    ("analis_pusat", "laporan"): "report.html: 'nasional' on English pages",
-    ("auditor", "laporan"): "report.html: 'nasional' on English pages",
-    ("admin_sistem", "pengguna"): "admin_users.html: region 'nasional' on English pages",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def role_pages(role: str) -> list[str]:

@@ -17,6 +17,7 @@ from terpadu.locale import (
     fmt_percent,
     text,
 )
+from terpadu.web.labels import event_words
 
 
 def _lang(context: Context) -> str:
@@ -36,7 +37,7 @@ def _numeric(value: Any) -> Any:
 
 
 def install(env: Environment) -> None:
-    """Add ``num``, ``dec``, ``money``, ``date``, ``pct``, ``code`` and ``t`` to ``env``."""
+    """Add ``num``, ``dec``, ``money``, ``date``, ``pct``, ``code``, ``event`` and ``t`` to ``env``."""
 
     def number_filter(fmt: Any) -> Any:
         @pass_context
@@ -67,6 +68,11 @@ def install(env: Environment) -> None:
     def words(context: Context, key: str, **values: object) -> str:
         return text(key, _lang(context), **values)
 
+    @pass_context
+    def event_filter(context: Context, action: str) -> str:
+        return event_words(action, _lang(context))
+
     env.filters["date"] = date_filter
+    env.filters["event"] = event_filter
     env.filters["code"] = code_filter
     env.globals["t"] = words

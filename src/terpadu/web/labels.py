@@ -71,3 +71,10 @@ def _as_number(value: Any) -> float | int | None:
 
 
 __all__ = ["field_label", "field_value"]
+
+
+def event_words(action: str, lang: str) -> str:
+    """An audit event in words (``usulan.approve`` -> "Usulan disetujui"); an event the
+    catalogue does not know yet is shown as it is."""
+    key = f"pages.audit_event.{action}"
+    return text(key, lang) if has_text(key) else action

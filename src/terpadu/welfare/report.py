@@ -223,7 +223,7 @@ def poverty_profile(engine: Engine, region: str) -> PovertyProfile:
     prefix = _prefix(region)
     frame = _load(engine, prefix)
     if frame.height == 0:
-        raise NoRanking(region=region)
+        raise NoRanking(region=prefix or "Indonesia")
     run_id = int(frame.select(pl.col("run_id").max()).item())
     frame = frame.filter(pl.col("run_id") == run_id)
     with engine.connect() as conn:

@@ -52,7 +52,7 @@ from terpadu.store.ids import parse_code
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
-from terpadu.web.labels import field_label, field_value
+from terpadu.web.labels import event_words, field_label, field_value
 from terpadu.web.pages._xlsx import FORMATS, table_download
 from terpadu.web.pages.routes import render
 
@@ -61,12 +61,6 @@ router = APIRouter(include_in_schema=False)
 AUDIT_READERS = frozenset({AUDITOR, ADMIN_SISTEM, ADMIN_PROVINSI})
 PAGE_ROWS = 50
 PROPOSAL_PREFIX = "USL"
-
-
-def event_words(action: str, lang: str) -> str:
-    """``usulan.approve`` → "Usulan disetujui"; an event not in the catalogue as it is."""
-    key = f"pages.audit_event.{action}"
-    return text(key, lang) if has_text(key) else action
 
 
 def _entity_words(row: dict[str, Any], lang: str) -> str:

@@ -36,6 +36,7 @@ from terpadu.web.i18n import translate
 
 router = APIRouter(include_in_schema=False)
 
+
 def render(
     request: Request,
     state: StateDep,
