@@ -105,10 +105,14 @@ def test_a_mistyped_birth_date_meets_the_nik_date_of_the_other_record() -> None:
         [
             {"nik": "3329155006000034", "tgl_lahir": "2001-06-10"},  # year mistyped
             {"nik": None, "tgl_lahir": "2000-06-10"},
+            {"nik": "3329155006000034", "tgl_lahir": "2000-06-10"},  # as stated: no key
         ]
     )
-    assert frame["birth_best"].to_list() == ["2000-06-10", "2000-06-10"]
+    assert frame["birth_best"].to_list() == ["2000-06-10", "2000-06-10", None]
     assert ("birth_best", "first_key") in BLOCKS
+    # Without any NIK the key would repeat the stated date's rules: it is left empty.
+    no_nik = _prepared([{"tgl_lahir": "2000-06-10"}, {"tgl_lahir": "2001-06-10"}])
+    assert no_nik["birth_best"].null_count() == 2
 
 
 def test_birth_key_is_the_same_for_day_first_and_month_first_dates() -> None:

@@ -113,6 +113,21 @@ def _birth_key() -> pl.Expr:
     ).alias("birth_key")
 
 
+def _birth_best() -> pl.Expr:
+    """A blocking key that lets a record whose stated birth date is mistyped meet a record
+    without NIK on the true date: the NIK's date where it is not the stated one, the stated
+    date where there is no NIK, and null where the two agree (the stated date's own rules
+    cover those records, and leaving them out keeps the key's blocks small)."""
+    nik_dob, dob = pl.col("nik_dob"), pl.col("dob")
+    return (
+        pl.when(nik_dob.is_null())
+        .then(dob)
+        .when(dob.is_null() | (nik_dob != dob))
+        .then(nik_dob)
+        .alias("birth_best")
+    )
+
+
 def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
     """Normalised name, first word, variant key, abbreviated form, variant tokens and the
     variant-folded first and last words (blocking keys: a name with one word changed or
@@ -251,10 +266,11 @@ def prepare_records(
         pl.coalesce(pl.col("sex_stated"), pl.col("nik_sex")).alias("sex"),
         _nik_fit(),
         _birth_key(),
-        # The NIK's date where there is a NIK, else the stated one: a record whose stated
-        # date is mistyped still meets a record without NIK on its true birth date.
-        pl.coalesce(pl.col("nik_dob"), pl.col("dob")).alias("birth_best"),
+        _birth_best(),
     )
+    if frame["nik_dob"].null_count() == frame.height:
+        # No NIK date anywhere: the key would only repeat the stated date's blocks.
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("birth_best"))
     if not use_nik:
         # An identity number without NIK structure: block on its two halves instead, so one
         # typo still leaves a shared block.
