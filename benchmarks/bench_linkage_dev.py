@@ -78,7 +78,7 @@ def main() -> None:
         f"pairs {scored.pairs.height}"
     )
     for n in scored.model.notes:
-        print("  note:", n.as_dict().get("code"), n.as_dict().get("details"))
+        print("  note:", n.code, *n.args)
     out = args.data / "dev"
     out.mkdir(exist_ok=True)
     pairs.write_parquet(out / "pairs.parquet")

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from terpadu.linkage.comparisons import BLOCKS
 from terpadu.linkage.fallback import DEFAULT, default_settings
 from terpadu.linkage.model import base_settings
 from terpadu.linkage.prepare import prepare_records
@@ -55,6 +56,63 @@ def test_nik_fit_says_whether_the_nik_is_its_holders() -> None:
     )
     assert frame["nik_fit"].to_list() == [1, 1, 1, 0, None, None]
     assert frame["nik_serial"].to_list()[:1] == [1]
+
+
+@pytest.mark.parametrize(
+    ("stated", "fit"),
+    [
+        ("1980-01-01", 1),  # only the year known, written as 1 January
+        ("1980-07-01", 1),
+        ("1980-12-31", 1),
+        ("1981-01-01", 0),  # a year-only date of another year
+        ("1908-06-05", 1),  # the two digits of the year swapped (the NIK holds only those)
+        ("1908-06-15", 0),  # ... and another day: two faults, not this NIK's date
+        ("1978-06-05", 0),  # another year
+    ],
+)
+def test_nik_fit_allows_a_year_only_date_and_swapped_year_digits(stated: str, fit: int) -> None:
+    frame = _prepared([{"nik": "3329014506800001", "tgl_lahir": stated}])
+    assert frame["nik_fit"].to_list() == [fit]
+
+
+def test_one_nik_on_two_records_whose_dates_both_fit_it_is_one_holder() -> None:
+    # Year typed 2001 for 2000 in one record, day 12 for 10 in the other: neither year nor day
+    # and month agree, but both dates are one typo from the NIK's, so the NIK is theirs.
+    left = {"nik": "3329155006000034", "tgl_lahir": "2000-06-12"}
+    right = {"nik": "3329155006000034", "tgl_lahir": "2001-06-10"}
+    assert _nik_level(left, right) == "NIK sama persis"
+    # A child's date on the parent's NIK does not fit it: the NIK says nothing.
+    child = {"nik": "3329155006000034", "tgl_lahir": "2019-03-14"}
+    assert _nik_level(left, child) == "null"
+
+
+def test_a_record_in_the_kecamatan_that_issued_the_others_nik() -> None:
+    moved = {"nik": "3329155006000034", "tgl_lahir": "2000-06-10", "desa": "3329032012"}
+    at_home = {"nik": None, "tgl_lahir": "2000-06-10", "desa": "3329152005"}
+    label = "tinggal di kecamatan asal NIK catatan lain"
+    assert _nik_level(moved, at_home, "region") == label
+    assert _nik_level(at_home, moved, "region") == label
+    # Both in the NIK's kecamatan: simply the same kecamatan.
+    home_too = {**moved, "desa": "3329152003"}
+    assert _nik_level(home_too, at_home, "region") == "kecamatan sama"
+    # Elsewhere in the kabupaten: nothing to say beyond the kabupaten.
+    elsewhere = {**at_home, "desa": "3329082016"}
+    assert _nik_level(moved, elsewhere, "region") == "kab/kota sama"
+
+
+def test_a_mistyped_birth_date_meets_the_nik_date_of_the_other_record() -> None:
+    frame = _prepared(
+        [
+            {"nik": "3329155006000034", "tgl_lahir": "2001-06-10"},  # year mistyped
+            {"nik": None, "tgl_lahir": "2000-06-10"},
+            {"nik": "3329155006000034", "tgl_lahir": "2000-06-10"},  # as stated: no key
+        ]
+    )
+    assert frame["birth_best"].to_list() == ["2000-06-10", "2000-06-10", None]
+    assert ("birth_best", "first_key") in BLOCKS
+    # Without any NIK the key would repeat the stated date's rules: it is left empty.
+    no_nik = _prepared([{"tgl_lahir": "2000-06-10"}, {"tgl_lahir": "2001-06-10"}])
+    assert no_nik["birth_best"].null_count() == 2
 
 
 def test_birth_key_is_the_same_for_day_first_and_month_first_dates() -> None:

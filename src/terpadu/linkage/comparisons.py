@@ -46,15 +46,18 @@ _NIK_DATES_AS_STATED: Final = (
 
 def _nik_lent() -> Any:
     """One NIK on two people: equal NIKs with stated birth dates that share neither year nor
-    day and month, or with another sex and no name word in common (a spouse or child given
+    day and month (and do not both fit the NIK), or with another sex and no name word in common (a spouse or child given
     the head's NIK). Such a NIK says nothing about who is who, and as evidence for one person
     it would add up with the shared KK and desa."""
     return cll.And(
         cll.CustomLevel("nik_l = nik_r"),
         cll.Or(
+            # Unless both stated dates fit the NIK (each a typo, a swap or only the year away
+            # from its date): then both records are its holder's.
             cll.CustomLevel(
                 "SUBSTR(dob_l, 1, 4) <> SUBSTR(dob_r, 1, 4)"
                 " AND SUBSTR(dob_l, 6, 5) <> SUBSTR(dob_r, 6, 5)"
+                " AND NOT COALESCE(nik_fit_l = 1 AND nik_fit_r = 1, FALSE)"
             ),
             cll.And(
                 cll.CustomLevel("sex_l <> sex_r"),
@@ -265,13 +268,26 @@ def household_comparison() -> Any:
     )
 
 
+#: One record has no NIK and is registered in the kecamatan that issued the other's NIK, while
+#: the NIK's holder is registered elsewhere: a person keeps the NIK after moving, so this is
+#: where the holder came from. Two namesakes born the same day have no reason to show it.
+NIK_HOME: Final = (
+    "(nik_l IS NULL AND nik_kec_r = kec_l AND kec_r <> kec_l)"
+    " OR (nik_r IS NULL AND nik_kec_l = kec_r AND kec_l <> kec_r)"
+)
+
+
 def region_comparison() -> Any:
-    """Where the person is registered: same desa, kecamatan, kab/kota, else."""
+    """Where the person is registered: one record in the kecamatan the other's NIK comes from
+    (the holder moved; see :data:`NIK_HOME`), same desa, kecamatan, kab/kota, else."""
     return cl.CustomComparison(
         output_column_name="region",
         comparison_description="wilayah",
         comparison_levels=[
             cll.NullLevel("desa"),
+            cll.CustomLevel(NIK_HOME).configure(
+                label_for_charts="tinggal di kecamatan asal NIK catatan lain"
+            ),
             cll.ExactMatchLevel("desa").configure(label_for_charts="desa sama"),
             cll.ExactMatchLevel("kec").configure(label_for_charts="kecamatan sama"),
             cll.ExactMatchLevel("kab").configure(label_for_charts="kab/kota sama"),
@@ -296,12 +312,17 @@ def indonesian_comparisons() -> list[Any]:
 #: Each rule catches a kind of duplicate the others miss: the same NIK; a typo in the NIK
 #: serial (same region and date part) or in its region part (same date and serial); a blank or
 #: badly mistyped NIK (same birth date and desa, name variant or mother's name, anywhere); a
-#: mistyped birth date (same name variant and KK, or name variant and mother in the kecamatan);
-#: a name with one word replaced or mistyped (one word kept, with the birth date, or with the
-#: birth year and desa); a name with two letters swapped or words joined or split (its
-#: letters, with the birth date). Every key is compound down to a desa or a date, so no block grows
-#: with the kabupaten: at a million registrations of one kabupaten the largest holds about
-#: 200 registrations and the rules ask for about 9 M pairs, under the cap's budget.
+#: mistyped birth date (same name variant and KK, or name variant and mother in the kecamatan
+#: or with the birth year); a name with one word replaced or mistyped (one word kept, with the
+#: birth date, or the first word with the birth year and desa); a name with two letters swapped
+#: or words joined or split (its letters, with the birth date); a stated birth date mistyped on
+#: a record with a NIK, the other without (the NIK's date, with one name word or the letters;
+#: see ``birth_best`` in :mod:`terpadu.linkage.prepare`). Every key is compound down to a desa
+#: or a date, so no block grows with the kabupaten: at a million registrations of one
+#: kabupaten the rules ask for about 7.5 M pairs, under the cap's budget. Birth date with
+#: kecamatan, and last name word with birth year and desa, were dropped: at a million
+#: registrations they asked for 3 M pairs, and on the development registries no pair linked
+#: through them alone except a few on the messiest.
 BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
     ("nik",),
     ("nik_head",),
@@ -311,14 +332,15 @@ BLOCKS: Final[tuple[tuple[str, ...], ...]] = (
     ("name_key", "birth_key"),
     ("dob", "mother_key"),
     ("name_key", "no_kk"),
-    ("dob", "kec"),
     ("dob", "first_key"),
     ("dob", "last_key"),
     ("dob", "name_letters"),
     ("name_key", "mother_key", "kec"),
     ("name_key", "mother_key", "dob_year"),
     ("first_key", "dob_year", "desa"),
-    ("last_key", "dob_year", "desa"),
+    ("birth_best", "first_key"),
+    ("birth_best", "last_key"),
+    ("birth_best", "name_letters"),
 )
 GENERIC_BLOCKS: Final[tuple[tuple[str, ...], ...]] = (("nik",), ("dob", "desa"), ("name_norm",))
 

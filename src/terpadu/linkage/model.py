@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 from terpadu.linkage import comparisons as C
 
 #: Changes whenever comparisons or prepared columns change; older artefacts are then refitted.
-MODEL_FORMAT: Final = "terpadu-linkage/10"
+MODEL_FORMAT: Final = "terpadu-linkage/11"
 _FILE = re.compile(r"^linkage-model-(\d{4,})\.json$")
 log = logging.getLogger(__name__)
 

@@ -27,11 +27,13 @@ LINK_COLUMNS: Final[tuple[str, ...]] = (
     "nik_dob",
     "nik_sex",
     "nik_fit",
+    "nik_kec",
     "sex",
     "dob",
     "dob_swap",
     "dob_year",
     "birth_key",
+    "birth_best",
     "name_norm",
     "name_first",
     "first_key",
@@ -67,19 +69,32 @@ def _nik_parts(nik: pl.Series, stated: pl.Series, today: dt.date) -> pl.DataFram
 
 def _nik_fit() -> pl.Expr:
     """1 where the NIK's date part is the stated birth date (give or take one mistyped digit,
-    or day and month swapped), 0 where it is another date: a NIK that is not its holder's (a
-    parent's or spouse's NIK, a KK number, a NIK typed into the wrong row). Null where either
-    date is missing."""
+    day and month swapped, the two last digits of the year swapped, or only the year stated,
+    as 1 January, 1 July or 31 December), 0 where it is another date: a NIK that is not its
+    holder's (a parent's or spouse's NIK, a KK number, a NIK typed into the wrong row). Null
+    where either date is missing."""
     nik_dob, dob = pl.col("nik_dob"), pl.col("dob")
     # ISO dates: the digits are at these places (the dashes always agree).
     digits = (0, 1, 2, 3, 5, 6, 8, 9)
     differ = pl.sum_horizontal(
         (nik_dob.str.slice(i, 1) != dob.str.slice(i, 1)).cast(pl.Int8) for i in digits
     )
+    year, rest = dob.str.slice(0, 4), dob.str.slice(4)
+    nik_year = nik_dob.str.slice(0, 4)
+    # The two digits of the year swapped (1945 for 1954): the NIK holds only those two, so its
+    # century follows the stated date and is compared no further.
+    yy, nik_yy = year.str.slice(2, 2), nik_dob.str.slice(2, 2)
+    year_swapped = (
+        (nik_dob.str.slice(4) == rest)
+        & (nik_yy != yy)
+        & (nik_yy == pl.concat_str(yy.str.slice(1, 1), yy.str.slice(0, 1)))
+    )
+    # Only the year known: registries write it as 1 January, 1 July or 31 December.
+    year_only = (year == nik_year) & rest.is_in(["-01-01", "-07-01", "-12-31"])
     return (
         pl.when(nik_dob.is_null() | dob.is_null())
         .then(None)
-        .when((differ <= 1) | (nik_dob == pl.col("dob_swap")))
+        .when((differ <= 1) | (nik_dob == pl.col("dob_swap")) | year_swapped | year_only)
         .then(1)
         .otherwise(0)
         .cast(pl.Int8)
@@ -96,6 +111,21 @@ def _birth_key() -> pl.Expr:
     return pl.format(
         "{}-{}-{}", date.str.slice(0, 4), pl.min_horizontal(a, b), pl.max_horizontal(a, b)
     ).alias("birth_key")
+
+
+def _birth_best() -> pl.Expr:
+    """A blocking key that lets a record whose stated birth date is mistyped meet a record
+    without NIK on the true date: the NIK's date where it is not the stated one, the stated
+    date where there is no NIK, and null where the two agree (the stated date's own rules
+    cover those records, and leaving them out keeps the key's blocks small)."""
+    nik_dob, dob = pl.col("nik_dob"), pl.col("dob")
+    return (
+        pl.when(nik_dob.is_null())
+        .then(dob)
+        .when(dob.is_null() | (nik_dob != dob))
+        .then(nik_dob)
+        .alias("birth_best")
+    )
 
 
 def _name_columns(names: pl.Series, prefix: str) -> pl.DataFrame:
@@ -216,6 +246,10 @@ def prepare_records(
         .alias("dob_swap"),
         dob.dt.year().cast(pl.Int32).alias("dob_year"),
         pl.col("nik").str.slice(0, 12).alias("nik_head"),
+        # The kecamatan that issued the NIK: a person keeps it after moving away.
+        pl.when(pl.col("nik").str.contains(r"^\d{16}$"))
+        .then(pl.col("nik").str.slice(0, 6))
+        .alias("nik_kec"),
         pl.col("nik").str.slice(6, 10).alias("nik_tail"),
         # Region and serial (a typo in the date part); the digits sorted (any transposition).
         # With head and tail, one of these agrees whenever two NIKs are one edit apart: the
@@ -232,7 +266,11 @@ def prepare_records(
         pl.coalesce(pl.col("sex_stated"), pl.col("nik_sex")).alias("sex"),
         _nik_fit(),
         _birth_key(),
+        _birth_best(),
     )
+    if frame["nik_dob"].null_count() == frame.height:
+        # No NIK date anywhere: the key would only repeat the stated date's blocks.
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("birth_best"))
     if not use_nik:
         # An identity number without NIK structure: block on its two halves instead, so one
         # typo still leaves a shared block.
@@ -241,6 +279,7 @@ def prepare_records(
             pl.col("nik").str.head(half).alias("nik_head"),
             pl.col("nik").str.slice(half).alias("nik_tail"),
             pl.lit(None, pl.String).alias("nik_rs"),
+            pl.lit(None, pl.String).alias("nik_kec"),
             pl.lit(None, pl.Int32).alias("nik_serial"),
         )
     return frame.select(LINK_COLUMNS)
