@@ -15,9 +15,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, create_engine, text
 
 # Helper modules of the tests (login_helpers) are imported by name.
@@ -42,6 +44,15 @@ for _name in [n for n in os.environ if n.startswith("TERPADU_") and n not in _KE
 # row of the import report wrapped onto two lines.
 for _name in ("COLUMNS", "LINES"):
     os.environ.pop(_name, None)
+
+# Hypothesis fails an example slower than 200 ms and a generator it finds slow: on a CI
+# box running two workers (or a developer's busy laptop) that is the machine's load, not
+# the code. Ten times the deadline still catches a pathological case (a regex that
+# backtracks); a test's own @settings still wins.
+settings.register_profile(
+    "terpadu", deadline=timedelta(seconds=2), suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("terpadu")
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
