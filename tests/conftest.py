@@ -55,13 +55,37 @@ settings.register_profile(
 settings.load_profile("terpadu")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The Spark tests run in one worker (``--dist loadgroup``): Spark's session, a JVM,
     is kept per process, and two of them would not fit beside the rest on a CI box."""
     for item in items:
         if item.get_closest_marker("spark") is not None:
             item.add_marker(pytest.mark.xdist_group("spark"))
+    if getattr(config.option, "loadgroup", False):  # set in pytest-xdist's workers
+        for item in items:
+            _join_group(item)
+
+
+def _join_group(item: pytest.Item) -> None:
+    """Name ``item`` ``<id>@<group>``, as pytest-xdist does to send a group to one worker.
+
+    pytest-xdist 3.8 writes the name to ``Item._nodeid``, which pytest 9 no longer reads
+    (it keeps ``Item._id``): its groups were silently ignored.
+    """
+    groups = sorted(
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    )
+    if not groups or "@" in item.nodeid:
+        return
+    nodeid = f"{item.nodeid}@{'_'.join(groups)}"
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(nodeid)
+    else:
+        item._nodeid = nodeid
 
 
 def _postgres_available() -> str | None:
