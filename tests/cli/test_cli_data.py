@@ -285,7 +285,9 @@ def test_the_console_command_imports_and_exits_at_once(tmp_path: Path) -> None:
     import os
     import subprocess
 
-    env = os.environ | {"TERPADU_DATA_DIR": str(tmp_path / "var")}
+    # A wide console: without a terminal rich wraps at 80 columns, and the path named in
+    # the message is as long as pytest's temporary folder (longer in an xdist worker).
+    env = os.environ | {"TERPADU_DATA_DIR": str(tmp_path / "var"), "COLUMNS": "500"}
     env.pop("TERPADU_DATABASE_URL", None)
     command = [sys.executable, "-c", "from terpadu.cli import main; main()"]
     subprocess.run([*command, "init"], env=env, check=True, capture_output=True)

@@ -92,17 +92,25 @@ def test_two_identical_imports_at_once_load_once(
 
 def test_an_import_that_waits_too_long_is_refused_in_words(engine: Engine, tmp_path: Path) -> None:
     files = batch(tmp_path / "same", GOOD_KELUARGA, GOOD_ANGGOTA)
+    # The hasty import starts once the patient one holds the source, and the patient one
+    # holds it until the hasty one has given up: no guess of how long either takes
+    # (on a busy machine a fixed head start was not always enough).
+    holding, gave_up = threading.Event(), threading.Event()
 
     def patient() -> ImportReport:
         def linger(message: str) -> None:
-            if message.startswith("memuat"):
-                time.sleep(3)
+            if message.startswith("memuat") and not holding.is_set():
+                holding.set()
+                gave_up.wait(timeout=120)
 
         return import_batch(engine, *files, source="desa", today=TODAY, progress=linger)
 
     def hasty() -> ImportReport:
-        time.sleep(1)  # the patient one holds the source by now
-        return import_batch(engine, *files, source="desa", today=TODAY, wait_s=0.3)
+        assert holding.wait(timeout=120), "the patient import never started loading"
+        try:
+            return import_batch(engine, *files, source="desa", today=TODAY, wait_s=0.3)
+        finally:
+            gave_up.set()
 
     first, second = run_together([patient, hasty])
     assert isinstance(first, ImportReport) and not first.already_imported

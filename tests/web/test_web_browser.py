@@ -42,18 +42,16 @@ def _chromium_or_skip() -> str:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(web_sqlite: WebEnv) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(web_sqlite.app, host="127.0.0.1", port=port, log_level="warning")
+    # The server gets the socket bound here: a port found free and bound later by the
+    # server could be taken in between by another test worker.
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    config = uvicorn.Config(web_sqlite.app, log_level="warning")
     srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
     while not srv.started and time.monotonic() < deadline:
@@ -62,6 +60,7 @@ def server(web_sqlite: WebEnv) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(5)
+    sock.close()
 
 
 def test_operator_proposes_and_verifiers_approve(server: str, web_sqlite: WebEnv) -> None:
