@@ -209,6 +209,10 @@ CODED_VALUES = {
     "jenis_kelamin": ("code", "jenis_kelamin"),
     "hub_keluarga": ("code", "hub_keluarga"),
     "kind": ("words", "pages.proposal_kind_"),
+    "status": ("words", "reports.record_status."),
+    "category": ("words", "services.category."),
+    "channel": ("words", "services.channel."),
+    "outcome": ("words", "services.outcome."),
 }
 
 
