@@ -129,23 +129,43 @@ def test_residents_admitted_and_discharged_count_against_capacity(
     import_institutions(engine, KAB, _write(tmp_path / "lembaga.csv", GOOD), today=TODAY)
     home = institution_id(engine, "LKS-001", region="3604")
     first = admit(
-        engine, KAB, home, person_id=ids["A3"], admitted_on=dt.date(2026, 1, 5),
-        reason="Anak terlantar", today=TODAY,
-    )  # fmt: skip
+        engine,
+        KAB,
+        home,
+        person_id=ids["A3"],
+        admitted_on=dt.date(2026, 1, 5),
+        reason="Anak terlantar",
+        today=TODAY,
+    )
     admit(
-        engine, KAB, home, person_id=ids["A4"], admitted_on=dt.date(2026, 2, 1),
-        reason="Rujukan SLRT", today=TODAY,
-    )  # fmt: skip
+        engine,
+        KAB,
+        home,
+        person_id=ids["A4"],
+        admitted_on=dt.date(2026, 2, 1),
+        reason="Rujukan SLRT",
+        today=TODAY,
+    )
     with pytest.raises(InstitutionError, match="masih tercatat sebagai penghuni"):
         admit(
-            engine, KAB, home, person_id=ids["A3"], admitted_on=dt.date(2026, 3, 1),
-            reason="lagi", today=TODAY,
-        )  # fmt: skip
+            engine,
+            KAB,
+            home,
+            person_id=ids["A3"],
+            admitted_on=dt.date(2026, 3, 1),
+            reason="lagi",
+            today=TODAY,
+        )
     with pytest.raises(InstitutionError, match="tidak ada di registri"):
         admit(
-            engine, KAB, home, person_id=999_999, admitted_on=dt.date(2026, 3, 1),
-            reason="x", today=TODAY,
-        )  # fmt: skip
+            engine,
+            KAB,
+            home,
+            person_id=999_999,
+            admitted_on=dt.date(2026, 3, 1),
+            reason="x",
+            today=TODAY,
+        )
     rows = {(o.kode_wilayah, o.kind): o for o in occupancy(engine, region="3604")}
     children = rows[("3604", "children")]
     assert (children.institutions, children.capacity, children.residents) == (1, 2, 2)
@@ -161,14 +181,24 @@ def test_residents_admitted_and_discharged_count_against_capacity(
     assert ("360406", "rehabilitation") in by_kecamatan
     # The stay can be taken up again once closed, and the person's history is kept.
     admit(
-        engine, KAB, home, person_id=ids["A3"], admitted_on=dt.date(2026, 11, 20),
-        reason="Kembali", today=TODAY,
-    )  # fmt: skip
+        engine,
+        KAB,
+        home,
+        person_id=ids["A3"],
+        admitted_on=dt.date(2026, 11, 20),
+        reason="Kembali",
+        today=TODAY,
+    )
     with pytest.raises(PermissionDenied):
         admit(
-            engine, OTHER_KAB, home, person_id=ids["A1"], admitted_on=dt.date(2026, 11, 20),
-            reason="x", today=TODAY,
-        )  # fmt: skip
+            engine,
+            OTHER_KAB,
+            home,
+            person_id=ids["A1"],
+            admitted_on=dt.date(2026, 11, 20),
+            reason="x",
+            today=TODAY,
+        )
 
 
 def test_the_accreditation_pipeline(engine: Engine, tmp_path: Path) -> None:

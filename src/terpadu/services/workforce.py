@@ -349,18 +349,20 @@ def list_workers(
             )
         ):
             links.setdefault(worker_id, []).append(code)
-        organisations = dict(
-            session.execute(select(YouthOrganisation.id, YouthOrganisation.name)).tuples().all()
-        )
-        complaints = dict(
-            session.execute(
+        organisations: dict[int, str] = {
+            org_id: name
+            for org_id, name in session.execute(
+                select(YouthOrganisation.id, YouthOrganisation.name)
+            )
+        }
+        complaints: dict[str | None, int] = {
+            username: int(n)
+            for username, n in session.execute(
                 select(Complaint.assigned_to, func.count())
                 .where(Complaint.state != CLOSED, Complaint.assigned_to.is_not(None))
                 .group_by(Complaint.assigned_to)
             )
-            .tuples()
-            .all()
-        )
+        }
         query = select(Worker)
         if role:
             query = query.where(Worker.role == role)
