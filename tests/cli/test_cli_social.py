@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
 from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "intake"))
+from batches import good_batch
 
 from terpadu.cli import app
 from terpadu.settings import get_settings
@@ -120,3 +124,45 @@ def test_an_operator_cannot_import_the_lists(
     result = runner.invoke(app, ["sdm", "impor", str(path)])
     assert result.exit_code == 1
     assert "tidak boleh mengimpor daftar SDM" in " ".join(result.output.split())
+
+
+def test_a_resident_admitted_listed_and_discharged_by_nik(
+    tmp_path: Path, cli_account: Callable[..., str]
+) -> None:
+    cli_account("admin_banten", "admin_provinsi", "36")
+    assert runner.invoke(app, ["import", *map(str, good_batch(tmp_path))]).exit_code == 0
+    path = tmp_path / "lembaga.csv"
+    path.write_text(LEMBAGA, encoding="utf-8")
+    _ok(["lembaga", "impor", str(path)])
+    nik = "3604050203900003"  # Joko Susilo of the good batch
+    admitted = _ok(
+        [
+            "lembaga",
+            "terima",
+            "LKS-002",
+            "--nik",
+            nik,
+            "--alasan",
+            "Rujukan SLRT",
+            "--tanggal",
+            "2026-11-02",
+        ]
+    )
+    assert "Penghuni dicatat masuk ke lembaga LKS-002" in admitted
+    listed = _ok(["lembaga", "penghuni", "LKS-002"])
+    assert "Penghuni lembaga LKS-002: 1" in listed and "Joko Susilo" in listed
+    again = runner.invoke(app, ["lembaga", "terima", "LKS-001", "--nik", nik, "--alasan", "lagi"])
+    assert again.exit_code == 1 and "masih tercatat sebagai penghuni" in again.output
+    bad_day = runner.invoke(
+        app,
+        ["lembaga", "pulangkan", "LKS-002", "--nik", nik, "--alasan", "x", "--tanggal", "kemarin"],
+    )
+    assert bad_day.exit_code == 1 and "Tanggal 'kemarin' tidak sah" in bad_day.output
+    _ok(["lembaga", "pulangkan", "LKS-002", "--nik", nik, "--alasan", "Kembali ke keluarga"])
+    assert "Penghuni lembaga LKS-002: 0" in _ok(["lembaga", "penghuni", "LKS-002"])
+    history = _ok(["lembaga", "penghuni", "LKS-002", "--semua"])
+    assert "Kembali ke keluarga" in history
+    unknown = runner.invoke(
+        app, ["lembaga", "terima", "LKS-002", "--nik", "3604051111110001", "--alasan", "x"]
+    )
+    assert unknown.exit_code == 1 and "tidak ada di registri" in unknown.output

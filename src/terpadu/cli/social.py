@@ -29,9 +29,15 @@ from terpadu.services.institutions import (
     KINDS,
     InstitutionRow,
     accreditation_pipeline,
+    admit,
+    discharge,
     import_institutions,
+    institution_id,
     list_institutions,
+    list_residents,
     occupancy,
+    open_stay,
+    person_by_nik,
 )
 from terpadu.services.social_files import ListReport
 from terpadu.services.workforce import (
@@ -223,6 +229,108 @@ def list_institutions_command(
         )
 
     _run("lembaga daftar", work)
+
+
+Registration = Annotated[
+    str, typer.Argument(help="The institution's registration number (NO_REGISTRASI).")
+]
+Nik = Annotated[str, typer.Option("--nik", help="The resident's NIK, as in the registry.")]
+
+
+def _day(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise TerpaduError(
+            f"Tanggal '{value}' tidak sah; tulis TTTT-BB-HH, mis. 2026-12-06."
+        ) from None
+
+
+@lembaga_app.command("terima")
+def admit_command(
+    lembaga: Registration,
+    nik: Nik,
+    alasan: Annotated[str, typer.Option(help="Why the person is admitted (e.g. a referral).")],
+    tanggal: Annotated[
+        str | None, typer.Option(help="Admission date, YYYY-MM-DD (default: today).")
+    ] = None,
+) -> None:
+    """Record a registry person's admission to an institution."""
+
+    def work(engine: Engine, actor: Actor) -> None:
+        home = institution_id(engine, lembaga, region=actor.region)
+        admit(
+            engine,
+            actor,
+            home,
+            person_id=person_by_nik(engine, nik),
+            admitted_on=_day(tanggal),
+            reason=alasan,
+        )
+        console.print(text("social.admitted", _lang(), institution=lembaga))
+
+    _run("lembaga terima", work)
+
+
+@lembaga_app.command("pulangkan")
+def discharge_command(
+    lembaga: Registration,
+    nik: Nik,
+    alasan: Annotated[
+        str, typer.Option(help="Why the resident left (returned home, referred, died...).")
+    ],
+    tanggal: Annotated[
+        str | None, typer.Option(help="Discharge date, YYYY-MM-DD (default: today).")
+    ] = None,
+) -> None:
+    """Record a resident's discharge from an institution."""
+
+    def work(engine: Engine, actor: Actor) -> None:
+        home = institution_id(engine, lembaga, region=actor.region)
+        stay = open_stay(engine, home, person_by_nik(engine, nik))
+        discharge(engine, actor, stay, discharged_on=_day(tanggal), reason=alasan)
+        console.print(text("social.discharged", _lang(), institution=lembaga))
+
+    _run("lembaga pulangkan", work)
+
+
+@lembaga_app.command("penghuni")
+def residents_command(
+    lembaga: Registration,
+    semua: Annotated[
+        bool, typer.Option("--semua", help="Former residents too, with their discharge.")
+    ] = False,
+) -> None:
+    """The residents of an institution."""
+
+    def work(engine: Engine, actor: Actor) -> None:
+        lang = _lang()
+        shown = disclosure(actor)
+        home = institution_id(engine, lembaga, region=actor.region)
+        rows = list_residents(engine, home, current_only=not semua)
+        table = Table(
+            title=text(
+                "social.residents_title", lang, institution=lembaga, n=fmt_number(len(rows), lang)
+            )
+        )
+        for key in ("nik", "name", "admitted", "reason", "discharged"):
+            table.add_column(text(f"social.col.{key}", lang), no_wrap=key == "nik")
+        for r in rows:
+            left = "-"
+            if r.discharged_on is not None:
+                left = f"{fmt_date(r.discharged_on, lang)} ({r.discharge_reason})"
+            table.add_row(
+                shown.nik(r.nik) or "-",
+                r.name,
+                fmt_date(r.admitted_on, lang),
+                shown.text(r.admission_reason) or "",
+                left,
+            )
+        console.print(table)
+
+    _run("lembaga penghuni", work)
 
 
 @sdm_app.command("impor")

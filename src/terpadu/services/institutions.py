@@ -380,6 +380,85 @@ def discharge(
         )
 
 
+def person_by_nik(engine: Engine, nik: str) -> int:
+    """The registry person holding ``nik``: one registration, or several tied by linkage
+    to one PERSON_ID (the first is taken); a NIK held by different people is refused."""
+    nik = nik.strip()
+    with Session(engine) as session:
+        found = session.execute(
+            select(Person.id, Person.resolved_person_id)
+            .where(Person.nik == nik)
+            .order_by(Person.id)
+        ).all()
+    if not found:
+        raise InstitutionError(f"NIK {nik} tidak ada di registri.")
+    people = {resolved or person for person, resolved in found}
+    if len(people) > 1:
+        raise InstitutionError(
+            f"NIK {nik} dipakai lebih dari satu orang di registri; selesaikan dulu di "
+            "review linkage."
+        )
+    return int(found[0][0])
+
+
+def open_stay(engine: Engine, institution: int, person_id: int) -> int:
+    """The id of the person's current stay in the institution."""
+    with Session(engine) as session:
+        stay = session.scalar(
+            select(Resident.id).where(
+                Resident.institution_id == institution,
+                Resident.person_id == person_id,
+                Resident.discharged_on.is_(None),
+            )
+        )
+    if stay is None:
+        raise InstitutionError("Orang ini tidak sedang tercatat sebagai penghuni lembaga ini.")
+    return int(stay)
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    """One stay as a list or page shows it."""
+
+    id: int
+    person_id: int
+    name: str
+    nik: str | None
+    admitted_on: dt.date
+    admission_reason: str
+    discharged_on: dt.date | None
+    discharge_reason: str | None
+
+
+def list_residents(
+    engine: Engine, institution: int, *, current_only: bool = True
+) -> list[ResidentRow]:
+    """The residents of an institution (the caller checked its region), latest admitted first."""
+    query = (
+        select(Resident, Person.nama, Person.nik)
+        .join(Person, Person.id == Resident.person_id)
+        .where(Resident.institution_id == institution)
+    )
+    if current_only:
+        query = query.where(Resident.discharged_on.is_(None))
+    with Session(engine) as session:
+        return [
+            ResidentRow(
+                r.id,
+                r.person_id,
+                name,
+                nik,
+                r.admitted_on,
+                r.admission_reason,
+                r.discharged_on,
+                r.discharge_reason,
+            )
+            for r, name, nik in session.execute(
+                query.order_by(Resident.admitted_on.desc(), Resident.id.desc())
+            )
+        ]
+
+
 @dataclass(frozen=True)
 class InstitutionRow:
     """One institution as a list or page shows it."""
@@ -512,11 +591,15 @@ __all__ = [
     "InstitutionRow",
     "Occupancy",
     "Pipeline",
+    "ResidentRow",
     "accreditation_pipeline",
     "admit",
     "discharge",
     "import_institutions",
     "institution_id",
     "list_institutions",
+    "list_residents",
     "occupancy",
+    "open_stay",
+    "person_by_nik",
 ]
