@@ -212,3 +212,22 @@ def test_the_accreditation_pipeline(engine: Engine, tmp_path: Path) -> None:
     only_kecamatan = accreditation_pipeline(engine, region="360406", today=TODAY)
     assert [r.registration_no for r in only_kecamatan.expiring] == ["LKS-004"]
     assert only_kecamatan.expired == [] and only_kecamatan.never == []
+
+
+def test_another_offices_institution_is_a_bad_row_not_a_change(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import_institutions(engine, KAB, _write(tmp_path / "serang.csv", GOOD), today=TODAY)
+    bogor = [
+        "LKS-001,Panti Lain,panti,anak,masyarakat,,,,,10,1,3201011001",
+        "BGR-001,Panti Bogor,panti,lansia,masyarakat,,,,,10,1,3201011002",
+    ]
+    report = import_institutions(
+        engine, OTHER_KAB, _write(tmp_path / "bogor.csv", bogor), today=TODAY
+    )
+    assert (report.rows_landed, report.new) == (1, 1)
+    bad = report.issues.row(0, named=True)
+    assert (bad["__row"], bad["code"]) == (2, "institution_elsewhere")
+    assert "di luar wilayah kerja Anda" in bad["message"]
+    kept = {r.registration_no: r.name for r in list_institutions(engine, region="3604")}
+    assert kept["LKS-001"] == "Panti Asuhan Al Ikhlas"

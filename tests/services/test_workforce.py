@@ -196,3 +196,16 @@ def test_norms_are_read_from_a_setting_and_checked() -> None:
 def test_caseloads_are_for_roles_with_a_norm(engine: Engine) -> None:
     with pytest.raises(WorkforceError, match="bukan 'psm'"):
         caseloads(engine, "psm", region="3604")
+
+
+def test_another_offices_worker_is_a_bad_row_not_a_change(engine: Engine, tmp_path: Path) -> None:
+    import_workers(engine, KAB, _write(tmp_path / "serang.csv", GOOD), today=TODAY)
+    bogor = Actor("verif_bogor", "verifikator_kab", "3201")
+    rows = [
+        "3604051507870001,Ahmad Pindah,tksk,,,320101,,,",
+        "3201011507870009,Rina,psm,,,320101,,,",
+    ]
+    report = import_workers(engine, bogor, _write(tmp_path / "bogor.csv", rows), today=TODAY)
+    assert (report.rows_landed, report.new) == (1, 1)
+    assert report.issues.select("__row", "code").rows() == [(2, "worker_elsewhere")]
+    assert {w.name for w in list_workers(engine, region="360405", role="tksk")} == {"Ahmad Fauzi"}

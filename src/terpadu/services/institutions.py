@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from terpadu.access import ADMIN_PROVINSI, VERIFIKATOR_KAB, Actor
 from terpadu.audit import Event, record_event, record_events
 from terpadu.errors import TerpaduError
-from terpadu.files import ROW, CleanTable
+from terpadu.files import ISSUE_SCHEMA, ROW, CleanTable
 from terpadu.intake.validate import issues_frame
 from terpadu.layouts import Column
 from terpadu.services.social_files import (
@@ -158,6 +158,25 @@ def _accreditation_issues(clean: CleanTable, today: dt.date) -> list[pl.DataFram
     ]
 
 
+def _kept_elsewhere(engine: Engine, clean: CleanTable, actor: Actor) -> pl.DataFrame:
+    """Rows naming an institution registered outside the account's region: another office's
+    institution (or a number given twice), which this one cannot change."""
+    if actor.region is None or clean.values.height == 0:
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
+    keys = clean.values["registration_no"].drop_nulls().to_list()
+    with Session(engine) as session:
+        found = session.execute(
+            select(Institution.registration_no, Institution.kode_wilayah).where(
+                Institution.registration_no.in_(keys)
+            )
+        ).all()
+    elsewhere = [key for key, code in found if not actor.covers(code)]
+    rows = clean.values.filter(pl.col("registration_no").is_in(elsewhere))
+    return issues_frame(
+        rows[ROW], "NO_REGISTRASI", rows["registration_no"], "error", "institution_elsewhere"
+    )
+
+
 def _snapshot(row: Institution) -> dict[str, Any]:
     return {
         "registration_no": row.registration_no,
@@ -204,6 +223,7 @@ def import_institutions(
         extra=lambda c: [
             *_accreditation_issues(c, today),
             region_scope_issues(c.values, actor, "KODE_WILAYAH", "kode_wilayah"),
+            _kept_elsewhere(engine, c, actor),
         ],
     )
     expires, _ = any_date(clean, "AKREDITASI_BERLAKU_SAMPAI", "expires_text", today)
@@ -242,11 +262,6 @@ def import_institutions(
                 found = Institution(registration_no=row["registration_no"], **fields)
                 session.add(found)
                 report.new += 1
-            elif not actor.covers(found.kode_wilayah):
-                raise InstitutionError(
-                    f"{path.name}: lembaga {found.registration_no} terdaftar di wilayah "
-                    f"{found.kode_wilayah}, di luar wilayah kerja Anda."
-                )
             elif {k: getattr(found, k) for k in fields} != fields:
                 for name, value in fields.items():
                     setattr(found, name, value)

@@ -32,6 +32,8 @@ MESSAGES: Final[dict[str, str]] = {
     "expiry_before_accreditation": "{column} '{value}' lebih awal dari TGL_AKREDITASI.",
     "accreditation_date_missing": "AKREDITASI '{value}' diisi tetapi TGL_AKREDITASI kosong.",
     "certification_date_without_flag": "TGL_SERTIFIKASI '{value}' diisi tetapi SERTIFIKASI bukan 'ya'; dianggap bersertifikat.",
+    "institution_elsewhere": "Lembaga '{value}' sudah terdaftar di wilayah lain, di luar wilayah kerja Anda; baris ini tidak dimuat. Periksa nomor registrasinya.",
+    "worker_elsewhere": "Petugas NIK '{value}' sudah terdaftar bertugas di wilayah lain, di luar wilayah kerja Anda; baris ini tidak dimuat.",
     "organisation_without_region": "NAMA_KARANG_TARUNA '{value}' diisi tetapi WILAYAH_TUGAS tidak memuat satu kode desa/kelurahan (10 digit) tempat Karang Taruna itu.",
 }
 

@@ -126,6 +126,25 @@ def parse_norms(text: str) -> dict[str, int]:
     return norms
 
 
+def _kept_elsewhere(engine: Engine, clean: CleanTable, actor: Actor) -> pl.DataFrame:
+    """Rows naming a worker the registry has only outside the account's region: another
+    office's worker, which this one cannot change."""
+    if actor.region is None or clean.values.height == 0:
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
+    niks = clean.values["nik"].drop_nulls().to_list()
+    with Session(engine) as session:
+        regions: dict[str, list[str]] = {}
+        for nik, code in session.execute(
+            select(Worker.nik, WorkerRegion.kode_wilayah)
+            .join(WorkerRegion, WorkerRegion.worker_id == Worker.id)
+            .where(Worker.nik.in_(niks))
+        ):
+            regions.setdefault(nik, []).append(code)
+    elsewhere = [n for n, codes in regions.items() if not any(actor.covers(c) for c in codes)]
+    rows = clean.values.filter(pl.col("nik").is_in(elsewhere))
+    return issues_frame(rows[ROW], "NIK", rows["nik"], "error", "worker_elsewhere")
+
+
 def _checks(clean: CleanTable, actor: Actor) -> list[pl.DataFrame]:
     """Assigned regions that are not region codes or lie outside the account's; a worker
     whose NIK was read as blank; a Karang Taruna named without its desa."""
@@ -240,7 +259,7 @@ def import_workers(
         key=("NIK", "nik"),
         today=today,
         sheet=sheet,
-        extra=lambda clean: _checks(clean, actor),
+        extra=lambda clean: [*_checks(clean, actor), _kept_elsewhere(engine, clean, actor)],
     )
     landed = checked.landed
     report = ListReport(path, checked.rows_read, landed.height, issues=checked.issues)
@@ -279,11 +298,6 @@ def import_workers(
                 worker = Worker(nik=row["nik"], **fields)
                 session.add(worker)
                 report.new += 1
-            elif not any(actor.covers(c) for c in before_regions or ["-"]) and actor.region:
-                raise WorkforceError(
-                    f"{path.name}: petugas NIK {row['nik']} bertugas di "
-                    f"{', '.join(before_regions)}, di luar wilayah kerja Anda."
-                )
             elif {k: getattr(worker, k) for k in fields} != fields or before_regions != regions:
                 for name, value in fields.items():
                     setattr(worker, name, value)
@@ -509,15 +523,21 @@ def caseloads(
             every = every.filter(every.str.starts_with(region))
         codes.update(every.to_list())
     if region:
-        codes = {c for c in codes if c.startswith(region)}
+        codes = {c for c in codes if c.startswith(region) or region.startswith(c)}
+    ordered = sorted(codes)
+    staff: dict[str, int] = {}
+    for w in workers:
+        # The regions of the level the worker counts in, each once.
+        counted = {c[:digits] for c in w.regions if len(c) >= digits}
+        for wide in (c for c in w.regions if len(c) < digits):
+            counted.update(code for code in ordered if code.startswith(wide))
+        for code in counted:
+            staff[code] = staff.get(code, 0) + 1
     rows = []
-    for code in sorted(codes):
-        staff = sum(
-            1 for w in workers if any(c.startswith(code) or code.startswith(c) for c in w.regions)
-        )
+    for code in ordered:
         work = load.get(code, 0)
         needed = max(minimum, math.ceil(work / norm))
-        rows.append(Caseload(code, role, work, staff, norm, needed))
+        rows.append(Caseload(code, role, work, staff.get(code, 0), norm, needed))
     return rows
 
 
