@@ -231,3 +231,23 @@ def test_another_offices_institution_is_a_bad_row_not_a_change(
     assert "di luar wilayah kerja Anda" in bad["message"]
     kept = {r.registration_no: r.name for r in list_institutions(engine, region="3604")}
     assert kept["LKS-001"] == "Panti Asuhan Al Ikhlas"
+
+
+def test_an_excel_list_with_a_title_row_lands_the_same(engine: Engine, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["DAFTAR LKS KABUPATEN SERANG 2026"])
+    sheet.append(HEADER.split(","))
+    for line in GOOD:
+        cells: list[object] = list(line.split(","))
+        cells[9] = int(str(cells[9]))  # capacity as a number cell
+        sheet.append(cells)
+    path = tmp_path / "lembaga.xlsx"
+    book.save(path)
+    report = import_institutions(engine, KAB, path, today=TODAY)
+    assert (report.rows_read, report.rows_landed, report.rows_rejected) == (4, 4, 0)
+    capacity = {r.registration_no: r.capacity for r in list_institutions(engine, region="3604")}
+    assert capacity["LKS-002"] == 100
