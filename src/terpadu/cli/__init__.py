@@ -20,6 +20,7 @@ from terpadu.cli.help import LocalizedGroup
 from terpadu.cli.report import report_app
 from terpadu.cli.retention import data_app
 from terpadu.cli.services import pengaduan_app
+from terpadu.cli.social import lembaga_app, sdm_app
 from terpadu.cli.subjects import subjects_app
 from terpadu.cli.synth import synth
 from terpadu.cli.users import users_app
@@ -78,6 +79,8 @@ app.add_typer(linkage.review_app, name="review")
 app.command("dukcapil")(linkage.dukcapil)
 app.add_typer(pmt_app, name="pmt")
 app.add_typer(pengaduan_app, name="pengaduan")
+app.add_typer(lembaga_app, name="lembaga")
+app.add_typer(sdm_app, name="sdm")
 app.command("rank")(rank)
 report_app.command("convergence")(targeting_cli.convergence)
 app.add_typer(report_app, name="report")

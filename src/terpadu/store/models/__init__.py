@@ -8,6 +8,7 @@ from terpadu.store.models import accounts as _accounts  # noqa: F401  (registers
 from terpadu.store.models import audit, registry, verval  # noqa: F401  (registers their tables)
 from terpadu.store.models import linkage as _linkage  # noqa: F401
 from terpadu.store.models import services as _services  # noqa: F401
+from terpadu.store.models import social as _social  # noqa: F401
 from terpadu.store.models import targeting as _targeting  # noqa: F401
 from terpadu.store.models import web as _web  # noqa: F401
 from terpadu.store.models import welfare as _welfare  # noqa: F401
