@@ -12,7 +12,8 @@ run the same query kind at the same time, N requests each, with fresh arguments:
   overdue only; one state) and as a desa operator (region=desa);
 - search: a complaint by tracking code (``complaint_id``) and by complainant name
   (``search_complaints``, a first name, a part of a family name, first name and the
-  start of the second) within the kab.
+  start of the second) within the kab and the province; one or two letters (the
+  start of a name) within the kab.
 
 Each request is timed whole (query, total count, rows built). Reports p50/p95/max per
 query, the machine's load average and PostgreSQL's version, as JSON.
@@ -273,11 +274,14 @@ def arguments(engine: Engine, seed: int) -> dict[str, Any]:
             queries.append(parts[-1][: rng.randint(3, len(parts[-1]))].lower())  # part of it
         else:
             queries.append(f"{parts[0]} {parts[1][:2]}")  # first name, start of the second
+    # One or two letters, as typed to browse names by their start.
+    short = [name[: rng.randint(1, 2)] for _tracking, name in sample]
     return {
         "kabs": kabs,
         "desa": desa,
         "tracking": [(t, None) for t, _ in sample],
         "names": queries,
+        "short": short,
     }
 
 
@@ -307,6 +311,9 @@ def _kinds(args: dict[str, Any]) -> dict[str, Callable[[Engine, random.Random], 
         "search_tracking": lambda e, r: complaint_id(e, r.choice(args["tracking"])[0], region=None),
         "search_name_kab": lambda e, r: search_complaints(
             e, r.choice(args["names"]), region=kab(r), now=NOW, calendar=cal
+        ),
+        "search_name_start_kab": lambda e, r: search_complaints(
+            e, r.choice(args["short"]), region=kab(r), now=NOW, calendar=cal
         ),
         "search_name_province": lambda e, r: search_complaints(
             e, r.choice(args["names"]), region=args["kabs"][0][:2], now=NOW, calendar=cal

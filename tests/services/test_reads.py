@@ -138,17 +138,34 @@ def test_name_search_finds_any_part_of_the_name_in_any_case_within_the_region(
     assert found("rahmat") == []
     # Pattern characters are letters: '%' and '_' match only themselves.
     assert found("100%_b") == ["ADU-3609-AAAAA5"]
-    assert found("%") == ["ADU-3609-AAAAA5"]
+    assert found("0%_") == ["ADU-3609-AAAAA5"]
     assert found("s_ti") == []
 
 
+def test_one_or_two_letters_find_names_that_start_with_them(inbox: Engine) -> None:
+    def found(name: str) -> list[str]:
+        return _trackings(search_complaints(inbox, name, region=None, now=NOW)[0])
+
+    assert found("A") == ["ADU-3609-AAAAA5", "ADU-9999-AAAAA9", "ADU-3610-AAAAA6"]
+    assert found("si") == ["ADU-3604-AAAAA1", "ADU-3700-AAAAA8", "ADU-3604-AAAAA4"]
+    assert found("sit") == [
+        "ADU-3604-AAAAA1",
+        "ADU-3700-AAAAA8",
+        "ADU-3604-AAAAA2",
+        "ADU-3604-AAAAA4",
+    ]
+    assert found("%") == []
+
+
 def test_name_search_pages_with_its_total(inbox: Engine) -> None:
-    first, total = search_complaints(inbox, "a", region=None, now=NOW, calendar=CALENDAR, limit=3)
-    rest, again = search_complaints(
-        inbox, "a", region=None, now=NOW, calendar=CALENDAR, limit=10, offset=3
+    first, total = search_complaints(
+        inbox, "siti", region=None, now=NOW, calendar=CALENDAR, limit=3
     )
-    assert total == again == 9
-    assert len(first) == 3 and len(rest) == 6
+    rest, again = search_complaints(
+        inbox, "siti", region=None, now=NOW, calendar=CALENDAR, limit=10, offset=3
+    )
+    assert total == again == 4
+    assert len(first) == 3 and _trackings(rest) == ["ADU-3604-AAAAA4"]
     assert not set(_trackings(first)) & set(_trackings(rest))
 
 

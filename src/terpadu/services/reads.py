@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Final
 
 from sqlalchemy import ColumnElement, Engine, Select, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -171,6 +172,11 @@ def list_complaints(
         return _page(session, query, calendar, now, limit, offset)
 
 
+#: Letters from which a name search looks anywhere in the name (fewer: at its start). A
+#: trigram index needs three letters to narrow a search down anywhere in the name.
+SEARCH_ANYWHERE_MIN: Final = 3
+
+
 def search_complaints(
     engine: Engine,
     name: str,
@@ -186,17 +192,22 @@ def search_complaints(
 
     The name is matched as typed (spaces between words collapsed) anywhere in the
     complainant's name: "siti am" finds "Siti Aminah" and "Nursiti Amalia"; ``%`` and
-    ``_`` are letters, not patterns. On PostgreSQL a trigram
-    index on ``lower(complainant_name)`` (migration 0016) finds the names; an empty name
-    is an error, not the whole inbox.
+    ``_`` are letters, not patterns. One or two letters find the names that start with
+    them ("an": "Ani", not "Siti Aminah"): anywhere, they would be in most names. On
+    PostgreSQL a trigram index on ``lower(complainant_name)`` (migration 0016) finds the
+    names either way; an empty name is an error, not the whole inbox.
     """
-    words = name.split()
-    if not words:
+    typed = " ".join(name.split()).lower()
+    if not typed:
         raise ComplaintError("Tuliskan nama pelapor yang dicari.")
     calendar = calendar or WorkCalendar()
     now = as_utc(now)
     lowered = func.lower(Complaint.complainant_name)
-    query = select(Complaint).where(lowered.contains(" ".join(words).lower(), autoescape=True))
+    if len(typed) < SEARCH_ANYWHERE_MIN:
+        matches = lowered.startswith(typed, autoescape=True)
+    else:
+        matches = lowered.contains(typed, autoescape=True)
+    query = select(Complaint).where(matches)
     if region:
         query = query.where(in_region(Complaint.kode_wilayah, region))
     if open_only:
