@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from terpadu.services import ComplaintError, WorkCalendar
+from terpadu.services import ComplaintError, WorkCalendar, reads
 from terpadu.services.calendar import WIB
 from terpadu.services.reads import complaint_id, list_complaints, search_complaints
 from terpadu.store.models.services import Complaint
@@ -122,11 +122,9 @@ def test_name_search_finds_any_part_of_the_name_in_any_case_within_the_region(
     inbox: Engine,
 ) -> None:
     def found(name: str, region: str | None = "36", **kw: object) -> list[str]:
-        rows, total = search_complaints(
-            inbox, name, region=region, now=NOW, calendar=CALENDAR, **kw
-        )
-        assert total == len(rows)
-        return _trackings(rows)
+        found = search_complaints(inbox, name, region=region, now=NOW, calendar=CALENDAR, **kw)
+        assert (found.total, found.more) == (len(found.rows), False)
+        return _trackings(found.rows)
 
     assert found("siti") == ["ADU-3604-AAAAA1", "ADU-3604-AAAAA2", "ADU-3604-AAAAA4"]
     assert found("SITI", region=None)[-1] == "ADU-3604-AAAAA4"
@@ -144,7 +142,7 @@ def test_name_search_finds_any_part_of_the_name_in_any_case_within_the_region(
 
 def test_one_or_two_letters_find_names_that_start_with_them(inbox: Engine) -> None:
     def found(name: str) -> list[str]:
-        return _trackings(search_complaints(inbox, name, region=None, now=NOW)[0])
+        return _trackings(search_complaints(inbox, name, region=None, now=NOW).rows)
 
     assert found("A") == ["ADU-3609-AAAAA5", "ADU-9999-AAAAA9", "ADU-3610-AAAAA6"]
     assert found("si") == ["ADU-3604-AAAAA1", "ADU-3700-AAAAA8", "ADU-3604-AAAAA4"]
@@ -158,15 +156,22 @@ def test_one_or_two_letters_find_names_that_start_with_them(inbox: Engine) -> No
 
 
 def test_name_search_pages_with_its_total(inbox: Engine) -> None:
-    first, total = search_complaints(
-        inbox, "siti", region=None, now=NOW, calendar=CALENDAR, limit=3
-    )
-    rest, again = search_complaints(
+    first = search_complaints(inbox, "siti", region=None, now=NOW, calendar=CALENDAR, limit=3)
+    rest = search_complaints(
         inbox, "siti", region=None, now=NOW, calendar=CALENDAR, limit=10, offset=3
     )
-    assert total == again == 4
-    assert len(first) == 3 and _trackings(rest) == ["ADU-3604-AAAAA4"]
-    assert not set(_trackings(first)) & set(_trackings(rest))
+    assert first.total == rest.total == 4
+    assert len(first.rows) == 3 and _trackings(rest.rows) == ["ADU-3604-AAAAA4"]
+
+
+def test_name_search_counts_up_to_its_limit_and_says_there_are_more(
+    inbox: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reads, "SEARCH_COUNT_MAX", 3)
+    common = search_complaints(inbox, "siti", region=None, now=NOW, limit=2)
+    assert (common.total, common.more, len(common.rows)) == (3, True, 2)
+    exact = search_complaints(inbox, "siti", region="36", now=NOW)
+    assert (exact.total, exact.more, len(exact.rows)) == (3, False, 3)
 
 
 def test_an_empty_name_is_an_error_not_the_whole_inbox(inbox: Engine) -> None:

@@ -118,19 +118,15 @@ def _inbox_order(query: Select[Complaint]) -> Select[Complaint]:
     return query.order_by(Complaint.due_at.asc().nulls_last(), Complaint.id)
 
 
-def _page(
+def _rows(
     session: Session,
     query: Select[Complaint],
     calendar: WorkCalendar,
     now: dt.datetime,
     limit: int,
     offset: int,
-) -> tuple[list[ComplaintRow], int]:
-    """One page of ``query`` in deadline order, and how many rows the whole query has."""
-    # count(*), not count(id): the id is in no index the filters use, and PostgreSQL then
-    # counts index entries alone (index-only scan) instead of visiting every row.
-    count = query.with_only_columns(func.count()).select_from(Complaint).order_by(None)
-    total = session.scalar(count) or 0
+) -> list[ComplaintRow]:
+    """One page of ``query`` in deadline order."""
     rows = session.scalars(_inbox_order(query).limit(limit).offset(offset)).all()
     # Deadlines fall at the end of a working day, so a page shares a few of them: each
     # one's lateness is counted once (day by day, weeks for the most overdue) per page.
@@ -138,7 +134,7 @@ def _page(
     for c in rows:
         if c.due_at is not None and c.state != CLOSED and c.due_at not in late:
             late[c.due_at] = calendar.working_days_late(as_utc(c.due_at), now)
-    return [_row(c, calendar, now, late) for c in rows], int(total)
+    return [_row(c, calendar, now, late) for c in rows]
 
 
 def list_complaints(
@@ -168,13 +164,32 @@ def list_complaints(
         query = query.where(Complaint.category == category)
     if overdue_only:
         query = query.where(Complaint.due_at < now, Complaint.state != CLOSED)
+    # count(*), not count(id): the id is in no index the filters use, and PostgreSQL then
+    # counts index entries alone (index-only scan) instead of visiting every row.
+    count = query.with_only_columns(func.count()).select_from(Complaint).order_by(None)
     with Session(engine) as session:
-        return _page(session, query, calendar, now, limit, offset)
+        total = session.scalar(count) or 0
+        return _rows(session, query, calendar, now, limit, offset), int(total)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of complaints a name search found, and how many it found in all."""
+
+    rows: list[ComplaintRow]
+    #: Matches counted; counting stops after :data:`SEARCH_COUNT_MAX`.
+    total: int
+    #: More matches than ``total`` (a common name: the search should be narrowed).
+    more: bool
 
 
 #: Letters from which a name search looks anywhere in the name (fewer: at its start). A
 #: trigram index needs three letters to narrow a search down anywhere in the name.
 SEARCH_ANYWHERE_MIN: Final = 3
+#: Matches a name search counts at most: a common name is in thousands of complaints,
+#: each a row to read on PostgreSQL (its trigram index holds no region), and nobody
+#: pages through more than this; the page says there are more.
+SEARCH_COUNT_MAX: Final = 1000
 
 
 def search_complaints(
@@ -187,15 +202,16 @@ def search_complaints(
     open_only: bool = False,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[ComplaintRow], int]:
-    """Complaints in ``region`` whose complainant's name holds ``name`` (any case); the total.
+) -> SearchPage:
+    """Complaints in ``region`` whose complainant's name holds ``name`` (any case), by deadline.
 
     The name is matched as typed (spaces between words collapsed) anywhere in the
     complainant's name: "siti am" finds "Siti Aminah" and "Nursiti Amalia"; ``%`` and
     ``_`` are letters, not patterns. One or two letters find the names that start with
     them ("an": "Ani", not "Siti Aminah"): anywhere, they would be in most names. On
     PostgreSQL a trigram index on ``lower(complainant_name)`` (migration 0016) finds the
-    names either way; an empty name is an error, not the whole inbox.
+    names either way; an empty name is an error, not the whole inbox. The total is exact
+    up to :data:`SEARCH_COUNT_MAX` matches; beyond, ``more`` says so.
     """
     typed = " ".join(name.split()).lower()
     if not typed:
@@ -212,8 +228,12 @@ def search_complaints(
         query = query.where(in_region(Complaint.kode_wilayah, region))
     if open_only:
         query = query.where(Complaint.state != CLOSED)
+    found = query.with_only_columns(Complaint.id).order_by(None).limit(SEARCH_COUNT_MAX + 1)
+    count = select(func.count()).select_from(found.subquery())
     with Session(engine) as session:
-        return _page(session, query, calendar, now, limit, offset)
+        total = int(session.scalar(count) or 0)
+        rows = _rows(session, query, calendar, now, limit, offset)
+    return SearchPage(rows, min(total, SEARCH_COUNT_MAX), total > SEARCH_COUNT_MAX)
 
 
 def complaint_id(engine: Engine, tracking: str, *, region: str | None) -> int:
