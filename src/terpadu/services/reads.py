@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Final
 
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Engine, Select, and_, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from terpadu.audit.log import as_utc
 from terpadu.services.calendar import WorkCalendar
@@ -68,9 +69,17 @@ class ComplaintDetail:
     referrals: list[ReferralRow] = field(default_factory=list)
 
 
-def _row(c: Complaint, calendar: WorkCalendar, now: dt.datetime) -> ComplaintRow:
+def _row(
+    c: Complaint,
+    calendar: WorkCalendar,
+    now: dt.datetime,
+    known: dict[dt.datetime, int] | None = None,
+) -> ComplaintRow:
     due = as_utc(c.due_at) if c.due_at is not None else None
-    late = calendar.working_days_late(due, now) if due is not None and c.state != CLOSED else 0
+    late = 0
+    if c.due_at is not None and due is not None and c.state != CLOSED:
+        cached = (known or {}).get(c.due_at)
+        late = cached if cached is not None else calendar.working_days_late(due, now)
     return ComplaintRow(
         c.id,
         c.tracking,
@@ -84,6 +93,48 @@ def _row(c: Complaint, calendar: WorkCalendar, now: dt.datetime) -> ComplaintRow
         late,
         c.assigned_to,
     )
+
+
+def in_region(
+    column: ColumnElement[str] | InstrumentedAttribute[str], region: str
+) -> ColumnElement[bool]:
+    """``column`` starts with ``region`` (a code prefix), as a range an index can read.
+
+    Region codes are digits: ``3604`` holds ``3604000000`` up to, not including, ``3605``.
+    A range needs no LIKE pattern, so a plain B-tree serves it under any collation
+    (LIKE 'x%' does only under "C"); a prefix with other characters falls back to LIKE.
+    """
+    if not region.isdigit():
+        return column.startswith(region, autoescape=True)
+    above = str(int(region) + 1).zfill(len(region))
+    if len(above) > len(region):  # 99...: nothing follows it
+        return column >= region
+    return and_(column >= region, column < above)
+
+
+def _inbox_order(query: Select[Complaint]) -> Select[Complaint]:
+    # NULLS LAST as a plain ascending index gives it on PostgreSQL, so the first page is
+    # read in index order; no deadline only on closed complaints, which sort last.
+    return query.order_by(Complaint.due_at.asc().nulls_last(), Complaint.id)
+
+
+def _rows(
+    session: Session,
+    query: Select[Complaint],
+    calendar: WorkCalendar,
+    now: dt.datetime,
+    limit: int,
+    offset: int,
+) -> list[ComplaintRow]:
+    """One page of ``query`` in deadline order."""
+    rows = session.scalars(_inbox_order(query).limit(limit).offset(offset)).all()
+    # Deadlines fall at the end of a working day, so a page shares a few of them: each
+    # one's lateness is counted once (day by day, weeks for the most overdue) per page.
+    late: dict[dt.datetime, int] = {}
+    for c in rows:
+        if c.due_at is not None and c.state != CLOSED and c.due_at not in late:
+            late[c.due_at] = calendar.working_days_late(as_utc(c.due_at), now)
+    return [_row(c, calendar, now, late) for c in rows]
 
 
 def list_complaints(
@@ -104,7 +155,7 @@ def list_complaints(
     now = as_utc(now)
     query = select(Complaint)
     if region:
-        query = query.where(Complaint.kode_wilayah.startswith(region))
+        query = query.where(in_region(Complaint.kode_wilayah, region))
     if state:
         query = query.where(Complaint.state == state)
     elif open_only:
@@ -113,25 +164,89 @@ def list_complaints(
         query = query.where(Complaint.category == category)
     if overdue_only:
         query = query.where(Complaint.due_at < now, Complaint.state != CLOSED)
+    # count(*), not count(id): the id is in no index the filters use, and PostgreSQL then
+    # counts index entries alone (index-only scan) instead of visiting every row.
+    count = query.with_only_columns(func.count()).select_from(Complaint).order_by(None)
     with Session(engine) as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(
-            query.order_by(Complaint.due_at.is_(None), Complaint.due_at, Complaint.id)
-            .limit(limit)
-            .offset(offset)
-        ).all()
-        return [_row(c, calendar, now) for c in rows], int(total)
+        total = session.scalar(count) or 0
+        return _rows(session, query, calendar, now, limit, offset), int(total)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of complaints a name search found, and how many it found in all."""
+
+    rows: list[ComplaintRow]
+    #: Matches counted; counting stops after :data:`SEARCH_COUNT_MAX`.
+    total: int
+    #: More matches than ``total`` (a common name: the search should be narrowed).
+    more: bool
+
+
+#: Letters from which a name search looks anywhere in the name (fewer: at its start). A
+#: trigram index needs three letters to narrow a search down anywhere in the name.
+SEARCH_ANYWHERE_MIN: Final = 3
+#: Matches a name search counts at most: a common name is in thousands of complaints,
+#: each a row to read on PostgreSQL (its trigram index holds no region), and nobody
+#: pages through more than this; the page says there are more.
+SEARCH_COUNT_MAX: Final = 1000
+
+
+def search_complaints(
+    engine: Engine,
+    name: str,
+    *,
+    region: str | None,
+    now: dt.datetime,
+    calendar: WorkCalendar | None = None,
+    open_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> SearchPage:
+    """Complaints in ``region`` whose complainant's name holds ``name`` (any case), by deadline.
+
+    The name is matched as typed (spaces between words collapsed) anywhere in the
+    complainant's name: "siti am" finds "Siti Aminah" and "Nursiti Amalia"; ``%`` and
+    ``_`` are letters, not patterns. One or two letters find the names that start with
+    them ("an": "Ani", not "Siti Aminah"): anywhere, they would be in most names. On
+    PostgreSQL a trigram index on ``lower(complainant_name)`` (migration 0016) finds the
+    names either way; an empty name is an error, not the whole inbox. The total is exact
+    up to :data:`SEARCH_COUNT_MAX` matches; beyond, ``more`` says so.
+    """
+    typed = " ".join(name.split()).lower()
+    if not typed:
+        raise ComplaintError("Tuliskan nama pelapor yang dicari.")
+    calendar = calendar or WorkCalendar()
+    now = as_utc(now)
+    lowered = func.lower(Complaint.complainant_name)
+    if len(typed) < SEARCH_ANYWHERE_MIN:
+        matches = lowered.startswith(typed, autoescape=True)
+    else:
+        matches = lowered.contains(typed, autoescape=True)
+    query = select(Complaint).where(matches)
+    if region:
+        query = query.where(in_region(Complaint.kode_wilayah, region))
+    if open_only:
+        query = query.where(Complaint.state != CLOSED)
+    found = query.with_only_columns(Complaint.id).order_by(None).limit(SEARCH_COUNT_MAX + 1)
+    count = select(func.count()).select_from(found.subquery())
+    with Session(engine) as session:
+        total = int(session.scalar(count) or 0)
+        rows = _rows(session, query, calendar, now, limit, offset)
+    return SearchPage(rows, min(total, SEARCH_COUNT_MAX), total > SEARCH_COUNT_MAX)
 
 
 def complaint_id(engine: Engine, tracking: str, *, region: str | None) -> int:
     """The id of the complaint ``tracking`` names within ``region``; outside it, not found."""
     with Session(engine) as session:
-        found = session.scalars(
-            select(Complaint).where(Complaint.tracking == tracking.strip().upper())
+        found = session.execute(
+            select(Complaint.id, Complaint.kode_wilayah).where(
+                Complaint.tracking == tracking.strip().upper()
+            )
         ).first()
         if found is None or (region and not found.kode_wilayah.startswith(region)):
             raise ComplaintError(f"Pengaduan {tracking} tidak ditemukan.")
-        return found.id
+        return int(found.id)
 
 
 def complaint_detail(

@@ -25,6 +25,9 @@ SCHEMA_HEADS: Final = frozenset({"0017"})
 # Tables the migrations keep on PostgreSQL only, with no model (name search, migration 0009):
 # a comparison of the database with the models leaves them out.
 DATABASE_ONLY_TABLES: Final = frozenset({"person_name"})
+# Indexes the migrations add on PostgreSQL only, where pg_trgm is installed, with no model
+# (complaint name search, migration 0016): a comparison with the models leaves them out.
+DATABASE_ONLY_INDEXES: Final = frozenset({"ix_complaint_name_trgm"})
 # Page size of new SQLite registries. Larger pages than SQLite's default 4 KiB hold more
 # records each: a million-person import copies and indexes fewer pages and commits
 # fewer writes (about 7 % of its time here), at no cost to single-record look-ups.
@@ -37,7 +40,10 @@ def compared_with_models(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     """Alembic's ``include_object``: whether a schema object is compared with the models."""
-    return not (type_ == "table" and name in DATABASE_ONLY_TABLES)
+    return not (
+        (type_ == "table" and name in DATABASE_ONLY_TABLES)
+        or (type_ == "index" and name in DATABASE_ONLY_INDEXES)
+    )
 
 
 def make_engine(url: str) -> Engine:

@@ -18,9 +18,13 @@ class Complaint(Base):
     """A complaint or request for help and where it is in the service flow."""
 
     __tablename__ = "complaint"
+    # The inbox reads pages in deadline order and counts a region's complaints from the
+    # index alone (migration 0016); on PostgreSQL that migration also adds a trigram index
+    # on lower(complainant_name) for name search, which is no model index here.
     __table_args__ = (
         Index("ix_complaint_state_due", "state", "due_at"),
-        Index("ix_complaint_kode_wilayah", "kode_wilayah"),
+        Index("ix_complaint_due", "due_at", "id"),
+        Index("ix_complaint_region_state_due", "kode_wilayah", "state", "due_at"),
         Index("ix_complaint_family", "family_id"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)

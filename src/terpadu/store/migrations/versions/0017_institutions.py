@@ -1,7 +1,7 @@
 """social: institutions (LKS/panti) with residents, Karang Taruna, the social workforce
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06 11:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 revision = "0017"
 # The branch that adds 0016 lands first; the chain is joined on merge.
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
