@@ -90,3 +90,12 @@ def test_other_regions_and_other_roles_see_no_complaint(web: WebEnv) -> None:
     assert tracking in verifier.get("/pengaduan").text
     auditor, _ = web.page("aud")
     assert auditor.get("/pengaduan").status_code == 403
+
+
+def test_the_inbox_finds_a_complaint_by_the_complainants_name(web: WebEnv) -> None:
+    tracking = _receive(web, complainant_name="Nursiti Amalia")
+    other = _receive(web, complainant_name="Budi Santoso")
+    client, _ = web.page("op_a")
+    found = client.get("/pengaduan?nama=siti+am")
+    assert tracking in found.text and other not in found.text
+    assert "1 pengaduan ditemukan" in found.text

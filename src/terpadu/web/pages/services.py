@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from terpadu.access import PermissionDenied
@@ -46,6 +46,7 @@ from terpadu.services.reads import (
     complaint_id,
     list_complaints,
     referral_tracking,
+    search_complaints,
 )
 from terpadu.store.ids import family_code
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
@@ -91,21 +92,36 @@ def inbox(
     status: str = "",
     jenis: str = "",
     terlambat: bool = False,
+    nama: Annotated[str, Query(max_length=100)] = "",
     offset: int = 0,
 ) -> HTMLResponse:
     _staff(session, lang)
     clock = _clock(state)
-    rows, total = list_complaints(
-        state.engine,
-        region=session.user.region,
-        now=dt.datetime.now(dt.UTC),
-        calendar=clock.calendar,
-        state=status if status in STATES else None,
-        category=jenis if jenis in CATEGORIES else None,
-        overdue_only=terlambat,
-        limit=PAGE,
-        offset=max(offset, 0),
-    )
+    more = False
+    if nama.strip():
+        # A complainant asking at the desk: found by name, open or closed.
+        found = search_complaints(
+            state.engine,
+            nama,
+            region=session.user.region,
+            now=dt.datetime.now(dt.UTC),
+            calendar=clock.calendar,
+            limit=PAGE,
+            offset=max(offset, 0),
+        )
+        rows, total, more = found.rows, found.total, found.more
+    else:
+        rows, total = list_complaints(
+            state.engine,
+            region=session.user.region,
+            now=dt.datetime.now(dt.UTC),
+            calendar=clock.calendar,
+            state=status if status in STATES else None,
+            category=jenis if jenis in CATEGORIES else None,
+            overdue_only=terlambat,
+            limit=PAGE,
+            offset=max(offset, 0),
+        )
     return render(
         request,
         state,
@@ -117,6 +133,8 @@ def inbox(
         status=status,
         jenis=jenis,
         terlambat=terlambat,
+        nama=nama,
+        more=more,
         offset=max(offset, 0),
         page=PAGE,
         **_codes(),
