@@ -72,11 +72,11 @@ def test_an_upload_outside_the_region_is_refused_at_once_beside_the_field(web: W
     assert "di luar wilayah kerja Anda (3604052002): 3604052001" in r.text
     assert 'id="keluarga-error"' in r.text and 'aria-describedby="keluarga-error"' in r.text
     assert 'value="kiriman-b"' in r.text and 'value="2026-11-30"' in r.text
-    assert "<nav>" in r.text  # the page, with its navigation, not a bare error
+    assert "<nav " in r.text  # the page, with its navigation, not a bare error
     client.cookies.set("terpadu_lang", "en")
     english = _upload(client, csrf, KELUARGA, ANGGOTA)
     assert "outside your region (3604052002): 3604052001" in english.text
-    assert "wilayah" not in english.text.split("<main>", 1)[1]
+    assert "wilayah" not in english.text.split("<main", 1)[1]
 
 
 def test_a_bad_date_is_said_beside_its_field_with_what_was_typed(web: WebEnv) -> None:

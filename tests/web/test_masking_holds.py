@@ -63,6 +63,8 @@ class Registry:
     jobs: list[int]
     persons: list[str]
     dukcapil_check: int = 0
+    complaint: str = ""
+    referral: int = 0
     held: set[str] = field(default_factory=set)  # NIKs and KK numbers held or proposed
     numbers: set[str] = field(default_factory=set)  # those and the ones only an import quoted
 
@@ -198,6 +200,33 @@ def _dukcapil_check(web: WebEnv) -> int:
     return int(r.headers["location"].rsplit("/", 1)[1])
 
 
+def _complaint(web: WebEnv) -> tuple[str, int]:
+    """A complaint about K1 quoting a member's NIK, checked and referred."""
+    from terpadu.access import Actor
+    from terpadu.services import check_registry, receive, refer
+
+    operator = Actor("op_a", "operator_desa", "3604052001")
+    receipt = receive(
+        web.engine,
+        operator,
+        category="wrong_data",
+        channel="walk_in",
+        kode_wilayah="3604052001",
+        complainant_name="Siti Aminah",
+        description="NIK 3604051507870001 salah tulis",
+        subject_nik="3604051507870001",
+    )
+    check_registry(web.engine, operator, receipt.complaint_id, family_id=web.families["K1"])
+    referral = refer(
+        web.engine,
+        operator,
+        receipt.complaint_id,
+        service="civil_registry",
+        institution="Disdukcapil",
+    )
+    return receipt.tracking, referral
+
+
 @pytest.fixture
 def registry(web: WebEnv) -> Registry:
     _publish(web, "2026-10")
@@ -210,6 +239,7 @@ def registry(web: WebEnv) -> Registry:
     job = _import_with_problems(web)
     _publish(web, "2026-11")  # the import's family and members between two editions
     check = _dukcapil_check(web)
+    complaint, referral = _complaint(web)
     with web.engine.connect() as conn:
         family_ids = [int(i) for i in conn.execute(text("SELECT id FROM family")).scalars()]
         person_ids = [int(i) for i in conn.execute(text("SELECT id FROM person")).scalars()]
@@ -225,6 +255,8 @@ def registry(web: WebEnv) -> Registry:
         jobs=[job],
         persons=[person_code(i) for i in person_ids],
         dukcapil_check=check,
+        complaint=complaint,
+        referral=referral,
         held=shown,
         numbers=shown | {IMPORT_KK, IMPORT_NIK},
     )
@@ -247,6 +279,9 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         "b": ["2026-11"],
         "check_id": [str(reg.dukcapil_check)],
         "token": ["0123456789abcdef"],
+        # A complaint and its referral (complaint pages are refused to masked roles).
+        "tracking": [reg.complaint],
+        "referral_id": [str(reg.referral)],
         "table": ["desil", "wilayah", "alasan", "rincian", "usulan"],
     }
     assert name in values, f"path parameter {name!r}: say here which fixture ids fill it"

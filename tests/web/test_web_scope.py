@@ -70,6 +70,23 @@ def victim(env: WebEnv) -> dict[str, Any]:
     )
     with env.engine.connect() as conn:
         ahmad = conn.execute(text("SELECT id FROM person WHERE nama = 'Ahmad bin Salim'")).scalar()
+    # A complaint received at desa A's Puskesos, checked against K1 and referred.
+    from terpadu.services import check_registry, receive, refer
+
+    operator = Actor("op_a", "operator_desa", "3604052001")
+    receipt = receive(
+        env.engine,
+        operator,
+        category="wrong_data",
+        channel="walk_in",
+        kode_wilayah="3604052001",
+        complainant_name="Siti Aminah",
+        description="Alamat Kp. Baru salah",
+    )
+    check_registry(env.engine, operator, receipt.complaint_id, family_id=env.families["K1"])
+    referral = refer(
+        env.engine, operator, receipt.complaint_id, service="health", institution="BPJS"
+    )
     return {
         "family": env.family("K1"),
         "key": "K1",
@@ -77,6 +94,8 @@ def victim(env: WebEnv) -> dict[str, Any]:
         "job": job,
         "person": person_code(int(ahmad or 0)),
         "evidence": evidence,
+        "complaint": receipt.tracking,
+        "referral": referral,
     }
 
 
@@ -84,6 +103,7 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """For each route, requests by desa B's operator aimed at desa A's data."""
     fam, pid, job = v["family"], v["proposal"], v["job"]
     person, evidence = v.get("person", ""), v.get("evidence", 0)
+    complaint, referral = v.get("complaint", "ADU-3604-AAAAAA"), v.get("referral", 0)
     files = {"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())}
     return {
         ("POST", "/api/v1/auth/login"): [{"json": {"username": "op_a", "password": "tebakan"}}],
@@ -214,6 +234,26 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("GET", "/simulasi/{token}"): [{"path": "0123456789abcdef"}],
         ("GET", "/simulasi/{token}/{table}.{fmt}"): [{"path": "0123456789abcdef/desil.csv"}],
         ("GET", "/keluarga/{family_ref}/penjelasan"): [{"path": fam}, {"path": "K1"}],
+        ("GET", "/pengaduan"): [{}, {"params": {"nama": "siti"}}],
+        ("GET", "/pengaduan/baru"): [{}],
+        ("POST", "/pengaduan"): [
+            {
+                "data": {
+                    "category": "help",
+                    "channel": "phone",
+                    "kode_wilayah": "3604052001",
+                    "complainant_name": "Titipan",
+                    "description": "x",
+                }
+            }
+        ],
+        ("GET", "/pengaduan/{tracking}"): [{"path": complaint}],
+        ("GET", "/pengaduan/{tracking}/tanda-terima"): [{"path": complaint}],
+        ("POST", "/pengaduan/{tracking}/aksi"): [
+            {"path": complaint, "data": {"action": a, "note": "x", "family": fam}}
+            for a in ("check", "visit", "close")
+        ],
+        ("POST", "/pengaduan/rujukan/{referral_id}"): [{"path": referral, "data": {"answer": "x"}}],
         # last: it ends the token the routes above were tried with
         ("POST", "/api/v1/auth/logout"): [{}],
     }

@@ -349,10 +349,15 @@ def answer_form(
 ) -> Response:
     _staff(session, lang)
     try:
+        tracking = referral_tracking(state.engine, referral_id)
+        # Outside the reader's region a referral does not exist (404, as its complaint).
+        complaint_id(state.engine, tracking, region=session.user.region)
+    except TerpaduError as exc:
+        raise WebError(404, "not_found", error_words(exc, lang)) from exc
+    try:
         answer_referral(
             state.engine, session.user.actor, referral_id, answer=answer, refused=refused
         )
-        tracking = referral_tracking(state.engine, referral_id)
     except (TerpaduError, PermissionDenied) as exc:
-        raise WebError(400, "bad_request", error_words(exc, lang)) from exc
+        raise WebError(403, "forbidden", error_words(exc, lang)) from exc
     return RedirectResponse(f"/pengaduan/{tracking}", status_code=303)
