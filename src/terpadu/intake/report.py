@@ -104,21 +104,22 @@ def repair_report(
 ) -> pl.DataFrame:
     """Each repaired value as a problem-file row: as sent, as repaired, and why."""
     frames = [
-        repairs.select(
+        repairs.with_columns(
             pl.lit(path.name).alias("file"),
-            pl.col(ROW),
-            pl.col("column"),
-            pl.col("value"),
-            pl.col("repaired"),
             pl.lit("repaired").alias("severity"),
             pl.lit(REPAIRED_CODE).alias("code"),
-            pl.format(
-                "{} '{}' ditulis ulang menjadi '{}' (dimuat); perbaiki juga di berkas sumber.",
-                "column",
-                "value",
-                "repaired",
+            # concat_str, not pl.format: the latter panicked beside broadcast literals.
+            pl.concat_str(
+                [
+                    pl.col("column").fill_null(""),
+                    pl.lit(" '"),
+                    pl.col("value").cast(pl.Utf8).fill_null(""),
+                    pl.lit("' ditulis ulang menjadi '"),
+                    pl.col("repaired").cast(pl.Utf8).fill_null(""),
+                    pl.lit("' (dimuat); perbaiki juga di berkas sumber."),
+                ]
             ).alias("message"),
-        )
+        ).select("file", ROW, "column", "value", "repaired", "severity", "code", "message")
         for repairs, path in ((repairs_k, path_k), (repairs_a, path_a))
         if repairs.height
     ]
