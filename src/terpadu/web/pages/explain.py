@@ -7,6 +7,7 @@ is shown as the reader's role may see it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,11 +20,51 @@ from terpadu.locale import has_text, text
 from terpadu.web import services
 from terpadu.web.deps import Lang, SessionDep, StateDep
 from terpadu.web.errors import WebError
+from terpadu.web.labels import field_label
 from terpadu.web.pages._pmt import pmt_breakdown
 from terpadu.web.pages.routes import render
 from terpadu.welfare.reads import current_welfare
 
 router = APIRouter(include_in_schema=False)
+
+
+_IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_STATUS = re.compile(r"^(aktif|nonaktif)$")
+
+
+def _field_words(name: str, lang: str) -> str:
+    """A profile or registry field in words: the PMT input's name, the registry field's
+    name, else the name with spaces (a rule's values never show code)."""
+    for key in (f"pages.pmt_input.{name}", f"pages.pmt_input.{name.removeprefix('n_')}"):
+        if has_text(key):
+            return text(key, lang)
+    label = field_label(name, lang)
+    return label if label != name else name.removeprefix("n_").replace("_", " ")
+
+
+def _fields_in_words(value: str, lang: str) -> str:
+    """``jenis_lantai = 8; n_usia_kerja = 2`` with the fields named in words; a family's
+    status (``aktif``) in the page's language."""
+    if _STATUS.match(value.strip()):
+        return text(f"reports.record_status.{value.strip()}", lang)
+    return _IDENTIFIER.sub(lambda m: _field_words(m.group(0), lang), value)
+
+
+#: The rules every programme checks, as targeting words them, in the page's language.
+_FIXED_RULES = {
+    "keluarga aktif": "pages.rule_family_active",
+    "penerima dan komponen dihitung di keluarga ini (tidak ganda)": "pages.rule_not_double",
+}
+
+
+def _rule_words(rule: str, lang: str) -> str:
+    """A rule as the page's language says it: the fixed rules translated, "bukan: X" as
+    "not: X"; a programme's own condition labels are the office's words and stay."""
+    if rule in _FIXED_RULES:
+        return text(_FIXED_RULES[rule], lang)
+    if rule.startswith("bukan: "):
+        return text("pages.rule_not", lang, rule=rule.removeprefix("bukan: "))
+    return rule
 
 
 def _words(key: str, lang: str, fallback: str) -> str:
@@ -90,7 +131,14 @@ def explain_page(
         {
             "p": p,
             # A rule's values quote the recipient's NIK: masked for a masked reader.
-            "checks": [(c.rule, shown.text(c.value), c.passed) for c in p.checks],
+            "checks": [
+                (
+                    _rule_words(c.rule, lang),
+                    _fields_in_words(shown.text(c.value) or "", lang),
+                    c.passed,
+                )
+                for c in p.checks
+            ],
             "fixes": [shown.text(f) for f in p.fixes],
             "decision": _words(f"pages.decision.{p.decision}", lang, p.label),
             "reasons": [
