@@ -90,3 +90,25 @@ def test_indicator_counts_desa_and_kab_with_approved_updates(
     jabar = frame.filter(pl.col("KODE_PROVINSI") == "32").row(0, named=True)
     assert jabar["PERSEN_DESA"] == 0.0
     assert updating_indicator(engine, "2020-01", province="36")["DESA_MEMPERBARUI"].to_list() == [0]
+
+
+def test_a_diff_as_a_masked_reader_sees_it_hides_personal_old_and_new_values() -> None:
+    from terpadu.access import FULL_DISCLOSURE, MASKED_DISCLOSURE
+    from terpadu.verval.diff import diff_as_seen
+
+    frame = pl.DataFrame(
+        {
+            "ENTITAS": ["anggota"],
+            "ID": ["ORG0000000001"],
+            "NIK": ["3604051507870001"],
+            "KODE_WILAYAH": ["3604052001"],
+            "PERUBAHAN": ["berubah"],
+            "KOLOM": ["tgl_lahir;nama_ibu_kandung"],
+            "RINCIAN": ["tgl_lahir: 1987-07-15 → 1987-07-16; nama_ibu_kandung: Aminah → Siti"],
+            "ALASAN": ["usulan #1"],
+        }
+    )
+    seen = diff_as_seen(frame, MASKED_DISCLOSURE).row(0, named=True)
+    assert "1987-07-15" not in seen["RINCIAN"] and "Aminah" not in seen["RINCIAN"]
+    assert seen["NIK"] != "3604051507870001"
+    assert diff_as_seen(frame, FULL_DISCLOSURE).equals(frame)

@@ -112,7 +112,7 @@ def test_diff_is_region_scoped_and_masked(web: WebEnv) -> None:
 
 def test_a_masked_reader_sees_personal_changes_masked() -> None:
     from terpadu.access import FULL_DISCLOSURE, MASKED_DISCLOSURE
-    from terpadu.web.pages.editions import masked_detail
+    from terpadu.verval.diff import masked_detail
 
     detail = "tgl_lahir: 1987-07-15 → 1987-07-02; alamat: Kp. Baru; RT 1 → Kp. Anyar; nama: A → B"
     columns = "tgl_lahir;alamat;nama"

@@ -20,7 +20,7 @@ from terpadu.engine.snapshot import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import TableFormatError, write_table
 from terpadu.settings import get_settings
-from terpadu.verval import diff_editions
+from terpadu.verval.diff import diff_as_seen, diff_editions
 
 edition_app = typer.Typer(
     name="edition", help="Registry editions: publish, list, verify, compare.", no_args_is_help=True
@@ -113,10 +113,7 @@ def diff(
     # may see them.
     if actor.region is not None:
         frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(actor.region))
-    shown = disclosure(actor)
-    frame = shown.frame(frame).with_columns(
-        pl.col("RINCIAN").map_elements(shown.text, return_dtype=pl.Utf8, skip_nulls=True)
-    )
+    frame = diff_as_seen(frame, disclosure(actor))
     table = Table(title=f"Perubahan {period_a} → {period_b} ({num(frame.height)})")
     for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):
         table.add_column(column, no_wrap=column in ("ID", "Perubahan"))

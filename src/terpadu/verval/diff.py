@@ -8,6 +8,7 @@ and memberships. Publishing and opening editions is :mod:`terpadu.editions`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,7 @@ import polars as pl
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from terpadu.access import PERSONAL_FIELDS, Disclosure
 from terpadu.editions import get_edition, open_edition
 from terpadu.store.ids import family_code, person_code
 from terpadu.store.models import Batch, BatchFile, Membership, Source, StatusEvent, ValueChange
@@ -276,3 +278,40 @@ def diff_editions(engine: Engine, period_a: str, period_b: str) -> pl.DataFrame:
 
 
 __all__ = ["DIFF_COLUMNS", "diff_editions"]
+
+
+def masked_detail(detail: str | None, columns: str | None, shown: Disclosure) -> str | None:
+    """``col: old → new; …`` with each personal field's old and new value as the reader's
+    role may see it (a birth date, an address or a mother's name changed between editions
+    is personal data too), and any 16-digit number masked."""
+    if not detail or shown.full:
+        return detail
+    names = [c for c in (columns or "").split(";") if c]
+    if not names:
+        return shown.text(detail)
+    split = re.compile("; (?=(?:" + "|".join(re.escape(n) for n in names) + "): )")
+    parts = []
+    for part in split.split(detail):
+        name, sep, change = part.partition(": ")
+        old, arrow, new = change.partition(" → ")
+        if sep and arrow and name.lower() in PERSONAL_FIELDS:
+            old = str(shown.field(name, None if old == "None" else old) or "-")
+            new = str(shown.field(name, None if new == "None" else new) or "-")
+            part = f"{name}: {old} → {new}"
+        parts.append(shown.text(part) or "")
+    return "; ".join(parts)
+
+
+def diff_as_seen(frame: pl.DataFrame, shown: Disclosure) -> pl.DataFrame:
+    """A diff as one reader may see it: NIK/KK and region masked by the role, and in each
+    change's details the old and new values of personal fields too (the CLI and the web
+    show a diff through this)."""
+    if shown.full:
+        return frame
+    details = [
+        masked_detail(detail, columns, shown)
+        for detail, columns in zip(
+            frame["RINCIAN"].to_list(), frame["KOLOM"].to_list(), strict=True
+        )
+    ]
+    return shown.frame(frame).with_columns(pl.Series("RINCIAN", details, dtype=pl.Utf8))

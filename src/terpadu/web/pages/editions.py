@@ -8,19 +8,19 @@ old/new values masked for the reader's role, as the CLI's ``edition diff`` does.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import polars as pl
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from terpadu.access import PERSONAL_FIELDS, Disclosure, allows, disclosure
+from terpadu.access import allows, disclosure
 from terpadu.audit.anchor import AuditKeyMissing, load_key
 from terpadu.editions import list_editions
 from terpadu.engine.snapshot import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.i18n import error_words
+from terpadu.verval.diff import diff_as_seen, diff_editions
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
@@ -127,8 +127,6 @@ def diff_chosen(
 
 
 def _diff(state: StateDep, session: PageSession, a: str, b: str, lang: str) -> pl.DataFrame:
-    from terpadu.verval import diff_editions
-
     try:
         frame = diff_editions(state.engine, a, b)
     except TerpaduError as exc:
@@ -138,38 +136,7 @@ def _diff(state: StateDep, session: PageSession, a: str, b: str, lang: str) -> p
     user = session.user
     if user.region is not None:
         frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(user.region))
-    shown = disclosure(user)
-    if shown.full:
-        return frame
-    details = [
-        masked_detail(detail, columns, shown)
-        for detail, columns in zip(
-            frame["RINCIAN"].to_list(), frame["KOLOM"].to_list(), strict=True
-        )
-    ]
-    return shown.frame(frame).with_columns(pl.Series("RINCIAN", details, dtype=pl.Utf8))
-
-
-def masked_detail(detail: str | None, columns: str | None, shown: Disclosure) -> str | None:
-    """``col: old → new; …`` with each personal field's old and new value as the reader's
-    role may see it (a birth date, an address or a mother's name changed between editions
-    is personal data too), and any 16-digit number masked."""
-    if not detail or shown.full:
-        return detail
-    names = [c for c in (columns or "").split(";") if c]
-    if not names:
-        return shown.text(detail)
-    split = re.compile("; (?=(?:" + "|".join(re.escape(n) for n in names) + "): )")
-    parts = []
-    for part in split.split(detail):
-        name, sep, change = part.partition(": ")
-        old, arrow, new = change.partition(" → ")
-        if sep and arrow and name.lower() in PERSONAL_FIELDS:
-            old = str(shown.field(name, None if old == "None" else old) or "-")
-            new = str(shown.field(name, None if new == "None" else new) or "-")
-            part = f"{name}: {old} → {new}"
-        parts.append(shown.text(part) or "")
-    return "; ".join(parts)
+    return diff_as_seen(frame, disclosure(user))
 
 
 @router.get("/edisi/{a}/beda/{b}", response_class=HTMLResponse)
