@@ -14,6 +14,7 @@ from terpadu.registry.families import (
     family_record,
     list_families,
     resolve_family,
+    status_history,
 )
 from terpadu.registry.search import PersonHit, SearchBackend, SearchPage, search_persons
 from terpadu.registry.viewer import Viewer, region_name
@@ -33,4 +34,5 @@ __all__ = [
     "region_name",
     "resolve_family",
     "search_persons",
+    "status_history",
 ]

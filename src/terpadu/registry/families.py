@@ -9,6 +9,7 @@ readers who may not see it (:class:`terpadu.access.Disclosure`). Moments are ISO
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -214,8 +215,8 @@ def family_record(engine: Engine, viewer: Viewer, family_id: int) -> FamilyRecor
             fields={name: getattr(f, name) for name in FAMILY_FIELDS},
         )
         detail.members = _members(conn, viewer, family_id)
-        detail.status_history = _status_history(
-            conn, viewer, family_id, [m.id for m in detail.members]
+        detail.status_history = status_history(
+            conn, viewer, family_id=family_id, person_ids=[m.id for m in detail.members]
         )
         detail.proposals = _proposals(conn, family_id)
         detail.audit_events = _audit_events(conn, family_id)
@@ -258,12 +259,19 @@ def _members(conn: Connection, viewer: Viewer, family_id: int) -> list[Member]:
     ]
 
 
-def _status_history(
-    conn: Connection, viewer: Viewer, family_id: int, person_ids: list[int]
+def status_history(
+    conn: Connection,
+    viewer: Viewer,
+    *,
+    family_id: int | None = None,
+    person_ids: Sequence[int] = (),
 ) -> list[StatusChange]:
+    """Status changes of a family and of the given persons, newest first, as ``viewer`` may
+    see them (notes masked where the role sees no personal detail)."""
     shown = disclosure_of(viewer)
-    history = list(
-        conn.execute(
+    history: list[Any] = []
+    if family_id is not None:
+        history += conn.execute(
             text(
                 "SELECT entity, entity_id, status, reason, note, actor, at FROM status_event "
                 "WHERE entity = 'family' AND entity_id = :id ORDER BY at DESC, id DESC "
@@ -271,7 +279,6 @@ def _status_history(
             ),
             {"id": family_id, "rows": HISTORY_ROWS},
         ).all()
-    )
     if person_ids:
         marks = ", ".join(str(int(i)) for i in person_ids[:500])
         history += conn.execute(

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from terpadu.registry import FamilyRecord, Viewer, family_record
+from terpadu.registry import FamilyRecord, Viewer, family_record, status_history
 from terpadu.registry.families import (
     HISTORY_ROWS,
     AuditEntry,
@@ -223,7 +223,7 @@ def person_detail(engine: Engine, viewer: Viewer, person_id: int) -> PersonDetai
             resolved_id=person_code(cluster) if cluster else None,
             linked=_linked(conn, viewer, p.id, cluster) if cluster else [],
         )
-        detail.status_history = _person_history(conn, viewer, p.id)
+        detail.status_history = status_history(conn, viewer, person_ids=[p.id])
         detail.proposals = [
             ProposalRef(
                 id=r.id,
@@ -266,29 +266,6 @@ def person_detail(engine: Engine, viewer: Viewer, person_id: int) -> PersonDetai
         parsed = parse_code(current.family_id)
         detail.programs = family_programs(engine, parsed[1]) if parsed else []
     return detail
-
-
-def _person_history(conn: Connection, viewer: Viewer, person_id: int) -> list[StatusChange]:
-    shown = disclosure_of(viewer)
-    rows = conn.execute(
-        text(
-            "SELECT entity, entity_id, status, reason, note, actor, at FROM status_event "
-            "WHERE entity = 'person' AND entity_id = :id ORDER BY at DESC, id DESC LIMIT :rows"
-        ),
-        {"id": person_id, "rows": HISTORY_ROWS},
-    ).all()
-    return [
-        StatusChange(
-            entity=h.entity,
-            id=person_code(h.entity_id),
-            status=h.status,
-            reason=h.reason,
-            note=shown.text(h.note),
-            actor=h.actor,
-            at=iso(h.at),
-        )
-        for h in rows
-    ]
 
 
 def family_values(engine: Engine, family_id: int) -> dict[str, Any]:
