@@ -19,6 +19,7 @@ from terpadu.audit import verify_chain
 from terpadu.services import Clock, WorkCalendar, overdue
 from terpadu.services.calendar import WIB
 from terpadu.services.complaint_log import import_complaints
+from terpadu.services.social_files import PROGRESS_STEPS
 from terpadu.store.models.audit import AuditEvent
 from terpadu.store.models.services import Complaint, ComplaintStep, Referral
 
@@ -51,7 +52,11 @@ def _write(path: Path, rows: list[str]) -> Path:
 
 def test_good_rows_land_on_the_clock_linked_to_the_registry(engine: Engine, tmp_path: Path) -> None:
     ids = load_registry(engine, tmp_path)
-    report = import_complaints(engine, KAB, _write(tmp_path / "log.csv", GOOD), clock=CLOCK)
+    told: list[str] = []
+    report = import_complaints(
+        engine, KAB, _write(tmp_path / "log.csv", GOOD), clock=CLOCK, progress=told.append
+    )
+    assert told == list(PROGRESS_STEPS)  # the bar of ``terpadu pengaduan impor``
     assert (report.rows_read, report.rows_landed, report.rows_rejected, report.new) == (4, 4, 0, 4)
     with Session(engine) as s:
         found = {c.tracking: c for c in s.scalars(select(Complaint))}
