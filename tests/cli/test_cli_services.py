@@ -133,3 +133,18 @@ def test_the_complaints_log_imported_with_a_problem_file_and_listed(tmp_path: Pa
     assert "1 dimuat (0 baru, 0 diubah)" in again
     listed = " ".join(_ok(["daftar", "--terlambat"]).split())
     assert "SLRT-001" in listed
+
+
+def test_synth_writes_the_services_lists_that_import_whole(
+    tmp_path: Path, cli_account: Callable[..., str]
+) -> None:
+    out = tmp_path / "kab"
+    made = runner.invoke(
+        app, ["synth", str(out), "--households", "60", "--survey-households", "0", "--services"]
+    )
+    assert made.exit_code == 0, made.output
+    assert "pengaduan.csv" in made.output
+    # a kab/kota verifier imports the complaints log the synth wrote, every row
+    cli_account("verif_serang", "verifikator_kab", "3604")
+    done = " ".join(_ok(["impor", str(out / "pengaduan.csv")]).split())
+    assert re.search(r"pengaduan\.csv: (\d+) baris dibaca, \1 dimuat", done), done

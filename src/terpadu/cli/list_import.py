@@ -37,8 +37,11 @@ def with_progress(title: str, work: Callable[[Step], ListReport]) -> ListReport:
         return work(lambda key: step(text(f"svcimport.progress.{key}", lang)))
 
 
-def print_list_report(report: ListReport, errors: Path | None) -> None:
-    """Rows read, kept (new, changed) and refused; the first problems; the problem file."""
+def print_list_report(
+    report: ListReport, errors: Path | None, *, shown: int = SHOWN_PROBLEMS
+) -> None:
+    """Rows read, kept (new, changed) and refused; the first ``shown`` problems; the problem
+    file."""
     lang = language()
     console.print(
         text(
@@ -53,7 +56,7 @@ def print_list_report(report: ListReport, errors: Path | None) -> None:
         )
     )
     problems = report.problem_list()
-    for row in problems.head(SHOWN_PROBLEMS).iter_rows(named=True):
+    for row in problems.head(shown).iter_rows(named=True):
         console.print(
             "  "
             + text(
@@ -65,9 +68,9 @@ def print_list_report(report: ListReport, errors: Path | None) -> None:
             ),
             markup=False,
         )
-    if problems.height > SHOWN_PROBLEMS:
+    if problems.height > shown:
         console.print(
-            text("social.more_problems", lang, n=fmt_number(problems.height - SHOWN_PROBLEMS, lang))
+            text("social.more_problems", lang, n=fmt_number(problems.height - shown, lang))
         )
     if errors is not None:
         write_issues(problems, errors)
