@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
+import polars as pl
 import typer
 from rich.table import Table
 from sqlalchemy import Engine
@@ -19,6 +21,7 @@ from sqlalchemy import Engine
 from terpadu.access import Actor, disclosure
 from terpadu.cli.account import current_user
 from terpadu.cli.common import console, open_engine
+from terpadu.cli.data import write_issues
 from terpadu.cli.errors import fail_with
 from terpadu.cli.list_import import Errors, ListFile, Sheet, print_list_report, with_progress
 from terpadu.errors import TerpaduError
@@ -38,6 +41,8 @@ from terpadu.services.institutions import (
     open_stay,
     person_by_nik,
 )
+from terpadu.services.residents_list import import_residents
+from terpadu.services.social_files import ListReport
 from terpadu.services.workforce import (
     CASELOAD_DIGITS,
     CASELOAD_NORMS,
@@ -78,16 +83,44 @@ def _run(command: str, work: Callable[[Engine, Actor], T]) -> T:
 
 
 @lembaga_app.command("impor")
-def import_institutions_command(file: ListFile, errors: Errors = None, sheet: Sheet = None) -> None:
-    """Import a list of institutions; a registration number already known is updated."""
-    report = _run(
-        "lembaga impor",
-        lambda engine, actor: with_progress(
-            "lembaga",
-            lambda step: import_institutions(engine, actor, file, sheet=sheet, progress=step),
+def import_institutions_command(
+    file: ListFile,
+    errors: Errors = None,
+    sheet: Sheet = None,
+    penghuni: Annotated[
+        Path | None,
+        typer.Option(
+            "--penghuni",
+            exists=True,
+            dir_okay=False,
+            help="Residents list (CSV or XLSX): registry persons by NIK with admission and "
+            "discharge dates, imported after the institutions.",
         ),
-    )
-    print_list_report(report, errors)
+    ] = None,
+) -> None:
+    """Import a list of institutions; a registration number already known is updated."""
+
+    def work(engine: Engine, actor: Actor) -> list[ListReport]:
+        reports = [
+            with_progress(
+                "lembaga",
+                lambda step: import_institutions(engine, actor, file, sheet=sheet, progress=step),
+            )
+        ]
+        if penghuni is not None:
+            reports.append(
+                with_progress(
+                    "penghuni",
+                    lambda step: import_residents(engine, actor, penghuni, progress=step),
+                )
+            )
+        return reports
+
+    reports = _run("lembaga impor", work)
+    for report in reports:
+        print_list_report(report, None)
+    if errors is not None:
+        write_issues(pl.concat([r.problem_list() for r in reports]), errors)
 
 
 def _institutions_table(rows: list[InstitutionRow], title: str) -> Table:

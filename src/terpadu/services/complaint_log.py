@@ -246,7 +246,7 @@ def _known(engine: Engine, clean: CleanTable, actor: Actor) -> pl.DataFrame:
     )
 
 
-def _people(session: Session, niks: list[str]) -> dict[str, tuple[int, int | None] | None]:
+def registry_people(session: Session, niks: list[str]) -> dict[str, tuple[int, int | None] | None]:
     """NIK → (person, their current family), or None where the NIK is held by different
     people (linkage has not settled who is who)."""
     found: dict[str, set[tuple[int, int | None]]] = {}
@@ -270,7 +270,7 @@ def _subject_issues(engine: Engine, clean: CleanTable) -> pl.DataFrame:
     if not niks:
         return pl.DataFrame(schema=ISSUE_SCHEMA)
     with Session(engine) as session:
-        people = _people(session, niks)
+        people = registry_people(session, niks)
     values = clean.values.filter(pl.col("subject_nik").is_not_null())
     unknown = values.filter(~pl.col("subject_nik").is_in(list(people)))
     ambiguous = values.filter(
@@ -394,7 +394,7 @@ def import_complaints(
             )
         )
         niks = landed["subject_nik"].drop_nulls().unique().to_list()
-        people = _people(session, niks) if niks else {}
+        people = registry_people(session, niks) if niks else {}
         for row in landed.iter_rows(named=True):
             if row["tracking"] in held:
                 continue
@@ -439,4 +439,10 @@ def import_complaints(
     return report
 
 
-__all__ = ["COMPLAINT_COLUMNS", "LOG_OUTCOMES", "TRACKING_MAX", "import_complaints"]
+__all__ = [
+    "COMPLAINT_COLUMNS",
+    "LOG_OUTCOMES",
+    "TRACKING_MAX",
+    "import_complaints",
+    "registry_people",
+]

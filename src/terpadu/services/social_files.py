@@ -43,6 +43,11 @@ MESSAGES: Final[dict[str, str]] = {
     "complaint_known": "Pengaduan '{value}' sudah tercatat di Terpadu dengan status lain; riwayat di Terpadu yang berlaku, baris ini tidak mengubahnya.",
     "subject_not_registered": "NIK '{value}' tidak ada di registri; pengaduan dimuat dengan NIK ini tanpa tautan ke keluarga.",
     "subject_ambiguous": "NIK '{value}' dipakai lebih dari satu orang di registri; pengaduan dimuat tanpa tautan ke keluarga sampai review linkage selesai.",
+    "institution_unknown": "NO_REGISTRASI '{value}' tidak ada di daftar lembaga; impor dulu lembaganya (daftar lembaga).",
+    "resident_not_registered": "NIK '{value}' tidak ada di registri; penghuni lembaga harus orang yang terdaftar (daftarkan dulu lewat usulan keluarga/anggota baru).",
+    "resident_ambiguous": "NIK '{value}' dipakai lebih dari satu orang di registri; selesaikan dulu di review linkage.",
+    "resident_elsewhere": "NIK '{value}' masih tercatat sebagai penghuni lembaga lain (atau dengan tanggal masuk lain); catat dulu kepulangannya.",
+    "discharge_before_admission": "TGL_KELUAR '{value}' lebih awal dari TGL_MASUK.",
     "organisation_without_region": "NAMA_KARANG_TARUNA '{value}' diisi tetapi WILAYAH_TUGAS tidak memuat satu kode desa/kelurahan (10 digit) tempat Karang Taruna itu.",
 }
 
