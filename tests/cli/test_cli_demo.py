@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,7 +56,19 @@ def test_demo_leaves_other_imports_model_and_ranking_alone(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM welfare_run")).scalar_one() == 0
         sources = conn.execute(text("SELECT name FROM source ORDER BY name")).scalars().all()
+        services = [
+            conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("institution", "social_worker", "complaint")
+        ]
     engine.dispose()
+    # the kabupaten's services lists went through the importers, every row kept
+    for name in ("lembaga.csv", "sdm.csv", "pengaduan.csv"):
+        assert re.search(
+            rf"{name}: [\d.]+ baris dibaca, [\d.]+ dimuat .*, 0 ditolak", result.output
+        )
+    assert all(services), services
+    assert f"{services[0]} lembaga dengan" in result.output
+    assert f"{services[2]} pengaduan (" in result.output
     assert sources == ["demo-2026", "desa-x"]  # the demo's data did land
     # the hints name the command the way it was started
     assert ".venv/bin/terpadu login demo" in result.output

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -109,3 +110,41 @@ def test_a_wrong_step_and_an_unknown_code_are_said_in_words() -> None:
         ],
     )
     assert bad.exit_code == 1 and "Jenis pengaduan 'gosip'" in " ".join(bad.output.split())
+
+
+def test_the_complaints_log_imported_with_a_problem_file_and_listed(tmp_path: Path) -> None:
+    log = tmp_path / "catatan.csv"
+    log.write_text(
+        "NO_PENGADUAN,TGL_PENGADUAN,KATEGORI,STATUS,TGL_STATUS,KODE_WILAYAH,NAMA_PELAPOR,"
+        "URAIAN,NIK\n"
+        "SLRT-001,2026-10-01,data salah,diperiksa,2026-10-02,3604052001,Joko,Alamat salah,"
+        "3604051507870001\n"
+        "SLRT-002,2026-10-01,entah,diterima,,3604052001,Ani,Kategori salah,\n"
+        "SLRT-003,2026-10-01,lainnya,diterima,,3604052002,Ani,Desa lain,\n",
+        "utf-8",
+    )
+    errors = tmp_path / "masalah.xlsx"
+    out = " ".join(_ok(["impor", str(log), "--errors", str(errors)]).split())
+    assert "3 baris dibaca, 1 dimuat (1 baru, 0 diubah), 2 ditolak" in out
+    assert "baris 3, KATEGORI" in out and "baris 4, KODE_WILAYAH" in out
+    problems = pl.read_excel(errors)
+    assert problems.height == 2 and set(problems["ROW"].to_list()) == {3, 4}
+    again = " ".join(_ok(["impor", str(log)]).split())
+    assert "1 dimuat (0 baru, 0 diubah)" in again
+    listed = " ".join(_ok(["daftar", "--terlambat"]).split())
+    assert "SLRT-001" in listed
+
+
+def test_synth_writes_the_services_lists_that_import_whole(
+    tmp_path: Path, cli_account: Callable[..., str]
+) -> None:
+    out = tmp_path / "kab"
+    made = runner.invoke(
+        app, ["synth", str(out), "--households", "60", "--survey-households", "0", "--services"]
+    )
+    assert made.exit_code == 0, made.output
+    assert "pengaduan.csv" in made.output
+    # a kab/kota verifier imports the complaints log the synth wrote, every row
+    cli_account("verif_serang", "verifikator_kab", "3604")
+    done = " ".join(_ok(["impor", str(out / "pengaduan.csv")]).split())
+    assert re.search(r"pengaduan\.csv: (\d+) baris dibaca, \1 dimuat", done), done

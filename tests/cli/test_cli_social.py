@@ -166,3 +166,28 @@ def test_a_resident_admitted_listed_and_discharged_by_nik(
         app, ["lembaga", "terima", "LKS-002", "--nik", "3604051111110001", "--alasan", "x"]
     )
     assert unknown.exit_code == 1 and "tidak ada di registri" in unknown.output
+
+
+def test_institutions_and_their_residents_list_in_one_import(
+    tmp_path: Path, cli_account: Callable[..., str]
+) -> None:
+    cli_account("admin_banten", "admin_provinsi", "36")
+    assert runner.invoke(app, ["import", *map(str, good_batch(tmp_path))]).exit_code == 0
+    homes = tmp_path / "lembaga.csv"
+    homes.write_text(LEMBAGA, encoding="utf-8")
+    residents = tmp_path / "penghuni.csv"
+    residents.write_text(
+        "NO_REGISTRASI,NIK,TGL_MASUK,ALASAN_MASUK\n"
+        "LKS-002,3604050203900003,2026-11-02,Rujukan SLRT\n"
+        "LKS-004,3604051507870001,2026-11-02,Lembaga ditolak\n",
+        encoding="utf-8",
+    )
+    errors = tmp_path / "masalah.csv"
+    out = _ok(
+        ["lembaga", "impor", str(homes), "--penghuni", str(residents), "--errors", str(errors)]
+    )
+    assert "lembaga.csv: 4 baris dibaca, 3 dimuat" in out
+    assert "penghuni.csv: 2 baris dibaca, 1 dimuat (1 baru, 0 diubah), 1 ditolak" in out
+    problems = pl.read_csv(errors)
+    assert problems["FILE"].to_list() == ["lembaga.csv", "penghuni.csv"]
+    assert "Joko Susilo" in _ok(["lembaga", "penghuni", "LKS-002"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,15 +12,18 @@ from sqlalchemy import Engine, text
 
 from terpadu.access import Actor
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import command_name, console, num, open_engine, say
+from terpadu.cli.common import command_name, console, language, num, open_engine, say
 from terpadu.cli.data import print_import_report, write_issues
 from terpadu.cli.errors import fail_with
+from terpadu.cli.list_import import print_list_report, with_progress
 from terpadu.cli.progress import progress_bar
 from terpadu.cli.report import print_profile
 from terpadu.cli.welfare import print_model
 from terpadu.errors import TerpaduError
 from terpadu.intake import PROGRESS_STEPS, import_batch
+from terpadu.locale import text as locale_text
 from terpadu.regions import get_region
+from terpadu.services.calendar import office_today
 from terpadu.settings import get_settings, run_folder
 
 
@@ -60,8 +64,10 @@ def demo(
         seed=seed,
         faults="default",
         survey_households=survey_households,
+        services=True,
+        services_date=office_today(),
     )
-    with progress_bar("synth", 4) as step:
+    with progress_bar("synth", 5) as step:
         summary = generate(config, outdir, progress=step)
     console.print(
         say(
@@ -100,6 +106,8 @@ def demo(
     if ranked or _has_ranking(engine):
         _profile(engine, kab, outdir)
 
+    _services(engine, actor, outdir, kab)
+
     console.print(say("demo.step_web"))
     console.print(say("demo.web_login", port=port, user=DEMO_USER, password=DEMO_PASSWORD, kab=kab))
     if admin_made:
@@ -109,6 +117,7 @@ def demo(
         f"{cmd} login {DEMO_USER}",
         f'{cmd} export families --out keluarga.xlsx --purpose "uji coba demo"',
         f"{cmd} report poverty --region {kab}",
+        f"{cmd} pengaduan daftar --terlambat",
         f"{cmd} usulan --help",
         f"{cmd} serve --port {port}",
     )
@@ -117,6 +126,77 @@ def demo(
         from terpadu.cli.web import serve as serve_command
 
         serve_command(host="127.0.0.1", port=port, workers=1)
+
+
+#: The desa operator (Puskesos) the demo's complaint proposal is made as.
+DEMO_PUSKESOS = "demo-puskesos"
+
+
+def _words(key: str, /, **values: object) -> str:
+    return locale_text(key, language(), **values)
+
+
+def _services(engine: Engine, actor: Actor, outdir: Path, kab: str) -> None:
+    """Import the kab/kota's institutions, workforce and complaints log through the list
+    importers, admit registry persons to the homes, turn one complaint into its proposal."""
+    import polars as pl
+
+    from terpadu.services import Clock, ServiceLevels, calendar_from, overdue
+    from terpadu.services.complaint_log import import_complaints
+    from terpadu.services.institutions import import_institutions
+    from terpadu.services.sample import admit_sample_residents, propose_sample_correction
+    from terpadu.services.workforce import import_workers
+
+    settings = get_settings()
+    clock = Clock(
+        calendar=calendar_from(settings.holidays_file),
+        levels=ServiceLevels.parse(settings.complaint_sla),
+    )
+    today = office_today()
+    console.print(_words("svcimport.demo.step"))
+    try:
+        reports = [
+            with_progress(
+                "lembaga",
+                lambda step: import_institutions(
+                    engine, actor, outdir / "lembaga.csv", today=today, progress=step
+                ),
+            ),
+            with_progress(
+                "sdm",
+                lambda step: import_workers(
+                    engine, actor, outdir / "sdm.csv", today=today, progress=step
+                ),
+            ),
+            with_progress(
+                "pengaduan",
+                lambda step: import_complaints(
+                    engine, actor, outdir / "pengaduan.csv", clock=clock, progress=step
+                ),
+            ),
+        ]
+        for report in reports:
+            print_list_report(report, None, shown=0)
+        problems = [r.problem_list() for r in reports if r.problem_list().height]
+        if problems:
+            write_issues(pl.concat(problems), outdir / "masalah_layanan.csv")
+        residents = admit_sample_residents(engine, actor, region=kab, today=today)
+        proposal = propose_sample_correction(engine, DEMO_PUSKESOS, region=kab, clock=clock)
+    except TerpaduError as exc:
+        fail_with(exc)
+    late = overdue(engine, now=dt.datetime.now(dt.UTC), calendar=clock.calendar, region=kab)
+    console.print(
+        _words(
+            "svcimport.demo.done",
+            institutions=num(reports[0].rows_landed),
+            residents=num(residents),
+            workers=num(reports[1].rows_landed),
+            complaints=num(reports[2].rows_landed),
+            overdue=num(len(late)),
+        )
+    )
+    if proposal is not None:
+        console.print(_words("svcimport.demo.proposal", proposal=proposal, user=DEMO_PUSKESOS))
 
 
 def _fit_and_rank(engine: Engine, actor: Actor, outdir: Path, *, reuse: bool) -> bool:

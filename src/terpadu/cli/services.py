@@ -1,8 +1,9 @@
 """``terpadu pengaduan``: complaints at the SLRT front office or the village Puskesos.
 
 Each command is one step of the service flow (terima, periksa, kunjungi, putuskan,
-rujuk, jawab-rujukan, usulkan, tutup) taken as the logged-in account, plus the open list
-and the overdue list. The words come from the locale catalogue (``services.yaml``).
+rujuk, jawab-rujukan, usulkan, tutup) taken as the logged-in account, plus the open list,
+the overdue list and the import of the office's complaints log (``impor``). The words
+come from the locale catalogue (``services.yaml``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from terpadu.access import Actor
 from terpadu.cli.account import current_user
 from terpadu.cli.common import console, open_engine
 from terpadu.cli.errors import fail_with
+from terpadu.cli.list_import import Errors, ListFile, Sheet, print_list_report, with_progress
 from terpadu.errors import TerpaduError
 from terpadu.locale import fmt_date, fmt_number, text
 from terpadu.registry import resolve_family
@@ -36,6 +38,7 @@ from terpadu.services import (
     record_visit,
     refer,
 )
+from terpadu.services.complaint_log import import_complaints
 from terpadu.services.reads import complaint_id, list_complaints
 from terpadu.settings import get_settings
 
@@ -347,3 +350,18 @@ def list_command(
         console.print(_table(rows, text("services.open_title", lang, n=fmt_number(total, lang))))
 
     _run("daftar", work)
+
+
+@pengaduan_app.command("impor")
+def import_command(file: ListFile, errors: Errors = None, sheet: Sheet = None) -> None:
+    """Import the office's complaints log; a number already in Terpadu is left as it is."""
+    report = _run(
+        "impor",
+        lambda engine, actor, clock: with_progress(
+            "pengaduan",
+            lambda step: import_complaints(
+                engine, actor, file, sheet=sheet, clock=clock, progress=step
+            ),
+        ),
+    )
+    print_list_report(report, errors)

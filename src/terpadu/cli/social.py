@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import polars as pl
 import typer
 from rich.table import Table
 from sqlalchemy import Engine
@@ -22,6 +23,7 @@ from terpadu.cli.account import current_user
 from terpadu.cli.common import console, open_engine
 from terpadu.cli.data import write_issues
 from terpadu.cli.errors import fail_with
+from terpadu.cli.list_import import Errors, ListFile, Sheet, print_list_report, with_progress
 from terpadu.errors import TerpaduError
 from terpadu.locale import fmt_date, fmt_decimal, fmt_number, fmt_percent, text
 from terpadu.services.institutions import (
@@ -39,6 +41,7 @@ from terpadu.services.institutions import (
     open_stay,
     person_by_nik,
 )
+from terpadu.services.residents_list import import_residents
 from terpadu.services.social_files import ListReport
 from terpadu.services.workforce import (
     CASELOAD_DIGITS,
@@ -63,8 +66,6 @@ sdm_app = typer.Typer(
     no_args_is_help=True,
 )
 T = TypeVar("T")
-#: Problems shown on the console after an import; the problem file holds them all.
-SHOWN_PROBLEMS = 10
 
 
 def _lang() -> str:
@@ -81,56 +82,45 @@ def _run(command: str, work: Callable[[Engine, Actor], T]) -> T:
         fail_with(exc)
 
 
-def _print_report(report: ListReport, errors: Path | None) -> None:
-    lang = _lang()
-    console.print(
-        text(
-            "social.imported",
-            lang,
-            file=report.path.name,
-            read=fmt_number(report.rows_read, lang),
-            landed=fmt_number(report.rows_landed, lang),
-            new=fmt_number(report.new, lang),
-            updated=fmt_number(report.updated, lang),
-            rejected=fmt_number(report.rows_rejected, lang),
-        )
-    )
-    problems = report.problem_list()
-    for row in problems.head(SHOWN_PROBLEMS).iter_rows(named=True):
-        console.print(
-            "  "
-            + text(
-                "social.problem",
-                lang,
-                row=row["__row"],
-                column=row["column"],
-                message=row["message"],
-            ),
-            markup=False,
-        )
-    if problems.height > SHOWN_PROBLEMS:
-        console.print(
-            text("social.more_problems", lang, n=fmt_number(problems.height - SHOWN_PROBLEMS, lang))
-        )
-    if errors is not None:
-        write_issues(problems, errors)
-
-
-ListFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX file.")]
-Errors = Annotated[
-    Path | None,
-    typer.Option("--errors", help="Write every problem found to this .csv or .xlsx file."),
-]
-Sheet = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: the first).")]
-
-
 @lembaga_app.command("impor")
-def import_institutions_command(file: ListFile, errors: Errors = None, sheet: Sheet = None) -> None:
+def import_institutions_command(
+    file: ListFile,
+    errors: Errors = None,
+    sheet: Sheet = None,
+    penghuni: Annotated[
+        Path | None,
+        typer.Option(
+            "--penghuni",
+            exists=True,
+            dir_okay=False,
+            help="Residents list (CSV or XLSX): registry persons by NIK with admission and "
+            "discharge dates, imported after the institutions.",
+        ),
+    ] = None,
+) -> None:
     """Import a list of institutions; a registration number already known is updated."""
-    report = _run(
-        "lembaga impor", lambda engine, actor: import_institutions(engine, actor, file, sheet=sheet)
-    )
-    _print_report(report, errors)
+
+    def work(engine: Engine, actor: Actor) -> list[ListReport]:
+        reports = [
+            with_progress(
+                "lembaga",
+                lambda step: import_institutions(engine, actor, file, sheet=sheet, progress=step),
+            )
+        ]
+        if penghuni is not None:
+            reports.append(
+                with_progress(
+                    "penghuni",
+                    lambda step: import_residents(engine, actor, penghuni, progress=step),
+                )
+            )
+        return reports
+
+    reports = _run("lembaga impor", work)
+    for report in reports:
+        print_list_report(report, None)
+    if errors is not None:
+        write_issues(pl.concat([r.problem_list() for r in reports]), errors)
 
 
 def _institutions_table(rows: list[InstitutionRow], title: str) -> Table:
@@ -337,9 +327,12 @@ def residents_command(
 def import_workers_command(file: ListFile, errors: Errors = None, sheet: Sheet = None) -> None:
     """Import a workforce list; a NIK already known is updated with its assigned regions."""
     report = _run(
-        "sdm impor", lambda engine, actor: import_workers(engine, actor, file, sheet=sheet)
+        "sdm impor",
+        lambda engine, actor: with_progress(
+            "sdm", lambda step: import_workers(engine, actor, file, sheet=sheet, progress=step)
+        ),
     )
-    _print_report(report, errors)
+    print_list_report(report, errors)
 
 
 def _role(value: str | None, allowed: tuple[str, ...]) -> None:

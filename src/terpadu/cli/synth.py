@@ -8,8 +8,10 @@ from typing import Annotated, cast
 import typer
 from rich.table import Table
 
-from terpadu.cli.common import console, dec, num, pct, say
+from terpadu.cli.common import console, dec, language, num, pct, say
 from terpadu.cli.progress import progress_bar
+from terpadu.locale import text
+from terpadu.services.calendar import office_today
 from terpadu.synth.config import PRESETS, FaultPreset, SynthConfig
 
 #: Survey families written unless ``--survey-households`` says otherwise: enough for
@@ -55,6 +57,14 @@ def synth(
     poverty_line: Annotated[
         float, typer.Option(help="Poverty line, Rupiah per person per month.")
     ] = 595_242.0,
+    services: Annotated[
+        bool,
+        typer.Option(
+            "--services",
+            help="Also write the kab/kota's institutions, social workforce and complaints log "
+            "(lembaga.csv, sdm.csv, pengaduan.csv), as of today.",
+        ),
+    ] = False,
 ) -> None:
     """Generate realistic keluarga/anggota files with ground truth for demos and benchmarks,
     a survey sample for the PMT and a sample kuota.csv for the kecamatan generated."""
@@ -72,13 +82,15 @@ def synth(
             excel_damage_rate=excel_damage_rate,
             invalid_row_rate=invalid_row_rate,
             poverty_line=poverty_line,
+            services=services,
+            services_date=office_today() if services else None,
         )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     # imported here: generating loads Faker, NumPy and Arrow, which other commands skip
     from terpadu.synth import generate
 
-    with progress_bar("synth", 4) as step:
+    with progress_bar("synth", 5 if services else 4) as step:
         summary = generate(config, outdir, progress=step)
 
     table = Table(title=say("synth.title", outdir=outdir), show_header=False)
@@ -96,6 +108,13 @@ def synth(
     for label, count in summary.family_faults.items():
         table.add_row(say("synth.family_fault", label=label), num(count))
     table.add_row(say("synth.survey_families"), num(summary.survey_families))
+    if services:
+        for key, count in (
+            ("institutions", summary.institutions),
+            ("workers", summary.workers),
+            ("complaints", summary.complaints),
+        ):
+            table.add_row(text(f"svcimport.synth.{key}", language()), num(count))
     table.add_row(say("synth.seconds"), dec(summary.seconds, 1))
     console.print(table)
     console.print(say("synth.files", files=", ".join(p.name for p in summary.files.values())))

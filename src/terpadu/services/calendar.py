@@ -75,6 +75,11 @@ class WorkCalendar:
         return late
 
 
+def office_today(zone: ZoneInfo = WIB) -> dt.date:
+    """Today where the office works (in WIB unless told another zone)."""
+    return dt.datetime.now(zone).date()
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     """Moments without a zone are UTC (SQLite hands stored moments back that way)."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

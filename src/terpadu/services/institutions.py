@@ -27,6 +27,7 @@ from terpadu.intake.validate import issues_frame
 from terpadu.layouts import Column
 from terpadu.services.social_files import (
     ListReport,
+    Step,
     any_date,
     check_list,
     region_scope_issues,
@@ -205,6 +206,7 @@ def import_institutions(
     sheet: str | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    progress: Step | None = None,
 ) -> ListReport:
     """Land the good rows of a list of institutions; update those already known by NO_REGISTRASI.
 
@@ -220,6 +222,7 @@ def import_institutions(
         key=("NO_REGISTRASI", "registration_no"),
         today=today,
         sheet=sheet,
+        progress=progress,
         extra=lambda c: [
             *_accreditation_issues(c, today),
             region_scope_issues(c.values, actor, "KODE_WILAYAH", "kode_wilayah"),
@@ -231,6 +234,8 @@ def import_institutions(
         clean.values.select(ROW).with_columns(expires.alias("expires")), on=ROW, how="left"
     )
     report = ListReport(path, checked.rows_read, landed.height, issues=checked.issues)
+    if progress is not None:
+        progress("write")
     events: list[Event] = []
     with Session(engine) as session, session.begin():
         keys = landed["registration_no"].to_list()

@@ -34,8 +34,32 @@ MESSAGES: Final[dict[str, str]] = {
     "certification_date_without_flag": "TGL_SERTIFIKASI '{value}' diisi tetapi SERTIFIKASI bukan 'ya'; dianggap bersertifikat.",
     "institution_elsewhere": "Lembaga '{value}' sudah terdaftar di wilayah lain, di luar wilayah kerja Anda; baris ini tidak dimuat. Periksa nomor registrasinya.",
     "worker_elsewhere": "Petugas NIK '{value}' sudah terdaftar bertugas di wilayah lain, di luar wilayah kerja Anda; baris ini tidak dimuat.",
+    "tracking_too_long": "NO_PENGADUAN '{value}' lebih dari 20 karakter; nomor ini menjadi kode pelacakan pengaduan. Singkatkan (mis. tanpa garis miring dan tahun).",
+    "state_before_received": "TGL_STATUS '{value}' lebih awal dari TGL_PENGADUAN.",
+    "outcome_before_decision": "HASIL '{value}' diisi padahal STATUS belum 'diputuskan' atau 'selesai'.",
+    "outcome_missing": "STATUS 'diputuskan' memerlukan HASIL (keputusan yang diambil).",
+    "referral_missing": "STATUS 'dirujuk' memerlukan RUJUKAN_KE (layanan tujuan rujukan).",
+    "complaint_elsewhere": "Pengaduan '{value}' sudah tercatat di wilayah lain, di luar wilayah kerja Anda; baris ini tidak dimuat.",
+    "complaint_known": "Pengaduan '{value}' sudah tercatat di Terpadu dengan status lain; riwayat di Terpadu yang berlaku, baris ini tidak mengubahnya.",
+    "subject_not_registered": "NIK '{value}' tidak ada di registri; pengaduan dimuat dengan NIK ini tanpa tautan ke keluarga.",
+    "subject_ambiguous": "NIK '{value}' dipakai lebih dari satu orang di registri; pengaduan dimuat tanpa tautan ke keluarga sampai review linkage selesai.",
+    "institution_unknown": "NO_REGISTRASI '{value}' tidak ada di daftar lembaga; impor dulu lembaganya (daftar lembaga).",
+    "resident_not_registered": "NIK '{value}' tidak ada di registri; penghuni lembaga harus orang yang terdaftar (daftarkan dulu lewat usulan keluarga/anggota baru).",
+    "resident_ambiguous": "NIK '{value}' dipakai lebih dari satu orang di registri; selesaikan dulu di review linkage.",
+    "resident_elsewhere": "NIK '{value}' masih tercatat sebagai penghuni lembaga lain (atau dengan tanggal masuk lain); catat dulu kepulangannya.",
+    "discharge_before_admission": "TGL_KELUAR '{value}' lebih awal dari TGL_MASUK.",
     "organisation_without_region": "NAMA_KARANG_TARUNA '{value}' diisi tetapi WILAYAH_TUGAS tidak memuat satu kode desa/kelurahan (10 digit) tempat Karang Taruna itu.",
 }
+
+
+#: What an import of a list tells its ``progress`` callback, step by step.
+PROGRESS_STEPS: Final = ("read", "check", "write")
+#: The callback told each step's key as it starts.
+Step = Callable[[str], None]
+
+
+def _silent(_key: str) -> None:
+    """The callback when nobody follows the import."""
 
 
 def message(code: str, column: str | None, value: str | None) -> str:
@@ -125,10 +149,15 @@ def check_list(
     today: dt.date,
     sheet: str | None,
     extra: Callable[[CleanTable], list[pl.DataFrame]],
+    progress: Step | None = None,
 ) -> tuple[CleanTable, CheckedList]:
     """Read and check a list: ``key`` is (layout column, target) of its natural key; ``extra``
-    gives the checks of this kind of list (issue frames)."""
+    gives the checks of this kind of list (issue frames). ``progress`` is told ``read`` and
+    ``check`` as each starts (:data:`PROGRESS_STEPS`; the importer tells ``write``)."""
+    tell = progress or _silent
+    tell("read")
     raw = read_table(path, sheet, report_long_rows=True)
+    tell("check")
     clean = clean_table(raw, columns, today)
     column, target = key
     duplicates = duplicate_key_issues(clean.values, target, column, raw_column(clean, column))
@@ -153,8 +182,10 @@ def _with_messages(issues: pl.DataFrame, path: Path) -> pl.DataFrame:
 
 
 __all__ = [
+    "PROGRESS_STEPS",
     "CheckedList",
     "ListReport",
+    "Step",
     "any_date",
     "check_list",
     "message",

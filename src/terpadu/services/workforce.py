@@ -29,7 +29,13 @@ from terpadu.intake.validate import issues_frame
 from terpadu.layouts import Column
 from terpadu.regions import regions_frame
 from terpadu.services.complaints import CLOSED
-from terpadu.services.social_files import ListReport, check_list, raw_column, region_list
+from terpadu.services.social_files import (
+    ListReport,
+    Step,
+    check_list,
+    raw_column,
+    region_list,
+)
 from terpadu.store.models.services import Complaint
 from terpadu.store.models.social import Worker, WorkerRegion, YouthOrganisation
 from terpadu.store.models.targeting import Enrolment
@@ -247,6 +253,7 @@ def import_workers(
     sheet: str | None = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    progress: Step | None = None,
 ) -> ListReport:
     """Land the good rows of a workforce list; a worker already known by NIK is updated and
     their assigned regions become the file's. Bad rows are reported and land nothing."""
@@ -259,10 +266,13 @@ def import_workers(
         key=("NIK", "nik"),
         today=today,
         sheet=sheet,
+        progress=progress,
         extra=lambda clean: [*_checks(clean, actor), _kept_elsewhere(engine, clean, actor)],
     )
     landed = checked.landed
     report = ListReport(path, checked.rows_read, landed.height, issues=checked.issues)
+    if progress is not None:
+        progress("write")
     events: list[Event] = []
     with Session(engine) as session, session.begin():
         known = {

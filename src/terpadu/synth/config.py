@@ -62,6 +62,13 @@ class SynthConfig:
     #: The day ages and dates are computed against ("today" for the generated registry).
     reference_date: dt.date = field(default_factory=lambda: dt.date(2025, 7, 1))
 
+    #: Also write the kab/kota's social-services lists (``lembaga.csv``, ``sdm.csv``,
+    #: ``pengaduan.csv``: :mod:`terpadu.synth.services`), in a random stream of their own.
+    services: bool = False
+    #: The day the services lists are as of (accreditations expiring, complaints of the months
+    #: before it); None: ``reference_date``.
+    services_date: dt.date | None = None
+
     # --- welfare calibration -----------------------------------------------------------
     #: Poverty line, Rupiah per person per month (BPS, September 2024).
     poverty_line: float = 595_242.0

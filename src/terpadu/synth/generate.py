@@ -20,6 +20,7 @@ from terpadu.synth.kuota import write_sample_quotas
 from terpadu.synth.names import NamePools, ObjArr, name_variant
 from terpadu.synth.population import Population, build_population
 from terpadu.synth.regions import RegionFrame, load_regions
+from terpadu.synth.services import ServicesSummary, write_services
 
 KELUARGA_COLUMNS = (
     "ID_KELUARGA", "NO_KK", "KODE_WILAYAH", "ALAMAT", "RT", "RW", "STATUS_BANGUNAN",
@@ -65,6 +66,10 @@ class SynthSummary:
     survey_persons: int
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    #: Rows of the social-services lists (``SynthConfig.services``; 0 without them).
+    institutions: int = 0
+    workers: int = 0
+    complaints: int = 0
 
 
 #: The seed sequence key of the survey's own random stream: the registry files of a
@@ -73,13 +78,16 @@ SURVEY_STREAM = 1
 
 #: What ``generate`` tells its ``progress`` callback, step by step.
 PROGRESS_STEPS = ("synth_population", "synth_registry", "synth_survey", "synth_kuota")
+#: The step told last when the social-services lists are written too.
+SERVICES_STEP = "synth_services"
 
 
 def generate(
     config: SynthConfig, outdir: Path, progress: Callable[[str], None] | None = None
 ) -> SynthSummary:
-    """Writes keluarga, anggota, their truth files, a sample ``kuota.csv`` and optional
-    survey files into ``outdir``; ``progress`` is told each of :data:`PROGRESS_STEPS`.
+    """Writes keluarga, anggota, their truth files, a sample ``kuota.csv``, optional
+    survey files and, with ``config.services``, the social-services lists into ``outdir``;
+    ``progress`` is told each of :data:`PROGRESS_STEPS` (and :data:`SERVICES_STEP`).
 
     Same config and seed give byte-identical files. The survey families are drawn from
     the same model in their own random stream, so the registry files do not depend on
@@ -112,12 +120,20 @@ def generate(
     tell(PROGRESS_STEPS[3])
     files["kuota"] = outdir / "kuota.csv"
     write_sample_quotas(registry.families["KODE_WILAYAH"], files["kuota"])
+    services = ServicesSummary(0, 0, 0)
+    if config.services:
+        tell(SERVICES_STEP)
+        as_of = config.services_date or config.reference_date
+        services = write_services(regions, config.kab_code, config.seed, as_of, outdir, files)
     return replace(
         summary,
         survey_families=s_fam,
         survey_persons=s_per,
         files=files,
         seconds=round(time.perf_counter() - started, 3),
+        institutions=services.institutions,
+        workers=services.workers,
+        complaints=services.complaints,
     )
 
 
