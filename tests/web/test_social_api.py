@@ -45,8 +45,8 @@ def _ahmad(web: WebEnv) -> str:
     return str(hits[0]["person_id"])
 
 
-def test_institution_lifecycle_through_the_api(web_sqlite: WebEnv) -> None:
-    ver = web_sqlite.api("ver")
+def test_institution_lifecycle_through_the_api(web: WebEnv) -> None:
+    ver = web.api("ver")
     made = ver.post("/api/v1/institutions", json=_institution())
     assert made.status_code == 201, made.text
     ident = made.json()["id"]
@@ -57,7 +57,7 @@ def test_institution_lifecycle_through_the_api(web_sqlite: WebEnv) -> None:
     assert changed.status_code == 200 and changed.json()["capacity"] == 60
     admitted = ver.post(
         f"/api/v1/institutions/{ident}/residents",
-        json={"person_id": _ahmad(web_sqlite), "admitted_on": "2026-10-01", "reason": "yatim"},
+        json={"person_id": _ahmad(web), "admitted_on": "2026-10-01", "reason": "yatim"},
     )
     assert admitted.status_code == 201, admitted.text
     stay = admitted.json()["residents"][0]
@@ -88,7 +88,7 @@ def test_institution_lifecycle_through_the_api(web_sqlite: WebEnv) -> None:
         json={"discharged_on": "2026-11-01", "reason": "pulang"},
     )
     assert out.status_code == 200 and out.json()["residents"][0]["discharged_on"] == "2026-11-01"
-    assert _actions(web_sqlite) == [
+    assert _actions(web) == [
         ("institution.create", "ver"),
         ("institution.update", "ver"),
         ("institution.admit", "ver"),
@@ -97,10 +97,10 @@ def test_institution_lifecycle_through_the_api(web_sqlite: WebEnv) -> None:
     ]
 
 
-def test_region_scope_and_roles(web_sqlite: WebEnv) -> None:
-    ver = web_sqlite.api("ver")
+def test_region_scope_and_roles(web: WebEnv) -> None:
+    ver = web.api("ver")
     b = ver.post("/api/v1/institutions", json=_institution(kode_wilayah=DESA_B)).json()["id"]
-    op_a = web_sqlite.api("op_a")
+    op_a = web.api("op_a")
     assert op_a.get("/api/v1/institutions").json()["total"] == 0
     assert op_a.get(f"/api/v1/institutions/{b}").status_code == 404
     assert op_a.put(f"/api/v1/institutions/{b}", json=_institution()).status_code == 404
@@ -122,11 +122,11 @@ def test_region_scope_and_roles(web_sqlite: WebEnv) -> None:
         ).status_code
         == 404
     )
-    assert [a for a, _ in _actions(web_sqlite)] == ["institution.create", "worker.create"]
+    assert [a for a, _ in _actions(web)] == ["institution.create", "worker.create"]
 
 
-def test_workers_and_caseloads(web_sqlite: WebEnv) -> None:
-    ver = web_sqlite.api("ver")
+def test_workers_and_caseloads(web: WebEnv) -> None:
+    ver = web.api("ver")
     body = {"nik": WORKER_NIK, "name": "Rina", "role": "tksk", "regions": ["360405"]}
     made = ver.post("/api/v1/workers", json=body)
     assert made.status_code == 201, made.text
@@ -148,25 +148,25 @@ def test_workers_and_caseloads(web_sqlite: WebEnv) -> None:
     assert kramatwatu["staff"] == 1 and kramatwatu["shortfall"] == 0
     assert loads["short"] and all(r["shortfall"] >= 1 for r in loads["short"])
     assert "360405" not in [r["kode_wilayah"] for r in loads["short"]]
-    assert [a for a, _ in _actions(web_sqlite)] == [
+    assert [a for a, _ in _actions(web)] == [
         "worker.create",
         "worker.certify",
         "worker.assign",
     ]
 
 
-def test_masked_roles_see_nik_and_regions_masked(web_sqlite: WebEnv) -> None:
-    ver = web_sqlite.api("ver")
+def test_masked_roles_see_nik_and_regions_masked(web: WebEnv) -> None:
+    ver = web.api("ver")
     ident = ver.post("/api/v1/institutions", json=_institution()).json()["id"]
     ver.post(
         f"/api/v1/institutions/{ident}/residents",
-        json={"person_id": _ahmad(web_sqlite), "admitted_on": "2026-10-01", "reason": "yatim"},
+        json={"person_id": _ahmad(web), "admitted_on": "2026-10-01", "reason": "yatim"},
     )
     ver.post(
         "/api/v1/workers",
         json={"nik": WORKER_NIK, "name": "Rina", "role": "tksk", "regions": [DESA_A]},
     )
-    aud = web_sqlite.api("aud")
+    aud = web.api("aud")
     detail = aud.get(f"/api/v1/institutions/{ident}").json()
     assert detail["kode_wilayah"] == "3604"
     assert detail["residents"][0]["nik"] == "3604********0001"
@@ -177,8 +177,8 @@ def test_masked_roles_see_nik_and_regions_masked(web_sqlite: WebEnv) -> None:
     assert refused.status_code == 403
 
 
-def test_openapi_documents_the_routes(web_sqlite: WebEnv) -> None:
-    paths = web_sqlite.client().get("/api/v1/openapi.json").json()["paths"]
+def test_openapi_documents_the_routes(web: WebEnv) -> None:
+    paths = web.client().get("/api/v1/openapi.json").json()["paths"]
     for path in (
         "/api/v1/institutions",
         "/api/v1/institutions/{institution_id}",
