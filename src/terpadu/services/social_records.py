@@ -29,9 +29,16 @@ from terpadu.services.institutions import (
     STAFF,
     InstitutionError,
     admit,
+    institution_snapshot,
 )
 from terpadu.services.social_files import region_list
-from terpadu.services.workforce import ROLES, WorkerRow, WorkforceError, list_workers
+from terpadu.services.workforce import (
+    ROLES,
+    WorkerRow,
+    WorkforceError,
+    list_workers,
+    worker_snapshot,
+)
 from terpadu.store.models.registry import Family, Membership
 from terpadu.store.models.social import Institution, Worker, WorkerRegion
 
@@ -51,26 +58,6 @@ class InstitutionForm:
     capacity: int = 0
     staff_count: int = 0
     address: str | None = None
-
-
-def _institution_snapshot(row: Institution) -> dict[str, Any]:
-    return {
-        "registration_no": row.registration_no,
-        "name": row.name,
-        "form": row.form,
-        "kind": row.kind,
-        "owner": row.owner,
-        "legal_status": row.legal_status,
-        "accreditation": row.accreditation,
-        "accredited_on": row.accredited_on.isoformat() if row.accredited_on else None,
-        "accreditation_expires": (
-            row.accreditation_expires.isoformat() if row.accreditation_expires else None
-        ),
-        "capacity": row.capacity,
-        "staff_count": row.staff_count,
-        "kode_wilayah": row.kode_wilayah,
-        "address": row.address,
-    }
 
 
 def _check_institution(form: InstitutionForm, actor: Actor) -> None:
@@ -135,7 +122,7 @@ def save_institution(
             found = session.get(Institution, institution_id)
             if found is None or not actor.covers(found.kode_wilayah):
                 raise InstitutionError(f"Lembaga {institution_id} tidak ditemukan di wilayah Anda.")
-            row, before = found, _institution_snapshot(found)
+            row, before = found, institution_snapshot(found)
             for name, value in fields.items():
                 setattr(row, name, value)
             row.updated_by, row.updated_at = actor.username, when
@@ -148,7 +135,7 @@ def save_institution(
             entity_id=row.id,
             region=row.kode_wilayah,
             before=before,
-            after=_institution_snapshot(row),
+            after=institution_snapshot(row),
             at=when,
         )
         return row.id
@@ -179,7 +166,7 @@ def record_accreditation(
         row = session.get(Institution, institution_id)
         if row is None or not actor.covers(row.kode_wilayah):
             raise InstitutionError(f"Lembaga {institution_id} tidak ditemukan di wilayah Anda.")
-        before = _institution_snapshot(row)
+        before = institution_snapshot(row)
         row.accreditation, row.accredited_on, row.accreditation_expires = (
             grade,
             accredited_on,
@@ -299,20 +286,6 @@ class WorkerForm:
     active: bool = True
 
 
-def _worker_snapshot(row: Worker, regions: list[str]) -> dict[str, Any]:
-    return {
-        "nik": row.nik,
-        "name": row.name,
-        "role": row.role,
-        "certified": row.certified,
-        "certified_on": row.certified_on.isoformat() if row.certified_on else None,
-        "username": row.username,
-        "position": row.position,
-        "active": row.active,
-        "regions": regions,
-    }
-
-
 def _parse_regions(typed: str, actor: Actor) -> list[str]:
     codes = region_list(typed)
     if codes is None or not codes:
@@ -402,7 +375,7 @@ def save_worker(
             old_regions: list[str] = []
         else:
             row, old_regions = _worker_in_scope(session, actor, worker_id)
-            before = _worker_snapshot(row, old_regions)
+            before = worker_snapshot(row, old_regions)
             for name, value in fields.items():
                 setattr(row, name, value)
             row.updated_by, row.updated_at = actor.username, when
@@ -416,7 +389,7 @@ def save_worker(
             entity_id=row.id,
             region=wanted[0],
             before=before,
-            after=_worker_snapshot(row, regions),
+            after=worker_snapshot(row, regions),
             at=when,
         )
         return row.id
