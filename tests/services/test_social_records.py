@@ -16,7 +16,7 @@ from verval_helpers import load_registry
 
 from terpadu.access import Actor, PermissionDenied
 from terpadu.audit import verify_chain
-from terpadu.services.institutions import InstitutionError, InstitutionRow, list_institutions
+from terpadu.services.institutions import InstitutionError, list_institutions
 from terpadu.services.social_records import (
     InstitutionForm,
     WorkerForm,
@@ -31,7 +31,6 @@ from terpadu.services.social_records import (
 )
 from terpadu.services.workforce import WorkforceError
 from terpadu.store.models.audit import AuditEvent
-from terpadu.web.social_tables import accreditation_state, months_ahead
 
 TODAY = dt.date(2026, 12, 6)
 KAB = Actor("verif_serang", "verifikator_kab", "3604")
@@ -171,19 +170,3 @@ def test_bad_worker_values_are_refused(engine: Engine) -> None:
     with pytest.raises(WorkforceError, match="tidak ditemukan"):
         certify_worker(engine, OTHER_KAB, ident, certified_on=dt.date(2026, 1, 1), today=TODAY)
     assert [a for a, _ in _events(engine)] == ["worker.create"]
-
-
-def test_months_ahead_and_accreditation_states() -> None:
-    assert months_ahead(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert months_ahead(dt.date(2026, 11, 15), 6) == dt.date(2027, 5, 15)
-
-    def row(grade: str | None, expires: dt.date | None) -> InstitutionRow:
-        return InstitutionRow(1, "X", "X", "panti", "children", "community", grade, expires,
-                              10, 0, 1, "3604052001")  # fmt: skip
-
-    horizon = months_ahead(TODAY, 6)
-    assert accreditation_state(row(None, None), TODAY, horizon) == "never"
-    assert accreditation_state(row("A", TODAY - dt.timedelta(days=1)), TODAY, horizon) == "expired"
-    assert accreditation_state(row("A", TODAY), TODAY, horizon) == "expiring"
-    assert accreditation_state(row("A", horizon), TODAY, horizon) == "expiring"
-    assert accreditation_state(row("A", horizon + dt.timedelta(days=1)), TODAY, horizon) == "valid"

@@ -148,6 +148,8 @@ def test_workers_and_caseloads(web: WebEnv) -> None:
     assert kramatwatu["staff"] == 1 and kramatwatu["shortfall"] == 0
     assert loads["short"] and all(r["shortfall"] >= 1 for r in loads["short"])
     assert "360405" not in [r["kode_wilayah"] for r in loads["short"]]
+    own = ver.get("/api/v1/workers/caseloads", params={"role": "tksk", "norm": 3}).json()
+    assert {r["norm"] for r in own["regions"]} == {3}
     assert [a for a, _ in _actions(web)] == [
         "worker.create",
         "worker.certify",

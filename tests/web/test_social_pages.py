@@ -157,12 +157,14 @@ def test_workers_add_certify_assign_and_caseload(
     client, csrf = ver
     r = _post(client, csrf, "/sdm", {
         "nik": WORKER_NIK, "name": "Rina TKSK", "role": "tksk", "regions": "360405",
-        "active": "true"})  # fmt: skip
+        "phone": "0812-1111-2222", "active": "true"})  # fmt: skip
     assert r.status_code == 303, r.text  # type: ignore[attr-defined]
     ident = int(r.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
     bad = _post(client, csrf, "/sdm", {"nik": "123", "name": "X", "role": "tksk",
                                         "regions": "9999"})  # fmt: skip
     assert bad.status_code == 400 and "harus 16 angka" in bad.text  # type: ignore[attr-defined]
+    # The edit form shows what is kept, the phone too (saving it unchanged keeps it).
+    assert 'value="0812-1111-2222"' in client.get(f"/sdm/{ident}/ubah").text
     listed = client.get("/sdm", params={"peran": "tksk"}).text
     assert "Rina TKSK" in listed and WORKER_NIK in listed
     assert "Rina TKSK" not in client.get("/sdm", params={"peran": "psm"}).text
@@ -185,6 +187,11 @@ def test_workers_add_certify_assign_and_caseload(
     assert 'class="short"' in load
     kramatwatu = re.search(r"<tr>\s*<td class=\"mono\">360405</td>(.*?)</tr>", load, re.S)
     assert kramatwatu is not None and "alert" not in kramatwatu.group(1)
+    # The office's own norm is used when given; an empty box keeps the default (20).
+    own = client.get("/sdm/beban", params={"peran": "tksk", "norma": "5"}).text
+    assert "(norma 5)" in own
+    empty = client.get("/sdm/beban", params={"peran": "tksk", "norma": ""})
+    assert empty.status_code == 200 and "(norma 20)" in empty.text
 
 
 def test_desa_operator_reads_only_its_desa_and_changes_nothing(web_sqlite: WebEnv) -> None:

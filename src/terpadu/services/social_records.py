@@ -455,6 +455,12 @@ def worker_detail(engine: Engine, worker_id: int, *, region: str | None) -> Work
     return found[0]
 
 
+def worker_phone(engine: Engine, worker_id: int) -> str | None:
+    """The worker's phone number (the edit form shows it; lists do not)."""
+    with Session(engine) as session:
+        return session.scalar(select(Worker.phone).where(Worker.id == worker_id))
+
+
 __all__ = [
     "InstitutionDetail",
     "InstitutionForm",
@@ -467,4 +473,5 @@ __all__ = [
     "save_institution",
     "save_worker",
     "worker_detail",
+    "worker_phone",
 ]

@@ -557,11 +557,15 @@ def worker_caseloads(
     engine: EngineDep,
     role: Literal["pendamping_pkh", "tksk"] = "pendamping_pkh",
     level: Level = 6,
+    norm: Annotated[
+        int | None, Query(ge=1, le=100_000, description="The office's norm (default: built in).")
+    ] = None,
 ) -> CaseloadsPublic:
     """Load against workers and the norm per region; the regions short of staff."""
     _level(level)
     shown = disclosure(user)
-    rows = caseloads(engine, role, region=user.region, digits=level)
+    norms: dict[str, int] | None = {str(role): norm} if norm else None
+    rows = caseloads(engine, role, region=user.region, norms=norms, digits=level)
 
     def public(rows: list[Caseload]) -> list[CaseloadPublic]:
         return [

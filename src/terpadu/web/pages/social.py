@@ -44,6 +44,7 @@ from terpadu.services.social_records import (
     save_institution,
     save_worker,
     worker_detail,
+    worker_phone,
 )
 from terpadu.services.workforce import CASELOAD_NORMS, ROLES, caseloads, short_of_staff
 from terpadu.store.ids import parse_code
@@ -62,6 +63,8 @@ Text = Annotated[str, Form(max_length=2000)]
 Filter = Annotated[str, Query(max_length=20)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Months = Annotated[int, Query(ge=1, le=36)]
+# The office's own norm; text, as an empty box is sent as "" (then the default holds).
+Norm = Annotated[str, Query(max_length=6)]
 LEVELS: Final = (4, 6, 10)
 
 
@@ -614,11 +617,15 @@ def workers_download(
 
 
 def _caseloads(
-    state: StateDep, session: PageSession, peran: str, tingkat: int
+    state: StateDep, session: PageSession, peran: str, tingkat: int, norma: str
 ) -> tuple[str, int, list[Any]]:
+    """The caseloads of ``peran`` (PKH facilitators by default) at level ``tingkat``, against
+    the office's own norm ``norma`` when given (the default norms are planning figures)."""
     role = peran if peran in CASELOAD_NORMS else next(iter(CASELOAD_NORMS))
     level = tingkat if tingkat in LEVELS else 6
-    rows = caseloads(state.engine, role, region=session.user.region, digits=level)
+    own = int(norma) if norma.strip().isdigit() else 0
+    norms = {role: own} if own else None
+    rows = caseloads(state.engine, role, region=session.user.region, norms=norms, digits=level)
     return role, level, rows
 
 
@@ -630,8 +637,9 @@ def caseload_page(
     session: SessionDep,
     peran: Filter = "",
     tingkat: Annotated[int, Query(ge=2, le=10)] = 6,
+    norma: Norm = "",
 ) -> HTMLResponse:
-    role, level, rows = _caseloads(state, session, peran, tingkat)
+    role, level, rows = _caseloads(state, session, peran, tingkat, norma)
     short = short_of_staff(rows)
     shown = disclosure(session.user)
     bars = [(shown.region(r.kode_wilayah) or "", float(r.shortfall)) for r in short[:20]]
@@ -646,6 +654,7 @@ def caseload_page(
         short=short,
         role=role,
         norm=rows[0].norm if rows else CASELOAD_NORMS[role],
+        norma=norma if norma.strip().isdigit() and int(norma) else "",
         tingkat=level,
         levels=LEVELS,
         chart=bar_chart(bars, title=title, lang=lang, color="#a33b2b") if bars else None,
@@ -662,9 +671,10 @@ def caseload_download(
     session: SessionDep,
     peran: Filter = "",
     tingkat: Annotated[int, Query(ge=2, le=10)] = 6,
+    norma: Norm = "",
 ) -> Response:
     _format(fmt, lang)
-    role, _, rows = _caseloads(state, session, peran, tingkat)
+    role, _, rows = _caseloads(state, session, peran, tingkat, norma)
     frame = tables.caseload_frame(rows, lang)
     return table_download(frame, f"beban-{role}", fmt, disclosure(session.user), "beban")
 
@@ -801,7 +811,8 @@ def edit_worker_form(
     w = _worker(state, session, worker_id, lang)
     typed = {
         "nik": w.nik, "name": w.name, "role": w.role, "regions": "; ".join(w.regions),
-        "username": w.username or "", "position": w.position or "", "phone": "",
+        "username": w.username or "", "position": w.position or "",
+        "phone": worker_phone(state.engine, w.id) or "",
         "active": w.active,
     }  # fmt: skip
     return _worker_form_page(request, state, lang, session, typed, worker_id)
