@@ -73,6 +73,8 @@ NAV_PAGES = {
     "/program": "program",
     "/laporan": "laporan",
     "/pengaduan": "pengaduan",
+    "/lembaga": "lembaga",
+    "/sdm": "sdm",
     "/edisi": "edisi",
     "/simulasi": "simulasi",
     "/rekonsiliasi/dukcapil": "rekon-dukcapil",
@@ -96,6 +98,15 @@ TASK_PAGES: dict[str, str] = {
     "pengaduan-tanda-terima": "/pengaduan",
     "edisi-beda": "/edisi",
     "audit-verifikasi": "/audit",
+    "lembaga-detail": "/lembaga",
+    "lembaga-keterisian": "/lembaga",
+    "lembaga-akreditasi": "/lembaga",
+    "lembaga-baru": "run_jobs",
+    "lembaga-ubah": "run_jobs",
+    "sdm-detail": "/sdm",
+    "sdm-beban": "/sdm",
+    "sdm-baru": "run_jobs",
+    "sdm-ubah": "run_jobs",
 }
 IMPORT_RESULT = "impor-hasil"
 # The two editions the walk publishes (the diff page compares them).
@@ -345,7 +356,38 @@ def _seed(env: WebEnv) -> tuple[str, str, str]:
                 state="pending", kode_wilayah=DESA_A,
             )
         )  # fmt: skip
+    _seed_social(env)
     return proposal, import_job, complaint
+
+
+def _seed_social(env: WebEnv) -> None:
+    """A panti of desa A with Ahmad living there (its accreditation expiring) and a TKSK."""
+    import datetime as dt
+
+    from terpadu.services.institutions import admit
+    from terpadu.services.social_records import (
+        InstitutionForm,
+        WorkerForm,
+        record_accreditation,
+        save_institution,
+        save_worker,
+    )
+
+    staff = Actor("ver", *USERS["ver"])
+    form = InstitutionForm("LKS-3604-001", "Panti Asuhan Harapan Bangsa", "panti", "children",
+                           "community", DESA_A, legal_status="Yayasan", capacity=1500,
+                           staff_count=12, address="Jl. Raya Kramatwatu 7")  # fmt: skip
+    home = save_institution(env.engine, staff, form)
+    today = dt.date.today()
+    record_accreditation(env.engine, staff, home, grade="B", accredited_on=dt.date(2022, 1, 5),
+                         expires=today + dt.timedelta(days=60))  # fmt: skip
+    with Session(env.engine) as session:
+        from terpadu.store.models.registry import Person
+
+        ahmad = session.query(Person.id).filter(Person.nama == "Ahmad bin Salim").scalar()
+    admit(env.engine, staff, home, person_id=int(ahmad or 0), admitted_on=dt.date(2026, 10, 1),
+          reason="Anak terlantar")  # fmt: skip
+    save_worker(env.engine, staff, WorkerForm("3604050101800011", "Rina Marlina", "tksk", "360405"))
 
 
 @pytest.fixture(scope="module")
@@ -433,6 +475,8 @@ def page_url(walk: Walk, page: Any, name: str) -> str:
         "edisi-beda": f"/edisi/{EDITIONS[0]}/beda/{EDITIONS[1]}",
         "audit-verifikasi": "/audit/verifikasi",
     }
+    social = _social_urls(walk)
+    fixed.update(social)
     if name in fixed:
         return fixed[name]
     if name == "usulan-anggota":
@@ -449,6 +493,23 @@ def page_url(walk: Walk, page: Any, name: str) -> str:
         assert person, f"the family page links no person page ({prefixes[0]}...)"
         return str(person)
     raise AssertionError(name)
+
+
+def _social_urls(walk: Walk) -> dict[str, str]:
+    with walk.env.engine.connect() as conn:
+        home = conn.exec_driver_sql("SELECT min(id) FROM institution").scalar()
+        worker = conn.exec_driver_sql("SELECT min(id) FROM social_worker").scalar()
+    return {
+        "lembaga-detail": f"/lembaga/{home}",
+        "lembaga-keterisian": "/lembaga/keterisian?tingkat=6",
+        "lembaga-akreditasi": "/lembaga/akreditasi",
+        "lembaga-baru": "/lembaga/baru",
+        "lembaga-ubah": f"/lembaga/{home}/ubah",
+        "sdm-detail": f"/sdm/{worker}",
+        "sdm-beban": "/sdm/beban?peran=tksk",
+        "sdm-baru": "/sdm/baru",
+        "sdm-ubah": f"/sdm/{worker}/ubah",
+    }
 
 
 def _with_lang(url: str, lang: str) -> str:

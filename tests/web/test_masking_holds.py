@@ -65,6 +65,8 @@ class Registry:
     dukcapil_check: int = 0
     complaint: str = ""
     referral: int = 0
+    institution: int = 0
+    worker: int = 0
     held: set[str] = field(default_factory=set)  # NIKs and KK numbers held or proposed
     numbers: set[str] = field(default_factory=set)  # those and the ones only an import quoted
 
@@ -227,6 +229,31 @@ def _complaint(web: WebEnv) -> tuple[str, int]:
     return receipt.tracking, referral
 
 
+def _social(web: WebEnv) -> tuple[int, int]:
+    """A panti of desa A with Ahmad living there, and a TKSK of desa A."""
+    from terpadu.access import Actor
+    from terpadu.services.institutions import admit
+    from terpadu.services.social_records import (
+        InstitutionForm,
+        WorkerForm,
+        save_institution,
+        save_worker,
+    )
+
+    staff = Actor(FULL_USER, "verifikator_kab", "3604")
+    form = InstitutionForm("LKS-A", "Panti Desa A", "panti", "children", "community", DESA_A,
+                           address="Jl. Panti 1")  # fmt: skip
+    home = save_institution(web.engine, staff, form)
+    with web.engine.connect() as conn:
+        ahmad = conn.execute(text("SELECT id FROM person WHERE nama = 'Ahmad bin Salim'")).scalar()
+    admit(web.engine, staff, home, person_id=int(ahmad or 0), admitted_on=dt.date(2026, 10, 1),
+          reason="terlantar")  # fmt: skip
+    worker = save_worker(
+        web.engine, staff, WorkerForm("3604050101800011", "Rina TKSK", "tksk", DESA_A)
+    )
+    return home, worker
+
+
 @pytest.fixture
 def registry(web: WebEnv) -> Registry:
     _publish(web, "2026-10")
@@ -240,6 +267,7 @@ def registry(web: WebEnv) -> Registry:
     _publish(web, "2026-11")  # the import's family and members between two editions
     check = _dukcapil_check(web)
     complaint, referral = _complaint(web)
+    institution, worker = _social(web)
     with web.engine.connect() as conn:
         family_ids = [int(i) for i in conn.execute(text("SELECT id FROM family")).scalars()]
         person_ids = [int(i) for i in conn.execute(text("SELECT id FROM person")).scalars()]
@@ -257,6 +285,8 @@ def registry(web: WebEnv) -> Registry:
         dukcapil_check=check,
         complaint=complaint,
         referral=referral,
+        institution=institution,
+        worker=worker,
         held=shown,
         numbers=shown | {IMPORT_KK, IMPORT_NIK},
     )
@@ -283,6 +313,9 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         "tracking": [reg.complaint],
         "referral_id": [str(reg.referral)],
         "table": ["desil", "wilayah", "alasan", "rincian", "usulan"],
+        # A panti with a resident, and a worker.
+        "institution_id": [str(reg.institution)],
+        "worker_id": [str(reg.worker)],
     }
     assert name in values, f"path parameter {name!r}: say here which fixture ids fill it"
     return values[name]

@@ -7,6 +7,7 @@ escapes this test.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -87,9 +88,40 @@ def victim(env: WebEnv) -> dict[str, Any]:
     referral = refer(
         env.engine, operator, receipt.complaint_id, service="health", institution="BPJS"
     )
+    # Desa A's panti with Ahmad living there, and a TKSK assigned to desa A.
+    from terpadu.services.institutions import admit
+    from terpadu.services.social_records import (
+        InstitutionForm,
+        WorkerForm,
+        save_institution,
+        save_worker,
+    )
+
+    staff = Actor("ver", "verifikator_kab", "3604")
+    institution = save_institution(
+        env.engine,
+        staff,
+        InstitutionForm("LKS-A", "Panti Desa A", "panti", "children", "community", "3604052001"),
+    )
+    stay = admit(
+        env.engine,
+        staff,
+        institution,
+        person_id=int(ahmad or 0),
+        admitted_on=dt.date(2026, 10, 1),
+        reason="terlantar",
+    )
+    worker = save_worker(
+        env.engine,
+        staff,
+        WorkerForm("3604050101800011", "Rina TKSK Desa A", "tksk", "3604052001"),
+    )
     return {
         "family": env.family("K1"),
         "key": "K1",
+        "institution": institution,
+        "stay": stay,
+        "worker": worker,
         "proposal": pid,
         "job": job,
         "person": person_code(int(ahmad or 0)),
@@ -104,6 +136,13 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     fam, pid, job = v["family"], v["proposal"], v["job"]
     person, evidence = v.get("person", ""), v.get("evidence", 0)
     complaint, referral = v.get("complaint", "ADU-3604-AAAAAA"), v.get("referral", 0)
+    home, stay, worker = v.get("institution", 1), v.get("stay", 1), v.get("worker", 1)
+    institution_body = {
+        "registration_no": "LKS-A", "name": "Diambil alih", "form": "panti",
+        "kind": "children", "owner": "community", "kode_wilayah": "3604052002",
+    }  # fmt: skip
+    worker_body = {"nik": "3604050101800011", "name": "Diambil", "role": "tksk",
+                   "regions": "3604052002"}  # fmt: skip
     files = {"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())}
     return {
         ("POST", "/api/v1/auth/login"): [{"json": {"username": "op_a", "password": "tebakan"}}],
@@ -254,6 +293,96 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
             for a in ("check", "visit", "close")
         ],
         ("POST", "/pengaduan/rujukan/{referral_id}"): [{"path": referral, "data": {"answer": "x"}}],
+        # institutions and the social workforce
+        ("GET", "/api/v1/institutions"): [{}, {"params": {"region": "3604052001"}}],
+        ("GET", "/api/v1/institutions/occupancy"): [{"params": {"level": 10}}],
+        ("GET", "/api/v1/institutions/accreditation"): [{}],
+        ("GET", "/api/v1/institutions/{institution_id}"): [{"path": home}],
+        ("POST", "/api/v1/institutions"): [{"json": institution_body}],
+        ("PUT", "/api/v1/institutions/{institution_id}"): [
+            {"path": home, "json": institution_body}
+        ],
+        ("POST", "/api/v1/institutions/{institution_id}/accreditation"): [
+            {
+                "path": f"{home}/accreditation",
+                "json": {"grade": "A", "accredited_on": "2026-01-01", "expires": "2030-01-01"},
+            }
+        ],
+        ("POST", "/api/v1/institutions/{institution_id}/residents"): [
+            {
+                "path": f"{home}/residents",
+                "json": {"person_id": person, "admitted_on": "2026-11-01", "reason": "x"},
+            }
+        ],
+        ("POST", "/api/v1/institutions/{institution_id}/residents/{stay_id}/discharge"): [
+            {
+                "path": f"{home}/residents/{stay}/discharge",
+                "json": {"discharged_on": "2026-11-02", "reason": "x"},
+            }
+        ],
+        ("GET", "/api/v1/workers"): [{}, {"params": {"region": "3604052001"}}],
+        ("GET", "/api/v1/workers/caseloads"): [{"params": {"role": "tksk", "level": 10}}],
+        ("GET", "/api/v1/workers/{worker_id}"): [{"path": worker}],
+        ("POST", "/api/v1/workers"): [{"json": {**worker_body, "regions": ["3604052002"]}}],
+        ("PUT", "/api/v1/workers/{worker_id}"): [
+            {"path": worker, "json": {**worker_body, "regions": ["3604052002"]}}
+        ],
+        ("POST", "/api/v1/workers/{worker_id}/certification"): [
+            {"path": f"{worker}/certification", "json": {"certified_on": "2026-01-01"}}
+        ],
+        ("PUT", "/api/v1/workers/{worker_id}/regions"): [
+            {"path": f"{worker}/regions", "json": {"regions": ["3604052002"]}}
+        ],
+        ("GET", "/lembaga"): [{}, {"params": {"wilayah": "3604052001"}}],
+        ("GET", "/lembaga/unduh.{fmt}"): [{"url": f"/lembaga/unduh.{f}"} for f in ("csv", "xlsx")],
+        ("GET", "/lembaga/keterisian"): [{"params": {"tingkat": 10}}],
+        ("GET", "/lembaga/keterisian.{fmt}"): [{"url": "/lembaga/keterisian.csv"}],
+        ("GET", "/lembaga/akreditasi"): [{}],
+        ("GET", "/lembaga/akreditasi.{fmt}"): [{"url": "/lembaga/akreditasi.xlsx"}],
+        ("GET", "/lembaga/baru"): [{}],
+        ("POST", "/lembaga"): [{"data": institution_body}],
+        ("GET", "/lembaga/{institution_id}"): [{"path": home, "params": {"cari": "ahmad"}}],
+        ("GET", "/lembaga/{institution_id}/penghuni.{fmt}"): [
+            {"path": f"{home}/penghuni.{f}"} for f in ("csv", "xlsx")
+        ],
+        ("GET", "/lembaga/{institution_id}/ubah"): [{"path": f"{home}/ubah"}],
+        ("POST", "/lembaga/{institution_id}/ubah"): [
+            {"path": f"{home}/ubah", "data": institution_body}
+        ],
+        ("POST", "/lembaga/{institution_id}/aksi"): [
+            {"path": f"{home}/aksi", "data": d}
+            for d in (
+                {
+                    "action": "accredit",
+                    "grade": "A",
+                    "accredited_on": "2026-01-01",
+                    "expires": "2030-01-01",
+                },
+                {"action": "admit", "person": person, "admitted_on": "2026-11-01", "reason": "x"},
+                {
+                    "action": "discharge",
+                    "stay": str(stay),
+                    "discharged_on": "2026-11-02",
+                    "reason": "x",
+                },
+            )
+        ],
+        ("GET", "/sdm"): [{}, {"params": {"wilayah": "3604052001"}}],
+        ("GET", "/sdm/unduh.{fmt}"): [{"url": f"/sdm/unduh.{f}"} for f in ("csv", "xlsx")],
+        ("GET", "/sdm/beban"): [{"params": {"peran": "tksk", "tingkat": 10}}],
+        ("GET", "/sdm/beban.{fmt}"): [{"url": "/sdm/beban.csv", "params": {"peran": "tksk"}}],
+        ("GET", "/sdm/baru"): [{}],
+        ("POST", "/sdm"): [{"data": worker_body}],
+        ("GET", "/sdm/{worker_id}"): [{"path": worker}],
+        ("GET", "/sdm/{worker_id}/ubah"): [{"path": f"{worker}/ubah"}],
+        ("POST", "/sdm/{worker_id}/ubah"): [{"path": f"{worker}/ubah", "data": worker_body}],
+        ("POST", "/sdm/{worker_id}/aksi"): [
+            {"path": f"{worker}/aksi", "data": d}
+            for d in (
+                {"action": "certify", "certified_on": "2026-01-01"},
+                {"action": "assign", "regions": "3604052002"},
+            )
+        ],
         # last: it ends the token the routes above were tried with
         ("POST", "/api/v1/auth/logout"): [{}],
     }
@@ -276,7 +405,16 @@ def _url(path: str, spec: dict[str, Any]) -> str:
     return f"{head}{spec['path']}"
 
 
-SECRETS = ("Ahmad", "Siti Aminah", "3604051507870001", "3604054107870002", "Kp. Baru")
+SECRETS = (
+    "Ahmad",
+    "Siti Aminah",
+    "3604051507870001",
+    "3604054107870002",
+    "Kp. Baru",
+    "Panti Desa A",
+    "Rina TKSK Desa A",
+    "3604050101800011",
+)
 
 
 def test_every_route_is_checked(web_sqlite: WebEnv) -> None:
@@ -339,6 +477,23 @@ def test_desa_operator_cannot_reach_another_desa(web: WebEnv) -> None:
         proposals_after = conn.execute(text("SELECT count(*) FROM proposal")).scalar()
         comments = conn.execute(text("SELECT count(*) FROM proposal_comment")).scalar()
     assert tuple(after) == tuple(before)
+    with web.engine.connect() as conn:
+        social_changes = conn.execute(
+            text(
+                "SELECT count(*) FROM audit_event WHERE actor = 'op_b' AND "
+                "(action LIKE 'institution.%' OR action LIKE 'worker.%')"
+            )
+        ).scalar()
+        still = conn.execute(
+            text(
+                "SELECT i.name, r.discharged_on, w.certified FROM institution i "
+                "JOIN institution_resident r ON r.institution_id = i.id, social_worker w "
+                "WHERE i.id = :i AND w.id = :w"
+            ),
+            {"i": v["institution"], "w": v["worker"]},
+        ).one()
+    assert social_changes == 0
+    assert tuple(still) == ("Panti Desa A", None, 0)
     assert tuple(proposal_after) == tuple(proposal_before)
     assert proposals_after == proposals_before
     assert comments == 0

@@ -178,7 +178,8 @@ def _kept_elsewhere(engine: Engine, clean: CleanTable, actor: Actor) -> pl.DataF
     )
 
 
-def _snapshot(row: Institution) -> dict[str, Any]:
+def institution_snapshot(row: Institution) -> dict[str, Any]:
+    """The audited fields of an institution (before and after of its events)."""
     return {
         "registration_no": row.registration_no,
         "name": row.name,
@@ -262,7 +263,7 @@ def import_institutions(
                 "address": row["address"],
             }
             found = known.get(row["registration_no"])
-            before = _snapshot(found) if found is not None else None
+            before = institution_snapshot(found) if found is not None else None
             if found is None:
                 found = Institution(registration_no=row["registration_no"], **fields)
                 session.add(found)
@@ -282,7 +283,7 @@ def import_institutions(
                     found.id,
                     found.kode_wilayah,
                     before,
-                    _snapshot(found),
+                    institution_snapshot(found),
                 )
             )
         record_events(session.connection(), events, actor=actor, at=when)
@@ -617,6 +618,7 @@ __all__ = [
     "discharge",
     "import_institutions",
     "institution_id",
+    "institution_snapshot",
     "list_institutions",
     "list_residents",
     "occupancy",

@@ -217,7 +217,8 @@ def _checks(clean: CleanTable, actor: Actor) -> list[pl.DataFrame]:
     )
 
 
-def _snapshot(worker: Worker, regions: list[str]) -> dict[str, Any]:
+def worker_snapshot(worker: Worker, regions: list[str]) -> dict[str, Any]:
+    """The audited fields of a worker with their assigned regions."""
     return {
         "nik": worker.nik,
         "name": worker.name,
@@ -303,7 +304,7 @@ def import_workers(
             }
             worker = known.get(row["nik"])
             before_regions = sorted(assigned.get(worker.id, [])) if worker else []
-            before = _snapshot(worker, before_regions) if worker else None
+            before = worker_snapshot(worker, before_regions) if worker else None
             if worker is None:
                 worker = Worker(nik=row["nik"], **fields)
                 session.add(worker)
@@ -331,7 +332,7 @@ def import_workers(
                     worker.id,
                     regions[0] if regions else None,
                     before,
-                    _snapshot(worker, regions),
+                    worker_snapshot(worker, regions),
                 )
             )
         session.flush()
@@ -572,4 +573,5 @@ __all__ = [
     "list_workers",
     "parse_norms",
     "short_of_staff",
+    "worker_snapshot",
 ]

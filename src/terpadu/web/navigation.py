@@ -47,6 +47,12 @@ _EVERYONE: Final = frozenset(ROLES)
 # The registry's own pages: every role that works with the registry (not the system admin,
 # whose daily work is accounts and the audit trail).
 _REGISTRY: Final = _EVERYONE - {ADMIN_SISTEM}
+# Institutions and the social workforce: kept by kab/kota and province staff, planned from
+# the centre (any account may still open them within its region). The province admin's
+# menu is full: the workforce is a link on the institutions page (workers are assigned
+# and counted by the kab/kota).
+_SOCIAL: Final = frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI, ANALIS_PUSAT})
+_WORKFORCE: Final = _SOCIAL - {ADMIN_PROVINSI}
 
 NAV: Final[tuple[NavEntry, ...]] = (
     NavEntry("/", "dashboard", _EVERYONE),
@@ -59,6 +65,8 @@ NAV: Final[tuple[NavEntry, ...]] = (
     NavEntry(
         "/pengaduan", "nav.complaints", frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI})
     ),
+    NavEntry("/lembaga", "socialpages.nav.institutions", _SOCIAL),
+    NavEntry("/sdm", "socialpages.nav.workforce", _WORKFORCE),
     NavEntry(
         "/edisi",
         "nav.editions",

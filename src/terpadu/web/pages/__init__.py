@@ -10,6 +10,7 @@ from terpadu.web.pages.reports import router as reports_router
 from terpadu.web.pages.routes import router
 from terpadu.web.pages.services import router as services_router
 from terpadu.web.pages.simulation import router as simulation_router
+from terpadu.web.pages.social import router as social_router
 from terpadu.web.pages.verval import router as verval_router
 
 router.include_router(reports_router)
@@ -21,6 +22,7 @@ router.include_router(editions_router)
 router.include_router(audit_router)
 router.include_router(reconcile_router)
 router.include_router(simulation_router)
+router.include_router(social_router)
 router.include_router(verval_router)
 
 __all__ = ["router"]
