@@ -18,6 +18,8 @@ from terpadu.access import (
     ANALIS_PUSAT,
     AUDITOR,
     OPERATOR_DESA,
+    PEKERJA_SOSIAL,
+    PETUGAS_SLRT,
     ROLES,
     VERIFIKATOR_KAB,
     allows,
@@ -46,18 +48,27 @@ def _holding(permission: Any) -> frozenset[str]:
 _EVERYONE: Final = frozenset(ROLES)
 # The registry's own pages: every role that works with the registry (not the system admin,
 # whose daily work is accounts and the audit trail).
-_REGISTRY: Final = _EVERYONE - {ADMIN_SISTEM}
+_REGISTRY: Final = _EVERYONE - {ADMIN_SISTEM, PETUGAS_SLRT, PEKERJA_SOSIAL}
+# The social-service desks (front office, caseworkers) look people up but keep no registry.
+_SERVICE_DESKS: Final = frozenset({PETUGAS_SLRT, PEKERJA_SOSIAL})
 
 NAV: Final[tuple[NavEntry, ...]] = (
     NavEntry("/", "dashboard", _EVERYONE),
-    NavEntry("/cari", "search", _REGISTRY),
+    NavEntry("/cari", "search", _REGISTRY | _SERVICE_DESKS),
     NavEntry("/usulan", "verval", _REGISTRY),
     NavEntry("/impor", "import", _holding("import")),
     NavEntry("/tautan", "linkage", _REGISTRY),
     NavEntry("/program", "programs", _REGISTRY),
     NavEntry("/laporan", "reports", _REGISTRY),
     NavEntry(
-        "/pengaduan", "nav.complaints", frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI})
+        "/pengaduan",
+        "nav.complaints",
+        frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI, PETUGAS_SLRT}),
+    ),
+    NavEntry(
+        "/kasus",
+        "cases.nav",
+        frozenset({PETUGAS_SLRT, PEKERJA_SOSIAL, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
     ),
     NavEntry(
         "/edisi",
