@@ -62,6 +62,8 @@ ACCOUNTS = {
     "analis_pusat": "ana",
     "auditor": "aud",
     "admin_sistem": "sys",
+    "petugas_slrt": "slrt",
+    "pekerja_sosial": "peksos",
 }
 # Page names (used in screenshot names and the guide) of the menu's paths.
 NAV_PAGES = {
@@ -73,6 +75,7 @@ NAV_PAGES = {
     "/program": "program",
     "/laporan": "laporan",
     "/pengaduan": "pengaduan",
+    "/kasus": "kasus",
     "/edisi": "edisi",
     "/simulasi": "simulasi",
     "/rekonsiliasi/dukcapil": "rekon-dukcapil",

@@ -282,6 +282,8 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         # A complaint and its referral (complaint pages are refused to masked roles).
         "tracking": [reg.complaint],
         "referral_id": [str(reg.referral)],
+        # A PPKS case (case pages and routes are refused to masked roles).
+        "number": ["KAS-3604-000001"],
         "table": ["desil", "wilayah", "alasan", "rincian", "usulan"],
     }
     assert name in values, f"path parameter {name!r}: say here which fixture ids fill it"

@@ -42,6 +42,12 @@ class CaseError(TerpaduError, ValueError):
     code = "case"
 
 
+class CaseStateError(CaseError):
+    """A step the case's state does not allow now (e.g. a service before the plan)."""
+
+    code = "case_state"
+
+
 @cache
 def _codes(table: str) -> tuple[str, ...]:
     return tuple(section(f"cases.{table}"))  # in the order of the file (the regulation)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from terpadu.access import PEKERJA_SOSIAL, Actor
+from terpadu.accounts.users import USERS
 from terpadu.audit.log import as_utc
 from terpadu.services.calendar import WorkCalendar
 from terpadu.services.case_codes import CLOSED, CaseError
@@ -333,3 +334,20 @@ def person_history(
                     )
                 )
     return sorted(entries, key=lambda e: (e.opened_at, e.kind, e.id), reverse=True)
+
+
+def caseworkers(engine: Engine, region: str | None) -> list[str]:
+    """Active caseworker accounts who may take a case in ``region`` (the opener's scope):
+    those working inside it or over it."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(USERS.c.username, USERS.c.region)
+            .where(USERS.c.role == PEKERJA_SOSIAL, USERS.c.active == 1)
+            .order_by(USERS.c.username)
+        ).all()
+    scope = region or ""
+    return [
+        str(r.username)
+        for r in rows
+        if str(r.region or "").startswith(scope) or scope.startswith(str(r.region or ""))
+    ]

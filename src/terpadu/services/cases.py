@@ -51,6 +51,7 @@ from terpadu.services.case_codes import (
     REVIEWED,
     RISK_LEVELS,
     CaseError,
+    CaseStateError,
     atensi_codes,
     check_categories,
     check_code,
@@ -290,7 +291,7 @@ class _Step:
     def move(self, to_state: str, note: str | None, action: str, **extra: Any) -> None:
         case = self.case
         if to_state not in NEXT[case.state]:
-            raise CaseError(
+            raise CaseStateError(
                 f"Kasus {case.number} berstatus '{text(f'cases.state.{case.state}')}'; langkah "
                 f"'{text(f'cases.state.{to_state}')}' tidak dapat diambil sekarang."
             )
