@@ -65,11 +65,8 @@ NAV: Final[tuple[NavEntry, ...]] = (
         "nav.complaints",
         frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI, PETUGAS_SLRT}),
     ),
-    NavEntry(
-        "/kasus",
-        "cases.nav",
-        frozenset({PETUGAS_SLRT, PEKERJA_SOSIAL, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
-    ),
+    # The province supervises cases by their address, not daily from its (full) menu.
+    NavEntry("/kasus", "cases.nav", frozenset({PETUGAS_SLRT, PEKERJA_SOSIAL, VERIFIKATOR_KAB})),
     NavEntry(
         "/edisi",
         "nav.editions",
