@@ -60,6 +60,11 @@ ADMIN_PROVINSI: Final = "admin_provinsi"
 ANALIS_PUSAT: Final = "analis_pusat"
 AUDITOR: Final = "auditor"
 ADMIN_SISTEM: Final = "admin_sistem"
+# Social services: the SLRT (kab/kota) or Puskesos (village) front office, which receives
+# complaints and referrals and opens cases, and the caseworker (pekerja sosial, Sakti
+# Peksos) who works on the PPKS cases assigned to them.
+PETUGAS_SLRT: Final = "petugas_slrt"
+PEKERJA_SOSIAL: Final = "pekerja_sosial"
 
 ROLES: Final[tuple[str, ...]] = (
     OPERATOR_DESA,
@@ -68,6 +73,8 @@ ROLES: Final[tuple[str, ...]] = (
     ANALIS_PUSAT,
     AUDITOR,
     ADMIN_SISTEM,
+    PETUGAS_SLRT,
+    PEKERJA_SOSIAL,
 )
 ROLE_LABELS: Final[dict[str, str]] = {
     OPERATOR_DESA: "operator desa/kelurahan",
@@ -76,6 +83,8 @@ ROLE_LABELS: Final[dict[str, str]] = {
     ANALIS_PUSAT: "analis pusat",
     AUDITOR: "auditor",
     ADMIN_SISTEM: "admin sistem",
+    PETUGAS_SLRT: "petugas SLRT/Puskesos",
+    PEKERJA_SOSIAL: "pekerja sosial",
 }
 # Roles whose scope may be the whole country (no region code).
 NATIONAL_ROLES: Final = frozenset({ANALIS_PUSAT, AUDITOR, ADMIN_SISTEM})
@@ -85,7 +94,11 @@ Permission = Literal[
 ]
 # Which roles hold each permission ("read_only": may look but change nothing).
 _PERMISSIONS: Final[Mapping[Permission, frozenset[str]]] = {
-    "see_full_nik": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
+    # The front office and caseworkers serve people face to face, in their own region, and
+    # match them by NIK; they see what the registering roles see.
+    "see_full_nik": frozenset(
+        {OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI, PETUGAS_SLRT, PEKERJA_SOSIAL}
+    ),
     "import": frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI}),
     "propose": frozenset({OPERATOR_DESA}),
     "read_only": frozenset({AUDITOR, ANALIS_PUSAT, ADMIN_SISTEM}),
@@ -378,7 +391,9 @@ __all__ = [
     "MASKED_DISCLOSURE",
     "NATIONAL_ROLES",
     "OPERATOR_DESA",
+    "PEKERJA_SOSIAL",
     "PERSONAL_FIELDS",
+    "PETUGAS_SLRT",
     "ROLES",
     "ROLE_LABELS",
     "VERIFIKATOR_KAB",

@@ -62,6 +62,8 @@ ACCOUNTS = {
     "analis_pusat": "ana",
     "auditor": "aud",
     "admin_sistem": "sys",
+    "petugas_slrt": "slrt",
+    "pekerja_sosial": "peksos",
 }
 # Page names (used in screenshot names and the guide) of the menu's paths.
 NAV_PAGES = {
@@ -75,6 +77,7 @@ NAV_PAGES = {
     "/pengaduan": "pengaduan",
     "/lembaga": "lembaga",
     "/sdm": "sdm",
+    "/kasus": "kasus",
     "/edisi": "edisi",
     "/simulasi": "simulasi",
     "/rekonsiliasi/dukcapil": "rekon-dukcapil",

@@ -312,6 +312,8 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         # A complaint and its referral (complaint pages are refused to masked roles).
         "tracking": [reg.complaint],
         "referral_id": [str(reg.referral)],
+        # A PPKS case (case pages and routes are refused to masked roles).
+        "number": ["KAS-3604-000001"],
         "table": ["desil", "wilayah", "alasan", "rincian", "usulan"],
         # A panti with a resident, and a worker.
         "institution_id": [str(reg.institution)],

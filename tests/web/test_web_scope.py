@@ -116,12 +116,27 @@ def victim(env: WebEnv) -> dict[str, Any]:
         staff,
         WorkerForm("3604050101800011", "Rina TKSK Desa A", "tksk", "3604052001"),
     )
+    # A PPKS case for Ahmad, opened at the kab/kota front office (desa A).
+    from terpadu.services.case_reads import case_detail
+    from terpadu.services.cases import Subject, open_case
+
+    front_office = Actor("slrt", "petugas_slrt", "3604")
+    case = open_case(
+        env.engine,
+        front_office,
+        Subject(person_id=int(ahmad or 0)),
+        categories=["09"],
+        caseworker="peksos",
+        complaint_id=receipt.complaint_id,
+    )
+    number = case_detail(env.engine, front_office, case, now=dt.datetime.now(dt.UTC)).row.number
     return {
         "family": env.family("K1"),
         "key": "K1",
         "institution": institution,
         "stay": stay,
         "worker": worker,
+        "case": number,
         "proposal": pid,
         "job": job,
         "person": person_code(int(ahmad or 0)),
@@ -143,6 +158,7 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     }  # fmt: skip
     worker_body = {"nik": "3604050101800011", "name": "Diambil", "role": "tksk",
                    "regions": "3604052002"}  # fmt: skip
+    case = v.get("case", "KAS-3604-000001")
     files = {"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())}
     return {
         ("POST", "/api/v1/auth/login"): [{"json": {"username": "op_a", "password": "tebakan"}}],
@@ -383,6 +399,59 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
                 {"action": "assign", "regions": "3604052002"},
             )
         ],
+        ("GET", "/kasus"): [{}, {"params": {"nama": "ahmad", "semua": "true"}}],
+        ("GET", "/kasus/baru"): [{}],
+        ("POST", "/kasus"): [
+            {
+                "data": {
+                    "caseworker": "peksos",
+                    "categories": "09",
+                    "subject_name": "Titipan",
+                    "kode_wilayah": "3604052001",
+                }
+            }
+        ],
+        ("GET", "/kasus/riwayat"): [{"params": {"nik": "3604051507870001"}}],
+        ("GET", "/kasus/{number}"): [{"path": case}],
+        ("POST", "/kasus/{number}/aksi"): [
+            {"path": case, "data": {"action": a, "needs": "x", "reason": "died"}}
+            for a in ("assess", "close")
+        ],
+        ("GET", "/api/v1/cases"): [{}, {"params": {"name": "ahmad", "include_closed": "true"}}],
+        ("POST", "/api/v1/cases"): [
+            {
+                "json": {
+                    "categories": ["09"],
+                    "caseworker": "peksos",
+                    "name": "Titipan",
+                    "kode_wilayah": "3604052001",
+                }
+            }
+        ],
+        ("GET", "/api/v1/cases/overdue"): [{}],
+        ("GET", "/api/v1/cases/history"): [{"params": {"nik": "3604051507870001"}}],
+        ("GET", "/api/v1/cases/{number}"): [{"path": case}],
+        ("POST", "/api/v1/cases/{number}/assessment"): [
+            {"path": f"{case}/assessment", "json": {"needs": "x"}}
+        ],
+        ("POST", "/api/v1/cases/{number}/plan"): [
+            {
+                "path": f"{case}/plan",
+                "json": {
+                    "goals": "x",
+                    "services": [{"atensi": "terapi", "starts_on": "2026-12-01"}],
+                },
+            }
+        ],
+        ("POST", "/api/v1/cases/{number}/services"): [
+            {"path": f"{case}/services", "json": {"atensi": "terapi", "given_on": "2026-12-01"}}
+        ],
+        ("POST", "/api/v1/cases/{number}/reviews"): [
+            {"path": f"{case}/reviews", "json": {"progress": "x"}}
+        ],
+        ("POST", "/api/v1/cases/{number}/close"): [
+            {"path": f"{case}/close", "json": {"reason": "died"}}
+        ],
         # last: it ends the token the routes above were tried with
         ("POST", "/api/v1/auth/logout"): [{}],
     }
@@ -432,6 +501,7 @@ def test_desa_operator_cannot_reach_another_desa(web: WebEnv) -> None:
             text("SELECT state, version FROM proposal WHERE id = :id"), {"id": v["proposal"]}
         ).one()
         proposals_before = conn.execute(text("SELECT count(*) FROM proposal")).scalar()
+        cases_before = conn.execute(text("SELECT count(*), max(version) FROM ppks_case")).one()
     api = web.api("op_b")
     table = attacks(v)
     assert route_keys(web) == set(table)
@@ -476,6 +546,7 @@ def test_desa_operator_cannot_reach_another_desa(web: WebEnv) -> None:
         ).one()
         proposals_after = conn.execute(text("SELECT count(*) FROM proposal")).scalar()
         comments = conn.execute(text("SELECT count(*) FROM proposal_comment")).scalar()
+        cases_after = conn.execute(text("SELECT count(*), max(version) FROM ppks_case")).one()
     assert tuple(after) == tuple(before)
     with web.engine.connect() as conn:
         social_changes = conn.execute(
@@ -497,3 +568,4 @@ def test_desa_operator_cannot_reach_another_desa(web: WebEnv) -> None:
     assert tuple(proposal_after) == tuple(proposal_before)
     assert proposals_after == proposals_before
     assert comments == 0
+    assert tuple(cases_after) == tuple(cases_before)

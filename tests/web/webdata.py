@@ -49,6 +49,8 @@ USERS = {
     "adm": ("admin_provinsi", "36"),
     "aud": ("auditor", None),
     "ana": ("analis_pusat", None),
+    "slrt": ("petugas_slrt", "3604"),
+    "peksos": ("pekerja_sosial", "3604"),
 }
 
 

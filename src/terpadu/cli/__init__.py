@@ -14,6 +14,7 @@ from terpadu.cli import account, data, demo, linkage
 from terpadu.cli import indicator as indicator_cli
 from terpadu.cli import targeting as targeting_cli
 from terpadu.cli.audit import audit_app
+from terpadu.cli.cases import kasus_app
 from terpadu.cli.common import console, say, set_quiet
 from terpadu.cli.edition import edition_app
 from terpadu.cli.help import LocalizedGroup
@@ -79,6 +80,7 @@ app.add_typer(linkage.review_app, name="review")
 app.command("dukcapil")(linkage.dukcapil)
 app.add_typer(pmt_app, name="pmt")
 app.add_typer(pengaduan_app, name="pengaduan")
+app.add_typer(kasus_app, name="kasus")
 app.add_typer(lembaga_app, name="lembaga")
 app.add_typer(sdm_app, name="sdm")
 app.command("rank")(rank)

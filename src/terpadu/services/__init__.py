@@ -3,7 +3,9 @@
 A complaint changes nothing in the registry by itself: what it finds becomes a proposal
 (usulan) through :mod:`terpadu.verval`, and only its approval changes a family.
 ``services.calendar`` (holiday file, working days) and ``services.complaints`` (the codes
-of categories, channels, states and outcomes) are public too.
+of categories, channels, states and outcomes) are public too. PPKS case management is
+``services.cases`` (steps), ``services.case_reads`` (lists, history) and
+``services.case_codes`` (PPKS categories, ATENSI services, states).
 """
 
 from terpadu.services.calendar import WorkCalendar, calendar_from

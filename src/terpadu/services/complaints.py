@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from terpadu.access import ADMIN_PROVINSI, OPERATOR_DESA, VERIFIKATOR_KAB, Actor
+from terpadu.access import ADMIN_PROVINSI, OPERATOR_DESA, PETUGAS_SLRT, VERIFIKATOR_KAB, Actor
 from terpadu.audit import record_event
 from terpadu.audit.log import as_utc
 from terpadu.errors import TerpaduError
@@ -61,8 +61,9 @@ NEXT: Final[dict[str, frozenset[str]]] = {
 VISIT_FIRST: Final = frozenset({"exclusion", "inclusion"})
 OUTCOMES: Final = ("proposal", "no_change", "payment_followed_up", "help_given", "not_eligible")
 SERVICES: Final = ("health", "education", "civil_registry", "other_office", "institution")
-#: Front office (kab/kota SLRT) and village Puskesos; the province oversees.
-STAFF: Final = (OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI)
+#: Front office (kab/kota SLRT, village Puskesos), the village operator and the kab/kota
+#: verifier; the province oversees.
+STAFF: Final = (PETUGAS_SLRT, OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI)
 # Letters and digits that cannot be mistaken for one another when read over the phone.
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 

@@ -18,6 +18,8 @@ from terpadu.access import (
     ANALIS_PUSAT,
     AUDITOR,
     OPERATOR_DESA,
+    PEKERJA_SOSIAL,
+    PETUGAS_SLRT,
     ROLES,
     VERIFIKATOR_KAB,
     allows,
@@ -46,27 +48,33 @@ def _holding(permission: Any) -> frozenset[str]:
 _EVERYONE: Final = frozenset(ROLES)
 # The registry's own pages: every role that works with the registry (not the system admin,
 # whose daily work is accounts and the audit trail).
-_REGISTRY: Final = _EVERYONE - {ADMIN_SISTEM}
 # Institutions and the social workforce: kept by kab/kota and province staff, planned from
 # the centre (any account may still open them within its region). The province admin's
 # menu is full: the workforce is a link on the institutions page (workers are assigned
 # and counted by the kab/kota).
 _SOCIAL: Final = frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI, ANALIS_PUSAT})
 _WORKFORCE: Final = _SOCIAL - {ADMIN_PROVINSI}
+_REGISTRY: Final = _EVERYONE - {ADMIN_SISTEM, PETUGAS_SLRT, PEKERJA_SOSIAL}
+# The social-service desks (front office, caseworkers) look people up but keep no registry.
+_SERVICE_DESKS: Final = frozenset({PETUGAS_SLRT, PEKERJA_SOSIAL})
 
 NAV: Final[tuple[NavEntry, ...]] = (
     NavEntry("/", "dashboard", _EVERYONE),
-    NavEntry("/cari", "search", _REGISTRY),
+    NavEntry("/cari", "search", _REGISTRY | _SERVICE_DESKS),
     NavEntry("/usulan", "verval", _REGISTRY),
     NavEntry("/impor", "import", _holding("import")),
     NavEntry("/tautan", "linkage", _REGISTRY),
     NavEntry("/program", "programs", _REGISTRY),
     NavEntry("/laporan", "reports", _REGISTRY),
     NavEntry(
-        "/pengaduan", "nav.complaints", frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI})
+        "/pengaduan",
+        "nav.complaints",
+        frozenset({OPERATOR_DESA, VERIFIKATOR_KAB, ADMIN_PROVINSI, PETUGAS_SLRT}),
     ),
     NavEntry("/lembaga", "socialpages.nav.institutions", _SOCIAL),
     NavEntry("/sdm", "socialpages.nav.workforce", _WORKFORCE),
+    # The province supervises cases by their address, not daily from its (full) menu.
+    NavEntry("/kasus", "cases.nav", frozenset({PETUGAS_SLRT, PEKERJA_SOSIAL, VERIFIKATOR_KAB})),
     NavEntry(
         "/edisi",
         "nav.editions",

@@ -2,6 +2,7 @@
 
 from terpadu.web.pages.admin import router as admin_router
 from terpadu.web.pages.audit import router as audit_router
+from terpadu.web.pages.cases import router as cases_router
 from terpadu.web.pages.editions import router as editions_router
 from terpadu.web.pages.explain import router as explain_router
 from terpadu.web.pages.family import router as family_router
@@ -18,6 +19,7 @@ router.include_router(admin_router)
 router.include_router(explain_router)
 router.include_router(family_router)
 router.include_router(services_router)
+router.include_router(cases_router)
 router.include_router(editions_router)
 router.include_router(audit_router)
 router.include_router(reconcile_router)
