@@ -46,14 +46,15 @@ def _holding(permission: Any) -> frozenset[str]:
 
 
 _EVERYONE: Final = frozenset(ROLES)
-# The registry's own pages: every role that works with the registry (not the system admin,
-# whose daily work is accounts and the audit trail).
 # Institutions and the social workforce: kept by kab/kota and province staff, planned from
 # the centre (any account may still open them within its region). The province admin's
 # menu is full: the workforce is a link on the institutions page (workers are assigned
 # and counted by the kab/kota).
 _SOCIAL: Final = frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI, ANALIS_PUSAT})
 _WORKFORCE: Final = _SOCIAL - {ADMIN_PROVINSI}
+# The registry's own pages: every role that works with the registry (not the system admin
+# nor the social-service desks,
+# whose daily work is accounts and the audit trail).
 _REGISTRY: Final = _EVERYONE - {ADMIN_SISTEM, PETUGAS_SLRT, PEKERJA_SOSIAL}
 # The social-service desks (front office, caseworkers) look people up but keep no registry.
 _SERVICE_DESKS: Final = frozenset({PETUGAS_SLRT, PEKERJA_SOSIAL})
