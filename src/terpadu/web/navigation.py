@@ -52,9 +52,8 @@ _EVERYONE: Final = frozenset(ROLES)
 # and counted by the kab/kota).
 _SOCIAL: Final = frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI, ANALIS_PUSAT})
 _WORKFORCE: Final = _SOCIAL - {ADMIN_PROVINSI}
-# The registry's own pages: every role that works with the registry (not the system admin
-# nor the social-service desks,
-# whose daily work is accounts and the audit trail).
+# The registry's own pages: every role that works with the registry (not the system admin,
+# whose daily work is accounts and the audit trail, nor the social-service desks).
 _REGISTRY: Final = _EVERYONE - {ADMIN_SISTEM, PETUGAS_SLRT, PEKERJA_SOSIAL}
 # The social-service desks (front office, caseworkers) look people up but keep no registry.
 _SERVICE_DESKS: Final = frozenset({PETUGAS_SLRT, PEKERJA_SOSIAL})
