@@ -60,6 +60,12 @@ def say(key: str, /, **values: object) -> str:
     return text(f"cli.{key}", language(), **values)
 
 
+def tell(key: str, /, **values: object) -> str:
+    """The console's words ``console.<key>`` (summaries, titles, hints) in the interface
+    language, filled with ``values``."""
+    return text(f"console.{key}", language(), **values)
+
+
 def num(value: float | None) -> str:
     """A count as the interface language groups it: 2.031 (id), 2,031 (en)."""
     return fmt_number(value, language())

@@ -8,16 +8,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from terpadu.access import PermissionDenied, disclosure
 from terpadu.cli.account import current_actor, jobs_actor
-from terpadu.cli.common import console, dec, fail, money, num, open_engine
+from terpadu.cli.common import console, dec, fail, language, money, num, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.engine import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
+from terpadu.locale import text
 from terpadu.periods import InvalidPeriod
 from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.reports.personal import record_personal_export
@@ -199,36 +201,45 @@ def explain(
         fail_with(exc)
     except PermissionDenied as exc:
         fail_with(exc)
+    lang = language()
     console.rule(
         f"{result.family_code} · ID_KELUARGA {result.id_keluarga} · "
         f"{disclosure(actor).region(result.kode_wilayah)} · "
-        f"{result.status}"
+        f"{text(f'reports.record_status.{result.status}', lang)}"
     )
     for prog in result.programs:
-        header = f"[bold]{prog.name}[/] (v{prog.version}"
-        header += (
-            f", periode {prog.period}, run {prog.run_id})"
+        run = (
+            tell("explain.run", period=prog.period, run=prog.run_id)
             if prog.run_id
-            else ", belum dialokasikan)"
+            else tell("explain.not_allocated")
         )
-        console.print(f"{header}: [bold]{prog.label}[/]")
+        console.print(
+            f"[bold]{escape(prog.name)}[/] (v{prog.version}, {run}): "
+            f"[bold]{prog.decision_in(lang)}[/]"
+        )
         for check in prog.checks:
             mark = "[green]✓[/]" if check.passed else "[red]✗[/]"
-            console.print(f"  {mark} {check.rule}: {check.value}")
+            console.print(f"  {mark} {escape(check.rule_in(lang))}: {escape(check.value_in(lang))}")
         if prog.rank is not None:
             console.print(
-                f"  peringkat {num(prog.rank)} di wilayah kuota {prog.quota_region}: kuota "
-                f"{num(prog.quota)}, terisi {prog.filled if prog.filled is not None else '-'}, "
-                f"layak {prog.eligible_in_region if prog.eligible_in_region is not None else '-'}"
+                "  "
+                + tell(
+                    "explain.rank",
+                    rank=num(prog.rank),
+                    region=prog.quota_region,
+                    quota=num(prog.quota),
+                    filled=num(prog.filled),
+                    eligible=num(prog.eligible_in_region),
+                )
             )
         elif prog.decision == "di_luar_wilayah_kuota":
-            console.print("  tidak ada baris kuota yang mencakup wilayah keluarga ini")
+            console.print("  " + text("pages.no_quota_row", lang))
         for fix in prog.fixes:
-            console.print(f"  [yellow]perbaikan:[/] {fix}")
+            console.print(f"  [yellow]{text('pages.fix', lang)}:[/] {escape(fix.say(lang))}")
         if prog.components:
-            console.print(f"  komponen: {prog.components}")
+            console.print(f"  {text('pages.components', lang)}: {prog.components}")
         if prog.nominal is not None:
-            console.print(f"  nominal: {money(prog.nominal)}")
+            console.print(f"  {text('pages.nominal', lang)}: {money(prog.nominal)}")
 
 
 def payments(

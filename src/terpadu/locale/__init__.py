@@ -19,11 +19,13 @@ from terpadu.locale.catalogue import (
     text,
 )
 from terpadu.locale.formats import fmt_date, fmt_decimal, fmt_money, fmt_number, fmt_percent
+from terpadu.locale.phrase import Phrase
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "MissingText",
+    "Phrase",
     "catalogue",
     "code_label",
     "fmt_date",
