@@ -105,10 +105,7 @@ WALK_QUERY = {"cari": "?q=siti"}
 PERSON_PREFIXES = ("/orang/", "/anggota/", "/penduduk/", "/person/")
 
 # Faults found on pages whose templates are changed elsewhere: (role or "*", page) -> why.
-KNOWN: dict[tuple[str, str], str] = {
-    ("*", "edisi-beda"): "the editions diff shows a proposal state in Indonesian "
-    "('disetujui') on ?lang=en",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def role_pages(role: str) -> list[str]:
