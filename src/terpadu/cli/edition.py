@@ -19,7 +19,7 @@ from terpadu.editions import list_editions, open_edition, publish_edition
 from terpadu.engine.snapshot import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import TableFormatError, write_table
-from terpadu.locale import text
+from terpadu.locale import has_text, text
 from terpadu.settings import get_settings
 from terpadu.verval.diff import diff_as_seen, diff_editions
 
@@ -61,7 +61,10 @@ def publish(
             )
     except TerpaduError as exc:
         fail_with(exc)
-    counts = ", ".join(f"{k} {num(v)}" for k, v in info.row_counts.items())
+    counts = ", ".join(
+        f"{tell(f'edition.table.{k}') if has_text(f'console.edition.table.{k}') else k} {num(v)}"
+        for k, v in info.row_counts.items()
+    )
     console.print(tell("edition.published", period=info.period, path=info.path, counts=counts))
     console.print(f"  sha256 manifest: {info.manifest_sha256}")
 

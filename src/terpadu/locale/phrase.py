@@ -12,10 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 from terpadu.locale.catalogue import DEFAULT_LANGUAGE, text
-from terpadu.locale.formats import fmt_decimal
+from terpadu.locale.formats import fmt_decimal, fmt_number
 
 #: The catalogue's word for a value that is missing.
 EMPTY_KEY = "console.explain.empty"
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count, grouped as the language groups thousands (a bare int is shown as it is:
+    a row number, a desil, a run id)."""
+
+    n: int
 
 
 def value_words(value: Any, language: str) -> str:
@@ -23,6 +31,8 @@ def value_words(value: Any, language: str) -> str:
     language's separator (trailing zeros dropped), nothing as the catalogue's "empty"."""
     if isinstance(value, Phrase):
         return value.say(language)
+    if isinstance(value, Count):
+        return fmt_number(value.n, language)
     if value is None:
         return text(EMPTY_KEY, language)
     if isinstance(value, float | Decimal):
