@@ -63,6 +63,10 @@ def working_day(out: Path, period: str, earlier: str) -> list[list[str]]:
         ["edition", "list"],
         ["edition", "verify", period],
         ["edition", "diff", earlier, period],
+        ["whoami"],
+        ["users", "list"],
+        ["audit", "verify"],
+        ["verval", "indicator", "--period", period[:4]],
     ]  # fmt: skip
 
 
