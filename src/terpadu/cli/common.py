@@ -124,7 +124,7 @@ def open_engine(migrate: bool = True) -> Engine:
     if migrate:
         upgrade(engine)
     elif not is_initialised(engine):
-        fail("basis data belum disiapkan; jalankan 'terpadu init' dulu")
+        fail(tell("not_initialised"))
     return engine
 
 

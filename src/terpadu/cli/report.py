@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def print_profile(profile: PovertyProfile) -> None:
     """Desil distribution, H, A, M0 and each dimension's contribution."""
     m = profile.measures
-    region = profile.region or tell("convergence.national")
+    region = profile.region or tell("national")
     console.rule(tell("poverty.title", name=profile.region_name, region=region))
     console.print(
         tell(

@@ -453,9 +453,7 @@ def convergence(
         )
     except _errors() as exc:
         fail_with(exc)
-    table = Table(
-        title=tell("convergence.title", region=report.region or tell("convergence.national"))
-    )
+    table = Table(title=tell("convergence.title", region=report.region or tell("national")))
     for name in ("region", "ranked", "desil_low", "exclusion", "desil_high", "inclusion"):
         table.add_column(
             tell(f"convergence.col.{name}"), justify="right" if name != "region" else "left"

@@ -169,7 +169,7 @@ def create(
         try:
             loaded = yaml.safe_load(data.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
-            fail(f"Berkas {data} tidak dapat dibaca: {exc}")
+            fail(tell("usulan.unreadable", path=data, error=exc))
         values |= dict(loaded.get("values") or {})
         members += list(loaded.get("members") or [])
     for item in set_ or []:
