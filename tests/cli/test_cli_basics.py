@@ -65,7 +65,7 @@ def test_synth_summary_in_indonesian_then_english(
     monkeypatch.setenv("TERPADU_LANGUAGE", "en")
     get_settings.cache_clear()
     result = runner.invoke(app, args)
-    assert "Synthetic registry" in result.output and "anggota rows" in result.output
+    assert "Synthetic registry" in result.output and "rows of anggota.csv" in result.output
     assert "1,4" in result.output
 
 

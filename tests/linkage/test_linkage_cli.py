@@ -57,7 +57,8 @@ def test_cli_link_review_unmerge_dukcapil(
     assert "PERSON_ID" in result.output and "versi model" in result.output
     # which model and why, and each stage as it finished
     assert "stored: model tersimpan" in result.output
-    assert all(stage in result.output for stage in ("snapshot", "prepare", "predict", "cluster"))
+    stages = ("snapshot", "persiapan", "nilai", "kelompok")  # each stage's time, in words
+    assert all(stage in result.output for stage in stages)
 
     listed = runner.invoke(app, ["review", "--list", "--limit", "5"])
     assert listed.exit_code == 0, listed.output

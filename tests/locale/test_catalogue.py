@@ -100,3 +100,20 @@ def test_every_coded_registry_column_has_a_name_for_each_code() -> None:
                 for language in LANGUAGES:
                     label = code_label(table, code, language)
                     assert label != str(code), f"{column.target}={code} has no {language} name"
+
+
+def test_a_bare_yes_or_no_key_is_refused(tmp_path: Path) -> None:
+    from terpadu.locale.catalogue import _entries
+
+    with pytest.raises(ValueError, match="quote it or rename it"):
+        _entries("console", {False: {"id": "tidak", "en": "no"}}, tmp_path / "console.yaml")
+
+
+def test_every_console_key_the_cli_names_is_in_the_catalogue() -> None:
+    named = set()
+    for module in (SRC / "cli").glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        named |= {f"console.{k}" for k in re.findall(r"\btell\(\s*\"([a-z0-9_.]+)\"", source)}
+    assert len(named) > 100
+    missing = sorted(k for k in named if k not in catalogue())
+    assert not missing, missing

@@ -69,6 +69,18 @@ def test_publish_once_and_diff_with_reasons(engine: Engine, tmp_path: Path) -> N
     assert person_code(ids["A1"]) not in diff["ID"].to_list()
     assert verify_chain(engine).ok  # the editions' anchors still match the chain
 
+    # The same diff for an English reader: the same rows, the reasons in English words.
+    english = diff_editions(engine, "2026-10", "2026-11", "en")
+    assert english.select("ID", "PERUBAHAN").equals(diff.select("ID", "PERUBAHAN"))
+    k2_en = english.filter(pl.col("ID") == family_code(ids["K2"]))
+    assert k2_en["ALASAN"][0].startswith(
+        f"status inactive (moved away): usulan #{gone} (deactivate: moved away) approved by "
+    )
+    assert "status: active → inactive" in k2_en["RINCIAN"][0]
+    said = " ".join(english["ALASAN"].to_list() + english["RINCIAN"].to_list())
+    for word in ("disetujui", "pindah", "diubah", "dibuat", "aktif", "oleh", "tidak"):
+        assert f" {word} " not in f" {said} ", word
+
 
 def test_indicator_counts_desa_and_kab_with_approved_updates(
     engine: Engine, tmp_path: Path

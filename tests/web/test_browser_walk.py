@@ -119,12 +119,7 @@ WALK_QUERY = {"cari": "?q=siti"}
 PERSON_PREFIXES = ("/orang/", "/anggota/", "/penduduk/", "/person/")
 
 # Faults found on pages whose templates are changed elsewhere: (role or "*", page) -> why.
-KNOWN: dict[tuple[str, str], str] = {
-    ("*", "penjelasan"): "the explanation page's exclusion rules and values are targeting's "
-    "Bahasa Indonesia text ('tidak ada anggota aktif yang masih hidup') on ?lang=en",
-    ("*", "edisi-beda"): "the editions diff shows a proposal state in Indonesian "
-    "('disetujui') on ?lang=en",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def role_pages(role: str) -> list[str]:

@@ -35,7 +35,7 @@ from terpadu.accounts.cli_tokens import (
 )
 from terpadu.accounts.lockout import LockoutPolicy
 from terpadu.audit import record_event
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, fail, open_engine, region_words, role_words, tell
 from terpadu.cli.errors import fail_with
 from terpadu.settings import Settings, get_settings
 
@@ -77,7 +77,7 @@ def _stored_token(settings: Settings) -> str | None:
         return None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         # Like ssh: a token others can read may have been copied; refuse it.
-        fail(f"Berkas login {path} dapat dibaca orang lain; hapus lalu masuk lagi (terpadu login).")
+        fail(tell("account.token_readable", path=path))
     return path.read_text(encoding="utf-8").strip() or None
 
 
@@ -135,10 +135,10 @@ def login(
 ) -> None:
     """Log in: the commands that change the registry or write personal data run as you."""
     if os.environ.get(TOKEN_ENV):
-        fail(f"{TOKEN_ENV} sudah diisi; perintah berjalan sebagai akunnya. Kosongkan dulu.")
-    name = username or str(typer.prompt("Nama pengguna"))
+        fail(tell("account.token_set", env=TOKEN_ENV))
+    name = username or str(typer.prompt(tell("account.username")))
     if sys.stdin.isatty():
-        password = str(typer.prompt("Kata sandi", hide_input=True))
+        password = str(typer.prompt(tell("account.password"), hide_input=True))
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     settings = get_settings()
@@ -152,9 +152,9 @@ def login(
             policy=LockoutPolicy.from_settings(settings),
         )
     except LoginThrottled as exc:
-        fail(f"Terlalu banyak percobaan gagal; coba lagi dalam {exc.minutes} menit.")
+        fail(tell("account.throttled", minutes=exc.minutes))
     except LoginFailed:
-        fail("Nama pengguna atau kata sandi salah.")
+        fail(tell("account.login_failed"))
     previous = _stored_token(settings)
     if previous is not None:
         revoke_token(engine, previous)
@@ -163,8 +163,14 @@ def login(
     _write_private(path, token + "\n")
     hours = settings.cli_login_max_age_s / 3600
     console.print(
-        f"Masuk sebagai [bold]{user.username}[/] ({user.role_label}, wilayah "
-        f"{user.region or 'nasional'}) selama {hours:g} jam. Token: {path}"
+        tell(
+            "account.logged_in",
+            user=f"[bold]{user.username}[/]",
+            role=role_words(user.role),
+            region=region_words(user.region),
+            hours=f"{hours:g}",
+            path=path,
+        )
     )
 
 
@@ -173,7 +179,7 @@ def logout() -> None:
     settings = get_settings()
     stored = _stored_token(settings)
     if stored is None:
-        console.print("Tidak ada login tersimpan untuk basis data ini.")
+        console.print(tell("account.no_login"))
         return
     engine = open_engine()
     try:
@@ -194,7 +200,7 @@ def logout() -> None:
                 after={"via": "cli"},
             )
     token_path(settings).unlink(missing_ok=True)
-    console.print("Keluar; token dicabut.")
+    console.print(tell("account.logged_out"))
 
 
 def whoami() -> None:
@@ -206,10 +212,16 @@ def whoami() -> None:
         user = resolve_token(open_engine(), found[0])
     except TokenInvalid as exc:
         fail_with(exc)
-    kind = "akun layanan" if user.kind == "service" else "akun"
+    kind = tell("account.service" if user.kind == "service" else "account.person")
     console.print(
-        f"{user.username} · {user.role_label} · wilayah {user.region or 'nasional'} · "
-        f"{kind} · dari {found[1]}"
+        tell(
+            "account.whoami",
+            user=user.username,
+            role=role_words(user.role),
+            region=region_words(user.region),
+            kind=kind,
+            source=found[1],
+        )
     )
 
 

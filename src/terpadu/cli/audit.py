@@ -25,7 +25,7 @@ from terpadu.audit.anchor import (
 from terpadu.audit.export import events_as_seen
 from terpadu.audit.log import chain_head
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, num, open_engine
+from terpadu.cli.common import console, fail, num, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.engine.snapshot import MANIFEST
 from terpadu.errors import TerpaduError
@@ -60,22 +60,13 @@ def _anchors(settings: Settings, given: list[Path]) -> list[tuple[str, Anchor]]:
         manifests = sorted(editions.glob(f"*/{MANIFEST}")) if editions.is_dir() else []
         for manifest in manifests:
             if '"audit_anchor"' in manifest.read_text(encoding="utf-8", errors="replace"):
-                found.append((f"edisi {manifest.parent.name}", read_anchor(manifest)))
+                found.append(
+                    (tell("edition.named", period=manifest.parent.name), read_anchor(manifest))
+                )
         found.extend((str(p), read_anchor(p)) for p in given)
     except AnchorUnreadable as exc:
         fail_with(exc)
     return found
-
-
-LABELS = {
-    "altered": "diubah",
-    "inserted": "disisipkan",
-    "deleted": "dihapus",
-    "broken_link": "rantai putus",
-    "rewound": "diputar mundur",
-    "anchor_mismatch": "tidak cocok jangkar",
-    "anchor_invalid": "jangkar tidak sah",
-}
 
 
 @audit_app.command("verify")
@@ -97,34 +88,36 @@ def audit_verify(
     key = _key(settings, required=False)
     report = verify_chain(open_engine(), anchors, key)
     if anchors and key is None:
-        console.print(
-            "[yellow]Peringatan:[/] kunci audit belum diatur; tanda tangan jangkar tidak diperiksa."
-        )
+        console.print(f"[yellow]{tell('warning')}:[/] {tell('audit.no_key')}")
     unsigned = [origin for origin, a in anchors if a.signature is None]
     if unsigned and key is not None:
         console.print(
-            f"[yellow]Catatan:[/] {len(unsigned)} jangkar tanpa tanda tangan (hanya posisinya "
-            f"diperiksa): {', '.join(unsigned)}"
+            f"[yellow]{tell('note')}:[/] "
+            + tell("audit.unsigned", n=num(len(unsigned)), anchors=", ".join(unsigned))
         )
     if report.ok:
         console.print(
-            f"Log audit utuh: {num(report.checked)} event, kepala rantai #{report.head_id} "
-            f"{report.head_hash[:16]}…"
+            tell(
+                "audit.intact",
+                n=num(report.checked),
+                head=report.head_id,
+                hash=report.head_hash[:16],
+            )
         )
         if report.anchors_checked:
-            console.print(f"Cocok dengan {len(report.anchors_checked)} jangkar:")
+            console.print(tell("audit.anchors_match", n=num(len(report.anchors_checked))))
             for origin in report.anchors_checked:
                 console.print(f"  {origin}")
         else:
-            console.print("Belum ada jangkar di luar basis data: jalankan 'terpadu audit anchor'.")
+            console.print(tell("audit.no_anchor"))
         return
-    table = Table(title="Log audit RUSAK")
-    for column in ("Event", "Masalah", "Keterangan"):
-        table.add_column(column)
+    table = Table(title=tell("audit.damaged"))
+    for column in ("event", "problem", "detail"):
+        table.add_column(tell(f"audit.col.{column}"))
     for p in report.problems:
-        table.add_row(f"#{p.event_id}", LABELS[p.kind], p.message)
+        table.add_row(f"#{p.event_id}", tell(f"audit.problem.{p.kind}"), p.message)
     console.print(table)
-    fail(f"{len(report.problems)} masalah pada log audit ({num(report.checked)} event diperiksa).")
+    fail(tell("audit.problems", n=num(len(report.problems)), checked=num(report.checked)))
 
 
 @audit_app.command("export")
@@ -167,9 +160,9 @@ def audit_export(
     # Before/after values hold NIKs, birth dates, mothers' names: masked roles see them masked.
     frame = events_as_seen(frame, disclosure(actor))
     if out is None:
-        table = Table(title=f"Event audit ({num(frame.height)})")
-        for column in ("ID", "Waktu (UTC)", "Pelaku", "Aksi", "Entitas", "Wilayah"):
-            table.add_column(column)
+        table = Table(title=tell("audit.events_title", n=num(frame.height)))
+        for column in ("id", "time", "actor", "action", "entity", "region"):
+            table.add_column(tell(f"audit.col.{column}"))
         for r in frame.iter_rows(named=True):
             table.add_row(
                 str(r["EVENT_ID"]),
@@ -189,7 +182,7 @@ def audit_export(
         write_table(frame, out, sheet="audit")
     except TableFormatError as exc:
         fail(str(exc))
-    console.print(f"{num(frame.height)} event ditulis ke {out}")
+    console.print(tell("audit.written", n=num(frame.height), path=out))
 
 
 @audit_app.command("head")
@@ -210,8 +203,8 @@ def audit_anchor() -> None:
     with open_engine().connect() as conn:
         anchor = current_anchor(conn, key)
     path = write_anchor(anchor, settings.anchors_dir)
-    console.print(f"Jangkar audit ditulis ke {path}: {num(anchor.event_count)} event.")
-    console.print("Simpan juga baris ini di luar sistem (mis. surat keputusan, surel):")
+    console.print(tell("audit.anchor_written", path=path, n=num(anchor.event_count)))
+    console.print(tell("audit.anchor_keep"))
     # Printed plain, without markup, so it can be copied as it is.
     print(anchor.text())
 

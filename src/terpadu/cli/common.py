@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from terpadu.locale import fmt_decimal, fmt_money, fmt_number, fmt_percent, text
+from terpadu.locale import code_label, fmt_decimal, fmt_money, fmt_number, fmt_percent, text
 from terpadu.settings import get_settings
 from terpadu.store import is_initialised, make_engine, upgrade
 
@@ -58,6 +58,22 @@ def language() -> str:
 def say(key: str, /, **values: object) -> str:
     """The CLI's words ``cli.<key>`` in the interface language, filled with ``values``."""
     return text(f"cli.{key}", language(), **values)
+
+
+def tell(key: str, /, **values: object) -> str:
+    """The console's words ``console.<key>`` (summaries, titles, hints) in the interface
+    language, filled with ``values``."""
+    return text(f"console.{key}", language(), **values)
+
+
+def role_words(role: str) -> str:
+    """A role's name in the interface language (the code table's)."""
+    return code_label("role", role, language())
+
+
+def region_words(region: str | None) -> str:
+    """An account's or report's region: its code, or "national" in words."""
+    return region or tell("national")
 
 
 def num(value: float | None) -> str:
@@ -108,7 +124,7 @@ def open_engine(migrate: bool = True) -> Engine:
     if migrate:
         upgrade(engine)
     elif not is_initialised(engine):
-        fail("basis data belum disiapkan; jalankan 'terpadu init' dulu")
+        fail(tell("not_initialised"))
     return engine
 
 

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from terpadu.access import PermissionDenied, require_import_region
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, num, open_engine
+from terpadu.cli.common import console, fail, language, num, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.errors import TerpaduError
@@ -27,6 +27,7 @@ from terpadu.intake import (
     parse_as_of,
 )
 from terpadu.intake.report import stored_problems
+from terpadu.locale import DEFAULT_LANGUAGE, has_text, text
 from terpadu.reports.personal import personal_export
 from terpadu.settings import get_settings
 from terpadu.store.bulk import StorageFull, UnstorableText
@@ -155,7 +156,7 @@ def print_import_report(report: ImportReport) -> None:
     if report.already_imported:
         console.print(t("already_imported", batch=report.batch_id))
         return
-    table = Table(title=f"Batch {report.batch_id} · sumber '{report.source}'")
+    table = Table(title=tell("import.title", batch=report.batch_id, source=report.source))
     for key in (
         "file",
         "rows_read",
@@ -167,7 +168,7 @@ def print_import_report(report: ImportReport) -> None:
         table.add_column(t(key), justify="left" if key == "file" else "right")
     for f in report.files:
         table.add_row(
-            f"{f.path.name} ({f.role})",
+            f"{f.path.name} ({tell(f'import.role.{f.role}')})",
             *(
                 num(n)
                 for n in (
@@ -196,8 +197,16 @@ def print_import_report(report: ImportReport) -> None:
         top.add_column(t("example"))
         for code, n in counts.most_common(8):
             example = report.issues.filter(pl.col("code") == code).row(0, named=True)
-            message = _shortened(str(example["message"]))
-            top.add_row(code, num(n), f"{example['file']} baris {example['__row']}: {message}")
+            top.add_row(
+                code,
+                num(n),
+                tell(
+                    "import.example",
+                    file=example["file"],
+                    row=example["__row"],
+                    message=_example_words(code, str(example["message"])),
+                ),
+            )
         console.print(top)
 
 
@@ -209,7 +218,16 @@ EXAMPLE_CHARS = 300
 def _shortened(message: str) -> str:
     if len(message) <= EXAMPLE_CHARS:
         return message
-    return f"{message[:EXAMPLE_CHARS]}… ({num(len(message))} karakter; lengkapnya di --errors)"
+    return message[:EXAMPLE_CHARS] + tell("import.cut", n=num(len(message)))
+
+
+def _example_words(code: str, message: str) -> str:
+    """A problem's example: intake's own message (Bahasa Indonesia, quoting the operator's
+    data); in another language the problem's name, the message being in the problem file."""
+    key = f"reports.issue.{code}"
+    if language() == DEFAULT_LANGUAGE or not has_text(key):
+        return _shortened(message)
+    return text(key, language())
 
 
 class ExportKind(StrEnum):

@@ -12,13 +12,14 @@ from rich.table import Table
 from terpadu.access import disclosure
 from terpadu.audit.anchor import AuditKeyMissing, load_key
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, num, open_engine, when
+from terpadu.cli.common import console, fail, language, num, open_engine, tell, when
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.editions import list_editions, open_edition, publish_edition
 from terpadu.engine.snapshot import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import TableFormatError, write_table
+from terpadu.locale import has_text, text
 from terpadu.settings import get_settings
 from terpadu.verval.diff import diff_as_seen, diff_editions
 
@@ -45,10 +46,7 @@ def publish(
         if exc.code != "audit_key_missing":
             fail_with(exc)
         key = None
-        console.print(
-            "[yellow]Peringatan:[/] kunci audit belum diatur; kepala rantai audit di manifest "
-            "tidak ditandatangani (TERPADU_AUDIT_KEY)."
-        )
+        console.print(f"[yellow]{tell('warning')}:[/] {tell('edition.unsigned')}")
     try:
         actor.require("publish", doing="menerbitkan edisi")
         with progress_bar("edition publish", 2) as step:
@@ -63,17 +61,20 @@ def publish(
             )
     except TerpaduError as exc:
         fail_with(exc)
-    counts = ", ".join(f"{k} {num(v)}" for k, v in info.row_counts.items())
-    console.print(f"Edisi {info.period} diterbitkan di {info.path} ({counts}).")
+    counts = ", ".join(
+        f"{tell(f'edition.table.{k}') if has_text(f'console.edition.table.{k}') else k} {num(v)}"
+        for k, v in info.row_counts.items()
+    )
+    console.print(tell("edition.published", period=info.period, path=info.path, counts=counts))
     console.print(f"  sha256 manifest: {info.manifest_sha256}")
 
 
 @edition_app.command("list")
 def list_editions_command() -> None:
     """List published editions."""
-    table = Table(title="Edisi")
-    for column in ("Periode", "Terbit (UTC)", "Oleh", "Keluarga", "Anggota", "Folder"):
-        table.add_column(column)
+    table = Table(title=tell("edition.title"))
+    for column in ("period", "published_utc", "by", "families", "members", "folder"):
+        table.add_column(tell(f"edition.col.{column}"))
     for e in list_editions(open_engine()):
         table.add_row(
             e.period,
@@ -93,7 +94,7 @@ def verify_edition_command(period: Annotated[str, typer.Argument(help="The perio
         open_edition(open_engine(), period)
     except (TerpaduError, SnapshotDamaged) as exc:
         fail_with(exc)
-    console.print(f"Edisi {period} utuh: semua checksum cocok.")
+    console.print(tell("edition.intact", period=period))
 
 
 @edition_app.command("diff")
@@ -106,7 +107,7 @@ def diff(
     engine = open_engine()
     actor = current_actor(engine, "edition diff")
     try:
-        frame = diff_editions(engine, period_a, period_b)
+        frame = diff_editions(engine, period_a, period_b, language())
     except (TerpaduError, SnapshotDamaged) as exc:
         fail_with(exc)
     # Within the reader's region; the details of a change (old and new values) as its role
@@ -114,20 +115,27 @@ def diff(
     if actor.region is not None:
         frame = frame.filter(pl.col("KODE_WILAYAH").str.starts_with(actor.region))
     frame = diff_as_seen(frame, disclosure(actor))
-    table = Table(title=f"Perubahan {period_a} → {period_b} ({num(frame.height)})")
-    for column in ("Entitas", "ID", "Perubahan", "Kolom", "Alasan"):
-        table.add_column(column, no_wrap=column in ("ID", "Perubahan"))
+    lang = language()
+    table = Table(title=tell("edition.diff_title", a=period_a, b=period_b, n=num(frame.height)))
+    for column in ("entity", "id", "change", "columns", "reason"):
+        table.add_column(tell(f"edition.col.{column}"), no_wrap=column in ("id", "change"))
     for r in frame.head(200).iter_rows(named=True):
-        table.add_row(r["ENTITAS"], r["ID"], r["PERUBAHAN"], r["KOLOM"] or "", r["ALASAN"])
+        table.add_row(
+            text(f"pages.diff_entity_{r['ENTITAS']}", lang),
+            r["ID"],
+            text(f"pages.diff_change_{r['PERUBAHAN']}", lang),
+            r["KOLOM"] or "",
+            r["ALASAN"],
+        )
     console.print(table)
     if frame.height > 200 and out is None:
-        console.print("… gunakan --out untuk semua baris.")
+        console.print(tell("edition.use_out"))
     if out is not None:
         try:
             write_table(frame, out, sheet="perubahan")
         except TableFormatError as exc:
             fail(str(exc))
-        console.print(f"Perbedaan ditulis ke {out}")
+        console.print(tell("edition.diff_written", path=out))
 
 
 __all__ = ["edition_app"]

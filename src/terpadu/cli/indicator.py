@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from terpadu.cli.common import console, dec, fail, num, open_engine
+from terpadu.cli.common import console, dec, fail, num, open_engine, tell
 from terpadu.files import TableFormatError, write_table
 from terpadu.periods import InvalidPeriod
 from terpadu.verval import VervalError, updating_indicator
@@ -29,11 +29,11 @@ def indicator(
         frame = updating_indicator(open_engine(), period, province=province)
     except (VervalError, InvalidPeriod) as exc:
         fail(str(exc))
-    table = Table(
-        title=f"Wilayah aktif memperbarui data, periode {frame['PERIODE'][0]} (target 100 %)"
-    )
-    for column in ("Provinsi", "Desa", "Memperbarui", "%", "Kab/Kota", "Memperbarui", "%"):
-        table.add_column(column, justify="left" if column == "Provinsi" else "right")
+    table = Table(title=tell("indicator.title", period=frame["PERIODE"][0]))
+    for column in ("province", "desa", "updating", "share", "kabkota", "updating", "share"):
+        table.add_column(
+            tell(f"indicator.col.{column}"), justify="left" if column == "province" else "right"
+        )
     for r in frame.iter_rows(named=True):
         table.add_row(
             f"{r['KODE_PROVINSI']} {r['NAMA_PROVINSI']}".strip(),
@@ -50,7 +50,7 @@ def indicator(
             write_table(frame, out, sheet="indikator")
         except TableFormatError as exc:
             fail(str(exc))
-        console.print(f"Indikator ditulis ke {out}")
+        console.print(tell("indicator.written", path=out))
 
 
 verval_app.command("indicator")(indicator)

@@ -16,10 +16,11 @@ from rich.table import Table
 
 from terpadu.access import Actor, allows, show_nik
 from terpadu.cli.account import current_actor, jobs_actor
-from terpadu.cli.common import console, dec, fail, num, open_engine, say
+from terpadu.cli.common import console, dec, fail, language, num, open_engine, say, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.files import InputFileError
+from terpadu.locale import has_text, text
 from terpadu.settings import get_settings
 from terpadu.store.ids import person_code
 
@@ -59,7 +60,6 @@ def link(
     # imported here: linkage loads Splink and DuckDB, which other commands skip
     from terpadu.engine import spark_session
     from terpadu.linkage import link_registry
-    from terpadu.linkage.fallback import SOURCE_LABELS
 
     settings = get_settings()
     db = open_engine()
@@ -90,7 +90,7 @@ def link(
     for label, value in (
         ("engine", run.engine),
         ("model_version", model_version),
-        ("model", f"{run.model_source}: {SOURCE_LABELS.get(run.model_source, '')}"),
+        ("model", f"{run.model_source}: {_source_words(run.model_source)}"),
         ("threshold", dec(run.threshold, 2)),
         ("registrations", num(run.persons)),
         ("pairs_scored", num(run.pairs_scored)),
@@ -103,12 +103,32 @@ def link(
     ):
         table.add_row(say(f"link.{label}"), str(value))
     console.print(table)
-    stages = [f"{name} {dec(run.seconds[name], 1)}" for name in STAGES if name in run.seconds]
+    stages = [
+        f"{tell(f'link.stage.{name}')} {dec(run.seconds[name], 1)}"
+        for name in STAGES
+        if name in run.seconds
+    ]
     console.print(say("link.stages", stages=" · ".join(stages)))
     for note in run.model_notes:
-        console.print(f"[yellow]{say('link.model_note')}:[/] {note['message']}")
+        console.print(f"[yellow]{say('link.model_note')}:[/] {_note_words(note)}")
     for name, path in run.reports.items():
         console.print(say("link.report", name=name, path=path))
+
+
+def _source_words(source: str) -> str:
+    """Where the run's model came from, in the interface language."""
+    from terpadu.linkage.fallback import SOURCE_LABELS
+
+    key = f"console.link.source.{source}"
+    return text(key, language()) if has_text(key) else SOURCE_LABELS.get(source, "")
+
+
+def _note_words(note: dict[str, Any]) -> str:
+    """A training note in the interface language (its details are values: counts, names)."""
+    key = f"console.link.note.{note['code']}"
+    if not has_text(key):
+        return str(note["message"])
+    return text(key, language()).format(*note.get("args", ()))
 
 
 def unmerge(
@@ -132,11 +152,15 @@ def unmerge(
     except LinkageError as exc:
         fail_with(exc)
     console.print(
-        f"{person_code(result.resolved_person_id)}: {len(result.separated)} pendaftaran dipisah "
-        f"({result.decisions} keputusan 'berbeda' dicatat)"
+        tell(
+            "link.unmerged",
+            person=person_code(result.resolved_person_id),
+            n=num(len(result.separated)),
+            decisions=num(result.decisions),
+        )
     )
     for person_id, rid in result.new_ids.items():
-        console.print(f"  pendaftaran #{person_id} → {person_code(rid)}")
+        console.print("  " + tell("link.registration", id=person_id, person=person_code(rid)))
 
 
 review_app = typer.Typer(
@@ -156,8 +180,12 @@ def _shown(viewer: Actor, key: str, value: Any) -> str:
 
 def _pair_table(item: Any, viewer: Actor) -> Table:
     table = Table(
-        title=f"Pasangan {item.id}: peluang cocok {dec(item.match_probability, 3)} "
-        f"(bobot {dec(item.match_weight, 1)})"
+        title=tell(
+            "review.pair_title",
+            id=item.id,
+            probability=dec(item.match_probability, 3),
+            weight=dec(item.match_weight, 1),
+        )
     )
     table.add_column("kolom")
     table.add_column("pendaftaran A")
@@ -172,8 +200,14 @@ def _pair_table(item: Any, viewer: Actor) -> Table:
 
 
 def _explain_table(item: Any, viewer: Actor) -> Table:
-    table = Table(title="Penjelasan bobot (log2 faktor Bayes)")
-    for col in ("perbandingan", "tingkat", "bobot", "A", "B"):
+    table = Table(title=tell("review.weights_title"))
+    for col in (
+        tell("review.col.comparison"),
+        tell("review.col.level"),
+        tell("review.col.weight"),
+        "A",
+        "B",
+    ):
         table.add_column(col)
     for row in item.explanation:
         weight = row.get("weight")
@@ -209,8 +243,8 @@ def review(
         actor.require_region(region)
     items = list_review(db, limit=limit, region=region or actor.region)
     if list_only:
-        table = Table(title=f"Antrean review ({len(items)})")
-        for col in ("PAIR", "peluang", "A", "B"):
+        table = Table(title=tell("review.queue_title", n=num(len(items))))
+        for col in ("PAIR", tell("review.col.probability"), "A", "B"):
             table.add_column(col)
         for item in items:
             table.add_row(
@@ -222,13 +256,14 @@ def review(
         console.print(table)
         return
     if not items:
-        console.print("Antrean review kosong.")
+        console.print(tell("review.queue_empty"))
         return
     for item in items:
         console.print(_pair_table(item, actor))
         console.print(_explain_table(item, actor))
-        answer = typer.prompt("sama / beda / lewati / keluar [s/b/l/k]", default="l")
-        choice = {"s": "same", "b": "different", "l": "skip"}.get(answer.strip().lower()[:1])
+        answer = typer.prompt(tell("review.prompt"), default=tell("review.answer.skip"))
+        answers = {tell(f"review.answer.{c}"): c for c in ("same", "different", "skip")}
+        choice = answers.get(answer.strip().lower()[:1])
         if choice is None:
             break
         decide_review(db, item.id, choice, actor=actor.username)
@@ -250,7 +285,9 @@ def review_decide(
         item = decide_review(db, pair, decision.value, actor=actor.username, note=note)
     except LinkageError as exc:
         fail_with(exc)
-    console.print(f"pasangan {item.id}: {item.state} ({item.decision or 'lewati'})")
+    console.print(
+        tell("review.decided", id=item.id, state=item.state, decision=item.decision or "skip")
+    )
 
 
 @review_app.command("show")
@@ -297,14 +334,14 @@ def dukcapil(
         )
     except InputFileError as exc:
         fail(str(exc))
-    table = Table(title=f"Pemeriksaan Dukcapil {report.check_id}", show_header=False)
+    table = Table(title=tell("dukcapil.title", check=report.check_id), show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
-    table.add_row("baris dibaca", f"{num(report.rows_read)}")
-    table.add_row("baris tidak terbaca", f"{num(report.rows_unreadable)}")
-    table.add_row("orang diperiksa", f"{num(report.persons_checked)}")
+    table.add_row(tell("dukcapil.rows_read"), f"{num(report.rows_read)}")
+    table.add_row(tell("dukcapil.rows_unreadable"), f"{num(report.rows_unreadable)}")
+    table.add_row(tell("dukcapil.persons_checked"), f"{num(report.persons_checked)}")
     for key, value in sorted(report.counts.items()):
         table.add_row(key, f"{num(value)}")
-    table.add_row("usulan dibuat", f"{num(report.proposals)}")
+    table.add_row(tell("dukcapil.proposals"), f"{num(report.proposals)}")
     console.print(table)
-    console.print(f"laporan per desa di {out}")
+    console.print(tell("dukcapil.written", path=out))

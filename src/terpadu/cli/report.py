@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from terpadu.cli.common import console, dec, fail, num, open_engine
+from terpadu.cli.common import console, dec, fail, language, num, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
+from terpadu.locale import has_text, text
 from terpadu.regions import RegionCodeError
 from terpadu.settings import get_settings
 
@@ -21,33 +22,40 @@ if TYPE_CHECKING:
 def print_profile(profile: PovertyProfile) -> None:
     """Desil distribution, H, A, M0 and each dimension's contribution."""
     m = profile.measures
-    console.rule(f"Profil kemiskinan {profile.region_name} ({profile.region or 'nasional'})")
+    region = profile.region or tell("national")
+    console.rule(tell("poverty.title", name=profile.region_name, region=region))
     console.print(
-        f"{num(m['n'])} keluarga berperingkat (run {profile.run_id}, model {profile.model_version}); "
-        f"desil 1-4: {num(m['desil_program'])}"
+        tell(
+            "poverty.ranked",
+            n=num(m["n"]),
+            run=profile.run_id,
+            model=profile.model_version,
+            low=num(m["desil_program"]),
+        )
     )
     console.print(
-        f"Miskin multidimensi (skor ≥ {dec(profile.poverty_cutoff, 2)}): {num(m['q'])} keluarga · "
-        f"H = {dec(profile.headcount, 3)} · A = {dec(profile.intensity, 3)} · M0 = {dec(profile.m0, 4)}"
+        tell("poverty.multidimensional", cutoff=dec(profile.poverty_cutoff, 2), n=num(m["q"]))
+        + f" · H = {dec(profile.headcount, 3)} · A = {dec(profile.intensity, 3)}"
+        f" · M0 = {dec(profile.m0, 4)}"
     )
-    desil = Table(title="Sebaran desil")
+    desil = Table(title=tell("poverty.desil_title"))
     desil.add_column("Desil", justify="right")
-    desil.add_column("Keluarga", justify="right")
+    desil.add_column(tell("col.families"), justify="right")
     desil.add_column("%", justify="right")
     for row in profile.desil:
         desil.add_row(
             str(row["desil"]), f"{num(row['keluarga'])}", f"{dec(100 * row['persen'], 1)}"
         )
     console.print(desil)
-    dims = Table(title="Kontribusi dimensi terhadap M0")
-    dims.add_column("Dimensi")
-    dims.add_column("Bobot", justify="right")
-    dims.add_column("Kontribusi", justify="right")
-    dims.add_column("% dari M0", justify="right")
-    dims.add_column("% keluarga terdeprivasi", justify="right")
+    dims = Table(title=tell("poverty.dims_title"))
+    dims.add_column(tell("poverty.col.dimension"))
+    for name in ("weight", "contribution", "share_m0", "deprived"):
+        dims.add_column(tell(f"poverty.col.{name}"), justify="right")
+    lang = language()
     for row in profile.dimensions:
+        key = f"pages.dimension.{row.get('dimensi')}"
         dims.add_row(
-            row["label"],
+            text(key, lang) if has_text(key) else row["label"],
             f"{dec(row['bobot'], 2)}",
             f"{dec(row['kontribusi'], 4)}",
             f"{dec(100 * row['persen_kontribusi'], 1)}",
@@ -95,4 +103,4 @@ def poverty(
         except ValueError as exc:
             fail(str(exc))
     print_profile(profile)
-    console.print(f"Laporan: {files.xlsx} · grafik: {files.png}, {files.svg}")
+    console.print(tell("poverty.written", xlsx=files.xlsx, png=files.png, svg=files.svg))

@@ -8,7 +8,7 @@ import typer
 
 from terpadu.access import ADMIN_PROVINSI
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, num, open_engine
+from terpadu.cli.common import console, num, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
 from terpadu.retention import purge_kept_data
@@ -48,15 +48,19 @@ def purge(
         actor=actor,
         dry_run=dry_run,
     )
-    verb = "akan dihapus" if dry_run else "dihapus"
     console.print(
-        f"Masa simpan {keep} hari (sebelum {report.cutoff:%Y-%m-%d %H:%M} UTC): "
-        f"{num(report.rows_emptied)} baris ditolak dari {num(len(report.batches))} kiriman {verb}, "
-        f"{num(len(report.folders_removed))} folder impor web {verb}, "
-        f"{num(len(report.scratch_removed))} folder kerja yang tertinggal dihapus."
+        tell(
+            "retention.dry_run" if dry_run else "retention.done",
+            days=keep,
+            cutoff=f"{report.cutoff:%Y-%m-%d %H:%M}",
+            rows=num(report.rows_emptied),
+            batches=num(len(report.batches)),
+            folders=num(len(report.folders_removed)),
+            scratch=num(len(report.scratch_removed)),
+        )
     )
     if report.audit_event_id is not None:
-        console.print(f"Dicatat di log audit: event #{report.audit_event_id}.")
+        console.print(tell("audited", event=report.audit_event_id))
 
 
 __all__ = ["data_app"]

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from terpadu.access import Actor
 from terpadu.cli.account import current_user
-from terpadu.cli.common import console, open_engine
+from terpadu.cli.common import console, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.list_import import Errors, ListFile, Sheet, print_list_report, with_progress
 from terpadu.errors import TerpaduError
@@ -151,7 +151,7 @@ def check_command(
         if keluarga:
             family = resolve_family(engine, current_user(engine, "pengaduan periksa"), keluarga)
             if family is None:
-                raise TerpaduError(f"Keluarga {keluarga} tidak ditemukan di wilayah Anda.")
+                raise TerpaduError(tell("services.family_not_found", family=keluarga))
         check_registry(engine, actor, ident, family_id=family, note=catatan, clock=clock)
         _moved(engine, kode, "checked")
 
@@ -229,7 +229,7 @@ def propose_command(
         for item in isian or []:
             field, sep, value = item.partition("=")
             if not sep or not field.strip():
-                raise TerpaduError(f"--isian '{item}' harus berbentuk kolom=nilai.")
+                raise TerpaduError(tell("services.set_form", item=item))
             values[field.strip()] = value.strip()
         ident = complaint_id(engine, kode, region=actor.region)
         proposal = propose(

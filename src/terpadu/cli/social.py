@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from terpadu.access import Actor, disclosure
 from terpadu.cli.account import current_user
-from terpadu.cli.common import console, open_engine
+from terpadu.cli.common import console, open_engine, tell
 from terpadu.cli.data import write_issues
 from terpadu.cli.errors import fail_with
 from terpadu.cli.list_import import Errors, ListFile, Sheet, print_list_report, with_progress
@@ -174,9 +174,7 @@ def list_institutions_command(
 ) -> None:
     """Institutions in your region with their residents, occupancy or accreditation."""
     if jenis is not None and jenis not in KINDS:
-        fail_with(
-            TerpaduError(f"Jenis lembaga '{jenis}' tidak dikenal; pilih: {', '.join(KINDS)}.")
-        )
+        fail_with(TerpaduError(tell("social.unknown_kind", kind=jenis, choices=", ".join(KINDS))))
 
     def work(engine: Engine, actor: Actor) -> None:
         lang = _lang()
@@ -233,9 +231,7 @@ def _day(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise TerpaduError(
-            f"Tanggal '{value}' tidak sah; tulis TTTT-BB-HH, mis. 2026-12-06."
-        ) from None
+        raise TerpaduError(tell("social.bad_date", value=value)) from None
 
 
 @lembaga_app.command("terima")
@@ -337,7 +333,7 @@ def import_workers_command(file: ListFile, errors: Errors = None, sheet: Sheet =
 
 def _role(value: str | None, allowed: tuple[str, ...]) -> None:
     if value is not None and value not in allowed:
-        fail_with(TerpaduError(f"Peran '{value}' tidak dikenal; pilih: {', '.join(allowed)}."))
+        fail_with(TerpaduError(tell("social.unknown_role", role=value, choices=", ".join(allowed))))
 
 
 @sdm_app.command("daftar")

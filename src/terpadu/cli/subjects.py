@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, open_engine
+from terpadu.cli.common import console, fail, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
 from terpadu.store.ids import parse_code
@@ -63,11 +63,11 @@ def report_command(
     _write_private(json_path, report_json(report))
     _write_private(markdown_path, report_markdown(report))
     counts = ", ".join(f"{k} {len(v)}" for k, v in report.sections.items() if v)
-    console.print(f"Laporan subjek data ditulis ke {json_path} dan {markdown_path} ({counts}).")
+    console.print(tell("subjects.written", json=json_path, markdown=markdown_path, counts=counts))
     if report.withheld:
         withheld = ", ".join(f"{k} {v}" for k, v in report.withheld.items())
-        console.print(f"Di luar wilayah kerja Anda, tidak dimuat: {withheld}.")
-    console.print(f"Dicatat di log audit: event #{report.audit_event_id}.")
+        console.print(tell("subjects.withheld", what=withheld))
+    console.print(tell("audited", event=report.audit_event_id))
 
 
 @subjects_app.command("koreksi")
@@ -94,22 +94,19 @@ def correction_command(
     for item in set_:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            fail(f"'{item}' harus berbentuk kolom=nilai.")
+            fail(tell("subjects.set_form", item=item))
         values[key.strip().lower()] = value.strip()
     person_id: int | None = None
     if person is not None:
         parsed = parse_code(person)
         if parsed is None or parsed[0] != "person":
-            fail(f"Kode anggota '{person}' tidak sah (contoh: ORG0000000012).")
+            fail(tell("subjects.bad_person", code=person))
         person_id = parsed[1]
     try:
         proposal_id = request_correction(engine, actor, nik, values, statement, person_id=person_id)
     except TerpaduError as exc:
         fail_with(exc)
-    console.print(
-        f"Permintaan koreksi dicatat sebagai usulan {proposal_code(proposal_id)} (draf); "
-        f"ajukan dengan 'terpadu usulan submit {proposal_id}'."
-    )
+    console.print(tell("subjects.recorded", code=proposal_code(proposal_id), id=proposal_id))
 
 
 __all__ = ["subjects_app"]

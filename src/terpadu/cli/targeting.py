@@ -5,24 +5,31 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+import polars as pl
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from terpadu.access import PermissionDenied, disclosure
 from terpadu.cli.account import current_actor, jobs_actor
-from terpadu.cli.common import console, dec, fail, money, num, open_engine
+from terpadu.cli.common import console, dec, fail, language, money, num, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.engine import SnapshotDamaged
 from terpadu.errors import TerpaduError
 from terpadu.files import InputFileError
+from terpadu.locale import text
 from terpadu.periods import InvalidPeriod
 from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.reports.personal import record_personal_export
 from terpadu.scratch import scratch_folder
 from terpadu.settings import get_settings
+from terpadu.store.ids import family_code
+
+if TYPE_CHECKING:
+    from terpadu.targeting import TargetingResult
 
 # The targeting package is imported by the commands that run it: it brings NumPy and
 # Arrow, which every other command would load for nothing.
@@ -125,17 +132,33 @@ def target(
             purpose=f"BNBA {program} {period}",
             destination=str(result.bnba_path),
         )
+    print_run(result)
+
+
+def print_run(result: TargetingResult) -> None:
+    """A run's regions, totals, warnings, held families and drafted NIK corrections."""
+    from terpadu.targeting.holds import HELD, fix_phrases
+
+    lang = language()
     source = (
-        f"edisi {result.edition_period}"
+        tell("target.edition", period=result.edition_period)
         if result.edition_period
         else f"snapshot {result.snapshot_sha256[:12]}"
     )
     table = Table(
-        title=f"{result.program.name} v{result.program.version} · periode {result.period} · {source}"
+        title=tell(
+            "target.title",
+            name=result.program.name,
+            version=result.program.version,
+            period=result.period,
+            source=source,
+        )
     )
-    columns = ("Wilayah kuota", "Kuota", "Terisi", "Layak", "Layak tak terlayani", "Tertahan data")
+    columns = ("region", "quota", "filled", "eligible", "unserved", "held")
     for name in columns:
-        table.add_column(name, justify="right" if name != "Wilayah kuota" else "left")
+        table.add_column(
+            tell(f"target.col.{name}"), justify="right" if name != "region" else "left"
+        )
     for row in result.regions.iter_rows(named=True):
         table.add_row(
             row["kode_wilayah"],
@@ -148,19 +171,35 @@ def target(
     console.print(table)
     total = int(result.enrolled["nominal"].sum()) if result.enrolled.height else 0
     console.print(
-        f"Run {result.run_id}: {num(result.enrolled.height)} keluarga terdaftar, "
-        f"nominal {money(total)}"
+        tell(
+            "target.enrolled", run=result.run_id, n=num(result.enrolled.height), total=money(total)
+        )
     )
     if result.replaced_run_id:
         console.print(
-            f"Menggantikan run {result.replaced_run_id}: {num(result.added)} masuk, "
-            f"{num(result.removed)} keluar (run lama disimpan sebagai riwayat)."
+            tell(
+                "target.replaced",
+                run=result.replaced_run_id,
+                added=num(result.added),
+                removed=num(result.removed),
+            )
         )
     for warning in result.warnings:
-        console.print(f"[yellow]Peringatan:[/] {warning}")
+        console.print(f"[yellow]{tell('warning')}:[/] {escape(warning.say(lang))}")
     if result.held.height:
-        held = Table(title="Tertahan data: layak, tetapi datanya harus diperbaiki dulu")
-        for name in ("FAMILY_ID", "ID_KELUARGA", "Wilayah", "Desil", "Perbaikan"):
+        # the fix in the reader's words (the workbook's PERBAIKAN column is Bahasa Indonesia)
+        fixes = {
+            family_code(int(r["family_id"])): " ".join(p.say(lang) for p in fix_phrases(r))
+            for r in result.decisions.filter(pl.col("keputusan") == HELD).iter_rows(named=True)
+        }
+        held = Table(title=tell("target.held_title"))
+        for name in (
+            "FAMILY_ID",
+            "ID_KELUARGA",
+            tell("target.col.region"),
+            "Desil",
+            text("pages.fix", lang),
+        ):
             held.add_column(name)
         for row in result.held.head(20).iter_rows(named=True):
             held.add_row(
@@ -168,18 +207,15 @@ def target(
                 row["ID_KELUARGA"] or "-",
                 row["KODE_WILAYAH"] or "-",
                 str(row["DESIL"]),
-                row["PERBAIKAN"],
+                escape(fixes.get(row["FAMILY_ID"], row["PERBAIKAN"])),
             )
         console.print(held)
         if result.held.height > 20:
-            console.print(f"… dan {num(result.held.height - 20)} lainnya (sheet Tertahan_Data).")
+            console.print(tell("target.held_more", n=num(result.held.height - 20)))
     if result.proposals:
-        console.print(
-            f"{num(len(result.proposals))} usulan koreksi NIK (draf) dibuat untuk penerima yang "
-            "ditunjuk tanpa NIK; desa melengkapi NIK-nya lalu mengajukan."
-        )
+        console.print(tell("target.nik_drafts", n=num(len(result.proposals))))
     if result.bnba_path:
-        console.print(f"BNBA ditulis ke {result.bnba_path}")
+        console.print(tell("target.bnba_written", path=result.bnba_path))
 
 
 def explain(
@@ -199,36 +235,45 @@ def explain(
         fail_with(exc)
     except PermissionDenied as exc:
         fail_with(exc)
+    lang = language()
     console.rule(
         f"{result.family_code} · ID_KELUARGA {result.id_keluarga} · "
         f"{disclosure(actor).region(result.kode_wilayah)} · "
-        f"{result.status}"
+        f"{text(f'reports.record_status.{result.status}', lang)}"
     )
     for prog in result.programs:
-        header = f"[bold]{prog.name}[/] (v{prog.version}"
-        header += (
-            f", periode {prog.period}, run {prog.run_id})"
+        run = (
+            tell("explain.run", period=prog.period, run=prog.run_id)
             if prog.run_id
-            else ", belum dialokasikan)"
+            else tell("explain.not_allocated")
         )
-        console.print(f"{header}: [bold]{prog.label}[/]")
+        console.print(
+            f"[bold]{escape(prog.name)}[/] (v{prog.version}, {run}): "
+            f"[bold]{prog.decision_in(lang)}[/]"
+        )
         for check in prog.checks:
             mark = "[green]✓[/]" if check.passed else "[red]✗[/]"
-            console.print(f"  {mark} {check.rule}: {check.value}")
+            console.print(f"  {mark} {escape(check.rule_in(lang))}: {escape(check.value_in(lang))}")
         if prog.rank is not None:
             console.print(
-                f"  peringkat {num(prog.rank)} di wilayah kuota {prog.quota_region}: kuota "
-                f"{num(prog.quota)}, terisi {prog.filled if prog.filled is not None else '-'}, "
-                f"layak {prog.eligible_in_region if prog.eligible_in_region is not None else '-'}"
+                "  "
+                + tell(
+                    "explain.rank",
+                    rank=num(prog.rank),
+                    region=prog.quota_region,
+                    quota=num(prog.quota),
+                    filled=num(prog.filled),
+                    eligible=num(prog.eligible_in_region),
+                )
             )
         elif prog.decision == "di_luar_wilayah_kuota":
-            console.print("  tidak ada baris kuota yang mencakup wilayah keluarga ini")
+            console.print("  " + text("pages.no_quota_row", lang))
         for fix in prog.fixes:
-            console.print(f"  [yellow]perbaikan:[/] {fix}")
+            console.print(f"  [yellow]{text('pages.fix', lang)}:[/] {escape(fix.say(lang))}")
         if prog.components:
-            console.print(f"  komponen: {prog.components}")
+            console.print(f"  {text('pages.components', lang)}: {prog.components}")
         if prog.nominal is not None:
-            console.print(f"  nominal: {money(prog.nominal)}")
+            console.print(f"  {text('pages.nominal', lang)}: {money(prog.nominal)}")
 
 
 def payments(
@@ -267,19 +312,23 @@ def payments(
         purpose=f"rekonsiliasi penyaluran {file.name}",
         destination=str(report),
     )
-    table = Table(title=f"Rekonsiliasi penyaluran {file.name}")
-    table.add_column("Masalah")
-    table.add_column("Baris", justify="right")
+    table = Table(title=tell("payments.title", file=file.name))
+    table.add_column(tell("payments.col.problem"))
+    table.add_column(tell("payments.col.rows"), justify="right")
     codes = result.rows["MASALAH"].str.split(";").explode()
     counts = codes.filter(codes != "").value_counts()
     for code, n in counts.sort("count", descending=True).iter_rows():
         table.add_row(PROBLEM_LABELS.get(code, code), f"{num(n)}")
     console.print(table)
     console.print(
-        f"{num(result.rows.height)} baris, {num(result.problems.height)} bermasalah; "
-        f"{num(result.proposals.height)} usulan perbaikan NIK."
+        tell(
+            "payments.summary",
+            rows=num(result.rows.height),
+            problems=num(result.problems.height),
+            proposals=num(result.proposals.height),
+        )
     )
-    console.print(f"Laporan: {report}\nUsulan perbaikan: {proposals}")
+    console.print(tell("payments.written", report=report, proposals=proposals))
 
 
 def simulate(
@@ -317,14 +366,19 @@ def simulate(
         except _errors() as exc:
             fail_with(exc)
     console.print(
-        f"[bold]{sim.program.name}[/] v{sim.program.version} · periode {sim.period}: "
-        f"{num(sim.eligible)} keluarga layak, {num(sim.selected)} terpilih, biaya "
-        f"{money(sim.cost)}"
+        f"[bold]{escape(sim.program.name)}[/] v{sim.program.version} · "
+        + tell(
+            "simulate.summary",
+            period=sim.period,
+            eligible=num(sim.eligible),
+            selected=num(sim.selected),
+            cost=money(sim.cost),
+        )
     )
     for title, frame in (
-        ("Cakupan per desil", sim.by_desil),
-        ("Cakupan per kab/kota", sim.by_region),
-        ("Tumpang tindih dengan program lain", sim.overlap),
+        (tell("simulate.by_desil"), sim.by_desil),
+        (tell("simulate.by_region"), sim.by_region),
+        (tell("simulate.overlap"), sim.overlap),
     ):
         table = Table(title=title)
         for column in frame.columns:
@@ -347,9 +401,9 @@ def program_list(programs: ProgramsDir = None) -> None:
         catalogue = load_catalogue(_programs(programs))
     except ProgramConfigError as exc:
         fail(str(exc))
-    table = Table(title="Katalog program")
-    for name in ("Program", "Nama", "Versi", "Desil", "Bertentangan dengan", "Berkas"):
-        table.add_column(name)
+    table = Table(title=tell("program.title"))
+    for name in ("program", "name", "version", "desil", "conflicts", "file"):
+        table.add_column(tell(f"program.col.{name}"))
     for prog in catalogue:
         table.add_row(
             prog.id,
@@ -399,9 +453,11 @@ def convergence(
         )
     except _errors() as exc:
         fail_with(exc)
-    table = Table(title=f"Konvergensi program {report.region or 'nasional'}")
-    for name in ("Wilayah", "Berperingkat", "Desil 1-2", "Eksklusi", "Desil 6-10", "Inklusi"):
-        table.add_column(name, justify="right" if name != "Wilayah" else "left")
+    table = Table(title=tell("convergence.title", region=report.region or tell("national")))
+    for name in ("region", "ranked", "desil_low", "exclusion", "desil_high", "inclusion"):
+        table.add_column(
+            tell(f"convergence.col.{name}"), justify="right" if name != "region" else "left"
+        )
     for row in report.summary.iter_rows(named=True):
         table.add_row(
             row["KODE_WILAYAH"],
@@ -413,6 +469,10 @@ def convergence(
         )
     console.print(table)
     console.print(
-        f"Eksklusi: {num(report.exclusion.height)} keluarga · Inklusi: {num(report.inclusion.height)} "
-        f"keluarga · laporan {path}"
+        tell(
+            "convergence.summary",
+            exclusion=num(report.exclusion.height),
+            inclusion=num(report.inclusion.height),
+            path=path,
+        )
     )

@@ -18,7 +18,16 @@ from terpadu.access import ROLES
 from terpadu.accounts import AccountError
 from terpadu.accounts import admin as accounts
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, open_engine, when
+from terpadu.cli.common import (
+    console,
+    fail,
+    num,
+    open_engine,
+    region_words,
+    role_words,
+    tell,
+    when,
+)
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
 
@@ -40,17 +49,14 @@ def read_password() -> str:
         lines = [line.rstrip("\r\n") for line in sys.stdin.read().splitlines()]
         lines = [line for line in lines if line != ""] or [""]
     if len(lines) > 2:
-        fail("Berikan kata sandi pada satu baris (boleh diikuti satu baris konfirmasi).")
+        fail(tell("users.password_lines"))
     if len(lines) == 2 and lines[0] != lines[1]:
-        fail("Konfirmasi kata sandi tidak sama.")
+        fail(tell("users.password_mismatch"))
     return lines[0]
 
 
 def _show_key(username: str, key: str) -> None:
-    console.print(
-        f"Kunci API akun layanan {username} (hanya ditampilkan sekali; simpan sebagai "
-        f"TERPADU_TOKEN di lingkungan tugas terjadwal):"
-    )
+    console.print(tell("users.api_key", user=username))
     # Printed bare on its own line so a script can capture it.
     typer.echo(key)
 
@@ -66,16 +72,16 @@ def list_users(
         rows = accounts.list_accounts(engine, actor, include_disabled=not active_only)
     except TerpaduError as exc:
         fail_with(exc)
-    table = Table(title=f"Akun ({len(rows)})")
-    for column in ("Nama", "Peran", "Wilayah", "Jenis", "Aktif", "Dibuat", "Terakhir masuk"):
-        table.add_column(column)
+    table = Table(title=tell("users.title", n=num(len(rows))))
+    for column in ("name", "role", "region", "kind", "active", "created", "last_login"):
+        table.add_column(tell(f"users.col.{column}"))
     for a in rows:
         table.add_row(
             a.username,
-            a.role_label,
-            a.region or "nasional",
-            "layanan" if a.kind == "service" else "orang",
-            "ya" if a.active else "[red]tidak[/]",
+            role_words(a.role),
+            region_words(a.region),
+            tell("users.service" if a.kind == "service" else "users.person"),
+            tell("answer_yes") if a.active else f"[red]{tell('answer_no')}[/]",
             when(a.created_at),
             when(a.last_login_at) if a.last_login_at else "-",
         )
@@ -106,11 +112,15 @@ def add_user(
     try:
         if accounts.bootstrap_open(engine):
             if service:
-                fail("Akun pertama harus admin perorangan, bukan akun layanan.")
+                fail(tell("users.first_not_service"))
             user = accounts.bootstrap_admin(engine, name, read_password(), role=role, region=region)
             console.print(
-                f"Admin pertama {user.username} ({user.role}, wilayah "
-                f"{user.region or 'nasional'}) dibuat; masuk dengan: terpadu login {user.username}"
+                tell(
+                    "users.first_admin",
+                    user=user.username,
+                    role=user.role,
+                    region=region_words(user.region),
+                )
             )
             return
         actor = current_actor(engine, "users add")
@@ -127,7 +137,7 @@ def add_user(
         fail_with(exc)
     user = made.user
     console.print(
-        f"Pengguna {user.username} ({user.role}, wilayah {user.region or 'nasional'}) dibuat."
+        tell("users.added", user=user.username, role=user.role, region=region_words(user.region))
     )
     if made.api_key is not None:
         _show_key(user.username, made.api_key)
@@ -140,10 +150,10 @@ def _simple(command: str, doc: str) -> None:
         try:
             if command == "disable":
                 accounts.disable_account(engine, actor, name)
-                console.print(f"Akun {name} dinonaktifkan; sesi dan tokennya berakhir.")
+                console.print(tell("users.disabled", user=name))
             elif command == "enable":
                 accounts.enable_account(engine, actor, name)
-                console.print(f"Akun {name} diaktifkan lagi.")
+                console.print(tell("users.enabled", user=name))
         except (TerpaduError, AccountError) as exc:
             fail_with(exc)
 
@@ -164,16 +174,16 @@ def unlock_user(
 ) -> None:
     """Forget the failed logins holding an account (or an address) back."""
     if name is None and address is None:
-        fail("Sebutkan nama pengguna atau --address.")
+        fail(tell("users.unlock_what"))
     engine = open_engine()
     actor = current_actor(engine, "users unlock")
     try:
         if name is not None:
             n = accounts.unlock_account(engine, actor, name)
-            console.print(f"Akun {name}: {n} percobaan gagal dilupakan.")
+            console.print(tell("users.unlocked", who=name, n=num(n)))
         if address is not None:
             n = accounts.unlock_address(engine, actor, address)
-            console.print(f"Alamat {address}: {n} percobaan gagal dilupakan.")
+            console.print(tell("users.unlocked_address", who=address, n=num(n)))
     except (TerpaduError, AccountError) as exc:
         fail_with(exc)
 
@@ -193,7 +203,7 @@ def reset_password(name: NameArg) -> None:
         accounts.reset_password(engine, actor, name, read_password())
     except (TerpaduError, AccountError) as exc:
         fail_with(exc)
-    console.print(f"Kata sandi {name} diganti; sesi dan tokennya berakhir.")
+    console.print(tell("users.password_reset", user=name))
 
 
 @users_app.command("set-role")
@@ -206,7 +216,7 @@ def set_role(
 ) -> None:
     """Change an account's role and/or region; its sessions and tokens end."""
     if role is None and region is None:
-        fail("Sebutkan --role dan/atau --region.")
+        fail(tell("users.set_what"))
     engine = open_engine()
     actor = current_actor(engine, "users set-role")
     try:
@@ -214,7 +224,12 @@ def set_role(
     except (TerpaduError, AccountError) as exc:
         fail_with(exc)
     console.print(
-        f"Akun {account.username}: {account.role_label}, wilayah {account.region or 'nasional'}."
+        tell(
+            "users.set",
+            user=account.username,
+            role=role_words(account.role),
+            region=region_words(account.region),
+        )
     )
 
 

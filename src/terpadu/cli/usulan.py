@@ -19,10 +19,21 @@ from sqlalchemy import Engine
 
 from terpadu.access import Actor, disclosure
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, dec, fail, num, open_engine, when
+from terpadu.cli.common import (
+    console,
+    dec,
+    fail,
+    language,
+    num,
+    open_engine,
+    role_words,
+    tell,
+    when,
+)
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
 from terpadu.files import TableFormatError, write_table
+from terpadu.locale import code_label, has_text, text
 from terpadu.settings import get_settings
 from terpadu.store.ids import family_code, parse_code, person_code
 from terpadu.verval import (
@@ -36,8 +47,7 @@ from terpadu.verval import (
     revise_proposal,
 )
 from terpadu.verval.config import WorkflowConfig
-from terpadu.verval.kinds import KIND_LABELS, STATE_LABELS
-from terpadu.verval.records import ACTION_LABELS, proposal_code
+from terpadu.verval.records import proposal_code
 
 usulan_app = typer.Typer(
     name="usulan",
@@ -64,7 +74,7 @@ def _proposal_id(value: str) -> int:
     if text.startswith("USL"):
         text = text[3:]
     if not text.isdigit():
-        fail(f"Nomor usulan '{value}' tidak sah (contoh: 12 atau USL0000000012).")
+        fail(tell("usulan.bad_number", value=value))
     return int(text)
 
 
@@ -76,7 +86,7 @@ def _record_id(value: str | None, entity: str) -> int | None:
     parsed = parse_code(value)
     if parsed is None or parsed[0] != entity:
         example = "KLG0000000001" if entity == "family" else "ORG0000000001"
-        fail(f"'{value}' bukan ID yang sah (contoh: {example}).")
+        fail(tell("usulan.bad_id", value=value, example=example))
     return parsed[1]
 
 
@@ -86,7 +96,7 @@ def _pairs(text: str, separator: str) -> dict[str, str]:
         if not part.strip():
             continue
         if "=" not in part:
-            fail(f"'{part}' harus berbentuk kolom=nilai.")
+            fail(tell("subjects.set_form", item=part))
         key, _, value = part.partition("=")
         values[key.strip().lower()] = value.strip()
     return values
@@ -94,10 +104,22 @@ def _pairs(text: str, separator: str) -> dict[str, str]:
 
 # Identifiers a masked role sees masked, and the birth date it sees as a year: with the
 # region code a full birth date rebuilds most of a masked NIK.
+def _kind(kind: str) -> str:
+    return text(f"verval.kind.{kind}", language())
+
+
+def _state(state: str | None) -> str:
+    return code_label("proposal_state", state, language()) if state else "-"
+
+
 def _print_summary_line(summary: Any) -> None:
+    waiting = (
+        " · " + tell("usulan.waiting", role=role_words(summary.waiting_on))
+        if summary.waiting_on
+        else ""
+    )
     console.print(
-        f"{summary.code} · {KIND_LABELS[summary.kind]} · [bold]{STATE_LABELS[summary.state]}[/]"
-        + (f" · menunggu {summary.waiting_on}" if summary.waiting_on else "")
+        f"{summary.code} · {_kind(summary.kind)} · [bold]{_state(summary.state)}[/]{waiting}"
     )
 
 
@@ -147,7 +169,7 @@ def create(
         try:
             loaded = yaml.safe_load(data.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
-            fail(f"Berkas {data} tidak dapat dibaca: {exc}")
+            fail(tell("usulan.unreadable", path=data, error=exc))
         values |= dict(loaded.get("values") or {})
         members += list(loaded.get("members") or [])
     for item in set_ or []:
@@ -165,7 +187,7 @@ def create(
             reason=reason,
             note=note,
         )
-        console.print(f"Usulan {proposal_code(proposal_id)} dibuat (draf).")
+        console.print(tell("usulan.created", code=proposal_code(proposal_id)))
         if and_submit:
             _print_summary_line(
                 decide(engine, actor, proposal_id, "submit", note=note, config=_workflow())
@@ -208,27 +230,20 @@ def list_command(
     except TerpaduError as exc:
         fail_with(exc)
     shown = disclosure(actor)
-    table = Table(title=f"Usulan ({len(rows)})")
-    for column in (
-        "No.",
-        "Jenis",
-        "Status",
-        "Wilayah",
-        "Keluarga",
-        "Menunggu",
-        "Umur (hari)",
-        "Target",
-    ):
-        table.add_column(column, no_wrap=column in ("No.", "Wilayah", "Keluarga"))
+    table = Table(title=tell("usulan.title", n=num(len(rows))))
+    for column in ("number", "kind", "state", "region", "family", "waiting", "age", "target"):
+        table.add_column(
+            tell(f"usulan.col.{column}"), no_wrap=column in ("number", "region", "family")
+        )
     for r in rows:
         age = f"{dec(r.age_days, 1)}"
         table.add_row(
             r.code,
-            KIND_LABELS[r.kind],
-            STATE_LABELS[r.state],
+            _kind(r.kind),
+            _state(r.state),
             shown.region(r.kode_wilayah),
             r.family_code or "-",
-            r.waiting_on or "-",
+            role_words(r.waiting_on) if r.waiting_on else "-",
             f"[red]{age}[/]" if r.overdue else age,
             "-" if r.sla_days is None else str(r.sla_days),
         )
@@ -258,7 +273,7 @@ def list_command(
             write_table(frame, out, sheet="usulan", shown=shown)
         except TableFormatError as exc:
             fail(str(exc))
-        console.print(f"Daftar ditulis ke {out}")
+        console.print(tell("usulan.list_written", path=out))
 
 
 @usulan_app.command("show")
@@ -275,33 +290,47 @@ def show(
     shown = disclosure(actor)  # masked roles see personal fields masked, old and new values too
     _print_summary_line(s)
     console.print(
-        f"  Wilayah: {shown.region(s.kode_wilayah)} · dibuat {s.created_by} {when(s.created_at)}"
+        "  "
+        + tell(
+            "usulan.region_line",
+            region=shown.region(s.kode_wilayah),
+            by=s.created_by,
+            at=when(s.created_at),
+        )
     )
     if s.family_id is not None:
-        console.print(f"  Keluarga: {family_code(s.family_id)} (versi {s.family_version})")
+        line = tell("usulan.family_line", family=family_code(s.family_id), version=s.family_version)
+        console.print("  " + line)
     if s.person_id is not None:
-        console.print(f"  Anggota: {person_code(s.person_id)}")
+        console.print("  " + tell("usulan.person_line", person=person_code(s.person_id)))
     if d.reason:
-        console.print(f"  Alasan: {d.reason}")
+        key = f"verval.reason.{d.reason}"
+        reason = text(key, language()) if has_text(key) else d.reason
+        console.print("  " + tell("usulan.reason_line", reason=reason))
     if d.note:
-        console.print(f"  Catatan: {shown.text(d.note)}")
-    console.print(f"  Tingkat: {' → '.join(d.levels)} (versi usulan {s.version})")
+        console.print("  " + tell("usulan.note_line", note=shown.text(d.note)))
+    levels = " → ".join(role_words(level) for level in d.levels)
+    console.print("  " + tell("usulan.levels_line", levels=levels, version=s.version))
     if s.waiting_on:
-        target = "-" if s.sla_days is None else f"{s.sla_days} hari"
-        flag = " [red]LEWAT TARGET[/]" if s.overdue else ""
-        console.print(f"  Umur di tahap ini: {dec(s.age_days, 1)} hari (target {target}){flag}")
-    console.print("  Isi: " + json.dumps(shown.record(d.payload), ensure_ascii=False, default=str))
+        target = "-" if s.sla_days is None else tell("usulan.days", n=s.sla_days)
+        flag = f" [red]{tell('usulan.overdue')}[/]" if s.overdue else ""
+        age = tell("usulan.days", n=dec(s.age_days, 1))
+        console.print("  " + tell("usulan.age_line", age=age, target=target) + flag)
+    payload = json.dumps(shown.record(d.payload), ensure_ascii=False, default=str)
+    console.print("  " + tell("usulan.content_line", content=payload))
     if d.result:
-        console.print("  Hasil: " + json.dumps(shown.record(d.result), ensure_ascii=False))
-    steps = Table(title="Riwayat")
-    for column in ("Waktu", "Tindakan", "Oleh", "Peran", "Catatan"):
-        steps.add_column(column)
+        result = json.dumps(shown.record(d.result), ensure_ascii=False)
+        console.print("  " + tell("usulan.result_line", result=result))
+    steps = Table(title=tell("usulan.history"))
+    for column in ("time", "action", "by", "role", "note"):
+        steps.add_column(tell(f"usulan.col.{column}"))
     for step in d.steps:
+        action = f"verval.step.{step['action']}"
         steps.add_row(
             when(step["at"]),
-            ACTION_LABELS.get(step["action"], step["action"]),
+            text(action, language()) if has_text(action) else str(step["action"]),
             step["actor"],
-            step["role"],
+            role_words(step["role"]),
             shown.text(step["note"]) or "",
         )
     console.print(steps)
@@ -388,7 +417,7 @@ def comment(
         add_comment(engine, actor, _proposal_id(proposal), text)
     except TerpaduError as exc:
         fail_with(exc)
-    console.print("Komentar disimpan.")
+    console.print(tell("usulan.commented"))
 
 
 @usulan_app.command("attach")
@@ -410,7 +439,7 @@ def attach(
         )
     except TerpaduError as exc:
         fail_with(exc)
-    console.print(f"Bukti {file.name} dilampirkan.")
+    console.print(tell("usulan.evidence", file=file.name))
 
 
 @usulan_app.command("bulk")
@@ -440,19 +469,19 @@ def bulk(
         except TerpaduError as exc:
             fail_with(exc)
     outcomes = bulk_decide(engine, actor, ids, action, note=note, config=_workflow())
-    table = Table(title=f"Keputusan massal: {action}")
-    for column in ("No.", "Hasil", "Status", "Pesan"):
-        table.add_column(column)
+    table = Table(title=tell("usulan.bulk_title", action=action))
+    for column in ("number", "outcome", "state", "message"):
+        table.add_column(tell(f"usulan.col.{column}"))
     for o in outcomes:
         table.add_row(
             proposal_code(o.proposal_id),
-            "[green]berhasil[/]" if o.ok else "[red]gagal[/]",
-            STATE_LABELS.get(o.state or "", "-"),
+            f"[green]{tell('usulan.ok')}[/]" if o.ok else f"[red]{tell('usulan.failed')}[/]",
+            _state(o.state),
             o.message,
         )
     console.print(table)
     failed = sum(not o.ok for o in outcomes)
-    console.print(f"{len(outcomes) - failed} berhasil, {failed} gagal.")
+    console.print(tell("usulan.bulk_done", ok=num(len(outcomes) - failed), failed=num(failed)))
     if failed:
         raise typer.Exit(1)
 

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.account import jobs_actor
-from terpadu.cli.common import console, dec, fail, num, open_engine, pct
+from terpadu.cli.common import console, dec, fail, language, num, open_engine, pct, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.engine import SnapshotDamaged
@@ -85,13 +85,13 @@ def print_model(model: PmtModel) -> None:
     # Two readings of each cut: against the families truly in the bottom share
     # (inclusion = exclusion then, the groups being equal in size), and against
     # the poverty line (the reading of Alatas et al., groups of different size).
-    table = Table(title=f"Galat penargetan di luar sampel ({evaluation['method']})")
-    table.add_column("Batas")
+    table = Table(title=tell("pmt.errors_title", method=evaluation["method"]))
+    table.add_column(tell("pmt.col.cut"))
     for name in ("OLS", "LightGBM"):
-        table.add_column(f"{name} galat (kuota)", justify="right")
-        table.add_column(f"{name} inklusi (garis)", justify="right")
-        table.add_column(f"{name} eksklusi (garis)", justify="right")
-    table.add_column("Alatas dkk. 2012 inklusi / eksklusi", justify="right")
+        table.add_column(tell("pmt.col.error_quota", model=name), justify="right")
+        table.add_column(tell("pmt.col.inclusion_line", model=name), justify="right")
+        table.add_column(tell("pmt.col.exclusion_line", model=name), justify="right")
+    table.add_column(tell("pmt.col.alatas"), justify="right")
     ols_rows = evaluation["models"]["ols"]["cuts"]
     tree_rows = evaluation["models"]["lgbm"]["cuts"]
     for ols_row, tree_row in zip(ols_rows, tree_rows, strict=True):
@@ -109,15 +109,23 @@ def print_model(model: PmtModel) -> None:
     for kind, label in (("ols", "OLS"), ("lgbm", "LightGBM")):
         report = evaluation["models"][kind]
         console.print(
-            f"{label}: korelasi peringkat Spearman {dec(report['spearman'], 3)}, "
-            f"R² {dec(report['r2'], 3)}, galat 40% (inklusi + eksklusi) "
-            f"{dec(evaluation['selection'][kind], 3)}"
+            tell(
+                "pmt.model_line",
+                model=label,
+                spearman=dec(report["spearman"], 3),
+                r2=dec(report["r2"], 3),
+                error=dec(evaluation["selection"][kind], 3),
+            )
         )
     console.print(
-        f"Model terpilih: [bold]{'OLS' if model.selected == 'ols' else 'LightGBM'}[/] · "
-        f"versi [bold]{model.version}[/] · {num(model.training['families'])} keluarga survei"
+        tell(
+            "pmt.selected",
+            model=f"[bold]{'OLS' if model.selected == 'ols' else 'LightGBM'}[/]",
+            version=f"[bold]{model.version}[/]",
+            n=num(model.training["families"]),
+        )
     )
-    console.print(f"Disimpan di {model.path}")
+    console.print(tell("saved", path=model.path))
 
 
 def rank(
@@ -170,23 +178,27 @@ def rank(
     ) as exc:
         fail_with(exc)
     console.print(
-        f"Run peringkat [bold]{run.run_id}[/]: {num(run.families_ranked)} keluarga aktif "
-        f"diperingkat dengan model {run.model_version} ({run.model_kind}) di {run.engine}"
+        tell(
+            "rank.done",
+            run=f"[bold]{run.run_id}[/]",
+            n=num(run.families_ranked),
+            model=run.model_version,
+            kind=run.model_kind,
+            engine=run.engine,
+        )
     )
     if run.families_skipped:
-        console.print(f"{num(run.families_skipped)} keluarga aktif tanpa anggota aktif dilewati")
+        console.print(tell("rank.skipped", n=num(run.families_skipped)))
     scope = desil_scope(database)
-    table = Table(title=f"Sebaran {scope.label}")
+    words = scope.label_en if language() == "en" else scope.label
+    table = Table(title=tell("rank.spread", scope=words))
     table.add_column("Desil", justify="right")
-    table.add_column("Keluarga", justify="right")
+    table.add_column(tell("col.families"), justify="right")
     for desil in range(1, 11):
         table.add_row(str(desil), f"{num(run.desil_counts.get(desil, 0))}")
     console.print(table)
-    console.print(
-        "Desil ini relatif terhadap keluarga di registri ini, bukan desil nasional DTSEN "
-        "(impor DESIL_NASIONAL bila tersedia; targeting memakainya lebih dulu)."
-    )
-    console.print(f"Snapshot sha256 {run.snapshot_sha256[:12]}… (berkas kerja sudah dihapus)")
+    console.print(tell("rank.relative"))
+    console.print(tell("rank.snapshot", sha=run.snapshot_sha256[:12]))
 
 
 pmt_app = typer.Typer(help="Proxy means test (PMT): fit and evaluate welfare models.")

@@ -19,11 +19,14 @@ from terpadu.locale.catalogue import (
     text,
 )
 from terpadu.locale.formats import fmt_date, fmt_decimal, fmt_money, fmt_number, fmt_percent
+from terpadu.locale.phrase import Count, Phrase
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "Count",
     "MissingText",
+    "Phrase",
     "catalogue",
     "code_label",
     "fmt_date",

@@ -25,6 +25,8 @@ def _entries(area: str, raw: object, path: Path) -> dict[str, dict[str, str]]:
         raise ValueError(f"{path}: expected a mapping of keys to {{id, en}}")
     out: dict[str, dict[str, str]] = {}
     for key, entry in raw.items():
+        if isinstance(key, bool):  # YAML reads a bare yes/no/on/off key as true/false
+            raise ValueError(f"{path}: a key under {area} reads as {key}; quote it or rename it")
         if isinstance(entry, dict) and set(entry) == set(LANGUAGES):
             out[f"{area}.{key}"] = {lang: str(entry[lang]) for lang in LANGUAGES}
         elif isinstance(entry, dict):

@@ -25,6 +25,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from terpadu.audit import common_region, record_event
 from terpadu.engine import BatchEngine, EngineKind, open_batch_engine
+from terpadu.locale import Count, Phrase
 from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.scratch import private_dir
 from terpadu.settings import run_folder
@@ -138,7 +139,7 @@ class TargetingResult:
     added: int
     removed: int
     flags_available: bool
-    warnings: tuple[str, ...]
+    warnings: tuple[Phrase, ...]  # said in the reader's language
     decisions_path: Path | None = None
     bnba_path: Path | None = None
     proposals: tuple[int, ...] = ()  # NIK corrections proposed for designated recipients
@@ -300,25 +301,15 @@ def _finish(
     outside = decisions.filter(pl.col("layak") & pl.col("kuota_wilayah").is_null()).height
     warnings = list(quotas.warnings)
     if not inputs.flags_available:
-        warnings.append(
-            "Pemeriksaan Dukcapil belum tersedia: pengecualian NIK ditolak/meninggal menurut "
-            "Dukcapil tidak diterapkan."
-        )
+        warnings.append(Phrase.of("console.target.no_dukcapil"))
     if outside:
-        warnings.append(f"{outside:,} keluarga layak berada di luar semua wilayah kuota.")
+        warnings.append(Phrase.of("console.target.outside_quota", n=Count(outside)))
     held = held_frame(prog, span.label, decisions)
     stand_ins = stand_in_frame(prog, span.label, enrolled)
     if held.height:
-        warnings.append(
-            f"{held.height:,} keluarga layak menurut kesejahteraan dan komponen TERTAHAN DATA "
-            "(tidak dialokasikan sampai datanya diperbaiki): lihat sheet Tertahan_Data atau "
-            "'terpadu explain'."
-        )
+        warnings.append(Phrase.of("console.target.held", n=Count(held.height)))
     if stand_ins.height:
-        warnings.append(
-            f"{stand_ins.height:,} keluarga menerima melalui penerima pengganti karena penerima "
-            "yang ditunjuk tidak punya NIK yang sah: lihat sheet Penerima_Pengganti."
-        )
+        warnings.append(Phrase.of("console.target.stand_ins", n=Count(stand_ins.height)))
     run_id: int | None = None
     replaced: int | None = None
     added = enrolled.height

@@ -18,6 +18,8 @@ import pyarrow as pa
 from sqlalchemy import Engine, text
 
 from terpadu.engine import DuckDBEngine
+from terpadu.locale import DEFAULT_LANGUAGE, Phrase, has_text
+from terpadu.locale import text as text_for
 from terpadu.store.ids import family_code, parse_code
 from terpadu.store.models import Family, Person
 from terpadu.targeting.catalogue import (
@@ -28,9 +30,12 @@ from terpadu.targeting.catalogue import (
     load_catalogue,
     parse_program,
 )
-from terpadu.targeting.holds import fixes
+from terpadu.targeting.holds import counted_elsewhere, fix_phrases
 from terpadu.targeting.inputs import TargetingError, civil_registry_flags, welfare_table
-from terpadu.targeting.rules import reason_label
+from terpadu.targeting.rules import REASON_LABELS, reason_label
+
+#: The explanation's own words in the catalogue (shared by ``terpadu explain`` and the page).
+_WORDS = "console.explain"
 
 DECISION_LABELS = {
     "terdaftar": "TERDAFTAR (masuk kuota)",
@@ -44,11 +49,26 @@ DECISION_LABELS = {
 
 @dataclass(frozen=True)
 class RuleCheck:
-    """One rule, the family's value(s), and whether it passed."""
+    """One rule, the family's value(s), and whether it passed: phrases the face says in
+    its reader's language (``rule`` and ``value`` are the Bahasa Indonesia words)."""
 
-    rule: str
-    value: str
+    rule_words: Phrase
+    value_words: tuple[Phrase, ...]
     passed: bool
+
+    def rule_in(self, language: str) -> str:
+        return self.rule_words.say(language)
+
+    def value_in(self, language: str) -> str:
+        return "; ".join(v.say(language) for v in self.value_words)
+
+    @property
+    def rule(self) -> str:
+        return self.rule_in(DEFAULT_LANGUAGE)
+
+    @property
+    def value(self) -> str:
+        return self.value_in(DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True)
@@ -70,11 +90,16 @@ class ProgramExplanation:
     eligible_in_region: int | None = None
     nominal: int | None = None
     components: str | None = None
-    fixes: list[str] = field(default_factory=list)  # what to fix: held, or a stand-in recipient
+    fixes: list[Phrase] = field(default_factory=list)  # what to fix: held, or a stand-in
 
     @property
     def label(self) -> str:
         return DECISION_LABELS.get(self.decision, self.decision)
+
+    def decision_in(self, language: str) -> str:
+        """The decision in ``language`` (the catalogue's words, else the code's label)."""
+        key = f"pages.decision.{self.decision}"
+        return text_for(key, language) if has_text(key) else self.label
 
 
 @dataclass(frozen=True)
@@ -111,14 +136,6 @@ def resolve_family(engine: Engine, key: str) -> int:
     raise TargetingError(f"Keluarga {key} tidak ditemukan (FAMILY_ID atau ID_KELUARGA).")
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "kosong"
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
 def _passes(condition: Condition, row: dict[str, Any]) -> bool:
     if condition.any_of:
         return any(_passes(c, row) for c in condition.any_of)
@@ -144,23 +161,47 @@ def _passes(condition: Condition, row: dict[str, Any]) -> bool:
     )
 
 
-def _values(condition: Condition, row: dict[str, Any]) -> str:
+def _values(condition: Condition, row: dict[str, Any]) -> tuple[Phrase, ...]:
     if condition.any_of:
-        return "; ".join(_values(c, row) for c in condition.any_of)
-    return f"{condition.field} = {_fmt(row.get(condition.field or ''))}"
+        return tuple(v for c in condition.any_of for v in _values(c, row))
+    field_name = condition.field or ""
+    return (Phrase.of(f"{_WORDS}.field_value", field=field_name, value=row.get(field_name)),)
 
 
-def desil_source(row: dict[str, Any]) -> str:
+def desil_source(row: dict[str, Any]) -> Phrase:
     """Which desil the rules used: the national DTSEN one, or the registry-relative one."""
     source = row.get("sumber_desil")
     if source == "nasional":
         relative = row.get("desil_relatif")
-        return "desil nasional DTSEN" + (
-            f"; desil relatif registri = {relative}" if relative is not None else ""
-        )
+        if relative is None:
+            return Phrase.of(f"{_WORDS}.desil_national")
+        return Phrase.of(f"{_WORDS}.desil_national_relative", relative=relative)
     if source == "relatif" or (source is None and row.get("desil") is not None):
-        return "desil relatif registri, bukan desil nasional"
-    return "belum ada desil"
+        return Phrase.of(f"{_WORDS}.desil_relative")
+    return Phrase.of(f"{_WORDS}.desil_none")
+
+
+def _status(value: Any) -> Phrase:
+    key = f"reports.record_status.{value}"
+    return Phrase.of(key) if has_text(key) else Phrase.as_written(str(value))
+
+
+def _exclusion_values(code: str, program: Program, row: dict[str, Any]) -> Phrase:
+    """The values an exclusion rule looked at."""
+    if code == "asn_tni_polri":
+        return Phrase.of(f"{_WORDS}.value_asn", count=row.get("n_asn_tni_polri"))
+    if code == "meninggal":
+        return Phrase.of(f"{_WORDS}.value_alive", count=row.get("jumlah_anggota"))
+    if code in ("nik_ditolak", "tanpa_nik"):
+        return Phrase.of(f"{_WORDS}.value_nik", nik=row.get("nik_penerima"))
+    return Phrase.of(f"{_WORDS}.value_conflicts", programs=", ".join(program.conflicts) or "-")
+
+
+def exclusion_rule(code: str) -> Phrase:
+    """ "not: <the exclusion>" in words (the catalogue's, else the code's Bahasa label)."""
+    key = f"pages.reason.{code}"
+    what = Phrase.of(key) if has_text(key) else Phrase.as_written(REASON_LABELS.get(code, code))
+    return Phrase.of("pages.rule_not", rule=what)
 
 
 def rule_checks(program: Program, row: dict[str, Any]) -> list[RuleCheck]:
@@ -169,39 +210,44 @@ def rule_checks(program: Program, row: dict[str, Any]) -> list[RuleCheck]:
     low, high = program.desil
     checks = [
         RuleCheck(
-            "keluarga aktif", str(row.get("status_keluarga")), "keluarga_nonaktif" not in reasons
+            Phrase.of("pages.rule_family_active"),
+            (_status(row.get("status_keluarga")),),
+            "keluarga_nonaktif" not in reasons,
         ),
         RuleCheck(
-            f"desil {low}-{high}",
-            f"desil = {_fmt(row.get('desil'))} ({desil_source(row)}), "
-            f"skor PMT = {_fmt(row.get('pmt_score'))}, "
-            f"skor deprivasi = {_fmt(row.get('skor_deprivasi'))}",
+            Phrase.of(f"{_WORDS}.rule_desil", low=low, high=high),
+            (
+                Phrase.of(
+                    f"{_WORDS}.desil_values",
+                    desil=row.get("desil"),
+                    source=desil_source(row),
+                    pmt=row.get("pmt_score"),
+                    deprivation=row.get("skor_deprivasi"),
+                ),
+            ),
             not ({"desil", "belum_berperingkat"} & reasons),
         ),
     ]
     for condition in program.conditions:
         checks.append(
             RuleCheck(
-                condition.label, _values(condition, row), f"syarat:{condition.code}" not in reasons
+                Phrase.as_written(condition.label),  # the office's own words for its rule
+                _values(condition, row),
+                f"syarat:{condition.code}" not in reasons,
             )
         )
-    exclusion_values = {
-        "asn_tni_polri": f"anggota ASN/TNI/Polri/pensiunan = {_fmt(row.get('n_asn_tni_polri'))}",
-        "meninggal": f"anggota aktif yang hidup = {_fmt(row.get('jumlah_anggota'))}",
-        "nik_ditolak": f"NIK penerima {_fmt(row.get('nik_penerima'))}",
-        "tanpa_nik": f"NIK penerima {_fmt(row.get('nik_penerima'))}",
-        "program_konflik": "program bertentangan: " + (", ".join(program.conflicts) or "-"),
-    }
     for code in program.exclusions:
         checks.append(
             RuleCheck(
-                f"bukan: {reason_label(code, program)}", exclusion_values[code], code not in reasons
+                exclusion_rule(code),
+                (_exclusion_values(code, program, row),),
+                code not in reasons,
             )
         )
     checks.append(
         RuleCheck(
-            "penerima dan komponen dihitung di keluarga ini (tidak ganda)",
-            str(row.get("anggota_ganda") or "-"),
+            Phrase.of("pages.rule_not_double"),
+            counted_elsewhere(row.get("anggota_ganda")),
             "anggota_ganda" not in reasons,
         )
     )
@@ -258,11 +304,11 @@ def _from_run(
         eligible_in_region=eligible,
         nominal=row.get("nominal") if row.get("terdaftar") else None,
         components=row.get("komponen"),
-        fixes=fixes(row),
+        fixes=fix_phrases(row),
     )
 
 
-def _family_tables(engine: Engine, family_id: int) -> tuple[pa.Table, pa.Table]:
+def family_tables(engine: Engine, family_id: int) -> tuple[pa.Table, pa.Table]:
     """The family and its current members in the snapshot layout (for a live evaluation)."""
     family_cols = [c.name for c in Family.__table__.columns]
     person_cols = [c.name for c in Person.__table__.columns]
@@ -303,7 +349,7 @@ def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanatio
     from terpadu.targeting.profile import prepare
     from terpadu.targeting.rules import decide, decisions_view
 
-    families, persons = _family_tables(engine, family_id)
+    families, persons = family_tables(engine, family_id)
     welfare, _ = welfare_table(engine)
     flags, _ = civil_registry_flags(engine)
     today = dt.date.today()
@@ -346,7 +392,7 @@ def _live(engine: Engine, program: Program, family_id: int) -> ProgramExplanatio
         reasons=[(c, reason_label(c, program)) for c in reasons],
         checks=rule_checks(program, row),
         components=row.get("komponen"),
-        fixes=fixes(row),
+        fixes=fix_phrases(row),
     )
 
 
@@ -392,7 +438,9 @@ __all__ = [
     "FamilyExplanation",
     "ProgramExplanation",
     "RuleCheck",
+    "exclusion_rule",
     "explain_family",
+    "family_tables",
     "resolve_family",
     "rule_checks",
 ]

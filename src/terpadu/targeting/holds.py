@@ -9,16 +9,20 @@ is listed, with what the desa must fix, in the BNBA workbook, the run's summary 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from terpadu.files import write_table
+from terpadu.locale import DEFAULT_LANGUAGE, Phrase
 from terpadu.targeting.catalogue import Program
 from terpadu.targeting.exports import exported, exported_text, programme_columns
 
 HELD = "tertahan_data"
+#: Where the fixes' words live in the catalogue.
+_FIX = "console.explain.fix"
 HELD_COLUMNS = [
     "PROGRAM",
     "PERIODE",
@@ -45,33 +49,49 @@ STAND_IN_COLUMNS = [
 ]
 
 
-def fixes(row: dict[str, Any]) -> list[str]:
-    """What must be fixed for a decision row to stop being held (or to need no stand-in)."""
+#: One registration counted elsewhere, as the rules' SQL writes it (``rules.decisions_sql``).
+_ELSEWHERE = re.compile(r"^(?P<name>.*) \(NIK (?P<nik>[^)]*)\) dihitung di (?P<family>KLG\d+)$")
+
+
+def counted_elsewhere(value: Any) -> tuple[Phrase, ...]:
+    """The family's registrations that count in another family, each in words."""
+    if not value:
+        return (Phrase.as_written("-"),)
+    phrases = []
+    for item in str(value).split(";"):
+        found = _ELSEWHERE.match(item)
+        phrases.append(
+            Phrase.of("console.explain.counted_in", **found.groupdict())
+            if found
+            else Phrase.as_written(item)
+        )
+    return tuple(phrases)
+
+
+def fix_phrases(row: dict[str, Any]) -> list[Phrase]:
+    """What must be fixed for a decision row to stop being held (or to need no stand-in),
+    to be said in the reader's language."""
     reasons = set(filter(None, str(row.get("alasan") or "").split(";")))
-    out: list[str] = []
+    recipient = row.get("nama_penerima") or "-"
+    out: list[Phrase] = []
     if "anggota_ganda" in reasons:
-        out.append(
-            "Penerima atau anggota komponen juga terdaftar di keluarga lain: "
-            f"{row.get('anggota_ganda') or '-'}. Pastikan keluarga yang benar: usulkan "
-            "'keluarkan anggota' di keluarga yang salah, atau tautkan dengan 'terpadu link'."
-        )
+        out.append(Phrase.of(f"{_FIX}.double", where=counted_elsewhere(row.get("anggota_ganda"))))
     if "tanpa_nik" in reasons:
-        out.append(
-            f"Penerima {row.get('nama_penerima') or '-'} belum punya NIK dan tidak ada anggota "
-            "dewasa lain dengan NIK: rekam NIK di Dukcapil lalu usulkan koreksi NIK."
-        )
+        out.append(Phrase.of(f"{_FIX}.no_nik", recipient=recipient))
     if "nik_ditolak" in reasons:
-        out.append(
-            f"NIK penerima {row.get('nama_penerima') or '-'} ditolak Dukcapil dan tidak ada "
-            "anggota dewasa lain dengan NIK sah: usulkan koreksi NIK sesuai Dukcapil."
-        )
+        out.append(Phrase.of(f"{_FIX}.nik_rejected", recipient=recipient))
     if row.get("penerima_pengganti"):
         out.append(
-            f"Penerima yang ditunjuk, {row.get('nama_ditunjuk') or '-'}, tidak punya NIK yang "
-            f"sah; bantuan diterima {row.get('nama_penerima') or '-'}. Usulan koreksi NIK "
-            "dibuat untuk penerima yang ditunjuk."
+            Phrase.of(
+                f"{_FIX}.stand_in", chosen=row.get("nama_ditunjuk") or "-", recipient=recipient
+            )
         )
     return out
+
+
+def fixes(row: dict[str, Any]) -> list[str]:
+    """:func:`fix_phrases` in Bahasa Indonesia (the workbook's PERBAIKAN column)."""
+    return [p.say(DEFAULT_LANGUAGE) for p in fix_phrases(row)]
 
 
 def _with_fix(rows: pl.DataFrame) -> pl.DataFrame:

@@ -19,6 +19,7 @@ import pyarrow as pa
 from terpadu.errors import TerpaduError
 from terpadu.files import ROW, read_table
 from terpadu.layouts import normalize_header
+from terpadu.locale import Phrase
 from terpadu.periods import InvalidPeriod, parse_period
 from terpadu.regions import RegionCodeError, normalize_code, region_exists
 
@@ -51,7 +52,7 @@ class Quotas:
     sha256: str
     frame: pl.DataFrame  # kode (str), kuota (int64), row (int64)
     skipped_rows: int
-    warnings: tuple[str, ...]
+    warnings: tuple[Phrase, ...]  # said in the reader's language
 
     @property
     def total(self) -> int:
@@ -102,7 +103,7 @@ def read_quotas(path: Path, program: str, period: str, aliases: tuple[str, ...] 
             )
     names = {program.lower(), *(a.lower() for a in aliases)}
     problems: list[str] = []
-    warnings: list[str] = []
+    warnings: list[Phrase] = []
     rows: list[tuple[str, int, int]] = []
     skipped = 0
     seen: dict[str, int] = {}
@@ -138,7 +139,7 @@ def read_quotas(path: Path, program: str, period: str, aliases: tuple[str, ...] 
             problems.append(f"baris {row}: wilayah {code} sudah diberi kuota di baris {seen[code]}")
             continue
         if not region_exists(code):
-            warnings.append(f"baris {row}: wilayah {code} tidak ada di daftar wilayah Kemendagri")
+            warnings.append(Phrase.of("console.target.quota_region_unknown", row=row, code=code))
         seen[code] = row
         rows.append((code, quota, row))
     if problems:

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from terpadu.access import PERSONAL_FIELDS, Disclosure
 from terpadu.editions import get_edition, open_edition
+from terpadu.locale import DEFAULT_LANGUAGE, has_text, text
 from terpadu.store.ids import family_code, person_code
 from terpadu.store.models import Batch, BatchFile, Membership, Source, StatusEvent, ValueChange
 from terpadu.store.models.verval import Proposal
-from terpadu.verval.kinds import FAMILY_EDITABLE, KIND_LABELS, PERSON_EDITABLE
+from terpadu.verval.kinds import FAMILY_EDITABLE, PERSON_EDITABLE
 
 DIFF_COLUMNS = [
     "ENTITAS",
@@ -37,6 +38,21 @@ ADDED, REMOVED, CHANGED = "ditambah", "dihapus", "diubah"
 FAMILY_COMPARED = [*FAMILY_EDITABLE, "status", "status_reason"]
 PERSON_COMPARED = [*PERSON_EDITABLE, "status", "status_reason", "family_id"]
 CHUNK = 5_000
+#: Where the reasons' words live in the catalogue.
+_WORDS = "console.diff"
+#: Coded values a change's detail and reason name in words: status, and why it changed.
+_VALUE_WORDS = {"status": "reports.record_status", "status_reason": "verval.reason"}
+
+
+def _coded(table: str, value: Any, lang: str) -> str:
+    """A coded value in ``lang`` where the catalogue's ``table`` names it, else as it is."""
+    key = f"{table}.{value}"
+    return text(key, lang) if has_text(key) else str(value)
+
+
+def _value_words(column: str, value: Any, lang: str) -> str:
+    table = _VALUE_WORDS.get(column)
+    return str(value) if table is None or value is None else _coded(table, value, lang)
 
 
 def _as_text_frame(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -49,7 +65,7 @@ def _as_text_frame(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 
 
 def _compare(
-    old: pl.DataFrame, new: pl.DataFrame, columns: list[str]
+    old: pl.DataFrame, new: pl.DataFrame, columns: list[str], lang: str
 ) -> list[tuple[int, str, list[str], str, str | None]]:
     """(id, change, changed columns, detail, region) for every differing record."""
     old_t = _as_text_frame(old, columns)
@@ -63,15 +79,19 @@ def _compare(
         region = row.get("kode_wilayah__new") or row.get("kode_wilayah")
         if not in_old:
             status = row.get("status__new")
-            out.append((row["id"], ADDED, [], f"status={status}", region))
+            words = text(f"{_WORDS}.added", lang, status=_value_words("status", status, lang))
+            out.append((row["id"], ADDED, [], words, region))
             continue
         if not in_new:
-            out.append((row["id"], REMOVED, [], "tidak ada di edisi baru", region))
+            out.append((row["id"], REMOVED, [], text(f"{_WORDS}.not_in_new", lang), region))
             continue
         changed = [c for c in columns if row[c] != row[f"{c}__new"]]
         if not changed:
             continue
-        detail = "; ".join(f"{c}: {row[c]!s} → {row[c + '__new']!s}" for c in changed)
+        detail = "; ".join(
+            f"{c}: {_value_words(c, row[c], lang)} → {_value_words(c, row[c + '__new'], lang)}"
+            for c in changed
+        )
         was, now = row.get("status"), row.get("status__new")
         if was == "aktif" and now == "nonaktif":
             kind = REMOVED
@@ -86,23 +106,28 @@ def _compare(
 class _Reasons:
     """Why records changed between two moments: imports, approved proposals, status events."""
 
-    def __init__(self, session: Session, start: dt.datetime, end: dt.datetime) -> None:
+    def __init__(self, session: Session, start: dt.datetime, end: dt.datetime, lang: str) -> None:
         self.session = session
+        self.lang = lang
         self.start, self.end = start, end
         self._batches: dict[int, str] = {}
 
+    def _say(self, key: str, **values: object) -> str:
+        return text(f"{_WORDS}.{key}", self.lang, **values)
+
     def batch(self, batch_id: int | None) -> str:
         if batch_id is None:
-            return "tanpa batch"
+            return self._say("no_batch")
         if batch_id not in self._batches:
             proposal = self.session.scalars(
                 select(Proposal).where(Proposal.batch_id == batch_id)
             ).first()
             if proposal is not None:
-                self._batches[batch_id] = (
-                    f"usulan #{proposal.id} ({KIND_LABELS[proposal.kind]}"
-                    + (f": {proposal.reason}" if proposal.reason else "")
-                    + f") disetujui {proposal.approved_by}"
+                kind = _coded("verval.kind", proposal.kind, self.lang)
+                if proposal.reason:
+                    kind += ": " + _coded("verval.reason", proposal.reason, self.lang)
+                self._batches[batch_id] = self._say(
+                    "proposal", id=proposal.id, kind=kind, by=proposal.approved_by
                 )
             else:
                 row = self.session.execute(
@@ -114,9 +139,9 @@ class _Reasons:
                     select(BatchFile.file_name).where(BatchFile.batch_id == batch_id)
                 ).all()
                 self._batches[batch_id] = (
-                    f"impor batch {batch_id} sumber '{row.name}' ({', '.join(files)})"
+                    self._say("import", batch=batch_id, source=row.name, files=", ".join(files))
                     if row is not None
-                    else f"batch {batch_id}"
+                    else self._say("batch", batch=batch_id)
                 )
         return self._batches[batch_id]
 
@@ -135,7 +160,7 @@ class _Reasons:
                 items.append(text)
 
         for entity_id, batch_id in created.items():
-            add(entity_id, f"dibuat oleh {self.batch(batch_id)}")
+            add(entity_id, self._say("created_by", source=self.batch(batch_id)))
         wanted = list(ids)
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
@@ -154,8 +179,15 @@ class _Reasons:
                 )
                 .order_by(StatusEvent.id)
             ):
-                source = self.batch(status_batch) if status_batch is not None else f"oleh {actor}"
-                add(e_id, f"status {status}" + (f" ({reason})" if reason else "") + f": {source}")
+                source = (
+                    self.batch(status_batch)
+                    if status_batch is not None
+                    else self._say("by_actor", actor=actor)
+                )
+                words = _value_words("status", status, self.lang)
+                if reason:
+                    words += f" ({_value_words('status_reason', reason, self.lang)})"
+                add(e_id, self._say("status_event", status=words, source=source))
             fields: dict[tuple[int, int], list[str]] = {}
             for e_id, field, batch_id in self.session.execute(
                 select(ValueChange.entity_id, ValueChange.field, ValueChange.batch_id)
@@ -168,7 +200,10 @@ class _Reasons:
             ):
                 fields.setdefault((int(e_id), int(batch_id)), []).append(field)
             for (e_id, batch_id), names in fields.items():
-                add(e_id, f"{', '.join(names)} diubah oleh {self.batch(batch_id)}")
+                add(
+                    e_id,
+                    self._say("changed_by", fields=", ".join(names), source=self.batch(batch_id)),
+                )
             if entity == "person":
                 for p_id, joined, left, reason in self.session.execute(
                     select(
@@ -182,9 +217,10 @@ class _Reasons:
                     )
                 ):
                     if left is not None:
-                        add(p_id, f"keluar dari keluarga ({reason}): {self.batch(left)}")
+                        why = _value_words("status_reason", reason, self.lang)
+                        add(p_id, self._say("left_family", reason=why, source=self.batch(left)))
                     if joined is not None:
-                        add(p_id, f"masuk keluarga: {self.batch(joined)}")
+                        add(p_id, self._say("joined_family", source=self.batch(joined)))
         return {k: "; ".join(v) for k, v in reasons.items()}
 
 
@@ -198,8 +234,12 @@ def _person_region(
     return None
 
 
-def diff_editions(engine: Engine, period_a: str, period_b: str) -> pl.DataFrame:
+def diff_editions(
+    engine: Engine, period_a: str, period_b: str, language: str = DEFAULT_LANGUAGE
+) -> pl.DataFrame:
     """Families and persons added, removed and changed from edition A to edition B.
+
+    The details and reasons are worded in ``language`` (the CLI's, or the page's).
 
     *Removed* includes records deactivated (aktif → nonaktif), *added* includes
     records reactivated. Each row says why, from the status events, value
@@ -211,14 +251,14 @@ def diff_editions(engine: Engine, period_a: str, period_b: str) -> pl.DataFrame:
     rows: list[dict[str, Any]] = []
     regions: dict[int, str] = {}
     with Session(engine) as session:
-        reasons = _Reasons(session, start, end)
+        reasons = _Reasons(session, start, end, language)
         for entity, table, columns, code in (
             ("family", "families", FAMILY_COMPARED, family_code),
             ("person", "persons", PERSON_COMPARED, person_code),
         ):
             old = pl.read_parquet(snap_a.table(table))
             new = pl.read_parquet(snap_b.table(table))
-            changes = _compare(old, new, columns)
+            changes = _compare(old, new, columns, language)
             if not changes:
                 continue
             keys = dict(
@@ -271,7 +311,7 @@ def diff_editions(engine: Engine, period_a: str, period_b: str) -> pl.DataFrame:
                         "PERUBAHAN": kind,
                         "KOLOM": ";".join(changed),
                         "RINCIAN": detail,
-                        "ALASAN": why.get(entity_id, "tidak tercatat"),
+                        "ALASAN": why.get(entity_id) or text(f"{_WORDS}.not_recorded", language),
                     }
                 )
     return pl.DataFrame(rows, schema=dict.fromkeys(DIFF_COLUMNS, pl.Utf8))

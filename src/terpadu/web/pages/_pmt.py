@@ -90,7 +90,7 @@ def pmt_breakdown(
     file is not in ``models_dir`` (or the family has no active member to profile)."""
     from terpadu.engine.batch import DuckDBEngine
     from terpadu.engine.family import foreign_sql, shared_sql
-    from terpadu.targeting.explain import _family_tables  # the family in the snapshot layout
+    from terpadu.targeting.explain import family_tables  # the family in the snapshot layout
     from terpadu.welfare.features import features_sql, profile_sql
     from terpadu.welfare.model import ModelNotFound, load_model
 
@@ -100,7 +100,7 @@ def pmt_breakdown(
         return None
     if model.selected != "ols":
         return PmtBreakdown(kind="boosted", stored=stored)
-    families, persons = _family_tables(engine, family_id)
+    families, persons = family_tables(engine, family_id)
     batch = DuckDBEngine()
     try:
         batch.register_arrow("families", families)

@@ -128,7 +128,7 @@ def diff_chosen(
 
 def _diff(state: StateDep, session: PageSession, a: str, b: str, lang: str) -> pl.DataFrame:
     try:
-        frame = diff_editions(state.engine, a, b)
+        frame = diff_editions(state.engine, a, b, lang)
     except TerpaduError as exc:
         raise WebError(404, "not_found", error_words(exc, lang)) from None
     except SnapshotDamaged as exc:

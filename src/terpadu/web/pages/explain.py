@@ -29,7 +29,6 @@ router = APIRouter(include_in_schema=False)
 
 
 _IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-_STATUS = re.compile(r"^(aktif|nonaktif)$")
 
 
 def _field_words(name: str, lang: str) -> str:
@@ -43,28 +42,8 @@ def _field_words(name: str, lang: str) -> str:
 
 
 def _fields_in_words(value: str, lang: str) -> str:
-    """``jenis_lantai = 8; n_usia_kerja = 2`` with the fields named in words; a family's
-    status (``aktif``) in the page's language."""
-    if _STATUS.match(value.strip()):
-        return text(f"reports.record_status.{value.strip()}", lang)
+    """``jenis_lantai = 8; n_usia_kerja = 2`` with the fields named in words."""
     return _IDENTIFIER.sub(lambda m: _field_words(m.group(0), lang), value)
-
-
-#: The rules every programme checks, as targeting words them, in the page's language.
-_FIXED_RULES = {
-    "keluarga aktif": "pages.rule_family_active",
-    "penerima dan komponen dihitung di keluarga ini (tidak ganda)": "pages.rule_not_double",
-}
-
-
-def _rule_words(rule: str, lang: str) -> str:
-    """A rule as the page's language says it: the fixed rules translated, "bukan: X" as
-    "not: X"; a programme's own condition labels are the office's words and stay."""
-    if rule in _FIXED_RULES:
-        return text(_FIXED_RULES[rule], lang)
-    if rule.startswith("bukan: "):
-        return text("pages.rule_not", lang, rule=rule.removeprefix("bukan: "))
-    return rule
 
 
 def _words(key: str, lang: str, fallback: str) -> str:
@@ -133,14 +112,14 @@ def explain_page(
             # A rule's values quote the recipient's NIK: masked for a masked reader.
             "checks": [
                 (
-                    _rule_words(c.rule, lang),
-                    _fields_in_words(shown.text(c.value) or "", lang),
+                    c.rule_in(lang),
+                    _fields_in_words(shown.text(c.value_in(lang)) or "", lang),
                     c.passed,
                 )
                 for c in p.checks
             ],
-            "fixes": [shown.text(f) for f in p.fixes],
-            "decision": _words(f"pages.decision.{p.decision}", lang, p.label),
+            "fixes": [shown.text(f.say(lang)) for f in p.fixes],
+            "decision": p.decision_in(lang),
             "reasons": [
                 reason_words(code, label, lang, _desil(catalogue, p.program))
                 for code, label in p.reasons
