@@ -283,6 +283,8 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         "tracking": [reg.complaint],
         "referral_id": [str(reg.referral)],
         "table": ["desil", "wilayah", "alasan", "rincian", "usulan"],
+        # A TKPK report's tables (counts only).
+        "key": ["program", "mutu_data", "rekap_kabkota"],
     }
     assert name in values, f"path parameter {name!r}: say here which fixture ids fill it"
     return values[name]

@@ -29,9 +29,15 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)
     # Columns holding a share (0-1): shown as a percentage in the PDF and the page.
     percent: tuple[str, ...] = ()
+    # Columns for machines (a measure's code): in the downloads, not in the PDF or the page.
+    internal: tuple[str, ...] = ()
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
+
+    def shown(self) -> pl.DataFrame:
+        """The table as people read it (without the internal columns)."""
+        return self.frame.drop(*self.internal)
 
 
 @dataclass(frozen=True)

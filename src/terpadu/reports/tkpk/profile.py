@@ -340,6 +340,7 @@ def _quality_section(engine: Engine, prefix: str, today: dt.date, lang: str, say
                     "persen": say("col_share_persons"),
                 },
                 percent=("persen",),
+                internal=("ukuran",),
             ),
             Table(
                 "umur_data",
