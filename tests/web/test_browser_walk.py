@@ -36,6 +36,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from ranked import rank
 from sqlalchemy.orm import Session
 from test_web_browser import ARGS, _chromium_or_skip
 from webdata import DESA_A, PASSWORD, USERS, WebEnv, build_env
@@ -296,6 +297,7 @@ def _seed(env: WebEnv) -> tuple[str, str, str]:
     """Two editions, a submitted proposal, an import with problems and a complaint (desa A),
     and a pair to review."""
     _publish_editions(env)
+    rank(env)  # /laporan shows the poverty profile and the TKPK report
     client, csrf = env.page("op_a")
     r = client.post(
         f"/keluarga/{env.family('K1')}/usulan",

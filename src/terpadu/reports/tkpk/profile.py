@@ -201,8 +201,8 @@ def _deprivation_section(profile: PovertyProfile | None, lang: str, say: Say) ->
         say(
             "deprivation_text",
             q=int(profile.measures["q"]),
-            h=fmt_decimal(profile.headcount, lang, digits=3),
-            a=fmt_decimal(profile.intensity, lang, digits=3),
+            h=fmt_decimal(profile.headcount, lang, digits=2),
+            a=fmt_decimal(profile.intensity, lang, digits=2),
             m0=fmt_decimal(profile.m0, lang, digits=4),
         ),
         [table],
