@@ -13,6 +13,8 @@ import pypdfium2
 from ranked import rank
 from webdata import DESA_A, DESA_B, WebEnv
 
+from terpadu.web.dashboard import DASHBOARD_CACHE
+
 
 def test_the_page_drills_down_and_offers_the_reports(web_sqlite: WebEnv) -> None:
     rank(web_sqlite)
@@ -105,3 +107,19 @@ def test_the_map_draws_the_boundaries_given(web_sqlite: WebEnv, tmp_path: Path) 
     # A level the file does not cover: no map, said in words.
     kab = client.get("/laporan", params={"wilayah": "3604"}).text
     assert 'class="chart map"' not in kab and "tidak memuat wilayah pada tingkat ini" in kab
+
+
+def test_the_dashboards_problem_areas_open_their_report(web_sqlite: WebEnv) -> None:
+    keluarga = "ID_KELUARGA,NO_KK,KODE_WILAYAH\nK7,12345,3604052001\n"
+    anggota = "ID_ANGGOTA,ID_KELUARGA,NIK,NAMA,JENIS_KELAMIN,TGL_LAHIR,HUB_KELUARGA\n"
+    client, csrf = web_sqlite.page("op_a")
+    r = client.post(
+        "/impor",
+        files={"keluarga": ("k.csv", keluarga.encode()), "anggota": ("a.csv", anggota.encode())},
+        data={"source": "desa-kramatwatu", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    DASHBOARD_CACHE.clear()
+    ver, _ = web_sqlite.page("ver")
+    assert '<a href="/laporan?wilayah=360405">Kramatwatu</a>' in ver.get("/").text

@@ -27,6 +27,21 @@ def _rows(engine: Engine, sql: str, prefix: str, **params: Any) -> list[Any]:
         return list(conn.execute(text(sql), {"prefix": prefix + "%", **params}).all())
 
 
+def _frame(
+    engine: Engine, sql: str, prefix: str, schema: dict[str, pl.DataType], **params: Any
+) -> pl.DataFrame:
+    """The rows of ``sql`` as a frame, read straight into columns (a region's members run to
+    millions of rows: no Python tuple per row)."""
+    with engine.connect() as conn:
+        frame = pl.read_database(
+            text(sql),
+            conn,
+            execute_options={"parameters": {"prefix": prefix + "%", **params}},
+            schema_overrides=schema,
+        )
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+
+
 def enrolments(engine: Engine, prefix: str) -> pl.DataFrame:
     """Current enrolments of the region: ``family_id, program, kode_wilayah``."""
     rows = _rows(
@@ -44,32 +59,27 @@ def enrolments(engine: Engine, prefix: str) -> pl.DataFrame:
 def members(engine: Engine, prefix: str) -> pl.DataFrame:
     """Active families of the region with their active members: ``family_id, kode_wilayah,
     anggota``."""
-    rows = _rows(
+    return _frame(
         engine,
-        "SELECT f.id, f.kode_wilayah, count(p.id) FROM family f "
+        "SELECT f.id AS family_id, f.kode_wilayah, count(p.id) AS anggota FROM family f "
         "LEFT JOIN membership m ON m.family_id = f.id AND m.left_at IS NULL "
         "LEFT JOIN person p ON p.id = m.person_id AND p.status = 'aktif' "
         "WHERE f.status = 'aktif' AND f.kode_wilayah LIKE :prefix GROUP BY f.id, f.kode_wilayah",
         prefix,
+        {"family_id": pl.Int64(), "kode_wilayah": pl.Utf8(), "anggota": pl.Int64()},
     )
-    schema = {"family_id": pl.Int64, "kode_wilayah": pl.Utf8, "anggota": pl.Int64}
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
 def person_niks(engine: Engine, prefix: str) -> pl.DataFrame:
     """Active members of the region's active families: ``kode_wilayah, nik`` (null: none)."""
-    rows = _rows(
+    frame = _frame(
         engine,
         "SELECT f.kode_wilayah, p.nik FROM person p "
         "JOIN membership m ON m.person_id = p.id AND m.left_at IS NULL "
         "JOIN family f ON f.id = m.family_id "
         "WHERE p.status = 'aktif' AND f.status = 'aktif' AND f.kode_wilayah LIKE :prefix",
         prefix,
-    )
-    frame = pl.DataFrame(
-        [tuple(r) for r in rows],
-        schema={"kode_wilayah": pl.Utf8, "nik": pl.Utf8},
-        orient="row",
+        {"kode_wilayah": pl.Utf8(), "nik": pl.Utf8()},
     )
     checked = check_nik_frame(frame["nik"], dt.date.today())
     return frame.with_columns(
