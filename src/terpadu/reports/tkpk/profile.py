@@ -115,7 +115,7 @@ def _ranking(
 def _desil_section(profile: PovertyProfile | None, lang: str, say: Say) -> Section:
     if profile is None:
         return Section("desil", say("desil_title"), say("not_ranked"))
-    frame = pl.DataFrame(profile.desil).rename({"persen": "persen"})
+    frame = pl.DataFrame(profile.desil)
     desil = Table(
         "desil",
         say("desil_title"),
@@ -242,7 +242,7 @@ def _program_section(engine: Engine, prefix: str, families: pl.DataFrame, say: S
         .sort(["keluarga", "kombinasi"], descending=[True, False])
     )
     reached = enrolled["family_id"].n_unique()
-    none = Table(
+    programs = Table(
         "program",
         say("programs_title"),
         per_program.cast({"keluarga": pl.Int64, "jiwa": pl.Int64}),
@@ -282,7 +282,7 @@ def _program_section(engine: Engine, prefix: str, families: pl.DataFrame, say: S
         say("programs_text", reached=reached, total=total, share=100 * _share(reached, total))
         if per_program.height
         else say("programs_none"),
-        [none, combo],
+        [programs, combo],
         charts,
     )
 
