@@ -189,6 +189,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    # -- reports ---------------------------------------------------------------------------
+    boundaries_file: Path | None = Field(
+        default=None,
+        description=(
+            "GeoJSON of region boundaries for the report page's map (features with the "
+            "Kemendagri code in the property 'kode'); empty: no map."
+        ),
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""
         if self.database_url:

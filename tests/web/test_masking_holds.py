@@ -318,6 +318,8 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         # A panti with a resident, and a worker.
         "institution_id": [str(reg.institution)],
         "worker_id": [str(reg.worker)],
+        # A TKPK report's tables (counts only).
+        "key": ["program", "mutu_data", "rekap_kabkota"],
     }
     assert name in values, f"path parameter {name!r}: say here which fixture ids fill it"
     return values[name]

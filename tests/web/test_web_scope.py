@@ -251,6 +251,17 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ],
         ("GET", "/laporan/grafik-desil.png"): [{"params": {"wilayah": "3604052001"}}],
         ("GET", "/laporan/grafik-dimensi.png"): [{"params": {"wilayah": "3604052001"}}],
+        ("GET", "/laporan/profil.{fmt}"): [
+            {"url": f"/laporan/profil.{f}", "params": {"wilayah": "3604052001"}}
+            for f in ("pdf", "xlsx")
+        ],
+        ("GET", "/laporan/rekap.{fmt}"): [
+            {"url": f"/laporan/rekap.{f}", "params": {"wilayah": "36"}} for f in ("pdf", "xlsx")
+        ],
+        ("GET", "/laporan/tabel/{key}.{fmt}"): [
+            {"url": f"/laporan/tabel/{k}.csv", "params": {"wilayah": w}}
+            for k, w in (("program", "3604052001"), ("rekap_kabkota", "36"))
+        ],
         ("GET", "/tautan"): [{}],
         ("POST", "/tautan/{pair_id}"): [{"path": 1, "data": {"decision": "same"}}],
         ("GET", "/program"): [{}],

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from terpadu.cli.common import console, dec, fail, language, num, open_engine, tell
+from terpadu.cli.common import console, dec, fail, language, num, open_engine, say, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.locale import has_text, text
@@ -104,3 +104,71 @@ def poverty(
             fail(str(exc))
     print_profile(profile)
     console.print(tell("poverty.written", xlsx=files.xlsx, png=files.png, svg=files.svg))
+
+
+def _write_tkpk(kind: str, code: str, edition: str | None, out: Path) -> None:
+    """Make the TKPK profile or roll-up of ``code`` and write it to ``out`` (.pdf or .xlsx)."""
+    # Imported here: the reports bring the welfare package (NumPy, Arrow) and WeasyPrint.
+    from terpadu.editions import EditionError
+    from terpadu.reports.tkpk import ReportError, province_rollup, region_profile, write_report
+
+    if out.suffix.lower() not in (".pdf", ".xlsx"):
+        fail(say("report_tkpk_suffix", path=str(out)))
+    engine = open_engine()
+    lang = language()
+    with progress_bar("report", 2) as step:
+        step("report_tkpk_count")
+        try:
+            if kind == "profil":
+                report = region_profile(engine, code, edition=edition, lang=lang)
+            else:
+                report = province_rollup(engine, code, edition=edition, lang=lang)
+        except (EditionError, RegionCodeError) as exc:
+            fail_with(exc)
+        except ReportError as exc:
+            fail(str(exc))
+        step("report_tkpk_write")
+        write_report(report, out)
+    console.print(say("report_tkpk_written", title=report.title, path=str(out)))
+
+
+@report_app.command("profil")
+def profile(
+    region: Annotated[
+        str,
+        typer.Option(
+            "--region", help="Region code (province, kab/kota, kecamatan, desa) or 'nasional'."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write: .pdf (with charts) or .xlsx (tables).")
+    ],
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            "--edition",
+            help="Edition (period, e.g. 2026-11) the ranking ran on (default: the latest).",
+        ),
+    ] = None,
+) -> None:
+    """Write a region's poverty profile for a TKPK meeting: desil, deprivation, programmes,
+    data quality, workforce and institutions."""
+    _write_tkpk("profil", region, edition, out)
+
+
+@report_app.command("rollup")
+def rollup(
+    province: Annotated[str, typer.Option("--province", help="Province code (2 digits).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write: .pdf (with charts) or .xlsx (tables).")
+    ],
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            "--edition",
+            help="Edition (period, e.g. 2026-11) the ranking ran on (default: the latest).",
+        ),
+    ] = None,
+) -> None:
+    """Write a province's kab/kota side by side on the profile's measures (PDF or XLSX)."""
+    _write_tkpk("rekap", province, edition, out)

@@ -12,9 +12,11 @@ from terpadu.web.pages.routes import router
 from terpadu.web.pages.services import router as services_router
 from terpadu.web.pages.simulation import router as simulation_router
 from terpadu.web.pages.social import router as social_router
+from terpadu.web.pages.tkpk import router as tkpk_router
 from terpadu.web.pages.verval import router as verval_router
 
 router.include_router(reports_router)
+router.include_router(tkpk_router)
 router.include_router(admin_router)
 router.include_router(explain_router)
 router.include_router(family_router)

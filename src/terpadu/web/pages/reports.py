@@ -29,6 +29,7 @@ from terpadu.web.dashboard import Dashboard, dashboard
 from terpadu.web.deps import CsrfChecked, Lang, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.pages.routes import render
+from terpadu.web.pages.tkpk import page_context
 from terpadu.welfare.scope import desil_scope
 
 router = APIRouter(include_in_schema=False)
@@ -262,6 +263,7 @@ def report_page(
     wilayah: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
     profile, problem = _profile(state, session, wilayah, lang)
+    tkpk = page_context(state, session.user, wilayah, profile, lang)
     charts: dict[str, Any] = {}
     if profile:
         charts = {
@@ -287,6 +289,7 @@ def report_page(
         wilayah=wilayah,
         dimension_name=_dimension_name,
         **charts,
+        **tkpk,
     )
 
 
