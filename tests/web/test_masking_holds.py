@@ -63,6 +63,7 @@ class Registry:
     jobs: list[int]
     persons: list[str]
     dukcapil_check: int = 0
+    dukcapil_job: str = "0123456789abcdef"
     complaint: str = ""
     referral: int = 0
     held: set[str] = field(default_factory=set)  # NIKs and KK numbers held or proposed
@@ -182,7 +183,7 @@ def _publish(web: WebEnv, period: str) -> None:
     assert r.status_code == 303, r.text
 
 
-def _dukcapil_check(web: WebEnv) -> int:
+def _dukcapil_check(web: WebEnv) -> tuple[int, str]:
     """A Dukcapil answer that disagrees on names, birth dates and life."""
     extract = (
         "NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,STATUS,TGL_MENINGGAL\n"
@@ -197,7 +198,10 @@ def _dukcapil_check(web: WebEnv) -> int:
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
-    return int(r.headers["location"].rsplit("/", 1)[1])
+    job = r.headers["location"]
+    found = re.search(r'href="/rekonsiliasi/dukcapil/(\d+)"', client.get(job).text)
+    assert found is not None
+    return int(found.group(1)), job.rsplit("/", 1)[1]
 
 
 def _complaint(web: WebEnv) -> tuple[str, int]:
@@ -238,7 +242,7 @@ def registry(web: WebEnv) -> Registry:
     _enrol(web)
     job = _import_with_problems(web)
     _publish(web, "2026-11")  # the import's family and members between two editions
-    check = _dukcapil_check(web)
+    check, check_job = _dukcapil_check(web)
     complaint, referral = _complaint(web)
     with web.engine.connect() as conn:
         family_ids = [int(i) for i in conn.execute(text("SELECT id FROM family")).scalars()]
@@ -255,6 +259,7 @@ def registry(web: WebEnv) -> Registry:
         jobs=[job],
         persons=[person_code(i) for i in person_ids],
         dukcapil_check=check,
+        dukcapil_job=check_job,
         complaint=complaint,
         referral=referral,
         held=shown,
@@ -278,7 +283,7 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         "a": ["2026-10"],
         "b": ["2026-11"],
         "check_id": [str(reg.dukcapil_check)],
-        "token": ["0123456789abcdef"],
+        "token": ["0123456789abcdef", reg.dukcapil_job],
         # A complaint and its referral (complaint pages are refused to masked roles).
         "tracking": [reg.complaint],
         "referral_id": [str(reg.referral)],
