@@ -34,7 +34,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # The tests check Terpadu's defaults, not the settings of the shell that runs them
 # (a TERPADU_LANGUAGE=en or TERPADU_DATABASE_URL there would change what they see).
-_KEPT = {"TERPADU_TEST_POSTGRES_URL", "TERPADU_CACHE_DIR"}
+# TERPADU_SCREENSHOTS is the browser walk's switch (save the user guide's pictures).
+_KEPT = {"TERPADU_TEST_POSTGRES_URL", "TERPADU_CACHE_DIR", "TERPADU_SCREENSHOTS"}
 for _name in [n for n in os.environ if n.startswith("TERPADU_") and n not in _KEPT]:
     del os.environ[_name]
 # The width of the CLI's reports comes from each invocation (CliRunner's COLUMNS), as

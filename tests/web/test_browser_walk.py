@@ -36,8 +36,10 @@ from typing import Any
 
 import pytest
 import uvicorn
+from ranked import rank
 from sqlalchemy.orm import Session
 from test_web_browser import ARGS, _chromium_or_skip
+from test_web_programs import _enrol
 from webdata import DESA_A, PASSWORD, USERS, WebEnv, build_env
 
 from terpadu.access import Actor, allows
@@ -152,10 +154,11 @@ TELLTALES = {
 MISSING = re.compile(r"^(?:None|nan|NaN|null|undefined)$", re.MULTILINE)
 RAW_JSON = re.compile(r"[{\[]\s*\"[A-Za-z_]+\"\s*:")
 # Thousands grouped the other language's way: "1.234" on an English page, "1,234" on an
-# Indonesian one (a decimal shows at most two digits after its separator on these pages).
+# Indonesian one (a decimal shows at most two digits after its separator on these pages,
+# or starts with 0: the report's M0 "0,400" is a decimal, as no grouped number starts so).
 FOREIGN_GROUPING = {
-    "en": re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])"),
-    "id": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,.])"),
+    "en": re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.,])"),
+    "id": re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d,.])"),
 }
 CODED_HEADERS = re.compile(
     r"^(?:jk|jenis kelamin|jenis_kelamin|hub_keluarga|sex|hubungan|hub\.?|hubungan keluarga|relationship|"
@@ -293,9 +296,12 @@ def _publish_editions(env: WebEnv) -> None:
 
 
 def _seed(env: WebEnv) -> tuple[str, str, str]:
-    """Two editions, a submitted proposal, an import with problems and a complaint (desa A),
-    and a pair to review."""
+    """Two editions, a welfare ranking and a programme's enrolment (the programme and report
+    pages show their tables and charts), a submitted proposal, an import with problems and a
+    complaint (desa A), and a pair to review."""
     _publish_editions(env)
+    rank(env)
+    _enrol(env)
     client, csrf = env.page("op_a")
     r = client.post(
         f"/keluarga/{env.family('K1')}/usulan",
@@ -578,6 +584,8 @@ def test_language_switch_keeps_the_page_and_its_query(walk: Walk) -> None:
 def test_page_faults_catch_what_they_are_for() -> None:
     """The checks themselves: each fault is found in a sample, and clean text passes."""
     assert page_faults("Skor PMT 13,69 · Peringkat 1.613 · Laki-laki · op_a", "id") == []
+    assert page_faults("Indeks M0 0,400", "id") == []  # a decimal, not a grouped number
+    assert page_faults("M0 index 0.400", "en") == []
     assert page_faults("PMT score 13.69 · Rank 1,613 · Male · None yet.", "en") == []
     found = page_faults(
         'web.family_title luas_lantai usulan.approve done\nNone\n3,889 {"a": 1}', "id"
