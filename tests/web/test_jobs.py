@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -170,3 +171,49 @@ def test_refused_rows_frame_keeps_the_file_row(web: WebEnv, tmp_path: Path) -> N
     split = split_extract(web.engine, extract, "3604")
     assert split.refused.select("BARIS", "ALASAN", "KODE").rows() == [(3, "code", "3201010001")]
     assert pl.read_csv(split.kept, infer_schema=False)["NIK"].to_list() == ["3604051507870001"]
+
+
+def test_unexpected_error_fails_in_both_languages_and_scope_holds(
+    web: WebEnv, tmp_path: Path
+) -> None:
+    from terpadu.accounts.users import WebUser
+
+    user = WebUser(id=1, username="ver", role="verifikator_kab", region="3604")
+
+    def work(progress: jobs.Progress, folder: Path) -> dict[str, Any]:
+        progress.step("jobs.stage.reading")
+        raise RuntimeError("disk penuh")
+
+    token = jobs.start(
+        web.engine, tmp_path, "simulasi", user, work, steps=2, label="uji", runner=lambda w: w()
+    )
+    job = jobs.get(tmp_path, "simulasi", token, user)
+    assert job is not None and job.status == "failed" and job.state["step"] == 1
+    assert "RuntimeError: disk penuh" in job.state["message"]["id"]
+    assert job.state["message"]["en"].startswith("an unexpected error")
+    desa = WebUser(id=2, username="op_a", role="operator_desa", region="3604052001")
+    other_kab = WebUser(id=3, username="lain", role="verifikator_kab", region="3201")
+    national = WebUser(id=4, username="ana", role="analis_pusat", region=None)
+    assert jobs.get(tmp_path, "simulasi", token, desa) is None  # a narrower region
+    assert jobs.get(tmp_path, "simulasi", token, other_kab) is None
+    assert jobs.get(tmp_path, "simulasi", token, national) is not None
+    assert jobs.get(tmp_path, "simulasi", "../../etc", user) is None
+    assert jobs.get(tmp_path, "pembayaran", token, user) is None  # another kind's page
+
+
+def test_job_of_a_dead_process_is_interrupted(web: WebEnv, tmp_path: Path) -> None:
+    from terpadu.accounts.users import WebUser
+
+    user = WebUser(id=1, username="ver", role="verifikator_kab", region="3604")
+    token = jobs.start(
+        web.engine, tmp_path, "simulasi", user, lambda p, f: {}, steps=1, label="uji",
+        runner=lambda w: None,  # never run: left queued
+    )  # fmt: skip
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    folder = tmp_path / "simulasi" / token
+    state = json.loads((folder / jobs.STATE_FILE).read_text()) | {"pid": gone.pid}
+    (folder / jobs.STATE_FILE).write_text(json.dumps(state))
+    (job,) = jobs.past(tmp_path, "simulasi", user)
+    assert job.status == "interrupted"
+    assert jobs.ended_before(folder, dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5))

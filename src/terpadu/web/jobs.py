@@ -162,12 +162,8 @@ def failure_words(exc: BaseException) -> dict[str, str]:
     """Why a job failed, in each language the pages speak."""
     if isinstance(exc, JobFailed):
         return exc.words
-    if isinstance(exc, TerpaduError):
+    if isinstance(exc, TerpaduError):  # a file that cannot be read among them
         return {lang: error_words(exc, lang) for lang in ("id", "en")}
-    from terpadu.files import InputFileError
-
-    if isinstance(exc, InputFileError):
-        return {"id": str(exc), "en": str(exc)}
     from terpadu.locale import text
 
     return {
