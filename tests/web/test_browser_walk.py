@@ -163,6 +163,8 @@ RAW_JSON = re.compile(r"[{\[]\s*\"[A-Za-z_]+\"\s*:")
 # Thousands grouped the other language's way: "1.234" on an English page, "1,234" on an
 # Indonesian one (a decimal shows at most two digits after its separator on these pages,
 # or starts with 0: the report's M0 "0,400" is a decimal, as no grouped number starts so).
+# Scores the pages show with three decimals ("Skor PMT 13,686"): a decimal, not a group.
+THREE_DECIMALS = re.compile(r"(?:Skor PMT|PMT score)\s+\d+[.,]\d{3}\b")
 FOREIGN_GROUPING = {
     "en": re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?![\d.,])"),
     "id": re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?:,\d{3})+(?![\d,.])"),
@@ -264,7 +266,7 @@ def page_faults(text_: str, lang: str) -> list[str]:
         faults.append(f"missing value shown as {word!r}")
     if RAW_JSON.search(text_):
         faults.append("raw JSON")
-    for number in sorted(set(FOREIGN_GROUPING[lang].findall(text_))):
+    for number in sorted(set(FOREIGN_GROUPING[lang].findall(THREE_DECIMALS.sub("", text_)))):
         faults.append(f"number {number!r} grouped the other language's way")
     return faults
 
@@ -631,6 +633,9 @@ def test_page_faults_catch_what_they_are_for() -> None:
     assert page_faults("Skor PMT 13,69 · Peringkat 1.613 · Laki-laki · op_a", "id") == []
     assert page_faults("Indeks M0 0,400", "id") == []  # a decimal, not a grouped number
     assert page_faults("Laporan ditulis: rekonsiliasi_bank-nov.xlsx", "id") == []
+    assert page_faults("Skor PMT 14,686 · Peringkat 1.613", "id") == []
+    assert page_faults("PMT score 14.686 · Rank 1,613", "en") == []
+    assert page_faults("Keluarga 14,686", "id") != []  # elsewhere still a foreign grouping
     assert page_faults("M0 index 0.400", "en") == []
     assert page_faults("PMT score 13.69 · Rank 1,613 · Male · None yet.", "en") == []
     found = page_faults(

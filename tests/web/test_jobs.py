@@ -64,6 +64,10 @@ def test_job_started_reports_progress_then_result(web: WebEnv) -> None:
         ("job.start", "ver", "3604"),
         ("job.end", "ver", "3604"),
     ]
+    auditor, _ = web.page("aud")
+    viewer = auditor.get("/audit?lang=id").text
+    assert "Pekerjaan latar dimulai" in viewer and "Pekerjaan latar berakhir" in viewer
+    assert "status pekerjaan" in viewer and "Pemeriksaan Dukcapil" in viewer
 
 
 def test_job_left_running_by_a_dead_server_is_interrupted(web: WebEnv) -> None:

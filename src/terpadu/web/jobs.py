@@ -220,7 +220,7 @@ def start(
         except Exception as exc:
             _update(folder, status="failed", message=failure_words(exc), finished_at=_now())
             raise
-    _audit(engine, user, "job.start", kind, token, {"kind": kind, "label": label})
+    _audit(engine, user, "job.start", kind, token, {"job_kind": kind, "job_label": label})
 
     def run() -> None:
         progress = Progress(folder, steps)
@@ -228,10 +228,11 @@ def start(
             _update(folder, status="running", pid=os.getpid(), boot=BOOT)
             facts = work(progress, folder)
             _update(folder, status="done", step=steps, facts=facts, finished_at=_now())
-            _audit(engine, user, "job.end", kind, token, {"kind": kind, "status": "done"})
+            _audit(engine, user, "job.end", kind, token, {"job_kind": kind, "job_status": "done"})
         except Exception as exc:  # the page must show the failure, not spin forever
             _update(folder, status="failed", message=failure_words(exc), finished_at=_now())
-            _audit(engine, user, "job.end", kind, token, {"kind": kind, "status": "failed"})
+            ended = {"job_kind": kind, "job_status": "failed"}
+            _audit(engine, user, "job.end", kind, token, ended)
 
     if runner is not None:
         runner(run)
