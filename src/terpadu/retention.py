@@ -5,7 +5,9 @@ with the value and a message quoting it) so the sender can correct and send it a
 and a web import keeps its problem list for download. Both name people. After the
 retention period (``TERPADU_BATCH_RETENTION_DAYS``) :func:`purge_kept_data` empties
 those rows (the code, column and row number stay, so counts and dashboards still add
-up), removes the problem-list folders, sweeps scratch folders of dead runs, and writes
+up), removes the problem-list folders and the folders of work started from a page
+(``web-runs``: Dukcapil checks, payment reconciliations, simulations), sweeps scratch
+folders of dead runs, and writes
 one ``data.purge`` audit event with what it did.
 """
 
@@ -67,6 +69,21 @@ def _old_folders(engine: Engine, cutoff: dt.datetime, web_imports_dir: Path) -> 
     return sorted(old)
 
 
+def _old_runs(cutoff: dt.datetime, web_runs_dir: Path) -> list[Path]:
+    """Folders of page work (``<web-runs>/<kind>/<job>``) that ended before ``cutoff``."""
+    from terpadu.web.jobs import ended_before
+
+    if not web_runs_dir.is_dir():
+        return []
+    return sorted(
+        job
+        for kind in web_runs_dir.iterdir()
+        if kind.is_dir()
+        for job in kind.iterdir()
+        if job.is_dir() and ended_before(job, cutoff)
+    )
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
@@ -80,9 +97,11 @@ def purge_kept_data(
     actor: str | ActorLike,
     now: dt.datetime | None = None,
     dry_run: bool = False,
+    web_runs_dir: Path | None = None,
 ) -> PurgeReport:
     """Empty the kept rows of batches that ended more than ``days`` ago, remove the web
-    problem lists as old, sweep dead runs' scratch folders; audited (unless ``dry_run``)."""
+    problem lists and page work as old, sweep dead runs' scratch folders; audited (unless
+    ``dry_run``). ``web_runs_dir``: default ``web-runs`` beside ``web_imports_dir``."""
     if days < 1:
         raise ValueError("days must be at least 1")
     cutoff = _aware(now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=days)
@@ -117,7 +136,8 @@ def purge_kept_data(
                 .values(raw=null(), value=None, record_key=None, message=PURGED_MESSAGE)
             )
             report.rows_emptied = int(result.rowcount or 0)
-    folders = _old_folders(engine, cutoff, web_imports_dir)
+    runs_dir = web_runs_dir or web_imports_dir.with_name("web-runs")
+    folders = _old_folders(engine, cutoff, web_imports_dir) + _old_runs(cutoff, runs_dir)
     report.folders_removed = [str(f) for f in folders]
     if dry_run:
         return report

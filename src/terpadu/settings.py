@@ -266,6 +266,11 @@ class Settings(BaseSettings):
         return self.data_dir / "web-imports"
 
     @property
+    def web_runs_dir(self) -> Path:
+        """Work started from a page (Dukcapil check, payments, simulation), one folder per job."""
+        return self.data_dir / "web-runs"
+
+    @property
     def web_secret_path(self) -> Path:
         """The web's signing key for session cookies and tokens."""
         return self.data_dir / "web_secret.key"

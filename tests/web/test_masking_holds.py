@@ -63,6 +63,7 @@ class Registry:
     jobs: list[int]
     persons: list[str]
     dukcapil_check: int = 0
+    dukcapil_job: str = "0123456789abcdef"
     complaint: str = ""
     referral: int = 0
     institution: int = 0
@@ -184,7 +185,7 @@ def _publish(web: WebEnv, period: str) -> None:
     assert r.status_code == 303, r.text
 
 
-def _dukcapil_check(web: WebEnv) -> int:
+def _dukcapil_check(web: WebEnv) -> tuple[int, str]:
     """A Dukcapil answer that disagrees on names, birth dates and life."""
     extract = (
         "NIK,NAMA,TGL_LAHIR,JENIS_KELAMIN,STATUS,TGL_MENINGGAL\n"
@@ -199,7 +200,10 @@ def _dukcapil_check(web: WebEnv) -> int:
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
-    return int(r.headers["location"].rsplit("/", 1)[1])
+    job = r.headers["location"]
+    found = re.search(r'href="/rekonsiliasi/dukcapil/(\d+)"', client.get(job).text)
+    assert found is not None
+    return int(found.group(1)), job.rsplit("/", 1)[1]
 
 
 def _complaint(web: WebEnv) -> tuple[str, int]:
@@ -265,7 +269,7 @@ def registry(web: WebEnv) -> Registry:
     _enrol(web)
     job = _import_with_problems(web)
     _publish(web, "2026-11")  # the import's family and members between two editions
-    check = _dukcapil_check(web)
+    check, check_job = _dukcapil_check(web)
     complaint, referral = _complaint(web)
     institution, worker = _social(web)
     with web.engine.connect() as conn:
@@ -283,6 +287,7 @@ def registry(web: WebEnv) -> Registry:
         jobs=[job],
         persons=[person_code(i) for i in person_ids],
         dukcapil_check=check,
+        dukcapil_job=check_job,
         complaint=complaint,
         referral=referral,
         institution=institution,
@@ -308,7 +313,7 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         "a": ["2026-10"],
         "b": ["2026-11"],
         "check_id": [str(reg.dukcapil_check)],
-        "token": ["0123456789abcdef"],
+        "token": ["0123456789abcdef", reg.dukcapil_job],
         # A complaint and its referral (complaint pages are refused to masked roles).
         "tracking": [reg.complaint],
         "referral_id": [str(reg.referral)],

@@ -4,6 +4,7 @@ the CLI's functions, shown within the reader's region in words, masked for its r
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import polars as pl
@@ -20,6 +21,7 @@ DUKCAPIL = (
 
 
 def _check(web: WebEnv) -> str:
+    """The check's result page, reached from its job page once the job is done."""
     client, csrf = web.page("ver")
     r = client.post(
         "/rekonsiliasi/dukcapil",
@@ -28,7 +30,11 @@ def _check(web: WebEnv) -> str:
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
-    return str(r.headers["location"])
+    job = client.get(r.headers["location"] + "?lang=id")
+    assert job.status_code == 200 and "selesai" in job.text
+    found = re.search(r'href="(/rekonsiliasi/dukcapil/\d+)"', job.text)
+    assert found is not None, job.text
+    return found.group(1)
 
 
 def test_dukcapil_findings_in_words_and_in_region(web: WebEnv) -> None:
@@ -108,5 +114,16 @@ def test_payments_reconciled_in_rupiah_and_audited(web: WebEnv) -> None:
     rows = client.get(r.headers["location"] + "/rincian.csv")
     assert rows.status_code == 200 and "saldo_nol" in rows.text
 
-    other, _ = web.page("adm")  # another account's result is not found
-    assert other.get(r.headers["location"]).status_code == 404
+    # The province's admin sees the kab/kota's run, and not the other way round.
+    province, province_csrf = web.page("adm")
+    assert province.get(r.headers["location"]).status_code == 200
+    theirs = province.post(
+        "/rekonsiliasi/pembayaran",
+        data={"csrf_token": province_csrf},
+        files={"penyaluran": ("prov.csv", PENYALURAN.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert theirs.status_code == 303
+    assert client.get(theirs.headers["location"]).status_code == 404
+    listed = client.get("/rekonsiliasi/pembayaran?lang=id").text
+    assert "bank-nov.csv" in listed and "prov.csv" not in listed

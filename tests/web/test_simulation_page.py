@@ -41,9 +41,20 @@ def test_simulation_writes_nothing_and_shows_figures(web: WebEnv) -> None:
     desil = client.get(r.headers["location"] + "/desil.csv")
     frame = pl.read_csv(desil.content)
     assert frame["keluarga_berperingkat"].sum() == 1 and frame["terpilih"].sum() == 1
-    # Another account cannot open this result.
-    other, _ = web.page("adm")
-    assert other.get(r.headers["location"]).status_code == 404
+    # The province's admin sees the kab/kota's run; the national analyst's run is not
+    # the province's to see.
+    province, _ = web.page("adm")
+    assert province.get(r.headers["location"]).status_code == 200
+    national, national_csrf = web.page("ana")
+    theirs = national.post(
+        "/simulasi",
+        data={"csrf_token": national_csrf, "program": "sembako", "period": "2026-11"},
+        follow_redirects=False,
+    )
+    assert theirs.status_code == 303
+    assert province.get(theirs.headers["location"]).status_code == 404
+    assert theirs.headers["location"] not in province.get("/simulasi").text
+    assert r.headers["location"] in province.get("/simulasi").text  # listed among past runs
 
 
 def test_fields_refused_beside_the_field(web: WebEnv) -> None:

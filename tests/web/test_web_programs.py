@@ -68,3 +68,19 @@ def test_family_page_lists_its_programmes(web: WebEnv) -> None:
     page = client.get(f"/keluarga/{web.family('K1')}")
     assert page.status_code == 200
     assert "PKH" in page.text
+
+
+def test_empty_programmes_and_report_say_what_to_do(web: WebEnv) -> None:
+    client, _ = web.page("ver")
+    programs = client.get("/program?lang=id")
+    assert "Belum ada penetapan penerima yang berlaku di wilayah Anda" in programs.text
+    assert "Simulasi" in programs.text
+    report = client.get("/laporan?lang=id")
+    assert "Belum ada keluarga yang diperingkat di wilayah 3604" in report.text
+    assert 'role="alert"' not in report.text  # nothing was typed wrong
+    english = client.get("/laporan?lang=en")
+    assert "No family in region 3604 has been ranked yet" in english.text
+    asked = client.get("/laporan?lang=id&wilayah=3604")
+    assert 'role="alert"' in asked.text  # a region typed: said beside the field
+    _enrol(web)
+    assert "Belum ada penetapan" not in client.get("/program?lang=id").text

@@ -288,6 +288,7 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("GET", "/rekonsiliasi/dukcapil"): [{}],
         ("POST", "/rekonsiliasi/dukcapil"): [{"files": {"extract": files["anggota"]}}],
         ("GET", "/rekonsiliasi/dukcapil/{check_id}"): [{"path": 1}],
+        ("GET", "/rekonsiliasi/dukcapil/tugas/{token}"): [{"path": "tugas/0123456789abcdef"}],
         ("GET", "/rekonsiliasi/dukcapil/{check_id}/temuan.{fmt}"): [{"path": "1/temuan.csv"}],
         ("GET", "/rekonsiliasi/pembayaran"): [{}],
         ("POST", "/rekonsiliasi/pembayaran"): [{"files": {"penyaluran": files["anggota"]}}],

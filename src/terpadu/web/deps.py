@@ -44,7 +44,8 @@ class AppState:
     sessions: SessionCache
     backend: SearchBackend
     templates: Jinja2Templates
-    # Runs an import job; None: a background thread (tests pass a synchronous runner).
+    # Runs an import job or a page's background work (terpadu.web.jobs); None: a background
+    # thread (tests pass a synchronous runner).
     import_runner: Callable[[Callable[[], None]], None] | None = None
 
     @property

@@ -213,6 +213,8 @@ CODED_VALUES = {
     "category": ("words", "services.category."),
     "channel": ("words", "services.channel."),
     "outcome": ("words", "services.outcome."),
+    "job_kind": ("words", "jobs.title."),
+    "job_status": ("words", "jobs.status."),
 }
 
 

@@ -21,26 +21,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine, select
 
 from terpadu.access import allows, disclosure
-from terpadu.errors import TerpaduError
-from terpadu.files import InputFileError
-from terpadu.i18n import error_words
 from terpadu.locale import has_text, text
 from terpadu.reports.personal import record_personal_export
 from terpadu.scratch import scratch_folder
 from terpadu.store.ids import person_code
 from terpadu.store.models.verval import Proposal
+from terpadu.web import dukcapil_scope, jobs
 from terpadu.web import imports as web_imports
 from terpadu.web.api.routes import safe_name, save_upload
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
-from terpadu.web.pages import _runs
+from terpadu.web.pages import _jobs
 from terpadu.web.pages._xlsx import FORMATS, table_download
 from terpadu.web.pages.routes import render
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_ROWS = 50
+DUKCAPIL, PAYMENTS = "dukcapil", "pembayaran"
+UPLOADS = "unggahan"  # the job folder's upload, removed when the work ends
 DUKCAPIL_PROPOSER = "terpadu-dukcapil"  # the account check_against_dukcapil raises drafts as
 
 
@@ -88,6 +88,7 @@ def _dukcapil_form(
         checks=_checks(state.engine),
         can_run=allows(session.user.role, "run_jobs"),
         error=error,
+        **_jobs.past_runs(state, session, DUKCAPIL),
     )
 
 
@@ -106,33 +107,94 @@ def dukcapil_upload(
     session: CsrfChecked,
     extract: Annotated[UploadFile, File()],
 ) -> Response:
-    """Check every active registry person against the uploaded extract (``terpadu
-    dukcapil FILE``): results stored, draft proposals raised for the dead and for NIKs
-    found mistyped."""
-    from terpadu.linkage import check_against_dukcapil
-
+    """Check the registry's persons against the uploaded extract (``terpadu dukcapil
+    FILE``) in the background: results stored, draft proposals raised for the dead and for
+    NIKs found mistyped, within the uploader's region (rows outside it refused)."""
     _runner(session, lang)
     if not extract.filename:
         return _dukcapil_form(
             request, state, lang, session, error=translate(lang, "pages.choose_file"),
             status_code=400,
         )  # fmt: skip
-    folder = web_imports.private_folder(state.settings.scratch_dir / "web-dukcapil")
-    with scratch_folder(folder, "dukcapil-") as work:
-        path = work / safe_name(extract.filename, "dukcapil")
-        save_upload(extract, path, state.config.upload_max_bytes)
+    name = safe_name(extract.filename, "dukcapil")
+
+    def prepare(folder: Path) -> None:
+        uploads = web_imports.private_folder(folder / UPLOADS)
+        save_upload(extract, uploads / name, state.config.upload_max_bytes)
+
+    user = session.user
+    token = _jobs.start(
+        state,
+        session,
+        DUKCAPIL,
+        _dukcapil_work(state, user.username, user.region, name),
+        steps=3 if user.region else 2,
+        label=extract.filename,
+        prepare=prepare,
+    )
+    return RedirectResponse(_jobs.job_url(DUKCAPIL, token), status_code=303)
+
+
+def _dukcapil_work(state: StateDep, actor: str, region: str | None, name: str) -> jobs.Work:
+    """The check as a background job; a regional uploader's check is kept to their region."""
+
+    def work(progress: jobs.Progress, folder: Path) -> dict[str, Any]:
+        from terpadu.linkage import check_against_dukcapil
+        from terpadu.linkage.dukcapil import _raise as raise_drafts
+
+        path = folder / UPLOADS / name
+        refused = pl.DataFrame(schema=dukcapil_scope.REFUSED_SCHEMA)
         try:
+            if region is not None:
+                progress.step("jobs.stage.scoping")
+                split = dukcapil_scope.split_extract(state.engine, path, region)
+                path, refused = split.kept, split.refused
+            progress.step("jobs.stage.checking")
             report = check_against_dukcapil(
                 state.engine,
                 path,
-                actor=session.user.username,
-                raise_proposals=True,
+                actor=actor,
+                raise_proposals=region is None,
                 data_dir=state.settings.data_dir,
             )
-        except (InputFileError, TerpaduError) as exc:
-            words = error_words(exc, lang) if isinstance(exc, TerpaduError) else str(exc)
-            return _dukcapil_form(request, state, lang, session, error=words, status_code=400)
-    return RedirectResponse(f"/rekonsiliasi/dukcapil/{report.check_id}", status_code=303)
+            progress.step("jobs.stage.raising")
+            proposals = report.proposals
+            if region is not None:
+                dukcapil_scope.keep_region_results(state.engine, report.check_id, region)
+                inside = dukcapil_scope.in_region(report.results, region)
+                proposals = raise_drafts(state.engine, inside).height
+            jobs.save_frames(folder, {"ditolak": refused})
+        finally:
+            shutil.rmtree(folder / UPLOADS, ignore_errors=True)
+        return {
+            "check_id": report.check_id,
+            "rows_read": report.rows_read + refused.height,
+            "rows_refused": refused.height,
+            "proposals": proposals,
+            "region": region,
+        }
+
+    return work
+
+
+@router.get("/rekonsiliasi/dukcapil/tugas/{token}", response_class=HTMLResponse)
+def dukcapil_job(
+    request: Request, token: str, state: StateDep, lang: Lang, session: SessionDep
+) -> HTMLResponse:
+    """The check's progress; once done, what it did, the rows refused and where the
+    findings are."""
+    job = _jobs.find(state, session, DUKCAPIL, token, lang)
+    refused: list[dict[str, Any]] = []
+    if job.status == "done":
+        shown = disclosure(session.user).frame(job.frame("ditolak"))
+        region = job.state.get("region") or ""
+        refused = [
+            r | {"why": text(f"jobs.outside_by_{r['ALASAN']}", lang, code=r["KODE"], region=region)}
+            for r in shown.to_dicts()
+        ]
+    return _jobs.job_page(
+        request, state, lang, session, job, done="pages/_dukcapil_done.html", refused=refused
+    )
 
 
 def dukcapil_rows(engine: Engine, check_id: int, region: str | None) -> pl.DataFrame:
@@ -310,10 +372,6 @@ def dukcapil_download(
 PAYMENT_TABLES = ("rincian", "usulan")
 
 
-def _payments_dir(state: StateDep) -> Path:
-    return state.settings.data_dir / "web-runs" / "pembayaran"
-
-
 def _payments_form(
     request: Request,
     state: StateDep,
@@ -323,7 +381,16 @@ def _payments_form(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    return render(request, state, "pages/payments.html", lang, session, status_code, error=error)
+    return render(
+        request,
+        state,
+        "pages/payments.html",
+        lang,
+        session,
+        status_code,
+        error=error,
+        **_jobs.past_runs(state, session, PAYMENTS),
+    )
 
 
 @router.get("/rekonsiliasi/pembayaran", response_class=HTMLResponse)
@@ -342,52 +409,68 @@ def payments_upload(
     session: CsrfChecked,
     penyaluran: Annotated[UploadFile, File()],
 ) -> Response:
-    """``terpadu payments FILE``: every disbursement row checked; the report written to the
-    reports folder and audited as an export of personal data."""
-    from terpadu.targeting import reconcile_payments, write_payments_report
-    from terpadu.targeting.payments import default_payments_path
-
+    """``terpadu payments FILE`` in the background: every disbursement row checked; the
+    report written to the reports folder and audited as an export of personal data."""
     _runner(session, lang)
     if not penyaluran.filename:
         return _payments_form(
             request, state, lang, session, error=translate(lang, "pages.choose_file"),
             status_code=400,
         )  # fmt: skip
-    settings = state.settings
-    programs_dir = settings.programs_dir if settings.programs_dir.is_dir() else None
-    uploads = web_imports.private_folder(settings.scratch_dir / "web-payments")
-    with scratch_folder(uploads, "penyaluran-") as work:
-        name = Path(penyaluran.filename).stem[:60] or "penyaluran"
-        path = work / safe_name(penyaluran.filename, "penyaluran")
-        save_upload(penyaluran, path, state.config.upload_max_bytes)
-        named = path.with_name(f"{name}{path.suffix}")
-        shutil.move(path, named)
-        try:
-            result = reconcile_payments(
-                state.engine, named, programs_dir=programs_dir, work_dir=work
-            )
-            report, _ = write_payments_report(
-                result, default_payments_path(settings.reports_dir, named)
-            )
-        except (InputFileError, TerpaduError) as exc:
-            words = error_words(exc, lang) if isinstance(exc, TerpaduError) else str(exc)
-            return _payments_form(request, state, lang, session, error=words, status_code=400)
-    record_personal_export(
-        state.engine,
-        session.user.actor,
-        what="payments",
-        rows=result.rows.height,
-        purpose=f"rekonsiliasi penyaluran {penyaluran.filename} (web)",
-        destination=str(report),
-    )
-    facts = {"file": penyaluran.filename, "sha256": result.sha256, "report": report.name}
-    token = _runs.save_run(
-        _payments_dir(state),
-        session.user.username,
-        facts,
-        {"rincian": result.rows, "usulan": result.proposals},
+    original = penyaluran.filename
+    saved = safe_name(original, "penyaluran")
+    # The report is named after the bank's file (its name without folders).
+    named = f"{Path(original).stem[:60] or 'penyaluran'}{Path(saved).suffix}"
+
+    def prepare(folder: Path) -> None:
+        uploads = web_imports.private_folder(folder / UPLOADS)
+        save_upload(penyaluran, uploads / saved, state.config.upload_max_bytes)
+        shutil.move(uploads / saved, uploads / named)
+
+    token = _jobs.start(
+        state,
+        session,
+        PAYMENTS,
+        _payments_work(state, session.user.actor, original, named),
+        steps=2,
+        label=original,
+        prepare=prepare,
     )
     return RedirectResponse(f"/rekonsiliasi/pembayaran/{token}", status_code=303)
+
+
+def _payments_work(state: StateDep, actor: Any, original: str, named: str) -> jobs.Work:
+    def work(progress: jobs.Progress, folder: Path) -> dict[str, Any]:
+        from terpadu.targeting import reconcile_payments, write_payments_report
+        from terpadu.targeting.payments import default_payments_path
+
+        settings = state.settings
+        programs_dir = settings.programs_dir if settings.programs_dir.is_dir() else None
+        path = folder / UPLOADS / named
+        try:
+            progress.step("jobs.stage.reconciling")
+            with scratch_folder(settings.scratch_dir, "penyaluran-") as scratch:
+                result = reconcile_payments(
+                    state.engine, path, programs_dir=programs_dir, work_dir=scratch
+                )
+            progress.step("jobs.stage.writing")
+            report, _ = write_payments_report(
+                result, default_payments_path(settings.reports_dir, path)
+            )
+        finally:
+            shutil.rmtree(folder / UPLOADS, ignore_errors=True)
+        record_personal_export(
+            state.engine,
+            actor,
+            what="payments",
+            rows=result.rows.height,
+            purpose=f"rekonsiliasi penyaluran {original} (web)",
+            destination=str(report),
+        )
+        jobs.save_frames(folder, {"rincian": result.rows, "usulan": result.proposals})
+        return {"file": original, "sha256": result.sha256, "report": report.name}
+
+    return work
 
 
 def _reason_words(state: StateDep, lang: str) -> Any:
@@ -448,14 +531,9 @@ def payment_totals(rows: pl.DataFrame) -> dict[str, Any]:
     }
 
 
-def _payment_run(
-    state: StateDep, session: PageSession, token: str, lang: str
-) -> tuple[dict[str, Any], Path]:
+def _payment_run(state: StateDep, session: PageSession, token: str, lang: str) -> jobs.Job:
     _runner(session, lang)
-    found = _runs.load_run(_payments_dir(state), token, session.user.username)
-    if found is None:
-        raise WebError(404, "not_found", translate(lang, "pages.run_not_found"))
-    return found
+    return _jobs.find(state, session, PAYMENTS, token, lang)
 
 
 @router.get("/rekonsiliasi/pembayaran/{token}", response_class=HTMLResponse)
@@ -467,9 +545,12 @@ def payments_result(
     session: SessionDep,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> HTMLResponse:
-    facts, folder = _payment_run(state, session, token, lang)
+    job = _payment_run(state, session, token, lang)
+    if job.status != "done":
+        return _jobs.job_page(request, state, lang, session, job)
+    facts = job.facts
     region = session.user.region
-    every = _runs.frame(folder, "rincian")
+    every = job.frame("rincian")
     rows = _in_region(every, region, "KODE_WILAYAH")
     problems = rows.filter(pl.col("MASALAH") != "")
     shown = disclosure(session.user).frame(problems.slice(offset, PAGE_ROWS))
@@ -499,6 +580,7 @@ def payments_result(
         total=problems.height,
         offset=offset,
         page_rows=PAGE_ROWS,
+        **_jobs.past_runs(state, session, PAYMENTS),
     )
 
 
@@ -506,10 +588,10 @@ def payments_result(
 def payments_download(
     token: str, table: str, fmt: str, state: StateDep, lang: Lang, session: SessionDep
 ) -> Response:
-    _, folder = _payment_run(state, session, token, lang)
-    if table not in PAYMENT_TABLES or fmt not in FORMATS:
+    job = _payment_run(state, session, token, lang)
+    if table not in PAYMENT_TABLES or fmt not in FORMATS or job.status != "done":
         raise WebError(404, "not_found", translate(lang, "pages.no_such_format"))
-    frame = _in_region(_runs.frame(folder, table), session.user.region, "KODE_WILAYAH")
+    frame = _in_region(job.frame(table), session.user.region, "KODE_WILAYAH")
     if table == "rincian":
         frame = frame.filter(pl.col("MASALAH") != "")
     return table_download(frame, f"rekonsiliasi-{table}", fmt, disclosure(session.user), table)

@@ -228,14 +228,18 @@ def import_errors_download(
 # -- poverty report -------------------------------------------------------------------------
 def _profile(
     state: StateDep, session: Any, wilayah: str, lang: str
-) -> tuple[dict[str, Any] | None, str | None]:
-    """(the poverty profile or None, the reason there is none)."""
+) -> tuple[dict[str, Any] | None, str | None, str | None]:
+    """(the poverty profile or None, the reason there is none, the region shown empty):
+    a region asked for that cannot be read is said beside the field; a region without a
+    ranking (the user's own, when none was asked for) is said as an empty state."""
     try:
-        return services.poverty(state.engine, session.user, wilayah or None), None
+        return services.poverty(state.engine, session.user, wilayah or None), None, None
     except WebError as exc:
         if exc.code not in ("no_ranking", "invalid_region"):
             raise
-        return None, exc.words(lang)
+        if exc.code == "no_ranking" and not wilayah:
+            return None, None, session.user.region or text("reports.national", lang)
+        return None, exc.words(lang), None
 
 
 def _desil_items(profile: dict[str, Any]) -> list[tuple[str, float]]:
@@ -262,7 +266,7 @@ def report_page(
     session: SessionDep,
     wilayah: Annotated[str, Query(max_length=20)] = "",
 ) -> HTMLResponse:
-    profile, problem = _profile(state, session, wilayah, lang)
+    profile, problem, empty = _profile(state, session, wilayah, lang)
     tkpk = page_context(state, session.user, wilayah, profile, lang)
     charts: dict[str, Any] = {}
     if profile:
@@ -286,6 +290,7 @@ def report_page(
         session,
         profile=profile,
         problem=problem,
+        empty=empty,
         wilayah=wilayah,
         dimension_name=_dimension_name,
         **charts,
@@ -294,7 +299,7 @@ def report_page(
 
 
 def _report_or_404(state: StateDep, session: Any, wilayah: str, lang: str) -> dict[str, Any]:
-    profile, _ = _profile(state, session, wilayah, lang)
+    profile, _, _ = _profile(state, session, wilayah, lang)
     if profile is None:
         raise services.not_found()
     return profile

@@ -22,11 +22,12 @@ from terpadu.errors import TerpaduError
 from terpadu.i18n import error_words
 from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.scratch import scratch_folder
+from terpadu.web import jobs
 from terpadu.web.api.routes import safe_name, save_upload
 from terpadu.web.deps import CsrfChecked, Lang, PageSession, SessionDep, StateDep
 from terpadu.web.errors import WebError
 from terpadu.web.i18n import translate
-from terpadu.web.pages import _runs
+from terpadu.web.pages import _jobs
 from terpadu.web.pages._xlsx import FORMATS, table_download
 from terpadu.web.pages.explain import reason_words
 from terpadu.web.pages.routes import render
@@ -35,11 +36,9 @@ router = APIRouter(include_in_schema=False)
 
 SIMULATORS = frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI, ANALIS_PUSAT})
 TABLES = ("desil", "wilayah", "alasan")
+KIND = "simulasi"
+SIM_STEPS = 2
 _QUOTA_ENTRY = re.compile(r"^\s*([\d.]+)\s*[=:]\s*([\d.]+)\s*$")
-
-
-def _runs_dir(state: StateDep) -> Path:
-    return state.settings.data_dir / "web-runs" / "simulasi"
 
 
 def _simulator(session: PageSession, lang: str) -> None:
@@ -94,6 +93,7 @@ def _form(
         programs=[(p.id, p.name, p.desil) for p in catalogue],
         typed=typed or {"program": "", "period": "", "quota_lines": ""},
         errors=errors or {},
+        **_jobs.past_runs(state, session, KIND),
     )
 
 
@@ -167,7 +167,7 @@ def simulation_run(
     quota_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Run the simulation; a field that cannot be used is shown again beside the field."""
-    from terpadu.targeting import ProgramConfigError, load_catalogue, simulate_program
+    from terpadu.targeting import ProgramConfigError, load_catalogue
     from terpadu.targeting.quota import quotas_from_mapping
 
     _simulator(session, lang)
@@ -199,64 +199,93 @@ def simulation_run(
         except ValueError as exc:
             line, value, key = str(exc).split("|", 2)
             return again("quota_lines", translate(lang, key, line=line, value=value))
-    with scratch_folder(state.settings.scratch_dir, "simulasi-") as work:
-        quota_path = None
-        if has_file and quota_file is not None:
+    from terpadu.targeting.allocation import parse_period_span
+    from terpadu.targeting.quota import read_quotas
+
+    try:
+        span = parse_period_span(period.strip())
+    except TerpaduError as exc:
+        return again("period", error_words(exc, lang))
+    quota_kind = "typed" if quotas is not None else "none"
+    if has_file and quota_file is not None:
+        # A small file, read here so that its problems are said beside the field.
+        with scratch_folder(state.settings.scratch_dir, "kuota-") as work:
             quota_path = work / safe_name(quota_file.filename, "kuota")
             save_upload(quota_file, quota_path, state.config.upload_max_bytes)
-        try:
-            sim = simulate_program(
-                state.engine,
-                chosen,
-                period.strip(),
-                quota=quotas if quotas is not None else quota_path,
-                catalogue=catalogue,
-                work_dir=work,
-            )
-        except TerpaduError as exc:
-            field = "quota_file" if exc.code == "quota_file" else "period"
-            return again(field, error_words(exc, lang))
-    from terpadu.targeting.rules import reason_label
-
-    tables = scoped_tables(sim.decisions, user.region)
-    # The programme's own words for each reason (a condition's label is its file's).
-    tables["alasan"] = tables["alasan"].with_columns(
-        pl.col("ALASAN")
-        .map_elements(lambda code: reason_label(code, sim.program), return_dtype=pl.Utf8)
-        .alias("KETERANGAN")
-    )
+            try:
+                quotas = read_quotas(quota_path, chosen.id, span.label, aliases=(chosen.name,))
+            except TerpaduError as exc:
+                return again("quota_file", error_words(exc, lang))
+        quota_kind = "file"
     facts = {
-        "program": sim.program.id,
-        "program_name": sim.program.name,
-        "version": sim.program.version,
-        "desil": list(sim.program.desil),
-        "period": sim.period,
-        "edition": sim.edition_period,
-        "quota": "file" if quota_path else ("typed" if quotas is not None else "none"),
-        "quota_total": quotas.total if quotas is not None else None,
+        "program": chosen.id,
+        "program_name": chosen.name,
+        "version": chosen.version,
+        "desil": list(chosen.desil),
+        "period": period.strip(),
+        "quota": quota_kind,
+        "quota_total": quotas.total if quota_kind == "typed" and quotas is not None else None,
     }
-    token = _runs.save_run(_runs_dir(state), user.username, facts, tables)
+    simulate = _simulation_work(
+        state, chosen, catalogue, period.strip(), quotas, user.region, facts
+    )
+    label = f"{chosen.name} {period.strip()}"
+    token = _jobs.start(state, session, KIND, simulate, steps=SIM_STEPS, label=label)
     return RedirectResponse(f"/simulasi/{token}", status_code=303)
 
 
-def _load(state: StateDep, session: PageSession, token: str, lang: str) -> tuple[Any, Path]:
+def _simulation_work(
+    state: StateDep,
+    program: Any,
+    catalogue: Any,
+    period: str,
+    quotas: Any,
+    region: str | None,
+    facts: dict[str, Any],
+) -> jobs.Work:
+    """The simulation as a background job: tables cut to ``region`` kept for the page."""
+
+    def work(progress: jobs.Progress, folder: Path) -> dict[str, Any]:
+        from terpadu.targeting import simulate_program
+        from terpadu.targeting.rules import reason_label
+
+        progress.step("jobs.stage.simulating")
+        with scratch_folder(state.settings.scratch_dir, "simulasi-") as scratch:
+            sim = simulate_program(
+                state.engine, program, period, quota=quotas, catalogue=catalogue, work_dir=scratch
+            )
+        progress.step("jobs.stage.saving")
+        tables = scoped_tables(sim.decisions, region)
+        # The programme's own words for each reason (a condition's label is its file's).
+        tables["alasan"] = tables["alasan"].with_columns(
+            pl.col("ALASAN")
+            .map_elements(lambda code: reason_label(code, sim.program), return_dtype=pl.Utf8)
+            .alias("KETERANGAN")
+        )
+        jobs.save_frames(folder, tables)
+        return facts | {"period": sim.period, "edition": sim.edition_period}
+
+    return work
+
+
+def _load(state: StateDep, session: PageSession, token: str, lang: str) -> jobs.Job:
     _simulator(session, lang)
-    found = _runs.load_run(_runs_dir(state), token, session.user.username)
-    if found is None:
-        raise WebError(404, "not_found", translate(lang, "pages.run_not_found"))
-    return found
+    return _jobs.find(state, session, KIND, token, lang)
 
 
 @router.get("/simulasi/{token}", response_class=HTMLResponse)
 def simulation_result(
     request: Request, token: str, state: StateDep, lang: Lang, session: SessionDep
 ) -> HTMLResponse:
-    facts, folder = _load(state, session, token, lang)
+    job = _load(state, session, token, lang)
+    if job.status != "done":
+        return _jobs.job_page(request, state, lang, session, job)
+    facts = job.facts
     low, high = facts["desil"]
     reasons = [
         {"words": reason_words(r["ALASAN"], r["KETERANGAN"], lang, (low, high)),
          "n": r["keluarga"]}
-        for r in _runs.frame(folder, "alasan").to_dicts()
+        for r in job.frame("alasan").to_dicts()
     ]  # fmt: skip
     return render(
         request,
@@ -266,10 +295,11 @@ def simulation_result(
         session,
         token=token,
         facts=facts,
-        totals=_runs.frame(folder, "ringkasan").to_dicts()[0],
-        by_desil=_runs.frame(folder, "desil").to_dicts(),
-        by_region=_runs.frame(folder, "wilayah").to_dicts(),
+        totals=job.frame("ringkasan").to_dicts()[0],
+        by_desil=job.frame("desil").to_dicts(),
+        by_region=job.frame("wilayah").to_dicts(),
         reasons=reasons,
+        **_jobs.past_runs(state, session, KIND),
     )
 
 
@@ -277,8 +307,8 @@ def simulation_result(
 def simulation_download(
     token: str, table: str, fmt: str, state: StateDep, lang: Lang, session: SessionDep
 ) -> Response:
-    _, folder = _load(state, session, token, lang)
-    if table not in TABLES or fmt not in FORMATS:
+    job = _load(state, session, token, lang)
+    if table not in TABLES or fmt not in FORMATS or job.status != "done":
         raise WebError(404, "not_found", translate(lang, "pages.no_such_format"))
-    frame = _runs.frame(folder, table)
+    frame = job.frame(table)
     return table_download(frame, f"simulasi-{table}", fmt, disclosure(session.user), table)
