@@ -242,3 +242,16 @@ def test_scorecard_statuses(engine: Engine, tmp_path: Path) -> None:
     assert rows[("kebocoran_program", "pkh")].status == "behind"
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(IndicatorRunRow)) == 1
+
+
+@pytest.mark.spark
+def test_spark_computes_the_same_values_as_duckdb(sqlite_template: Path, tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    from registries import sqlite_copy
+
+    engine = sqlite_copy(sqlite_template, tmp_path / "terpadu.db")
+    reg = first_edition(engine, tmp_path)
+    later_editions(reg)
+    duck = compute_indicators(engine, "2026-Q2")
+    spark = compute_indicators(engine, "2026-Q2", batch_kind="spark")
+    assert spark.values_sha256 == duck.values_sha256

@@ -114,3 +114,20 @@ def test_assessment_scores_land_for_the_period(engine: Engine, tmp_path: Path) -
     import_survey(engine, NATIONAL, path, "2026-Q1")
     with Session(engine) as session:
         assert len(session.scalars(select(IndicatorSurveyScore)).all()) == 2
+
+
+def test_the_layouts_are_documented_column_by_column() -> None:
+    import re
+
+    from terpadu.indicators.imports import SURVEY_COLUMNS, TARGET_COLUMNS
+
+    formats = (Path(__file__).parents[2] / "docs" / "formats.md").read_text("utf-8")
+    for title, layout in (
+        ("Indicator targets", TARGET_COLUMNS),
+        ("Social-functioning assessments", SURVEY_COLUMNS),
+    ):
+        start = formats.index(f"### {title}")
+        section = formats[start : formats.find("\n#", start + 1)]
+        rows = dict(re.findall(r"^\| `([A-Z_]+)` \| (yes|) \|", section, re.M))
+        assert set(rows) == {c.name for c in layout}, title
+        assert {n for n, flag in rows.items() if flag} == {c.name for c in layout if c.required}

@@ -51,7 +51,7 @@ def nik_valid_sql(column: str) -> str:
     """1 where a NIK is 16 digits with a possible province, birth day and month, else 0."""
 
     def part(start: int) -> str:
-        return f"CAST(substr({column}, {start}, 2) AS INT)"
+        return f"try_cast(substr({column}, {start}, 2) AS INT)"
 
     return (
         f"CASE WHEN length({column}) = 16 AND translate({column}, '0123456789', '') = '' "
@@ -237,7 +237,7 @@ def _register_families(batch: BatchEngine, name: str, path: Path) -> None:
 def _family_view(families: str, welfare: str, ranked: bool, reference: dt.date) -> str:
     """One row per family: region, active or not, desil, months since its last update."""
     desil = "w.desil" if ranked else "f.desil_nasional"
-    updated = "CAST(substr(f.updated_at, 1, 10) AS DATE)"
+    updated = "try_cast(substr(f.updated_at, 1, 10) AS DATE)"
     months = f"({reference.year} - year({updated})) * 12 + ({reference.month} - month({updated}))"
     return f"""
         SELECT CAST(f.id AS BIGINT) AS family_id, f.kode_wilayah,

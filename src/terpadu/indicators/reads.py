@@ -67,12 +67,10 @@ def indicator_values(engine: Engine, edition: str, region: str | None, level: st
     if run is None:
         return pl.DataFrame(schema=VALUE_SCHEMA)
     code = region_code(region)
-    return _values(
-        engine,
-        run.id,
-        IndicatorValue.level == level,
-        IndicatorValue.kode_wilayah.startswith(code) if code else IndicatorValue.level == level,
-    ).sort("indicator_id", "kode_wilayah", "program", "breakdown", "breakdown_value")
+    within = [IndicatorValue.kode_wilayah.startswith(code)] if code else []
+    return _values(engine, run.id, IndicatorValue.level == level, *within).sort(
+        "indicator_id", "kode_wilayah", "program", "breakdown", "breakdown_value"
+    )
 
 
 def targets_for(
