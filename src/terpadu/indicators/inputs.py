@@ -264,7 +264,7 @@ def register_inputs(batch: BatchEngine, inputs: EditionInputs, region: str | Non
     within = _within(region)
     batch.materialise("fam_all", _family_view("families", "in_welfare", ranked, inputs.reference))
     batch.view("fam", f"SELECT * FROM fam_all WHERE {within}")
-    members = members_sql(inputs.reference, "persons")
+    members = members_sql(inputs.reference, "persons", heads=False)
     batch.materialise(
         "mem",
         f"""
