@@ -132,7 +132,9 @@ def _edition(path: Path, period: str) -> EditionInfo:
     return EditionInfo(period, path, now, "bench", {}, {}, "0" * 64, None, None, None)
 
 
-def run(folder: Path, tables: dict[str, pa.Table], threads: int) -> dict[str, object]:
+def run(
+    folder: Path, tables: dict[str, pa.Table], threads: int, verbose: bool = False
+) -> dict[str, object]:
     catalogue = load_catalogue()
     inputs = EditionInputs(
         edition=_edition(folder / "now", "2026-Q2"),
@@ -150,7 +152,14 @@ def run(folder: Path, tables: dict[str, pa.Table], threads: int) -> dict[str, ob
     start, cpu = time.perf_counter(), _cpu()
     met = register_inputs(batch, inputs, None)
     registered = time.perf_counter() - start
-    values, skipped = compute_values(batch, catalogue, met, None)
+    steps: dict[str, float] = {}
+
+    def step(indicator_id: str) -> None:
+        steps[indicator_id] = time.perf_counter()
+        if verbose:
+            print(f"  {time.perf_counter() - start:6.1f} s  {indicator_id}", flush=True)
+
+    values, skipped = compute_values(batch, catalogue, met, None, step)
     computed = time.perf_counter() - start
     cpu_used = _cpu() - cpu
     members = batch.sql("SELECT count(*) FROM mem").column(0)[0].as_py()
@@ -188,13 +197,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=10_000_000)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--verbose", action="store_true", help="print each indicator as it starts")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-indicators-") as tmp:
         folder = Path(tmp)
         t0 = time.perf_counter()
         tables = generate(folder, args.persons, args.threads)
         generated = time.perf_counter() - t0
-        result = run(folder, tables, args.threads)
+        result = run(folder, tables, args.threads, args.verbose)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print(f"persons requested: {args.persons:,}, threads: {args.threads}")

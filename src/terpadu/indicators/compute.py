@@ -72,8 +72,10 @@ class IndicatorRun:
     skipped: dict[str, list[str]]
 
 
-def _rollup_sql(indicator: Indicator, base: str, region: str | None) -> str:
-    """Every level's sums of ``base`` (one union), limited to levels within ``region``."""
+def _rollup_sql(indicator: Indicator, base: str, region: str | None) -> list[str]:
+    """Every level's (and breakdown's) sums of ``base``, one query each, limited to the levels
+    within ``region``. One query per level rather than one union of them all: DuckDB 1.5 was
+    seen to stall on such a union over ten million members."""
     program = "program" if indicator.per_program else "''"
     denominator = "sum(den)" if indicator.unit != "count" else "CAST(NULL AS DOUBLE)"
     floor = len(region or "")
@@ -94,7 +96,7 @@ def _rollup_sql(indicator: Indicator, base: str, region: str | None) -> str:
                 f"CAST(coalesce(sum(num), 0) AS DOUBLE) AS numerator, CAST({denominator} AS DOUBLE) "
                 f"AS denominator FROM {base}" + (f" GROUP BY {keys}" if keys else "")
             )
-    return "\nUNION ALL\n".join(parts)
+    return parts
 
 
 def _base_sql(indicator: Indicator) -> str:
@@ -142,7 +144,7 @@ def change_sql(family_set: str) -> str:
     """
 
 
-def _change_rollup(indicator: Indicator, region: str | None) -> str:
+def _change_rollup(indicator: Indicator, region: str | None) -> list[str]:
     assert indicator.family_set is not None
     within = f"WHERE substr(kode_wilayah, 1, {len(region)}) = '{region}'" if region else ""
     parts = []
@@ -157,13 +159,17 @@ def _change_rollup(indicator: Indicator, region: str | None) -> str:
             f"CAST(coalesce(sum(num), 0) AS DOUBLE) AS numerator, CAST(NULL AS DOUBLE) AS denominator "
             f"FROM ind_change {within} GROUP BY {group}"
         )
-    return "\nUNION ALL\n".join(parts)
+    return parts
 
 
-def _frame(batch: BatchEngine, sql: str) -> pl.DataFrame:
-    frame = pl.from_arrow(batch.sql(sql))
-    assert isinstance(frame, pl.DataFrame)
-    return frame
+def _frame(batch: BatchEngine, queries: list[str]) -> pl.DataFrame:
+    """The results of ``queries`` (the same columns) one under the other."""
+    frames = []
+    for sql in queries:
+        frame = pl.from_arrow(batch.sql(sql))
+        assert isinstance(frame, pl.DataFrame)
+        frames.append(frame)
+    return pl.concat(frames, how="vertical_relaxed")
 
 
 def _values(indicator: Indicator, sums: pl.DataFrame) -> pl.DataFrame:
