@@ -18,6 +18,7 @@ from terpadu.cli.cases import kasus_app
 from terpadu.cli.common import console, say, set_quiet
 from terpadu.cli.edition import edition_app
 from terpadu.cli.help import LocalizedGroup
+from terpadu.cli.indicators import indikator_app
 from terpadu.cli.report import report_app
 from terpadu.cli.retention import data_app
 from terpadu.cli.services import pengaduan_app
@@ -97,6 +98,7 @@ app.add_typer(usulan_app, name="usulan")
 app.add_typer(edition_app, name="edition")
 app.add_typer(audit_app, name="audit")
 app.add_typer(indicator_cli.verval_app, name="verval")
+app.add_typer(indikator_app, name="indikator")
 app.command("serve")(serve)
 app.add_typer(users_app, name="users")
 app.add_typer(subjects_app, name="subjek")

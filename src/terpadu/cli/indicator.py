@@ -13,6 +13,7 @@ from terpadu.cli.common import console, dec, fail, num, open_engine, tell
 from terpadu.files import TableFormatError, write_table
 from terpadu.periods import InvalidPeriod
 from terpadu.verval import VervalError, updating_indicator
+from terpadu.verval.indicator import CATALOGUE_ID
 
 verval_app = typer.Typer(
     name="verval", help="Verval indicators (regions actively updating).", no_args_is_help=True
@@ -25,11 +26,21 @@ def indicator(
     out: Annotated[Path | None, typer.Option(help="Also write to .xlsx or .csv.")] = None,
 ) -> None:
     """Share of desa and kab/kota with approved updates in the period, per province."""
+    from terpadu.indicators.reads import targets_for
+
+    engine = open_engine()
     try:
-        frame = updating_indicator(open_engine(), period, province=province)
+        frame = updating_indicator(engine, period, province=province)
     except (VervalError, InvalidPeriod) as exc:
         fail(str(exc))
-    table = Table(title=tell("indicator.title", period=frame["PERIODE"][0]))
+    label = frame["PERIODE"][0]
+    target = targets_for(engine, int(label[:4]), province)[CATALOGUE_ID]
+    aim = (
+        tell("indicator.no_target")
+        if target is None
+        else tell("indicator.target", target=dec(target, 0))
+    )
+    table = Table(title=tell("indicator.title", period=label, aim=aim))
     for column in ("province", "desa", "updating", "share", "kabkota", "updating", "share"):
         table.add_column(
             tell(f"indicator.col.{column}"), justify="left" if column == "province" else "right"

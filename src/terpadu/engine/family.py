@@ -158,10 +158,12 @@ def members_sql(
     *,
     foreign: str | None = None,
     flags: str | None = None,
+    heads: bool = True,
 ) -> str:
     """One row per registration that counts (active, in a family, not dead), as the member
     counts read it: ids, ``nik``, ``hub`` (the membership's relation), the coded columns as
-    integers, ``umur``, ``asing`` and ``kepala`` (1 for the family's head, :data:`HEAD_ORDER`).
+    integers, ``umur``, ``asing`` and ``kepala`` (1 for the family's head, :data:`HEAD_ORDER`;
+    left out with ``heads=False``, sparing a sort of every member when no head is read).
 
     ``asing`` is 1 for a registration of a person who counts in another family: it is in no
     count of this one. ``foreign`` names the table (or parenthesised subquery) of such
@@ -189,6 +191,8 @@ def members_sql(
         FROM {source} LEFT JOIN {foreign} x ON x.person_id = p.id
         WHERE {where}
     """
+    if not heads:
+        return rows
     return f"""
         SELECT m.*,
                CASE WHEN asing = 0 AND row_number() OVER (

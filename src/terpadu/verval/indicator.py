@@ -2,8 +2,9 @@
 
 A desa (or kab/kota) is *updating* in a period when at least one proposal for
 a family in it was approved in that period. The denominator is every desa
-and kelurahan (or kab/kota) of the province in the Kemendagri list. The
-national target is 100 %.
+and kelurahan (or kab/kota) of the province in the Kemendagri list. Its target
+is that of the catalogue indicator :data:`CATALOGUE_ID` (100 % unless a planning
+workbook imported with ``terpadu indikator target impor`` says otherwise).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ INDICATOR_COLUMNS = [
     "KAB_KOTA_MEMPERBARUI",
     "PERSEN_KAB_KOTA",
 ]
-TARGET_PERCENT = 100.0
+#: The catalogue indicator this one is (its target, and its per-desa form per edition).
+CATALOGUE_ID = "wilayah_memperbarui"
 
 
 def updating_regions(engine: Engine, period: str) -> list[str]:
@@ -129,4 +131,9 @@ def updating_indicator(
     )
 
 
-__all__ = ["INDICATOR_COLUMNS", "TARGET_PERCENT", "updating_indicator", "updating_regions"]
+__all__ = [
+    "CATALOGUE_ID",
+    "INDICATOR_COLUMNS",
+    "updating_indicator",
+    "updating_regions",
+]

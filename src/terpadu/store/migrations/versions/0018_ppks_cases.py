@@ -7,6 +7,8 @@ Create Date: 2026-12-06 12:30:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -27,7 +29,7 @@ def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=f"fk_{table}_{column}_{target}")
 
 
-def _child(table: str, *columns: sa.Column[object], parent: str = "ppks_case") -> None:
+def _child(table: str, *columns: Any, parent: str = "ppks_case") -> None:
     """A table of rows belonging to a case (or plan), with its index on the parent."""
     column, key = _id(table)
     parent_column = "plan_id" if parent == "ppks_case_plan" else "case_id"
