@@ -22,6 +22,7 @@ from terpadu.services.workforce import (
     parse_norms,
     short_of_staff,
 )
+from terpadu.store.models.cases import PpksCase
 from terpadu.store.models.social import Worker, WorkerRegion
 from terpadu.store.models.targeting import Enrolment, TargetingRun
 
@@ -209,3 +210,37 @@ def test_another_offices_worker_is_a_bad_row_not_a_change(engine: Engine, tmp_pa
     assert (report.rows_landed, report.new) == (1, 1)
     assert report.issues.select("__row", "code").rows() == [(2, "worker_elsewhere")]
     assert {w.name for w in list_workers(engine, region="360405", role="tksk")} == {"Ahmad Fauzi"}
+
+
+def test_open_ppks_cases_per_sakti_peksos(engine: Engine, tmp_path: Path) -> None:
+    import_workers(engine, KAB, _write(tmp_path / "sdm.csv", GOOD), today=TODAY)
+    with Session(engine) as session:
+        cases = [
+            ("3604052001", "opened"),
+            ("3604052001", "in_service"),
+            ("3604052002", "planned"),
+            ("3604062001", "closed"),
+        ]
+        for n, (desa, state) in enumerate(cases, start=1):
+            session.add(
+                PpksCase(
+                    number=f"KAS-3604-{n:06d}",
+                    kode_wilayah=desa,
+                    subject_name=f"Orang {n}",
+                    caseworker="peksos",
+                    state=state,
+                    opened_by="slrt",
+                )
+            )
+        session.commit()
+    norms = {"sakti_peksos": 2}
+    rows = {
+        r.kode_wilayah: r for r in caseloads(engine, "sakti_peksos", region="3604", norms=norms)
+    }
+    # Dewi (assigned to the whole kab/kota) counts in the kecamatan with cases; the closed
+    # case is no work.
+    assert (rows["360405"].load, rows["360405"].staff, rows["360405"].needed) == (3, 1, 2)
+    assert "360406" not in rows
+    assert [(r.kode_wilayah, r.shortfall) for r in short_of_staff(list(rows.values()))] == [
+        ("360405", 1)
+    ]

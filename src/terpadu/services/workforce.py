@@ -28,6 +28,7 @@ from terpadu.files import ISSUE_SCHEMA, ROW, CleanTable
 from terpadu.intake.validate import issues_frame
 from terpadu.layouts import Column
 from terpadu.regions import regions_frame
+from terpadu.services.case_codes import CLOSED as CASE_CLOSED
 from terpadu.services.complaints import CLOSED
 from terpadu.services.social_files import (
     ListReport,
@@ -36,6 +37,7 @@ from terpadu.services.social_files import (
     raw_column,
     region_list,
 )
+from terpadu.store.models.cases import PpksCase
 from terpadu.store.models.services import Complaint
 from terpadu.store.models.social import Worker, WorkerRegion, YouthOrganisation
 from terpadu.store.models.targeting import Enrolment
@@ -53,8 +55,9 @@ ROLES: Final = (
 #: Kab/kota and province staff keep the workforce lists.
 STAFF: Final = (VERIFIKATOR_KAB, ADMIN_PROVINSI)
 #: Planning norms: the work one worker of a role carries. PKH: families (KPM) per
-#: facilitator; TKSK: open complaints per TKSK. Offices set their own (``parse_norms``).
-CASELOAD_NORMS: Final[dict[str, int]] = {"pendamping_pkh": 250, "tksk": 20}
+#: facilitator; TKSK: open complaints per TKSK; Sakti Peksos: open PPKS cases per social
+#: worker. Offices set their own (``parse_norms``).
+CASELOAD_NORMS: Final[dict[str, int]] = {"pendamping_pkh": 250, "tksk": 20, "sakti_peksos": 25}
 #: Workers a region needs whatever its load: a TKSK in every kecamatan.
 MINIMUM_STAFF: Final[dict[str, int]] = {"tksk": 1}
 #: The digits of the region a caseload is counted over (6: kecamatan).
@@ -446,7 +449,7 @@ class Caseload:
 
     kode_wilayah: str
     role: str
-    load: int  # PKH: enrolled families; TKSK: open complaints
+    load: int  # PKH: enrolled families; TKSK: open complaints; Sakti Peksos: open cases
     staff: int  # active workers of the role assigned to the region, within it or over it
     norm: int
     needed: int
@@ -462,7 +465,7 @@ class Caseload:
 
 def _load(session: Session, role: str, region: str | None, digits: int) -> dict[str, int]:
     """The work per region: distinct families in the latest PKH period's current enrolments;
-    open complaints."""
+    open complaints; open PPKS cases."""
     counts: dict[str, int] = {}
     if role == "pendamping_pkh":
         period = session.scalar(
@@ -489,6 +492,14 @@ def _load(session: Session, role: str, region: str | None, digits: int) -> dict[
         )
         if region:
             query = query.where(Complaint.kode_wilayah.startswith(region))
+    elif role == "sakti_peksos":
+        query = (
+            select(PpksCase.kode_wilayah, func.count())
+            .where(PpksCase.state != CASE_CLOSED)
+            .group_by(PpksCase.kode_wilayah)
+        )
+        if region:
+            query = query.where(PpksCase.kode_wilayah.startswith(region))
     else:
         raise WorkforceError(
             f"Beban kerja dihitung untuk peran {', '.join(CASELOAD_NORMS)}; bukan '{role}'."

@@ -555,7 +555,7 @@ def workers(
 def worker_caseloads(
     user: CurrentUser,
     engine: EngineDep,
-    role: Literal["pendamping_pkh", "tksk"] = "pendamping_pkh",
+    role: Literal["pendamping_pkh", "tksk", "sakti_peksos"] = "pendamping_pkh",
     level: Level = 6,
     norm: Annotated[
         int | None, Query(ge=1, le=100_000, description="The office's norm (default: built in).")
