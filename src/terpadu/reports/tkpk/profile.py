@@ -4,7 +4,7 @@ For a region (province, kab/kota, kecamatan or desa) and an edition: the desil d
 and the deprivation dimensions of the ranking run on that edition, the programmes (families
 and persons per programme, and which programmes families hold together), data quality
 (invalid NIK, no NIK, duplicates waiting for a clerk, Dukcapil findings, how old the records
-are), and the social workforce and institutions. Each part is a :class:`Section` with its
+are), the social workforce and institutions, and the indicators against their targets. Each part is a :class:`Section` with its
 tables and charts; the writers (:mod:`terpadu.reports.tkpk.render`) lay them out.
 """
 
@@ -25,6 +25,7 @@ from terpadu.regions import normalize_code
 from terpadu.registry import region_name
 from terpadu.reports.tkpk import counts
 from terpadu.reports.tkpk.model import Chart, Report, Section, Table
+from terpadu.reports.tkpk.scorecard import scorecard_section
 from terpadu.welfare import NoRanking, poverty_profile
 from terpadu.welfare.report import PROGRAM_DESIL, PovertyProfile
 
@@ -477,6 +478,7 @@ def region_profile(
         _program_section(engine, prefix, families, say),
         _quality_section(engine, prefix, today or dt.date.today(), lang, say),
         _services_section(engine, prefix, lang, say),
+        scorecard_section(engine, prefix, period, lang, say),
     ]
     name = _place(prefix, lang)
     return Report(

@@ -30,7 +30,7 @@ from terpadu.web.errors import WebError
 router = APIRouter(include_in_schema=False)
 
 #: The profile's sections the page adds below its own desil and deprivation parts.
-PAGE_SECTIONS = ("program", "mutu", "layanan")
+PAGE_SECTIONS = ("program", "mutu", "layanan", "indikator")
 LEVELS = (2, 4, 6, 10)
 
 
