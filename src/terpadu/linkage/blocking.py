@@ -9,12 +9,6 @@ requires the flag to agree, so the oversized blocks are left to the other rules 
 joins). The cap starts at :data:`MAX_BLOCK` and is halved until the rules' pairs fit the
 budget (:func:`budget`). The same bound applies to the training blocks (EM and the prior's
 rules).
-
-Predictions then block on one integer key per rule (:func:`_block_keys`): equal exactly where
-the bounded rule admits the pair, null for a registration alone in its block. Splink's joins,
-and the exclusion of pairs an earlier rule already found, then compare one number instead of
-two or three texts, over the registrations that have a partner. The training rules keep their
-columns: Splink leaves the comparisons on a block's own columns out of its estimates.
 """
 
 from __future__ import annotations
@@ -50,7 +44,6 @@ class Blocks:
     cap: int = MAX_BLOCK
     pairs: dict[tuple[str, ...], int] = field(default_factory=dict)
     capped: dict[tuple[str, ...], int] = field(default_factory=dict)
-    keys: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def rule(self, cols: Sequence[str]) -> Any:
         """The Splink rule for ``cols``, bounded when it needs to be."""
@@ -59,14 +52,6 @@ class Blocks:
 
     def rules(self, groups: Iterable[Sequence[str]]) -> list[Any]:
         return [self.rule(cols) for cols in groups]
-
-    def prediction_rules(self, groups: Iterable[Sequence[str]]) -> list[Any]:
-        """The prediction rules on their block keys (:func:`_block_keys`): the same pairs as
-        :meth:`rules`, joined on one integer column instead of several texts."""
-        return [
-            block_on(self.keys[tuple(cols)]) if tuple(cols) in self.keys else self.rule(cols)
-            for cols in groups
-        ]
 
     def sql(self, cols: Sequence[str]) -> str:
         """The rule as an SQL condition (for Splink calls that take strings)."""
@@ -77,35 +62,6 @@ class Blocks:
 def _sizes(frames: list[pl.DataFrame], cols: tuple[str, ...]) -> pl.LazyFrame:
     keys = pl.concat([f.lazy().select(cols) for f in frames])
     return keys.drop_nulls().group_by(cols).len()
-
-
-def _block_keys(frames: list[pl.DataFrame], caps: dict[tuple[str, ...], int]) -> list[pl.DataFrame]:
-    """For each rule, a column naming the block a registration shares with at least one other
-    (its lowest row number among all frames), null where a column is missing, the block is
-    the registration's alone, or it is over the rule's cap.
-
-    Two registrations have equal keys exactly when the rule, bounded, admits the pair: the
-    join that makes the pairs then runs on one integer instead of several texts, and over only
-    the registrations that have a partner (most have none under a compound rule).
-    """
-    every = list(dict.fromkeys(c for cols in caps for c in cols))
-    rows = pl.concat([f.lazy().select(every) for f in frames]).with_row_index("_row")
-    keys = []
-    for i, (cols, cap) in enumerate(caps.items()):
-        size = pl.len().over(cols)
-        whole = pl.all_horizontal(pl.col(c).is_not_null() for c in cols)
-        keys.append(
-            pl.when(whole & (size >= 2) & (size <= cap))
-            .then(pl.col("_row").min().over(cols))
-            .cast(pl.Int32)
-            .alias(f"bkey_{i}")
-        )
-    found = rows.select(keys).collect()
-    out, start = [], 0
-    for f in frames:
-        out.append(f.hstack(found.slice(start, f.height).get_columns()))
-        start += f.height
-    return out
 
 
 def bound(
@@ -167,6 +123,4 @@ def bound(
             .drop("_big")
             for f in blocks.frames
         ]
-    blocks.frames = _block_keys(blocks.frames, {cols: caps[cols] for cols in wanted})
-    blocks.keys = {cols: f"bkey_{i}" for i, cols in enumerate(wanted)}
     return blocks

@@ -108,9 +108,7 @@ def score(
             table = api.spark.createDataFrame(frame.to_pandas())
         registered.append(api.register(table, dataset_display_name=f"records_{i}"))
     inputs = registered if len(frames) > 1 else registered[0]
-    creator = base_settings(
-        generic=generic, link_type=link_type, rules=blocks.prediction_rules(groups)
-    )
+    creator = base_settings(generic=generic, link_type=link_type, rules=blocks.rules(groups))
     base: dict[str, Any] = creator.get_settings(backend).as_dict()
     if settings is None:
         _tell(progress, "train")
