@@ -185,3 +185,34 @@ title_soup = st.lists(
 def test_idempotent_on_title_soup(text: str) -> None:
     once = normalize_name(text)
     assert normalize_name(once) == once
+
+
+# Plain words (letters and spaces) with the words a title, degree, Muhammad variant,
+# abbreviation or patronymic could be, written without dots and in any case: the Series
+# takes these in Polars, and must give what normalize_name gives one by one.
+plain_words = st.sampled_from(
+    [
+        *GIVEN_NAMES,
+        *("M", "MOH", "MUH", "ABD", "ST", "H", "HJ", "HAJI", "DRS", "SE", "MA", "SPD"),
+        *("BIN", "BINTI", "BT", "BN", "RADEN", "SP", "MD", "MUHAMMAD", "R", "T", "NY", "ALI"),
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.tuples(plain_words, st.sampled_from([str.upper, str.lower, str.title])),
+        max_size=5,
+    ),
+    st.lists(st.sampled_from([" ", "  ", "   "]), min_size=6, max_size=6),
+    st.lists(st.text(max_size=12), max_size=3),
+)
+def test_series_matches_one_by_one(
+    words: list[tuple[str, object]], gaps: list[str], other: list[str]
+) -> None:
+    styled = [case(w) for w, case in words]  # type: ignore[operator]
+    plain = gaps[0] + "".join(w + g for w, g in zip(styled, gaps[1:], strict=False))
+    values = [plain, plain.strip(), *other, None]
+    got = normalize_name_series(pl.Series("nama", values, dtype=pl.String)).to_list()
+    assert got == [None if v is None else normalize_name(v) for v in values]

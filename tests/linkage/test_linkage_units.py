@@ -190,6 +190,38 @@ def test_name_and_nik_keys_for_blocking_and_the_one_edit_guard() -> None:
         assert any(row[k] == first[k] for k in keys), row["nik"]
 
 
+def test_nik_sorted_is_equal_exactly_when_the_characters_are_a_reordering() -> None:
+    """The transposition key (digit counts for digit NIKs, sorted characters for others) is
+    equal for two NIKs exactly when sorting their characters gives the same text."""
+    rng = random.Random(5)
+    niks = []
+    for _ in range(3000):
+        digits = [str(rng.randrange(10)) for _ in range(16)]
+        niks.append("".join(digits))
+        rng.shuffle(digits)
+        niks.append("".join(digits))  # the same digits in another order
+        digits[rng.randrange(16)] = str(rng.randrange(10))
+        niks.append("".join(digits))  # often another multiset
+    niks += [
+        "3.329141405E+15",
+        "3.329141405E+51",
+        "12a",
+        "a21",
+        "12b",
+        "١٢٣",
+        "0,1,0",
+        "123",
+        "321",
+    ]
+    frame = prepare_records(pl.DataFrame({"unique_id": range(len(niks)), "nik": niks}))
+    key = dict(zip(niks, frame["nik_sorted"].to_list(), strict=True))
+    by_key: dict[str, set[str]] = {}
+    for nik, k in key.items():
+        by_key.setdefault(k, set()).add("".join(sorted(nik)))
+    assert all(len(sorted_forms) == 1 for sorted_forms in by_key.values())
+    assert len(by_key) == len({"".join(sorted(n)) for n in niks})
+
+
 def test_nik_dates_decode_as_identity_decodes_them() -> None:
     """The staged decoding in prepare gives what identity's expression gives (century rule,
     women's +40, impossible and future dates null), on random and edge-case NIKs."""

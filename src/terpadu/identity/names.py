@@ -178,12 +178,55 @@ def split_patronymic(name: str) -> tuple[str, str | None]:
     return " ".join(tokens), None
 
 
+#: Every word :func:`normalize_name` may drop or rewrite when written without a dot: a plain
+#: name (ASCII letters and spaces) holding none of these is its own normal form, uppercased.
+_SPECIAL_WORDS: Final = (
+    _HONORIFICS
+    | _LEADING
+    | _DEGREES
+    | _MUHAMMAD_VARIANTS
+    | {"M", _SPECIALIST}
+    | set(_ABBREVIATIONS)
+    | set(_LEADING_ABBREVIATIONS)
+    | set(_PATRONYMIC)
+) - {_MUHAMMAD, "BIN", "BINTI"}
+_PLAIN: Final = r"^[A-Za-z ]*$"
+_HAS_SPECIAL: Final = "(?:^| )(?:" + "|".join(sorted(_SPECIAL_WORDS)) + ")(?: |$)"
+
+
+def _plain_form(text: pl.Expr) -> pl.Expr:
+    """The normal form of plain names (ASCII letters and spaces, no word that a title, degree,
+    Muhammad variant, abbreviation or patronymic could be): the words uppercased, one space
+    apart, exactly as :func:`normalize_name` writes them; null for every other name."""
+    upper = text.str.to_uppercase().str.strip_chars(" ").str.replace_all(" +", " ")
+    plain = text.str.contains(_PLAIN) & ~upper.str.contains(_HAS_SPECIAL)
+    return pl.when(plain).then(upper)
+
+
 def normalize_name_series(s: pl.Series) -> pl.Series:
-    """:func:`normalize_name` over a column, computed once per distinct name (names repeat)."""
+    """:func:`normalize_name` over a column, computed once per distinct name (names repeat).
+
+    Most names are plain words (:func:`_plain_form`): those are normalised in Polars, and only
+    the others (titles, dots, accents, Muhammad variants…) one by one in Python, which at a
+    million registrations took most of the linkage's preparation time.
+    """
     text = s if s.dtype == pl.String else s.cast(pl.String)
-    distinct = text.drop_nulls().unique()
-    mapping = {v: normalize_name(v) for v in distinct.to_list()}
-    return text.replace_strict(mapping, default=None, return_dtype=pl.String).alias(s.name)
+    distinct = pl.DataFrame({"v": text.drop_nulls().unique()}).with_columns(
+        _plain_form(pl.col("v")).alias("n")
+    )
+    rest = distinct.filter(pl.col("n").is_null())["v"]
+    mapping = pl.concat(
+        [
+            distinct.filter(pl.col("n").is_not_null()),
+            pl.DataFrame(
+                {"v": rest, "n": [normalize_name(v) for v in rest.to_list()]},
+                schema={"v": pl.String, "n": pl.String},
+            ),
+        ]
+    )
+    return text.replace_strict(
+        mapping["v"], mapping["n"], default=None, return_dtype=pl.String
+    ).alias(s.name)
 
 
 def normalize_name_expr(col: pl.Expr) -> pl.Expr:

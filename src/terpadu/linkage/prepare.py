@@ -102,6 +102,24 @@ def _nik_fit() -> pl.Expr:
     )
 
 
+def _nik_sorted() -> pl.Expr:
+    """A key equal for two NIKs exactly when one is the other's characters in another order
+    (any transposition): for NIKs of digits only, how many of each digit, as ``c0,c1,…,c9``
+    (ten counts instead of sorting a million lists of characters: a third of the preparation's
+    CPU); for the rare others, their characters sorted. The two forms never meet: a sorted
+    text puts every comma before every digit, the counts interleave them."""
+    nik = pl.col("nik")
+    counts = pl.concat_str(
+        [nik.str.count_matches(str(d), literal=True).cast(pl.String) for d in range(10)],
+        separator=",",
+    )
+    digits = nik.str.contains(r"^[0-9]+$")
+    other = pl.when(~digits).then(nik)  # null for digit NIKs: nothing to split and sort
+    return pl.coalesce(
+        pl.when(digits).then(counts), other.str.split("").list.sort().list.join("")
+    ).alias("nik_sorted")
+
+
 def _birth_key() -> pl.Expr:
     """A blocking key for the birth date as either record may give it: the stated date, else
     the NIK's, with day and month in sorted order (so a date written day-first in one record
@@ -255,7 +273,7 @@ def prepare_records(
         # With head and tail, one of these agrees whenever two NIKs are one edit apart: the
         # comparison computes edit distances only then (they dominate scoring time).
         (pl.col("nik").str.slice(0, 6) + pl.col("nik").str.slice(12, 4)).alias("nik_rs"),
-        pl.col("nik").str.split("").list.sort().list.join("").alias("nik_sorted"),
+        _nik_sorted(),
         # The serial as a number: Dukcapil numbers people born the same day in one kecamatan
         # 0001, 0002, … so two NIKs a serial or two apart are usually two people.
         pl.when(pl.col("nik").str.contains(r"^\d{16}$"))
