@@ -19,7 +19,6 @@ from terpadu.access import PEKERJA_SOSIAL, PermissionDenied
 from terpadu.errors import TerpaduError
 from terpadu.i18n import error_words
 from terpadu.locale import text
-from terpadu.services import calendar_from
 from terpadu.services.case_codes import (
     LIVING,
     NEXT,
@@ -68,7 +67,7 @@ def _reader(session: PageSession, lang: str) -> None:
 
 
 def _clock(state: StateDep) -> CaseClock:
-    return CaseClock(calendar=calendar_from(state.config.settings.holidays_file))
+    return CaseClock.from_settings(state.config.settings)
 
 
 def _codes() -> dict[str, Any]:
