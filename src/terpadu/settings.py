@@ -188,6 +188,15 @@ class Settings(BaseSettings):
             "received=1,checked=5,visited=3,referred=10,decided=2 (e.g. 'checked=7')."
         ),
     )
+    case_review_days: int = Field(
+        default=20,
+        ge=1,
+        le=260,
+        description=(
+            "Working days from a PPKS case plan or review to the next review when the "
+            "caseworker names no date (20: about a month)."
+        ),
+    )
 
     # -- reports ---------------------------------------------------------------------------
     boundaries_file: Path | None = Field(

@@ -144,3 +144,36 @@ def test_bad_input_is_said_in_words(
     # The front office opens cases but leaves the assessment to the caseworker.
     refused = _as(monkeypatch, accounts["slrt"], ["asesmen", number, "--kebutuhan", "x"], code=1)
     assert "pekerja sosial kasus (peksos_rina)" in refused
+
+
+def test_the_review_interval_comes_from_the_setting(
+    accounts: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from terpadu.audit.log import as_utc
+    from terpadu.cli.common import open_engine
+    from terpadu.services import WorkCalendar
+    from terpadu.store.models.cases import PpksCase
+
+    monkeypatch.setenv("TERPADU_CASE_REVIEW_DAYS", "3")
+    get_settings.cache_clear()
+    opened = _as(
+        monkeypatch,
+        accounts["slrt"],
+        ["buka", "--nik", "3604054107870002", "--kategori", "9", "--pekerja", "peksos_rina"],
+    )
+    number = re.search(r"KAS-3604-\d{6}", opened).group(0)  # type: ignore[union-attr]
+    _as(monkeypatch, accounts["peksos"], ["asesmen", number, "--kebutuhan", "Kursi roda"])
+    _as(
+        monkeypatch,
+        accounts["peksos"],
+        ["rencana", number, "--tujuan", "Mandiri", "--layanan", "aksesibilitas:2026-01-05"],
+    )
+    with Session(open_engine()) as session:
+        case = session.scalars(select(PpksCase).where(PpksCase.number == number)).one()
+        planned, due = as_utc(case.state_since), as_utc(case.review_due)
+    # No review date named: three working days from the plan (weekends skipped), not twenty.
+    assert due == WorkCalendar().deadline(planned, 3)
+    assert due < WorkCalendar().deadline(planned, 20)

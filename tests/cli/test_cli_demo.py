@@ -60,6 +60,14 @@ def test_demo_leaves_other_imports_model_and_ranking_alone(
             conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
             for table in ("institution", "social_worker", "complaint")
         ]
+        cases = conn.execute(
+            text("SELECT state, complaint_id, person_id, review_due FROM ppks_case ORDER BY id")
+        ).all()
+        accounts = dict(
+            conn.execute(
+                text("SELECT username, role FROM web_user WHERE username IN ('peksos', 'slrt')")
+            ).all()
+        )
     engine.dispose()
     # the kabupaten's services lists went through the importers, every row kept
     for name in ("lembaga.csv", "sdm.csv", "pengaduan.csv"):
@@ -70,6 +78,19 @@ def test_demo_leaves_other_imports_model_and_ranking_alone(
     assert f"{services[0]} lembaga dengan" in result.output
     assert f"{services[2]} pengaduan (" in result.output
     assert sources == ["demo-2026", "desa-x"]  # the demo's data did land
+    # the PPKS cases: opened by the front office account for the caseworker account, in
+    # several states, one from a complaint, one for a person not in the registry
+    assert accounts == {"peksos": "pekerja_sosial", "slrt": "petugas_slrt"}
+    states = [c.state for c in cases]
+    assert states == ["assessed", "planned", "in_service", "closed", "opened"], states
+    assert cases[0].complaint_id is not None and cases[-1].person_id is None
+    assert f"{len(cases)} kasus PPKS (1 terlambat dievaluasi)" in " ".join(result.output.split())
+    # a second run opens no more cases
+    again = runner.invoke(
+        app, ["demo", "--households", "30", "--survey-households", "0", "--no-serve"]
+    )
+    assert again.exit_code == 0, again.output
+    assert f"{len(cases)} kasus PPKS" in " ".join(again.output.split())
     # the hints name the command the way it was started
     assert ".venv/bin/terpadu login demo" in result.output
     assert ".venv/bin/terpadu pmt fit" in result.output

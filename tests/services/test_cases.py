@@ -328,3 +328,30 @@ def test_a_correction_from_a_case_changes_the_registry_only_once_approved(
     approve(engine, PROV, proposal, config=CONFIG)
     with Session(engine) as s:
         assert s.get(Person, registry["A3"]).nama == "Budi Santoso"  # type: ignore[union-attr]
+
+
+def test_the_review_interval_is_the_setting_handed_in(
+    engine: Engine, registry: dict[str, int], tmp_path: Path
+) -> None:
+    from terpadu.settings import Settings
+
+    holidays = tmp_path / "libur.csv"
+    holidays.write_text("tanggal,keterangan\n2026-12-01,Libur kantor\n", "utf-8")
+    clock = CaseClock.from_settings(Settings(case_review_days=5, holidays_file=holidays))
+    assert clock.review_days == 5 and dt.date(2026, 12, 1) in clock.calendar.holidays
+    assert CaseClock.from_settings(Settings()).review_days == 20
+    ident = _open(engine, person_id=registry["A1"])
+    assess(engine, PEKSOS, ident, needs="Makan", clock=_at(11, 24))
+    # Planned on Thursday 26 November, no date named: 5 working days on, over the weekend
+    # and the 1 December holiday, fall due at the end of Thursday 3 December.
+    when = dt.datetime(2026, 11, 26, 9, tzinfo=WIB)
+    plan(
+        engine,
+        PEKSOS,
+        ident,
+        goals="Cukup makan",
+        clock=CaseClock(clock.calendar, clock.review_days, when),
+        services=[PlannedItem("hidup_layak", dt.date(2026, 11, 26))],
+    )
+    due = case_detail(engine, PEKSOS, ident, now=when).row.review_due
+    assert due is not None and due.astimezone(WIB).date() == dt.date(2026, 12, 3)

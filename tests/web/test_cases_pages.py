@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-from webdata import DESA_A, WebEnv
+from webdata import DESA_A, PASSWORD, WebEnv
+
+from terpadu.accounts.users import create_user
 
 
 def _open(web: WebEnv, **fields: str) -> str:
@@ -47,8 +49,8 @@ def test_a_case_is_opened_and_worked_through_the_pages(web: WebEnv) -> None:
     assert '<option value="alone" selected' in refused.text
     steps = [
         {"action": "assess", "needs": "Modal usaha", "risk_level": "medium"},
-        {"action": "plan", "goals": "Usaha warung", "atensi": "vokasional",
-         "starts_on": "2026-01-05", "next_review": "2026-02-02"},
+        {"action": "plan", "goals": "Usaha warung", "plan_atensi": "vokasional",
+         "plan_starts": "2026-01-05", "next_review": "2026-02-02"},
         {"action": "service", "atensi": "vokasional", "given_on": "2026-01-10",
          "provider": "BLK Serang"},
     ]  # fmt: skip
@@ -105,3 +107,63 @@ def test_the_api_opens_and_reviews_a_case_and_keeps_others_out(web: WebEnv) -> N
     assert (
         "/api/v1/cases/{number}/reviews" in web.client().get("/api/v1/openapi.json").json()["paths"]
     )
+
+
+def test_a_plan_holds_several_services_and_a_half_filled_row_is_named(web: WebEnv) -> None:
+    number = _open(web)
+    worker, csrf = web.page("peksos")
+    worker.post(f"/kasus/{number}/aksi", data={"csrf_token": csrf, "action": "assess",
+                                               "needs": "Modal usaha"})  # fmt: skip
+    page = worker.get(f"/kasus/{number}")
+    assert page.text.count('name="plan_atensi"') == 5
+    rows = {
+        "plan_atensi": ["vokasional", "terapi", "", "", ""],
+        "plan_starts": ["2026-01-05", "", "", "", ""],
+        "plan_ends": ["2026-03-31", "", "", "", ""],
+    }
+    half = worker.post(
+        f"/kasus/{number}/aksi",
+        data={"csrf_token": csrf, "action": "plan", "goals": "Usaha warung", **rows},
+    )
+    # The second row has a service but no start: refused by its number, the rows kept.
+    assert half.status_code == 400 and "Layanan 2: pilih jenis layanan ATENSI" in half.text
+    assert 'value="2026-03-31"' in half.text and '<option value="terapi" selected' in half.text
+    rows["plan_starts"][1] = "2026-01-12"
+    done = worker.post(
+        f"/kasus/{number}/aksi",
+        data={"csrf_token": csrf, "action": "plan", "goals": "Usaha warung", **rows},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    page = worker.get(f"/kasus/{number}").text
+    planned = re.findall(r"<li>([^<:]+):", page)
+    assert planned == [
+        "Pelatihan vokasional dan/atau pembinaan kewirausahaan",
+        "Terapi fisik, psikososial dan mental spiritual",
+    ]
+
+
+def test_supervisors_hand_a_case_to_another_caseworker(web: WebEnv) -> None:
+    create_user(web.engine, "peksos_2", PASSWORD, role="pekerja_sosial", region="3604")
+    number = _open(web)
+    # The caseworker and the front office see no hand-over form; the kab/kota does.
+    assert 'value="reassign"' not in web.page("peksos")[0].get(f"/kasus/{number}").text
+    assert 'value="reassign"' not in web.page("slrt")[0].get(f"/kasus/{number}").text
+    ver, csrf = web.page("ver")
+    page = ver.get(f"/kasus/{number}")
+    assert 'value="reassign"' in page.text and '<option value="peksos_2"' in page.text
+    unknown = ver.post(
+        f"/kasus/{number}/aksi",
+        data={"csrf_token": csrf, "action": "reassign", "caseworker": "op_a"},
+    )
+    assert unknown.status_code == 400 and "bukan akun pekerja sosial" in unknown.text
+    moved = ver.post(
+        f"/kasus/{number}/aksi",
+        data={"csrf_token": csrf, "action": "reassign", "caseworker": "peksos_2"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303, moved.text
+    # The first caseworker no longer finds it; the province may hand it over too.
+    assert web.page("peksos")[0].get(f"/kasus/{number}").status_code == 404
+    assert "peksos_2" in ver.get(f"/kasus/{number}").text
+    assert 'value="reassign"' in web.page("adm")[0].get(f"/kasus/{number}").text

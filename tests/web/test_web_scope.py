@@ -159,6 +159,9 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     worker_body = {"nik": "3604050101800011", "name": "Diambil", "role": "tksk",
                    "regions": "3604052002"}  # fmt: skip
     case = v.get("case", "KAS-3604-000001")
+    # A plan and a hand-over aimed at desa A's case, besides the other steps.
+    case_step = {"caseworker": "peksos", "goals": "x", "plan_atensi": "terapi",
+                 "plan_starts": "2026-01-05"}  # fmt: skip
     files = {"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())}
     return {
         ("POST", "/api/v1/auth/login"): [{"json": {"username": "op_a", "password": "tebakan"}}],
@@ -426,8 +429,8 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("GET", "/kasus/riwayat"): [{"params": {"nik": "3604051507870001"}}],
         ("GET", "/kasus/{number}"): [{"path": case}],
         ("POST", "/kasus/{number}/aksi"): [
-            {"path": case, "data": {"action": a, "needs": "x", "reason": "died"}}
-            for a in ("assess", "close")
+            {"path": case, "data": {"action": a, "needs": "x", "reason": "died", **case_step}}
+            for a in ("assess", "plan", "reassign", "close")
         ],
         ("GET", "/api/v1/cases"): [{}, {"params": {"name": "ahmad", "include_closed": "true"}}],
         ("POST", "/api/v1/cases"): [

@@ -22,7 +22,6 @@ from terpadu.cli.common import console, open_engine
 from terpadu.cli.errors import fail_with
 from terpadu.errors import TerpaduError
 from terpadu.locale import fmt_date, fmt_number, text
-from terpadu.services import calendar_from
 from terpadu.services.case_codes import CaseError
 from terpadu.services.case_reads import (
     CaseRow,
@@ -63,7 +62,7 @@ def _run(command: str, work: Callable[[Engine, Actor, CaseClock], T]) -> T:
     engine = open_engine()
     actor = current_user(engine, f"kasus {command}").actor
     try:
-        return work(engine, actor, CaseClock(calendar=calendar_from(get_settings().holidays_file)))
+        return work(engine, actor, CaseClock.from_settings(get_settings()))
     except TerpaduError as exc:
         fail_with(exc)
 

@@ -118,6 +118,7 @@ def demo(
         f'{cmd} export families --out keluarga.xlsx --purpose "uji coba demo"',
         f"{cmd} report poverty --region {kab}",
         f"{cmd} pengaduan daftar --terlambat",
+        f"{cmd} kasus terlambat",
         f"{cmd} usulan --help",
         f"{cmd} serve --port {port}",
     )
@@ -197,6 +198,42 @@ def _services(engine: Engine, actor: Actor, outdir: Path, kab: str) -> None:
     )
     if proposal is not None:
         console.print(_words("svcimport.demo.proposal", proposal=proposal, user=DEMO_PUSKESOS))
+    _cases(engine, kab)
+
+
+def _cases(engine: Engine, kab: str) -> None:
+    """Open the sample's PPKS cases as the demo's front office and caseworker accounts."""
+    from terpadu.accounts.users import find_user
+    from terpadu.services.case_reads import overdue_reviews
+    from terpadu.services.case_sample import open_sample_cases
+    from terpadu.services.cases import CaseClock
+
+    front_office, caseworker = (
+        find_user(engine, DEMO_FRONT_OFFICE),
+        find_user(engine, DEMO_CASEWORKER),
+    )
+    if (front_office is None or front_office.role != "petugas_slrt") or (
+        caseworker is None or caseworker.role != "pekerja_sosial"
+    ):
+        return  # a database from before the case accounts, or names taken otherwise
+    clock = CaseClock.from_settings(get_settings())
+    try:
+        cases = open_sample_cases(
+            engine, front_office.actor, caseworker.actor, region=kab, clock=clock
+        )
+    except TerpaduError as exc:
+        fail_with(exc)
+    late = overdue_reviews(engine, caseworker.actor, now=clock.when, calendar=clock.calendar)
+    console.print(
+        _words(
+            "svcimport.demo.cases",
+            cases=num(cases),
+            overdue=num(len(late)),
+            caseworker=DEMO_CASEWORKER,
+            front_office=DEMO_FRONT_OFFICE,
+            user=DEMO_USER,
+        )
+    )
 
 
 def _fit_and_rank(engine: Engine, actor: Actor, outdir: Path, *, reuse: bool) -> bool:
@@ -279,6 +316,15 @@ def _has_ranking(engine: Engine) -> bool:
 DEMO_USER = "demo"
 DEMO_ADMIN = "demo-admin"
 DEMO_PASSWORD = "demo-terpadu-2026"
+#: The PPKS caseworker (Sakti Peksos) and the SLRT front office of the demo's cases.
+DEMO_CASEWORKER = "peksos"
+DEMO_FRONT_OFFICE = "slrt"
+#: The accounts the demo makes on its first run: name and role, all of the kab/kota.
+DEMO_ACCOUNTS = (
+    (DEMO_USER, "verifikator_kab"),
+    (DEMO_CASEWORKER, "pekerja_sosial"),
+    (DEMO_FRONT_OFFICE, "petugas_slrt"),
+)
 
 
 def _demo_accounts(engine: Engine, kab: str) -> tuple[Actor, bool]:
@@ -301,9 +347,11 @@ def _demo_accounts(engine: Engine, kab: str) -> tuple[Actor, bool]:
     else:
         admin = current_actor(engine, "demo")
     try:
-        made = create_account(
-            engine, admin, DEMO_USER, role="verifikator_kab", region=kab, password=DEMO_PASSWORD
-        )
+        made = [
+            create_account(engine, admin, name, role=role, region=kab, password=DEMO_PASSWORD)
+            for name, role in DEMO_ACCOUNTS
+            if find_user(engine, name) is None
+        ]
     except (TerpaduError, AccountError) as exc:
         fail_with(exc)
-    return made.user.actor, admin_made
+    return made[0].user.actor, admin_made

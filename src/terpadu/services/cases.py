@@ -39,7 +39,7 @@ from terpadu.accounts.users import find_user
 from terpadu.audit import record_event
 from terpadu.audit.log import as_utc
 from terpadu.locale import text
-from terpadu.services.calendar import WorkCalendar
+from terpadu.services.calendar import WorkCalendar, calendar_from
 from terpadu.services.case_codes import (
     ASSESSED,
     CLOSED,
@@ -57,6 +57,7 @@ from terpadu.services.case_codes import (
     check_code,
     closure_reasons,
 )
+from terpadu.settings import Settings
 from terpadu.store.models.cases import (
     CaseAssessment,
     CaseCategory,
@@ -76,7 +77,8 @@ from terpadu.verval import create_proposal
 OPENERS: Final = (PETUGAS_SLRT, VERIFIKATOR_KAB, ADMIN_PROVINSI)
 #: Take any step on a case of their region (supervision); a caseworker only on their own.
 SUPERVISORS: Final = (VERIFIKATOR_KAB, ADMIN_PROVINSI)
-#: Working days from a plan or review to the next review when none is named (about a month).
+#: Working days from a plan or review to the next review when none is named (about a month);
+#: the default of ``TERPADU_CASE_REVIEW_DAYS``.
 REVIEW_WORKING_DAYS: Final = 20
 
 
@@ -87,6 +89,14 @@ class CaseClock:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     review_days: int = REVIEW_WORKING_DAYS
     now: dt.datetime | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CaseClock:
+        """The clock the faces hand in: holiday file and review interval from ``settings``."""
+        return cls(
+            calendar=calendar_from(settings.holidays_file),
+            review_days=settings.case_review_days,
+        )
 
     @property
     def when(self) -> dt.datetime:

@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 
 from terpadu.access import PermissionDenied
 from terpadu.errors import TerpaduError
-from terpadu.services import calendar_from
 from terpadu.services.case_codes import CaseError, CaseStateError
 from terpadu.services.case_reads import (
     CaseDetail,
@@ -119,7 +118,7 @@ def _answer(exc: Exception) -> WebError:
 
 
 def _clock(state: StateDep) -> CaseClock:
-    return CaseClock(calendar=calendar_from(state.config.settings.holidays_file))
+    return CaseClock.from_settings(state.config.settings)
 
 
 def _detail(engine: Engine, user: WebUser, ident: int, clock: CaseClock) -> CaseDetail:

@@ -19,8 +19,8 @@ from terpadu.access import PEKERJA_SOSIAL, PermissionDenied
 from terpadu.errors import TerpaduError
 from terpadu.i18n import error_words
 from terpadu.locale import text
-from terpadu.services import calendar_from
 from terpadu.services.case_codes import (
+    CLOSED,
     LIVING,
     NEXT,
     RISK_LEVELS,
@@ -48,6 +48,7 @@ from terpadu.services.cases import (
     give_service,
     open_case,
     plan,
+    reassign,
     review,
 )
 from terpadu.services.reads import complaint_id
@@ -58,8 +59,11 @@ from terpadu.web.pages.routes import render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
+#: Rows of planned services the plan form offers (a plan rarely holds more).
+PLAN_ROWS = 5
 Text = Annotated[str, Form(max_length=2000)]
 Short = Annotated[str, Form(max_length=200)]
+Rows = Annotated[list[str] | None, Form(max_length=PLAN_ROWS)]
 
 
 def _reader(session: PageSession, lang: str) -> None:
@@ -68,7 +72,7 @@ def _reader(session: PageSession, lang: str) -> None:
 
 
 def _clock(state: StateDep) -> CaseClock:
-    return CaseClock(calendar=calendar_from(state.config.settings.holidays_file))
+    return CaseClock.from_settings(state.config.settings)
 
 
 def _codes() -> dict[str, Any]:
@@ -90,6 +94,30 @@ def _day(value: str, what: str) -> dt.date | None:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise CaseError(f"{what} '{value}' bukan tanggal; tulis misalnya 2026-12-31.") from None
+
+
+def _planned_rows(atensi: list[str], starts: list[str], ends: list[str]) -> list[list[str]]:
+    """The plan form's rows as typed ([ATENSI, start, end] each), padded to PLAN_ROWS."""
+
+    def cell(values: list[str], i: int) -> str:
+        return values[i].strip() if i < len(values) else ""
+
+    return [[cell(atensi, i), cell(starts, i), cell(ends, i)] for i in range(PLAN_ROWS)]
+
+
+def _planned_items(rows: list[list[str]], lang: str) -> list[PlannedItem]:
+    """The filled rows as planned services; a row half filled is refused by its number."""
+    items = []
+    for number, (atensi, starts_on, ends_on) in enumerate(rows, start=1):
+        if not (atensi or starts_on or ends_on):
+            continue
+        label = text("cases.planned_row", lang, n=number)
+        starts = _day(starts_on, f"{label}: {text('cases.from_date', lang)}")
+        if not atensi or starts is None:
+            raise CaseError(f"{label}: pilih jenis layanan ATENSI dan isi tanggal mulainya.")
+        ends = _day(ends_on, f"{label}: {text('cases.to_date', lang)}")
+        items.append(PlannedItem(atensi, starts, ends))
+    return items
 
 
 @router.get("/kasus", response_class=HTMLResponse)
@@ -281,7 +309,7 @@ def _detail(
     number: str,
     *,
     error: str | None = None,
-    typed: dict[str, str] | None = None,
+    typed: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     clock = _clock(state)
     try:
@@ -292,6 +320,10 @@ def _detail(
     except TerpaduError as exc:
         raise WebError(404, "not_found", error_words(exc, lang)) from exc
     works = session.user.role in (PEKERJA_SOSIAL, *SUPERVISORS)
+    # Supervisors hand an open case over to a caseworker covering its region.
+    hands_over = session.user.role in SUPERVISORS and detail.row.state != CLOSED
+    typed = typed or {}
+    typed.setdefault("plan_rows", _planned_rows([], [], []))
     return render(
         request,
         state,
@@ -303,7 +335,8 @@ def _detail(
         allowed=NEXT[detail.row.state] if works else frozenset(),
         person_ref=person_code(detail.row.person_id) if detail.row.person_id else None,
         error=error,
-        typed=typed or {},
+        typed=typed,
+        workers=caseworkers(state.engine, detail.row.kode_wilayah) if hands_over else [],
         **_codes(),
     )
 
@@ -330,18 +363,21 @@ def step_form(
     living: Short = "",
     risk_level: Short = "",
     goals: Text = "",
+    plan_atensi: Rows = None,
+    plan_starts: Rows = None,
+    plan_ends: Rows = None,
     atensi: Short = "",
-    starts_on: Short = "",
-    ends_on: Short = "",
     given_on: Short = "",
     provider: Short = "",
     progress: Text = "",
     next_review: Short = "",
     reason: Short = "",
+    caseworker: Short = "",
     note: Text = "",
 ) -> Response:
     _reader(session, lang)
-    typed = {
+    rows = _planned_rows(plan_atensi or [], plan_starts or [], plan_ends or [])
+    typed: dict[str, Any] = {
         "action": action,
         "needs": needs,
         "risks": risks,
@@ -349,14 +385,14 @@ def step_form(
         "living": living,
         "risk_level": risk_level,
         "goals": goals,
+        "plan_rows": rows,
         "atensi": atensi,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
         "given_on": given_on,
         "provider": provider,
         "progress": progress,
         "next_review": next_review,
         "reason": reason,
+        "caseworker": caseworker,
         "note": note,
     }
     engine, actor, clock = state.engine, session.user.actor, _clock(state)
@@ -378,16 +414,12 @@ def step_form(
                 clock=clock,
             )
         elif action == "plan":
-            starts = _day(starts_on, text("cases.from_date", lang))
-            if starts is None:
-                raise CaseError("Isi tanggal mulai layanan yang direncanakan.")
-            item = PlannedItem(atensi, starts, _day(ends_on, text("cases.to_date", lang)))
             plan(
                 engine,
                 actor,
                 ident,
                 goals=goals,
-                services=[item],
+                services=_planned_items(rows, lang),
                 next_review=_day(next_review, text("cases.next_review", lang)),
                 clock=clock,
             )
@@ -416,6 +448,8 @@ def step_form(
             )
         elif action == "close":
             close_case(engine, actor, ident, reason=reason, note=note or None, clock=clock)
+        elif action == "reassign":
+            reassign(engine, actor, ident, caseworker=caseworker.strip(), clock=clock)
         else:
             raise CaseError(f"Langkah '{action}' tidak dikenal.")
     except (TerpaduError, PermissionDenied) as exc:
