@@ -22,6 +22,7 @@ LAYOUT = {
     "targeting_snapshots_dir": "targeting/snapshots",
     "spark_checkpoints_dir": "spark-checkpoints",
     "web_imports_dir": "web-imports",
+    "web_runs_dir": "web-runs",
     "web_secret_path": "web_secret.key",
     "demo_dir": "demo",
     "anchors_dir": "audit/anchors",
