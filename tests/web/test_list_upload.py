@@ -5,13 +5,16 @@ downloads as CSV and XLSX for the uploader only."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
+from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import text
 from webdata import WebEnv
 
-from terpadu.web.pages.listupload import upload_name
+from terpadu.web.pages.listupload import KEEP_DAYS, remove_old_uploads, upload_name
 from terpadu.web.upload_limit import takes_upload
 
 INSTITUTIONS = (
@@ -165,6 +168,18 @@ def test_a_file_that_cannot_be_read_is_said_by_its_name(web_sqlite: WebEnv) -> N
     assert "sdm.xlsx" in r.text
     assert str(web_sqlite.data_dir) not in r.text  # the server's folder is not shown
     assert not any((web_sqlite.data_dir / "list-uploads").iterdir())
+
+
+def test_problem_files_older_than_a_week_are_removed(tmp_path: Path) -> None:
+    old, new, other = (tmp_path / n for n in ("0123456789abcdef", "fedcba9876543210", "x"))
+    for folder in (old, new, other):
+        folder.mkdir()
+    week_ago = time.time() - (KEEP_DAYS * 86_400 + 60)
+    os.utime(old, (week_ago, week_ago))
+    os.utime(other, (week_ago, week_ago))
+    remove_old_uploads(tmp_path)
+    assert not old.exists()
+    assert new.exists() and other.exists()  # a folder that is no upload's is left alone
 
 
 def test_list_uploads_are_held_to_the_upload_limit_and_keep_a_safe_name() -> None:

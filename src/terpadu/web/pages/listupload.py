@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,8 @@ router = APIRouter(include_in_schema=False)
 FOLDER: Final = "list-uploads"
 PROBLEMS: Final = "masalah.parquet"
 OWNER: Final = "pemilik.txt"
+#: Days a problem file stays for download: it quotes the list's cells (NIKs, names).
+KEEP_DAYS: Final = 7
 #: Problems listed on the page; the problem file holds them all.
 SHOWN: Final = 200
 _TOKEN = re.compile(r"[0-9a-f]{16}")
@@ -112,6 +115,14 @@ def _owned_folder(state: StateDep, token: str, username: str) -> Path | None:
     return folder
 
 
+def remove_old_uploads(root: Path, now: float | None = None) -> None:
+    """Remove the problem files of uploads older than :data:`KEEP_DAYS`."""
+    limit = (time.time() if now is None else now) - KEEP_DAYS * 86_400
+    for folder in root.iterdir() if root.is_dir() else ():
+        if _TOKEN.fullmatch(folder.name) and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _problem_rows(issues: pl.DataFrame, session: PageSession) -> pl.DataFrame:
     """The problems in the download's columns, values masked for the reader's role."""
     frame = issues.rename({k: v for k, v in ISSUE_COLUMNS.items() if k in issues.columns})
@@ -131,6 +142,7 @@ def _run(
     for kind, _, _ in uploads:
         if user.role not in kind.staff:
             raise WebError(403, "forbidden", text(f"listupload.forbidden.{kind.key}", lang))
+    remove_old_uploads(state.config.data_dir / FOLDER)
     token = secrets.token_hex(8)
     folder = private_folder(state.config.data_dir / FOLDER / token)
     reports: list[tuple[ListKind, ListReport]] = []
