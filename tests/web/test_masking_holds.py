@@ -68,6 +68,7 @@ class Registry:
     referral: int = 0
     institution: int = 0
     worker: int = 0
+    list_upload: str = "0123456789abcdef"  # desa A's operator's complaints log upload
     held: set[str] = field(default_factory=set)  # NIKs and KK numbers held or proposed
     numbers: set[str] = field(default_factory=set)  # those and the ones only an import quoted
 
@@ -258,6 +259,21 @@ def _social(web: WebEnv) -> tuple[int, int]:
     return home, worker
 
 
+def _list_upload(web: WebEnv) -> str:
+    """Desa A's complaints log uploaded by its (masked) operator, a row refused quoting a
+    member's NIK: the problem file's token (only its uploader may download it)."""
+    page, csrf = web.page("op_a")
+    log = (
+        "NO_PENGADUAN,TGL_PENGADUAN,KATEGORI,SALURAN,STATUS,KODE_WILAYAH,NAMA_PELAPOR,URAIAN,NIK\n"
+        "SLRT-M1,2026-12-01,entah,desa,diterima,3604052001,Warga,Data salah,3604051507870001\n"
+    )
+    r = page.post("/pengaduan/impor", files={"daftar": ("p.csv", log.encode())},
+                  data={"csrf_token": csrf})  # fmt: skip
+    found = re.search(r"/impor-daftar/([0-9a-f]{16})/masalah", r.text)
+    assert found is not None, r.text[:300]
+    return found.group(1)
+
+
 @pytest.fixture
 def registry(web: WebEnv) -> Registry:
     _publish(web, "2026-10")
@@ -272,6 +288,7 @@ def registry(web: WebEnv) -> Registry:
     check, check_job = _dukcapil_check(web)
     complaint, referral = _complaint(web)
     institution, worker = _social(web)
+    list_upload = _list_upload(web)
     with web.engine.connect() as conn:
         family_ids = [int(i) for i in conn.execute(text("SELECT id FROM family")).scalars()]
         person_ids = [int(i) for i in conn.execute(text("SELECT id FROM person")).scalars()]
@@ -292,6 +309,7 @@ def registry(web: WebEnv) -> Registry:
         referral=referral,
         institution=institution,
         worker=worker,
+        list_upload=list_upload,
         held=shown,
         numbers=shown | {IMPORT_KK, IMPORT_NIK},
     )
@@ -313,7 +331,7 @@ def _path_values(name: str, reg: Registry) -> list[str]:
         "a": ["2026-10"],
         "b": ["2026-11"],
         "check_id": [str(reg.dukcapil_check)],
-        "token": ["0123456789abcdef", reg.dukcapil_job],
+        "token": ["0123456789abcdef", reg.dukcapil_job, reg.list_upload],
         # A complaint and its referral (complaint pages are refused to masked roles).
         "tracking": [reg.complaint],
         "referral_id": [str(reg.referral)],

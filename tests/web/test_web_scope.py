@@ -8,6 +8,7 @@ escapes this test.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -16,6 +17,10 @@ from sqlalchemy import text
 from starlette.routing import BaseRoute
 from webdata import ANGGOTA, KELUARGA, WebEnv
 
+LOG_HEADER = (
+    "NO_PENGADUAN,TGL_PENGADUAN,KATEGORI,SALURAN,STATUS,TGL_STATUS,KODE_WILAYAH,NAMA_PELAPOR,"
+    "URAIAN\n"
+)
 SKIP = {"/api/v1/openapi.json", "/api/v1/docs", "/docs/oauth2-redirect", "/static"}
 
 
@@ -130,7 +135,18 @@ def victim(env: WebEnv) -> dict[str, Any]:
         complaint_id=receipt.complaint_id,
     )
     number = case_detail(env.engine, front_office, case, now=dt.datetime.now(dt.UTC)).row.number
+    # Desa A's complaints log uploaded by its operator: the problem file is theirs alone.
+    page, csrf = env.page("op_a")
+    uploaded = page.post(
+        "/pengaduan/impor",
+        files={"daftar": ("p.csv", (LOG_HEADER + "SLRT-A1,2026-12-01,entah,desa,diterima,,"
+                                    "3604052001,Warsih,Minta bantuan\n").encode())},
+        data={"csrf_token": csrf},
+    )  # fmt: skip
+    found = re.search(r"/impor-daftar/([0-9a-f]{16})/masalah", uploaded.text)
+    assert found is not None, uploaded.text[:300]
     return {
+        "list_upload": found.group(1),
         "family": env.family("K1"),
         "key": "K1",
         "institution": institution,
@@ -162,6 +178,17 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     # A plan and a hand-over aimed at desa A's case, besides the other steps.
     case_step = {"caseworker": "peksos", "goals": "x", "plan_atensi": "terapi",
                  "plan_starts": "2026-01-05"}  # fmt: skip
+    list_upload = v.get("list_upload", "0123456789abcdef")
+    # Desa A's rows in each list: refused to desa B's operator (role, or region).
+    institutions_list = (
+        "NO_REGISTRASI,NAMA_LEMBAGA,JENIS,PEMILIK,KODE_WILAYAH\n"
+        "LKS-A,Diambil alih,anak,masyarakat,3604052001\n"
+    )
+    workers_list = "NIK,NAMA,PERAN,WILAYAH_TUGAS\n3604050101800011,Diambil,tksk,3604052001\n"
+    complaints_list = (
+        LOG_HEADER + f"{complaint},2026-12-01,data salah,desa,selesai,,3604052001,X,Y\n"
+        "SLRT-B1,2026-12-01,data salah,desa,diterima,,3604052001,X,Y\n"
+    )
     files = {"keluarga": ("k.csv", KELUARGA.encode()), "anggota": ("a.csv", ANGGOTA.encode())}
     return {
         ("POST", "/api/v1/auth/login"): [{"json": {"username": "op_a", "password": "tebakan"}}],
@@ -414,6 +441,12 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
                 {"action": "assign", "regions": "3604052002"},
             )
         ],
+        ("POST", "/lembaga/impor"): [{"files": {"daftar": ("l.csv", institutions_list.encode())}}],
+        ("POST", "/sdm/impor"): [{"files": {"daftar": ("s.csv", workers_list.encode())}}],
+        ("POST", "/pengaduan/impor"): [{"files": {"daftar": ("p.csv", complaints_list.encode())}}],
+        ("GET", "/impor-daftar/{token}/masalah.{fmt}"): [
+            {"path": f"{list_upload}/masalah.{f}"} for f in ("csv", "xlsx")
+        ],
         ("GET", "/kasus"): [{}, {"params": {"nama": "ahmad", "semua": "true"}}],
         ("GET", "/kasus/baru"): [{}],
         ("POST", "/kasus"): [
@@ -547,6 +580,10 @@ def test_desa_operator_cannot_reach_another_desa(web: WebEnv) -> None:
                 assert secret not in body, f"{where} leaks {secret!r}"
             if path == "/api/v1/proposals/bulk":
                 assert all(not o["ok"] for o in r.json())
+            if method == "POST" and path in ("/lembaga/impor", "/sdm/impor"):
+                assert r.status_code == 403, where  # the role does not import these lists
+            if method == "POST" and path == "/pengaduan/impor":
+                assert "ditolak 2." in body, where + body[:300]  # both rows outside desa B
             if method == "POST" and path in ("/api/v1/imports", "/impor"):
                 # The upload holds desa A's families: refused at upload, no job started.
                 assert r.status_code == 403, where + r.text[:300]

@@ -17,7 +17,7 @@ from terpadu.files.tables import write_table
 from terpadu.web import imports as web_imports
 
 
-def _masked_issues(frame: pl.DataFrame, shown: Disclosure) -> pl.DataFrame:
+def masked_issues(frame: pl.DataFrame, shown: Disclosure) -> pl.DataFrame:
     """Each VALUE masked as its COLUMN's field, each MESSAGE with NIKs masked."""
     values = [
         shown.field(str(column or ""), value)
@@ -62,7 +62,7 @@ def problem_list(job: dict[str, Any], fmt: str, shown: Disclosure) -> Path | Non
             {k: v for k, v in web_imports.ISSUE_COLUMNS.items() if k in frame.columns}
         )
         if {"COLUMN", "VALUE", "MESSAGE"} <= set(frame.columns):
-            frame = _masked_issues(frame.cast({"VALUE": pl.Utf8, "MESSAGE": pl.Utf8}), shown)
+            frame = masked_issues(frame.cast({"VALUE": pl.Utf8, "MESSAGE": pl.Utf8}), shown)
         else:  # an unknown layout: no values at all rather than unmasked ones
             frame = shown.frame(frame.drop("VALUE", strict=False))
         write_table(frame, target, sheet="masalah").chmod(0o600)

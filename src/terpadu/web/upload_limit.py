@@ -18,8 +18,10 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-#: Routes that take uploads: the import page's form and the API's import.
-UPLOAD_PATHS = frozenset({"/impor", "/api/v1/imports"})
+#: Routes that take uploads: the import page's form, the API's import, the lists' forms.
+UPLOAD_PATHS = frozenset(
+    {"/impor", "/api/v1/imports", "/lembaga/impor", "/sdm/impor", "/pengaduan/impor"}
+)
 #: The proposal forms of the family and person pages, which carry evidence files.
 EVIDENCE_FORMS = re.compile(r"/(?:keluarga|anggota)/[^/]+/usulan|/keluarga-baru")
 #: Room for the multipart boundaries and the form's text fields around the two files.

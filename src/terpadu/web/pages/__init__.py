@@ -6,6 +6,7 @@ from terpadu.web.pages.cases import router as cases_router
 from terpadu.web.pages.editions import router as editions_router
 from terpadu.web.pages.explain import router as explain_router
 from terpadu.web.pages.family import router as family_router
+from terpadu.web.pages.listupload import router as listupload_router
 from terpadu.web.pages.reconcile import router as reconcile_router
 from terpadu.web.pages.reports import router as reports_router
 from terpadu.web.pages.routes import router
@@ -15,6 +16,8 @@ from terpadu.web.pages.social import router as social_router
 from terpadu.web.pages.tkpk import router as tkpk_router
 from terpadu.web.pages.verval import router as verval_router
 
+# Before the pages whose paths take an id (/lembaga/{id}, /pengaduan/{tracking}).
+router.include_router(listupload_router)
 router.include_router(reports_router)
 router.include_router(tkpk_router)
 router.include_router(admin_router)
