@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from pathlib import Path
 
@@ -17,11 +18,14 @@ from terpadu.access import (
     OPERATOR_DESA,
     PEKERJA_SOSIAL,
     PETUGAS_SLRT,
+    ROLE_REFUSED,
     ROLES,
     VERIFIKATOR_KAB,
     Actor,
     NumberLookupRefused,
     PermissionDenied,
+    action_key,
+    action_words,
     allows,
     covers,
     disclosure,
@@ -30,8 +34,11 @@ from terpadu.access import (
     show_nik,
 )
 from terpadu.errors import TerpaduError
+from terpadu.i18n import error_words
+from terpadu.locale import LANGUAGES, catalogue
 from terpadu.verval import VervalError
 
+SRC = Path(__file__).parents[1] / "src"
 KELUARGA_HEADER = "ID_KELUARGA,NO_KK,KODE_WILAYAH,ALAMAT"
 
 
@@ -85,9 +92,16 @@ def test_region_scope_is_the_region_and_everything_below_it() -> None:
 
 def test_a_role_outside_the_list_may_not_act() -> None:
     operator = Actor("budi", OPERATOR_DESA, "3604052001")
-    operator.require_role(OPERATOR_DESA, doing="membuat usulan")
-    with pytest.raises(PermissionDenied, match="tidak boleh menyetujui"):
-        operator.require_role(ADMIN_PROVINSI, doing="menyetujui")
+    operator.require_role(OPERATOR_DESA, doing="create_proposal")
+    with pytest.raises(PermissionDenied, match="tidak boleh menerbitkan edisi") as refused:
+        operator.require_role(ADMIN_PROVINSI, doing="publish_edition")
+    assert refused.value.code == ROLE_REFUSED
+    assert refused.value.data == {
+        "role": OPERATOR_DESA,
+        "action": "publish_edition",
+        "allowed": (ADMIN_PROVINSI,),
+        "details": {},
+    }
 
 
 def test_the_permission_table() -> None:
@@ -239,8 +253,52 @@ def test_a_full_nik_search_is_refused_in_words() -> None:
 
 
 def test_require_names_the_roles_holding_a_permission() -> None:
-    Actor("p", ADMIN_PROVINSI, "36").require("publish", doing="menerbitkan edisi")
+    Actor("p", ADMIN_PROVINSI, "36").require("publish", doing="publish_edition")
     with pytest.raises(PermissionDenied, match="tidak boleh menerbitkan edisi; hanya admin prov"):
-        Actor("v", VERIFIKATOR_KAB, "3604").require("publish", doing="menerbitkan edisi")
-    with pytest.raises(PermissionDenied, match="admin sistem tidak boleh"):
-        Actor("root", ADMIN_SISTEM).require("run_jobs", doing="menjalankan 'rank'")
+        Actor("v", VERIFIKATOR_KAB, "3604").require("publish", doing="publish_edition")
+    with pytest.raises(PermissionDenied, match="admin sistem tidak boleh menjalankan 'rank'"):
+        Actor("root", ADMIN_SISTEM).require("run_jobs", doing="run_command", command="rank")
+
+
+def test_a_refusal_is_worded_in_the_readers_language() -> None:
+    with pytest.raises(PermissionDenied) as refused:
+        Actor("root", ADMIN_SISTEM).require("run_jobs", doing="run_command", command="rank")
+    # str() stays Bahasa Indonesia for the logs; the faces ask for the reader's language.
+    assert str(refused.value) == error_words(refused.value, "id")
+    assert error_words(refused.value, "en") == (
+        "The role system administrator may not run 'rank'; "
+        "only province administrator, district verifier."
+    )
+
+
+def test_an_action_passed_as_its_bahasa_words_is_still_worded() -> None:
+    assert action_key("membuka kasus") == "open_case"
+    assert action_words("membuka kasus", "en") == "open a case"
+    # Words no entry holds stay as they were given.
+    assert action_key("terbang") is None and action_words("terbang", "en") == "terbang"
+
+
+def _doing_calls() -> list[tuple[str, ast.Call]]:
+    calls = []
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and any(k.arg == "doing" for k in node.keywords):
+                calls.append((f"{path.relative_to(SRC)}:{node.lineno}", node))
+    return calls
+
+
+def test_every_refused_action_in_the_code_is_in_the_catalogue() -> None:
+    calls = _doing_calls()
+    assert len(calls) > 20  # the walk found the call sites
+    for where, call in calls:
+        if where.startswith("terpadu/access.py"):
+            continue  # require passes its own doing on
+        keywords = {k.arg: k.value for k in call.keywords}
+        doing = keywords.pop("doing")
+        assert isinstance(doing, ast.Constant) and isinstance(doing.value, str), where
+        key = action_key(doing.value)
+        assert key is not None, f"{where}: '{doing.value}' is not in actions.yaml"
+        # Every placeholder of its words is given at the call site.
+        details = {str(name): "x" for name in keywords}
+        for language in LANGUAGES:
+            catalogue()[f"actions.{key}"][language].format(**details)

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 from terpadu.errors import TerpaduError
 from terpadu.files import InputLimits, clean_table, read_table
 from terpadu.layouts import KELUARGA_COLUMNS
+from terpadu.locale import code_label, section, text
 from terpadu.regions import RegionCodeError, is_within, normalize_code
 
 if TYPE_CHECKING:
@@ -112,9 +113,46 @@ _PERMISSIONS: Final[Mapping[Permission, frozenset[str]]] = {
 
 
 class PermissionDenied(TerpaduError):
-    """The actor's role or region does not allow this action."""
+    """The actor's role or region does not allow this action.
+
+    A role refusal (:meth:`Actor.require_role`) has the code ``role_refused`` and its data:
+    the actor's ``role``, the ``action`` (a key of ``locale/messages/actions.yaml``), the
+    ``allowed`` roles and the action's ``details``; :meth:`data_in` words them in the
+    reader's language. Region refusals and the like stay free text.
+    """
 
     code = "permission_denied"
+
+    def data_in(self, language: str) -> dict[str, Any]:
+        if self.code != ROLE_REFUSED:
+            return self.data
+        roles: tuple[str, ...] = self.data["allowed"]
+        return {
+            "role": code_label("role", self.data["role"], language),
+            "action": action_words(self.data["action"], language, **self.data["details"]),
+            "allowed": ", ".join(code_label("role", r, language) for r in roles),
+        }
+
+
+#: The code of a refusal by role (its words: ``errors.role_refused``).
+ROLE_REFUSED: Final = "role_refused"
+#: The catalogue area of the actions a role may be refused (``doing=``).
+ACTIONS_AREA: Final = "actions"
+
+
+def action_key(doing: str) -> str | None:
+    """The catalogue key of an action: ``doing`` itself when it is one, else the key whose
+    Bahasa Indonesia words are ``doing`` (a caller still passing words); ``None`` if neither."""
+    actions = section(ACTIONS_AREA)
+    if doing in actions:
+        return doing
+    return next((key for key, entry in actions.items() if entry["id"] == doing), None)
+
+
+def action_words(doing: str, language: str, /, **details: str) -> str:
+    """What was refused, in ``language`` (an action the catalogue lacks stays as given)."""
+    key = action_key(doing)
+    return doing if key is None else text(f"{ACTIONS_AREA}.{key}", language, **details)
 
 
 class HasRole(Protocol):
@@ -174,16 +212,19 @@ class Actor:
                 f"Wilayah {code or '-'} di luar wilayah kerja {self.username} ({self.region})."
             )
 
-    def require(self, permission: Permission, *, doing: str) -> None:
+    def require(self, permission: Permission, *, doing: str, **details: str) -> None:
         """Raise :class:`PermissionDenied` unless the actor's role holds ``permission``."""
-        self.require_role(*sorted(_PERMISSIONS[permission]), doing=doing)
+        self.require_role(*sorted(_PERMISSIONS[permission]), doing=doing, **details)
 
-    def require_role(self, *roles: str, doing: str) -> None:
-        """Raise :class:`PermissionDenied` unless the actor has one of ``roles``."""
+    def require_role(self, *roles: str, doing: str, **details: str) -> None:
+        """Raise :class:`PermissionDenied` unless the actor has one of ``roles``.
+
+        ``doing``: the refused action, a key of ``locale/messages/actions.yaml``;
+        ``details`` fill its words (``doing="run_command", command="link"``).
+        """
         if self.role not in roles:
-            allowed = ", ".join(ROLE_LABELS[r] for r in roles)
             raise PermissionDenied(
-                f"Peran {ROLE_LABELS[self.role]} tidak boleh {doing}; hanya {allowed}."
+                code=ROLE_REFUSED, role=self.role, action=doing, allowed=roles, details=details
             )
 
 
@@ -396,11 +437,14 @@ __all__ = [
     "PETUGAS_SLRT",
     "ROLES",
     "ROLE_LABELS",
+    "ROLE_REFUSED",
     "VERIFIKATOR_KAB",
     "Actor",
     "Disclosure",
     "NumberLookupRefused",
     "PermissionDenied",
+    "action_key",
+    "action_words",
     "allows",
     "covers",
     "disclosure",

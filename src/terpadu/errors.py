@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from terpadu.i18n import catalogued_error
+from terpadu.locale import DEFAULT_LANGUAGE
 
 
 class TerpaduError(Exception):
@@ -29,7 +30,13 @@ class TerpaduError(Exception):
         if code is not None:
             self.code = code
         self.data: dict[str, Any] = data
-        super().__init__(message if message is not None else catalogued_error(self.code, data))
+        words = catalogued_error(self.code, self.data_in(DEFAULT_LANGUAGE))
+        super().__init__(message if message is not None else words)
+
+    def data_in(self, language: str) -> dict[str, Any]:
+        """The values that fill the message in ``language``: ``data`` as it is, unless a
+        subclass words some of them (a role's name, an action)."""
+        return self.data
 
     @property
     def message(self) -> str:

@@ -38,9 +38,14 @@ def error_words(error: BaseException, language: str = DEFAULT_LANGUAGE) -> str:
     code, data = getattr(error, "code", None), getattr(error, "data", None)
     if not isinstance(code, str) or not isinstance(data, dict) or code not in ERRORS:
         return str(error)
-    if str(error) != catalogued_error(code, data):
+    data_in = getattr(error, "data_in", None)  # a domain error may word its data per language
+
+    def filled(lang: str) -> dict[str, Any]:
+        return data_in(lang) if callable(data_in) else data
+
+    if str(error) != catalogued_error(code, filled(DEFAULT_LANGUAGE)):
         return str(error)
-    return catalogued_error(code, data, language)
+    return catalogued_error(code, filled(language), language)
 
 
 def cli_hint(error: BaseException, language: str = DEFAULT_LANGUAGE) -> str | None:

@@ -66,8 +66,17 @@ def test_cli_link_review_unmerge_dukcapil(
     from terpadu.linkage import list_review
 
     pair = list_review(engine, limit=1)[0]
+    # The pair's state and decision in words, in the interface language.
+    with pytest.MonkeyPatch.context() as english:
+        english.setenv("TERPADU_LANGUAGE", "en")
+        get_settings.cache_clear()
+        skipped = runner.invoke(app, ["review", "decide", str(pair.id), "skip"])
+    get_settings.cache_clear()
+    assert skipped.exit_code == 0, skipped.output
+    assert f"pair {pair.id}: skipped (no decision)" in skipped.output
     decided = runner.invoke(app, ["review", "decide", str(pair.id), "different"])
-    assert decided.exit_code == 0 and "decided" in decided.output
+    assert decided.exit_code == 0, decided.output
+    assert f"pasangan {pair.id}: diputuskan (orang berbeda)" in decided.output
     from sqlalchemy import text
 
     with engine.connect() as conn:

@@ -106,3 +106,17 @@ def test_region_filter_within_the_readers_scope(web: WebEnv) -> None:
     fine = aud.get("/audit", params={"wilayah": DESA_A, "lang": "id"})
     assert fine.status_code == 400 and "kabupaten/kota" in fine.text
     assert aud.get("/audit", params={"wilayah": "36x"}).status_code == 400
+
+
+def test_an_editions_anchor_is_named_in_the_pages_language(web: WebEnv) -> None:
+    admin, csrf = web.page("adm")
+    published = admin.post(
+        "/edisi", data={"csrf_token": csrf, "period": "2026-10"}, follow_redirects=False
+    )
+    assert published.status_code == 303, published.text
+    aud, _ = web.page("aud")
+    english = aud.get("/audit/verifikasi", params={"lang": "en"})
+    assert english.status_code == 200
+    assert ">edition 2026-10<" in english.text and "edisi 2026-10" not in english.text
+    bahasa = aud.get("/audit/verifikasi", params={"lang": "id"})
+    assert ">edisi 2026-10<" in bahasa.text

@@ -40,7 +40,15 @@ def test_simulation_writes_nothing_and_shows_figures(web: WebEnv) -> None:
     assert "Tidak ada yang ditulis ke registri." in result.text
     desil = client.get(r.headers["location"] + "/desil.csv")
     frame = pl.read_csv(desil.content)
-    assert frame["keluarga_berperingkat"].sum() == 1 and frame["terpilih"].sum() == 1
+    assert frame["Berperingkat"].sum() == 1 and frame["Terpilih"].sum() == 1
+    # The downloads' headings are words in the reader's language, as on the page.
+    assert frame.columns == ["Desil", "Berperingkat", "Layak", "Terpilih", "Biaya", "Cakupan"]
+    english = client.get(r.headers["location"] + "/wilayah.xlsx?lang=en")
+    sheet = pl.read_excel(english.content, sheet_name="wilayah")
+    assert sheet.columns == ["District", "Ranked", "Eligible", "Selected", "Cost", "Coverage"]
+    assert sheet["District"].to_list() == ["3604"]
+    reasons = pl.read_csv(client.get(r.headers["location"] + "/alasan.csv?lang=en").content)
+    assert reasons.columns == ["Reason code", "Families", "Reason"]
     # The province's admin sees the kab/kota's run; the national analyst's run is not
     # the province's to see.
     province, _ = web.page("adm")

@@ -87,11 +87,7 @@ def _account(row: Row[Any]) -> Account:
 
 def require_manager(actor: Actor) -> None:
     """Refuse an actor whose role may not manage accounts."""
-    if not allows(actor.role, "manage_users"):
-        allowed = ", ".join(ROLE_LABELS[r] for r in sorted(MANAGER_ROLES))
-        raise PermissionDenied(
-            f"Peran {ROLE_LABELS[actor.role]} tidak boleh mengelola akun; hanya {allowed}."
-        )
+    actor.require("manage_users", doing="manage_accounts")
 
 
 def _require_scope(actor: Actor, role: str, region: str | None, username: str) -> None:

@@ -113,7 +113,7 @@ def jobs_actor(engine: Engine, command: str) -> Actor:
     """The account running a registry-wide job (link, rank, target…); its role must run jobs."""
     actor = current_actor(engine, command)
     try:
-        actor.require("run_jobs", doing=f"menjalankan '{command}'")
+        actor.require("run_jobs", doing="run_command", command=command)
     except PermissionDenied as exc:
         fail_with(exc)
     return actor

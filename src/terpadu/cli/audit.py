@@ -156,7 +156,7 @@ def audit_export(
             end=end.date() if end else None,
         )
     except ValueError as exc:
-        fail(str(exc))
+        fail_with(exc)
     # Before/after values hold NIKs, birth dates, mothers' names: masked roles see them masked.
     frame = events_as_seen(frame, disclosure(actor))
     if out is None:
@@ -181,7 +181,7 @@ def audit_export(
     try:
         write_table(frame, out, sheet="audit")
     except TableFormatError as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(tell("audit.written", n=num(frame.height), path=out))
 
 

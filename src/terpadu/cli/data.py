@@ -13,7 +13,7 @@ from rich.table import Table
 
 from terpadu.access import PermissionDenied, require_import_region
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, language, num, open_engine, tell
+from terpadu.cli.common import console, language, num, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.errors import TerpaduError
@@ -88,15 +88,15 @@ def import_batch_command(
     try:
         collected = parse_as_of(as_of) if as_of else None
     except AsOfInvalid as exc:
-        fail(str(exc))
+        fail_with(exc)
     engine = open_engine()
     actor = current_actor(engine, "import")
     try:
-        actor.require("import", doing="mengimpor data")
+        actor.require("import", doing="import_data")
         limits = InputLimits.from_settings(get_settings())
         require_import_region(actor, keluarga, sheet_keluarga, limits)
     except (PermissionDenied, InputFileError) as exc:
-        fail(str(exc))
+        fail_with(exc)
     with progress_bar("import", PROGRESS_STEPS) as step:
         try:
             report = import_batch(
@@ -114,7 +114,7 @@ def import_batch_command(
                 limits=limits,
             )
         except (InputFileError, StorageFull, UnstorableText, Busy, AsOfInvalid) as exc:
-            fail(str(exc))
+            fail_with(exc)
     print_import_report(report)
     if errors is not None:
         # Files sent again change nothing, but their problem file is still asked for: it is
@@ -148,7 +148,7 @@ def write_issues(problems: ImportReport | pl.DataFrame, path: Path) -> None:
     try:
         write_table(frame, path, sheet="masalah")
     except TableFormatError as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(t("errors_written", path=path))
 
 
@@ -266,5 +266,5 @@ def export(
         try:
             write_table(frame, out)
         except TableFormatError as exc:
-            fail(str(exc))
+            fail_with(exc)
     console.print(t("exported", n=num(frame.height), path=out))

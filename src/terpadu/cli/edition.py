@@ -12,7 +12,7 @@ from rich.table import Table
 from terpadu.access import disclosure
 from terpadu.audit.anchor import AuditKeyMissing, load_key
 from terpadu.cli.account import current_actor
-from terpadu.cli.common import console, fail, language, num, open_engine, tell, when
+from terpadu.cli.common import console, language, num, open_engine, tell, when
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.editions import list_editions, open_edition, publish_edition
@@ -48,7 +48,7 @@ def publish(
         key = None
         console.print(f"[yellow]{tell('warning')}:[/] {tell('edition.unsigned')}")
     try:
-        actor.require("publish", doing="menerbitkan edisi")
+        actor.require("publish", doing="publish_edition")
         with progress_bar("edition publish", 2) as step:
             info = publish_edition(
                 engine,
@@ -134,7 +134,7 @@ def diff(
         try:
             write_table(frame, out, sheet="perubahan")
         except TableFormatError as exc:
-            fail(str(exc))
+            fail_with(exc)
         console.print(tell("edition.diff_written", path=out))
 
 

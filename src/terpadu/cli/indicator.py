@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from terpadu.cli.common import console, dec, fail, num, open_engine, tell
+from terpadu.cli.common import console, dec, num, open_engine, tell
+from terpadu.cli.errors import fail_with
 from terpadu.files import TableFormatError, write_table
 from terpadu.periods import InvalidPeriod
 from terpadu.verval import VervalError, updating_indicator
@@ -32,7 +33,7 @@ def indicator(
     try:
         frame = updating_indicator(engine, period, province=province)
     except (VervalError, InvalidPeriod) as exc:
-        fail(str(exc))
+        fail_with(exc)
     label = frame["PERIODE"][0]
     target = targets_for(engine, int(label[:4]), province)[CATALOGUE_ID]
     aim = (
@@ -60,7 +61,7 @@ def indicator(
         try:
             write_table(frame, out, sheet="indikator")
         except TableFormatError as exc:
-            fail(str(exc))
+            fail_with(exc)
         console.print(tell("indicator.written", path=out))
 
 

@@ -110,7 +110,7 @@ def _write(frame: pl.DataFrame, out: Path | None, sheet: str) -> None:
     try:
         write_table(frame, out, sheet=sheet)
     except TableFormatError as exc:
-        fail(str(exc))
+        fail_with(exc)
     console.print(_t("written", path=out))
 
 

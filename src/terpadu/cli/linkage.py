@@ -20,7 +20,7 @@ from terpadu.cli.common import console, dec, fail, language, num, open_engine, s
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.files import InputFileError
-from terpadu.locale import has_text, text
+from terpadu.locale import code_label, has_text, text
 from terpadu.settings import get_settings
 from terpadu.store.ids import person_code
 
@@ -285,8 +285,14 @@ def review_decide(
         item = decide_review(db, pair, decision.value, actor=actor.username, note=note)
     except LinkageError as exc:
         fail_with(exc)
+    lang = language()
     console.print(
-        tell("review.decided", id=item.id, state=item.state, decision=item.decision or "skip")
+        tell(
+            "review.decided",
+            id=item.id,
+            state=code_label("review_state", item.state, lang),
+            decision=code_label("review_decision", item.decision or "skip", lang),
+        )
     )
 
 

@@ -101,7 +101,7 @@ def poverty(
         try:
             files = write_poverty_report(profile, path)
         except ValueError as exc:
-            fail(str(exc))
+            fail_with(exc)
     print_profile(profile)
     console.print(tell("poverty.written", xlsx=files.xlsx, png=files.png, svg=files.svg))
 
@@ -126,7 +126,7 @@ def _write_tkpk(kind: str, code: str, edition: str | None, out: Path) -> None:
         except (EditionError, RegionCodeError) as exc:
             fail_with(exc)
         except ReportError as exc:
-            fail(str(exc))
+            fail_with(exc)
         step("report_tkpk_write")
         write_report(report, out)
     console.print(say("report_tkpk_written", title=report.title, path=str(out)))

@@ -35,7 +35,7 @@ def purge(
     engine = open_engine()
     actor = current_actor(engine, "data purge")
     try:
-        actor.require_role(ADMIN_PROVINSI, doing="menghapus data simpanan")
+        actor.require_role(ADMIN_PROVINSI, doing="purge_kept_data")
     except TerpaduError as exc:
         fail_with(exc)
     settings = get_settings()

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from terpadu.access import PermissionDenied, disclosure
 from terpadu.cli.account import current_actor, jobs_actor
-from terpadu.cli.common import console, dec, fail, language, money, num, open_engine, tell
+from terpadu.cli.common import console, dec, language, money, num, open_engine, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.engine import SnapshotDamaged
@@ -400,7 +400,7 @@ def program_list(programs: ProgramsDir = None) -> None:
     try:
         catalogue = load_catalogue(_programs(programs))
     except ProgramConfigError as exc:
-        fail(str(exc))
+        fail_with(exc)
     table = Table(title=tell("program.title"))
     for name in ("program", "name", "version", "desil", "conflicts", "file"):
         table.add_column(tell(f"program.col.{name}"))

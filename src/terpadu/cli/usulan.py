@@ -272,7 +272,7 @@ def list_command(
         try:
             write_table(frame, out, sheet="usulan", shown=shown)
         except TableFormatError as exc:
-            fail(str(exc))
+            fail_with(exc)
         console.print(tell("usulan.list_written", path=out))
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from terpadu.cli.account import jobs_actor
-from terpadu.cli.common import console, dec, fail, language, num, open_engine, pct, tell
+from terpadu.cli.common import console, dec, language, num, open_engine, pct, tell
 from terpadu.cli.errors import fail_with
 from terpadu.cli.progress import progress_bar
 from terpadu.engine import SnapshotDamaged
@@ -72,7 +72,7 @@ def pmt_fit(
                 progress=step,
             )
     except (InputFileError, ValueError) as exc:
-        fail(str(exc))
+        fail_with(exc)
     print_model(model)
 
 

@@ -53,7 +53,7 @@ def _scoped(actor: Actor, query: Select[Any]) -> Select[Any]:
     if actor.role == PEKERJA_SOSIAL:
         query = query.where(PpksCase.caseworker == actor.username)
     elif actor.role not in OPENERS:
-        actor.require_role(*OPENERS, PEKERJA_SOSIAL, doing="membaca kasus")
+        actor.require_role(*OPENERS, PEKERJA_SOSIAL, doing="read_case")
     if actor.region:
         query = query.where(in_region(PpksCase.kode_wilayah, actor.region))
     return query

@@ -363,7 +363,7 @@ def import_complaints(
     a complaint outside the account's region is such a row. ``clock``: the office's calendar
     and service levels the deadlines are counted on (its ``now``: the moment of the import).
     """
-    actor.require_role(*STAFF, doing="mengimpor catatan pengaduan")
+    actor.require_role(*STAFF, doing="import_complaint_log")
     clock = clock or Clock()
     when = as_utc(clock.now) if clock.now is not None else dt.datetime.now(dt.UTC)
     today = today or when.astimezone(clock.calendar.zone).date()

@@ -163,7 +163,7 @@ def receive(
     now: dt.datetime | None = None,
 ) -> Receipt:
     """Register a complaint; its receipt (tracking code and first deadline)."""
-    actor.require_role(*STAFF, doing="menerima pengaduan")
+    actor.require_role(*STAFF, doing="receive_complaint")
     actor.require_region(kode_wilayah)
     _choice(category, CATEGORIES, "Jenis pengaduan")
     _choice(channel, CHANNELS, "Saluran pengaduan")
@@ -234,7 +234,7 @@ class _Step:
         complaint = session.get(Complaint, complaint_id)
         if complaint is None:
             raise ComplaintError(f"Pengaduan {complaint_id} tidak ditemukan.")
-        actor.require_role(*STAFF, doing="menangani pengaduan")
+        actor.require_role(*STAFF, doing="handle_complaint")
         actor.require_region(complaint.kode_wilayah)
         self.session, self.actor, self.complaint = session, actor, complaint
         self.calendar, self.levels, self.when = calendar, levels, when
@@ -410,7 +410,7 @@ def answer_referral(
             raise ComplaintError(f"Rujukan {referral_id} tidak ditemukan.")
         complaint = session.get(Complaint, referral.complaint_id)
         assert complaint is not None  # a referral always belongs to a complaint
-        actor.require_role(*STAFF, doing="mencatat jawaban rujukan")
+        actor.require_role(*STAFF, doing="record_referral_answer")
         actor.require_region(complaint.kode_wilayah)
         referral.answer = answer
         referral.status = "refused" if refused else "answered"

@@ -214,7 +214,7 @@ def import_institutions(
     Every bad row is in the report's issues (file, row, column, value, reason) and lands
     nothing; an institution outside the account's region is such a row.
     """
-    actor.require_role(*STAFF, doing="mengimpor daftar lembaga")
+    actor.require_role(*STAFF, doing="import_institutions")
     today = today or dt.date.today()
     when = now or dt.datetime.now(dt.UTC)
     clean, checked = check_list(
@@ -320,7 +320,7 @@ def admit(
     today: dt.date | None = None,
 ) -> int:
     """Record a registry person's admission; the stay's id. A person lives in one place."""
-    actor.require_role(*STAFF, doing="mencatat penghuni lembaga")
+    actor.require_role(*STAFF, doing="admit_resident")
     if not reason.strip():
         raise InstitutionError("Tuliskan alasan penerimaan penghuni.")
     if admitted_on > (today or dt.date.today()):
@@ -371,7 +371,7 @@ def discharge(
     reason: str,
 ) -> None:
     """Close a stay: the date the resident left and why (returned home, referred, died…)."""
-    actor.require_role(*STAFF, doing="mencatat kepulangan penghuni")
+    actor.require_role(*STAFF, doing="discharge_resident")
     if not reason.strip():
         raise InstitutionError("Tuliskan alasan kepulangan penghuni.")
     with Session(engine) as session, session.begin():

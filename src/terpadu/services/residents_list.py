@@ -133,7 +133,7 @@ def import_residents(
 ) -> ListReport:
     """Land the good rows of a residents list: a new stay is admitted, a known one gets the
     discharge the list newly gives. Bad rows are reported and land nothing."""
-    actor.require_role(*STAFF, doing="mengimpor daftar penghuni lembaga")
+    actor.require_role(*STAFF, doing="import_residents")
     today = today or dt.date.today()
     when = now or dt.datetime.now(dt.UTC)
     _, checked = check_list(

@@ -91,7 +91,7 @@ def save_institution(
     now: dt.datetime | None = None,
 ) -> int:
     """Register an institution (``institution_id`` None) or change one; its id."""
-    actor.require_role(*STAFF, doing="mengubah data lembaga")
+    actor.require_role(*STAFF, doing="edit_institution")
     _check_institution(form, actor)
     when = now or dt.datetime.now(dt.UTC)
     fields = {
@@ -152,7 +152,7 @@ def record_accreditation(
     today: dt.date | None = None,
 ) -> None:
     """Record an accreditation result: grade A/B/C, the date given and the expiry."""
-    actor.require_role(*STAFF, doing="mencatat akreditasi lembaga")
+    actor.require_role(*STAFF, doing="record_accreditation")
     if grade not in GRADES:
         raise InstitutionError(f"Nilai akreditasi '{grade}' harus A, B atau C.")
     if accredited_on > (today or dt.date.today()):
@@ -341,7 +341,7 @@ def save_worker(
     now: dt.datetime | None = None,
 ) -> int:
     """Add a worker (``worker_id`` None) or change one; their id."""
-    actor.require_role(*STAFF, doing="mengubah data SDM kesejahteraan sosial")
+    actor.require_role(*STAFF, doing="edit_workforce")
     nik = form.nik.strip()
     problems = []
     if not (nik.isdigit() and len(nik) == 16):
@@ -404,7 +404,7 @@ def certify_worker(
     today: dt.date | None = None,
 ) -> None:
     """Record the worker's certification and its date."""
-    actor.require_role(*STAFF, doing="mencatat sertifikasi petugas")
+    actor.require_role(*STAFF, doing="record_certification")
     if certified_on > (today or dt.date.today()):
         raise WorkforceError(f"Tanggal sertifikasi {certified_on.isoformat()} di masa depan.")
     with Session(engine) as session, session.begin():
@@ -428,7 +428,7 @@ def certify_worker(
 
 def assign_regions(engine: Engine, actor: Actor, worker_id: int, regions: str) -> list[str]:
     """The worker's assignments within the actor's region become ``regions``; all of them."""
-    actor.require_role(*STAFF, doing="menugaskan petugas ke wilayah")
+    actor.require_role(*STAFF, doing="assign_worker")
     wanted = _parse_regions(regions, actor)
     with Session(engine) as session, session.begin():
         row, before = _worker_in_scope(session, actor, worker_id)

@@ -261,7 +261,7 @@ def import_workers(
 ) -> ListReport:
     """Land the good rows of a workforce list; a worker already known by NIK is updated and
     their assigned regions become the file's. Bad rows are reported and land nothing."""
-    actor.require_role(*STAFF, doing="mengimpor daftar SDM kesejahteraan sosial")
+    actor.require_role(*STAFF, doing="import_workforce")
     today = today or dt.date.today()
     when = now or dt.datetime.now(dt.UTC)
     _, checked = check_list(

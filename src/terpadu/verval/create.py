@@ -173,7 +173,7 @@ def create_proposal(
     ``engine`` may be a connection in a savepoint: the proposal is then part of the caller's
     transaction (a link run's).
     """
-    actor.require_role(OPERATOR_DESA, doing="membuat usulan")
+    actor.require_role(OPERATOR_DESA, doing="create_proposal")
     kind = parse_kind(kind)
     when = now_or(now)
     with workflow_session(engine) as session:
@@ -226,7 +226,7 @@ def revise_proposal(
     now: dt.datetime | None = None,
 ) -> ProposalSummary:
     """Replace a draft or returned proposal's content (the desa's correction)."""
-    actor.require_role(OPERATOR_DESA, doing="memperbaiki usulan")
+    actor.require_role(OPERATOR_DESA, doing="revise_proposal")
     when = now_or(now)
     with workflow_session(engine) as session:
         proposal = load_proposal(session, proposal_id)

@@ -96,7 +96,7 @@ def decide(
         from_state = proposal.state
         extra: dict[str, Any] = {}
         if action == "submit":
-            actor.require_role(OPERATOR_DESA, doing="mengajukan usulan")
+            actor.require_role(OPERATOR_DESA, doing="submit_proposal")
             if proposal.state not in (DRAFT, RETURNED):
                 raise InvalidTransition(
                     f"Usulan berstatus {STATE_LABELS[proposal.state]}; hanya draf atau usulan "

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from terpadu.access import PermissionDenied
 from terpadu.errors import TerpaduError
 from terpadu.i18n import error_words
 
@@ -65,8 +66,19 @@ DOMAIN_ERROR_STATUS = 400
 
 
 def domain_error(error: TerpaduError, language: str) -> WebError:
-    """The answer to a domain error no route turned into one: its code, its words."""
+    """The answer to a domain error no route turned into one: its code, its words (a
+    refusal of the role or region is a 403)."""
+    if isinstance(error, PermissionDenied):
+        return refusal(error)
     answer = WebError(DOMAIN_ERROR_STATUS, error.code, error_words(error, language))
+    answer.__cause__ = error
+    return answer
+
+
+def refusal(error: PermissionDenied) -> WebError:
+    """The 403 answer to a refusal; it is worded from the refusal in the request's language
+    (:meth:`WebError.words`)."""
+    answer = WebError(403, "forbidden", str(error))
     answer.__cause__ = error
     return answer
 

@@ -35,7 +35,7 @@ from terpadu.verval.errors import (
 )
 from terpadu.verval.inbox import ProposalSummary
 from terpadu.web.auth import WebUser
-from terpadu.web.errors import WebError
+from terpadu.web.errors import WebError, refusal
 
 NOT_FOUND = "Data tidak ditemukan atau di luar wilayah kerja Anda."
 
@@ -52,7 +52,7 @@ def verval_errors() -> Iterator[None]:
     except NotFound as exc:
         raise WebError(404, "not_found", str(exc)) from exc
     except PermissionDenied as exc:
-        raise WebError(403, "forbidden", str(exc)) from exc
+        raise refusal(exc) from exc
     except (ConflictError, EditionExists) as exc:
         raise WebError(409, "conflict", str(exc)) from exc
     except InvalidTransition as exc:

@@ -43,7 +43,7 @@ from terpadu.store.ids import parse_code
 from terpadu.web.api.schemas import Page
 from terpadu.web.auth import WebUser
 from terpadu.web.deps import CurrentUser, EngineDep, StateDep
-from terpadu.web.errors import ERROR_RESPONSES, WebError
+from terpadu.web.errors import ERROR_RESPONSES, WebError, refusal
 
 router = APIRouter(prefix="/api/v1/cases", tags=["kasus"], responses=ERROR_RESPONSES)
 
@@ -109,7 +109,7 @@ class CloseIn(BaseModel):
 
 def _answer(exc: Exception) -> WebError:
     if isinstance(exc, PermissionDenied):
-        return WebError(403, "forbidden", str(exc))
+        return refusal(exc)
     if isinstance(exc, CaseStateError):
         return WebError(409, "invalid_transition", str(exc))
     if isinstance(exc, CaseError) and "tidak ditemukan" in str(exc):

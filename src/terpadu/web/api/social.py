@@ -45,7 +45,7 @@ from terpadu.store.ids import parse_code, person_code
 from terpadu.web import social_tables as tables
 from terpadu.web.auth import WebUser
 from terpadu.web.deps import CurrentUser, EngineDep
-from terpadu.web.errors import ERROR_RESPONSES, WebError
+from terpadu.web.errors import ERROR_RESPONSES, WebError, refusal
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
@@ -246,7 +246,7 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except PermissionDenied as exc:
-        raise WebError(403, "forbidden", str(exc)) from exc
+        raise refusal(exc) from exc
     except TerpaduError as exc:
         raise WebError(422, getattr(exc, "code", "invalid"), str(exc)) from exc
 

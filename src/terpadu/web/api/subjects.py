@@ -24,7 +24,7 @@ from terpadu.subjects import (
 from terpadu.verval.errors import InvalidProposal, VervalError
 from terpadu.verval.records import proposal_code
 from terpadu.web.deps import CurrentUser, EngineDep
-from terpadu.web.errors import ERROR_RESPONSES, WebError
+from terpadu.web.errors import ERROR_RESPONSES, WebError, refusal
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjek data"], responses=ERROR_RESPONSES)
 
@@ -59,7 +59,7 @@ class CorrectionPublic(BaseModel):
 
 def _answer(exc: Exception) -> WebError:
     if isinstance(exc, PermissionDenied):
-        return WebError(403, "forbidden", str(exc))
+        return refusal(exc)
     if isinstance(exc, SubjectNotFound):
         return WebError(404, "not_found", str(exc))
     if isinstance(exc, (InvalidSubjectNik, InvalidProposal)):

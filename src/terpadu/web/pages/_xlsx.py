@@ -9,7 +9,7 @@ personal columns are masked for the reader's role before either file is written.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 import polars as pl
@@ -33,10 +33,21 @@ def xlsx_bytes(sheets: Sequence[tuple[str, pl.DataFrame]]) -> bytes:
 
 
 def table_download(
-    frame: pl.DataFrame, name: str, fmt: str, shown: Disclosure, sheet: str = "data"
+    frame: pl.DataFrame,
+    name: str,
+    fmt: str,
+    shown: Disclosure,
+    sheet: str = "data",
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """``frame`` as ``name.csv`` or ``name.xlsx``, masked for the reader (``shown``)."""
+    """``frame`` as ``name.csv`` or ``name.xlsx``, masked for the reader (``shown``).
+
+    ``headers``: words for columns (column name → heading), put on after the masking,
+    which knows the personal columns by their names.
+    """
     masked = shown.frame(frame)
+    if headers:
+        masked = masked.rename({c: headers[c] for c in masked.columns if c in headers})
     if fmt == "xlsx":
         body: bytes | str = xlsx_bytes([(sheet, masked)])
         media = XLSX_TYPE

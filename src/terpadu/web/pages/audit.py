@@ -353,9 +353,9 @@ def audit_page(
     return _page(request, state, lang, session, f, offset)
 
 
-def anchors(settings: Settings) -> list[tuple[str, Anchor]]:
+def anchors(settings: Settings, lang: str) -> list[tuple[str, Anchor]]:
     """The latest anchor of the anchors folder and every edition manifest's (as
-    ``terpadu audit verify`` gathers them)."""
+    ``terpadu audit verify`` gathers them); an edition's is named in ``lang``."""
     found: list[tuple[str, Anchor]] = []
     kept = [(p.name, read_anchor(p)) for p in anchor_files(settings.anchors_dir)]
     newest = latest(kept)
@@ -365,7 +365,8 @@ def anchors(settings: Settings) -> list[tuple[str, Anchor]]:
     manifests = sorted(editions.glob(f"*/{MANIFEST}")) if editions.is_dir() else []
     for manifest in manifests:
         if '"audit_anchor"' in manifest.read_text(encoding="utf-8", errors="replace"):
-            found.append((f"edisi {manifest.parent.name}", read_anchor(manifest)))
+            named = text("console.edition.named", lang, period=manifest.parent.name)
+            found.append((named, read_anchor(manifest)))
     return found
 
 
@@ -373,7 +374,7 @@ def check_chain(state: StateDep, lang: str) -> dict[str, Any]:
     """The chain check's result as the page shows it."""
     settings = state.settings
     try:
-        found = anchors(settings)
+        found = anchors(settings, lang)
     except AnchorUnreadable as exc:
         return {"ok": False, "error": error_words(exc, lang), "problems": []}
     try:

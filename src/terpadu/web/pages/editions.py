@@ -100,7 +100,7 @@ def publish_form(
             error=translate(lang, "pages.period_required"), status_code=400,
         )  # fmt: skip
     try:
-        actor.require("publish", doing="menerbitkan edisi")
+        actor.require("publish", doing="publish_edition")
         info = publish_edition(
             state.engine,
             period.strip(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import polars as pl
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from terpadu.access import ADMIN_PROVINSI, ANALIS_PUSAT, VERIFIKATOR_KAB, disclosure
 from terpadu.errors import TerpaduError
 from terpadu.i18n import error_words
+from terpadu.locale import text
 from terpadu.regions import RegionCodeError, normalize_code
 from terpadu.scratch import scratch_folder
 from terpadu.web import jobs
@@ -39,6 +40,20 @@ TABLES = ("desil", "wilayah", "alasan")
 KIND = "simulasi"
 SIM_STEPS = 2
 _QUOTA_ENTRY = re.compile(r"^\s*([\d.]+)\s*[=:]\s*([\d.]+)\s*$")
+#: The catalogue words of the result tables' columns (the page's headings, also in the
+#: downloaded files).
+COLUMN_WORDS: Final = {
+    "DESIL": "pages.desil",
+    "KODE_KABKOTA": "pages.district",
+    "keluarga_berperingkat": "pages.ranked",
+    "layak": "pages.eligible",
+    "terpilih": "pages.selected",
+    "biaya": "pages.cost",
+    "cakupan": "pages.coverage",
+    "ALASAN": "headings.reason_code",
+    "KETERANGAN": "pages.reason_col",
+    "keluarga": "pages.families",
+}
 
 
 def _simulator(session: PageSession, lang: str) -> None:
@@ -311,4 +326,7 @@ def simulation_download(
     if table not in TABLES or fmt not in FORMATS or job.status != "done":
         raise WebError(404, "not_found", translate(lang, "pages.no_such_format"))
     frame = job.frame(table)
-    return table_download(frame, f"simulasi-{table}", fmt, disclosure(session.user), table)
+    headings = {column: text(key, lang) for column, key in COLUMN_WORDS.items()}
+    return table_download(
+        frame, f"simulasi-{table}", fmt, disclosure(session.user), table, headers=headings
+    )

@@ -144,8 +144,10 @@ def _proposal_page(
     if refused is not None:
         key = f"verval.refused.{refused.code}"
         error = text(key if refused.code in _REFUSALS else "verval.refused.verval_error", lang)
-        # The workflow's own reason is in Bahasa Indonesia (it quotes the rules).
-        error_detail = refused.words(lang) if lang == "id" else None
+        # The workflow's own reason is in Bahasa Indonesia (it quotes the rules); a refusal
+        # by role is worded in the page's language.
+        detail = refused.words(lang)
+        error_detail = detail if lang == "id" or detail != refused.message else None
     return render(
         request,
         state,
