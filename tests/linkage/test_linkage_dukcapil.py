@@ -73,3 +73,28 @@ def test_dukcapil_check_finds_dead_and_mistyped_niks(
 
     sources = {(json.loads(p) if isinstance(p, str) else p)["nama"]["source"] for (p,) in prov}
     assert "dukcapil" in sources
+
+
+def test_targeting_reads_the_findings_the_check_writes(
+    engine: Engine, small_batch: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    """A NIK the check finds wrong is a rejected NIK for targeting (its payment would fail),
+    and a person Dukcapil lists as dead is dead: the reader and the writer share one code list."""
+    from terpadu.identity import findings as codes
+    from terpadu.targeting.inputs import civil_registry_flags
+
+    load(engine, small_batch)
+    extract_from_synth(small_batch, tmp_path / "dukcapil.xlsx", death_rate=0.05, seed=2)
+    report = check_against_dukcapil(
+        engine, tmp_path / "dukcapil.xlsx", outdir=tmp_path / "out", today=TODAY, data_dir=data_dir
+    )
+    written = report.results.select("person_id", "findings")
+    assert set(written["findings"].str.split(";").explode().unique()) <= set(codes.FINDINGS)
+    flags, checked = civil_registry_flags(engine)
+    assert checked
+    read = pl.from_arrow(flags).join(written, on="person_id")
+    rejecting = read["findings"].str.contains("|".join(codes.REJECTING))
+    assert rejecting.sum() > 0
+    assert (read["nik_ditolak"] == rejecting.cast(pl.Int64)).all()
+    dead = read.filter(pl.col("findings").str.contains(codes.DEAD))
+    assert dead.height > 0 and (dead["meninggal"] == 1).all()

@@ -63,8 +63,8 @@ def test_profile_of_the_province_matches_the_hand_count(engine: Engine, tmp_path
         "nik_invalid": 1,  # A2
         "nik_missing": 1,  # A3
         "duplicates_pending": 1,  # the decided pair does not count
-        "dukcapil_dob_mismatch": 1,
-        "dukcapil_name_mismatch": 1,  # A4; A5's 'ok' is no finding
+        "dukcapil_tgl_lahir_beda": 1,
+        "dukcapil_nama_beda": 1,  # A4; A5's 'ok' is no finding
     }
     ages = [r["keluarga"] for r in _rows(report, "umur_data")]
     assert ages == [1, 0, 1, 1]  # K1 today, K2 20 months, K3 30 months

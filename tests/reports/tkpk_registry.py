@@ -145,7 +145,7 @@ def _quality(session: Session, persons: dict[str, int]) -> None:
     session.add(DukcapilCheck(id=1, file_name="dukcapil.csv", sha256="x"))
     session.flush()
     for person, findings, code in (
-        ("A4", "name_mismatch;dob_mismatch", "3604052002"),
+        ("A4", "nama_beda;tgl_lahir_beda", "3604052002"),
         ("A5", "ok", "3601012001"),
     ):
         session.add(

@@ -49,7 +49,7 @@ def rank(web: WebEnv, desil: dict[str, int] | None = None) -> None:
                     "d": d,
                     "dep": 0.4 if poor else 0.0,
                     "dims": json.dumps(dims),
-                    "ind": "lantai_tanah" if poor else "",
+                    "ind": "lantai_tanah_bambu" if poor else "",
                     "dimnames": "economic;housing" if poor else "",
                     "poor": int(poor),
                 },

@@ -27,6 +27,7 @@ from sqlalchemy import Engine, select
 
 from terpadu.access import OPERATOR_DESA, Actor
 from terpadu.files import ROW, clean_table, error_rows, read_table, write_table
+from terpadu.identity import findings as finding_codes
 from terpadu.layouts import Column
 from terpadu.linkage import store as S
 from terpadu.linkage.model import latest_model, level_weights, model_dir
@@ -255,22 +256,22 @@ def compare(
     out = registry.join(found, on="person_id", how="left").join(best, on="person_id", how="left")
     is_found = pl.col("d_nik").is_not_null()
     findings = pl.concat_list(
-        pl.when(pl.col("nik").is_null()).then(pl.lit("nik_kosong")),
-        pl.when(pl.col("nik").is_not_null() & ~is_found).then(pl.lit("nik_tidak_ditemukan")),
-        pl.when(is_found & ~pl.col("name_ok")).then(pl.lit("nama_beda")),
+        pl.when(pl.col("nik").is_null()).then(pl.lit(finding_codes.NIK_MISSING)),
+        pl.when(pl.col("nik").is_not_null() & ~is_found).then(pl.lit(finding_codes.NIK_NOT_FOUND)),
+        pl.when(is_found & ~pl.col("name_ok")).then(pl.lit(finding_codes.NAME_DIFFERS)),
         pl.when(
             is_found
             & pl.col("tgl_lahir").is_not_null()
             & pl.col("d_tgl_lahir").is_not_null()
             & (pl.col("tgl_lahir") != pl.col("d_tgl_lahir"))
-        ).then(pl.lit("tgl_lahir_beda")),
+        ).then(pl.lit(finding_codes.BIRTH_DATE_DIFFERS)),
         pl.when(
             is_found
             & pl.col("jenis_kelamin").is_not_null()
             & pl.col("d_jk").is_not_null()
             & (pl.col("jenis_kelamin") != pl.col("d_jk"))
-        ).then(pl.lit("jenis_kelamin_beda")),
-        pl.when(is_found & (pl.col("d_status") == 2)).then(pl.lit("meninggal")),
+        ).then(pl.lit(finding_codes.SEX_DIFFERS)),
+        pl.when(is_found & (pl.col("d_status") == 2)).then(pl.lit(finding_codes.DEAD)),
     ).list.drop_nulls()
     return out.with_columns(
         pl.when(findings.list.len() > 0)
@@ -420,9 +421,11 @@ def _raise(engine: Engine, results: pl.DataFrame) -> pl.DataFrame:
             )
         }
     made: list[tuple[int, str]] = []
-    dead = results.filter(pl.col("findings").str.contains("meninggal"))
+    dead = results.filter(pl.col("findings").str.contains(finding_codes.DEAD))
     fix = results.filter(
-        pl.col("findings").str.contains("nik_tidak_ditemukan|nik_kosong")
+        pl.col("findings").str.contains(
+            f"{finding_codes.NIK_NOT_FOUND}|{finding_codes.NIK_MISSING}"
+        )
         & (pl.col("confidence") >= PROPOSE_FROM)
     )
     todo = [("deactivate", r, None) for r in dead.iter_rows(named=True)] + [

@@ -17,8 +17,7 @@ from sqlalchemy import Engine, text
 from terpadu.editions import current_edition, get_edition, open_edition
 from terpadu.engine import BatchEngine, Snapshot, write_snapshot
 from terpadu.errors import TerpaduError
-
-REJECTING_FINDINGS = ("nik_not_found", "name_mismatch", "dob_mismatch", "sex_mismatch")
+from terpadu.identity import findings as dukcapil
 
 
 class TargetingError(TerpaduError, RuntimeError):
@@ -125,8 +124,8 @@ def civil_registry_flags(engine: Engine) -> tuple[pa.Table, bool]:
         orient="row",
     )
     findings = pl.col("findings").fill_null("")
-    rejected = pl.any_horizontal([findings.str.contains(f) for f in REJECTING_FINDINGS])
-    dead = (pl.col("alive") == 0).fill_null(False) | findings.str.contains("dead")
+    rejected = pl.any_horizontal([findings.str.contains(f) for f in dukcapil.REJECTING])
+    dead = (pl.col("alive") == 0).fill_null(False) | findings.str.contains(dukcapil.DEAD)
     flags = (
         frame.group_by("person_id")
         .agg(

@@ -302,7 +302,7 @@ def _quality_section(engine: Engine, prefix: str, today: dt.date, lang: str, say
     ]
     by_finding = findings.group_by("finding").len().sort("finding")
     for finding, n in by_finding.iter_rows():
-        name = _label("tkpk.finding", finding, lang)
+        name = _label("pages.finding", finding, lang)
         rows.append((f"dukcapil_{finding}", say("q_dukcapil", finding=name), int(n), None))
     quality = pl.DataFrame(
         rows,

@@ -170,7 +170,7 @@ class DukcapilResult(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     check_id: Mapped[int] = mapped_column(BigInteger)
     person_id: Mapped[int] = mapped_column(BigInteger)
-    # ok, nik_not_found, name_mismatch, dob_mismatch, sex_mismatch, dead (';'-joined)
+    # codes of terpadu.identity.findings, ';'-joined: ok, nik_kosong, nik_tidak_ditemukan, ...
     findings: Mapped[str] = mapped_column(String(200))
     found: Mapped[int] = mapped_column(SmallInteger, default=0)
     nik: Mapped[str | None] = mapped_column(String(16))
