@@ -48,10 +48,10 @@ def _holding(permission: Any) -> frozenset[str]:
 _EVERYONE: Final = frozenset(ROLES)
 # Institutions and the social workforce: kept by kab/kota and province staff, planned from
 # the centre (any account may still open them within its region). The province admin's
-# menu is full: the workforce is a link on the institutions page (workers are assigned
-# and counted by the kab/kota).
+# and the kab/kota verifier's menus are full (a second line at 1280 px): the workforce is a
+# link on the institutions page for them.
 _SOCIAL: Final = frozenset({VERIFIKATOR_KAB, ADMIN_PROVINSI, ANALIS_PUSAT})
-_WORKFORCE: Final = _SOCIAL - {ADMIN_PROVINSI}
+_WORKFORCE: Final = _SOCIAL - {ADMIN_PROVINSI, VERIFIKATOR_KAB}
 # The registry's own pages: every role that works with the registry (not the system admin,
 # whose daily work is accounts and the audit trail, nor the social-service desks).
 _REGISTRY: Final = _EVERYONE - {ADMIN_SISTEM, PETUGAS_SLRT, PEKERJA_SOSIAL}
