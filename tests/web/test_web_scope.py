@@ -500,6 +500,37 @@ def attacks(v: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
         ("POST", "/api/v1/cases/{number}/close"): [
             {"path": f"{case}/close", "json": {"reason": "died"}}
         ],
+        ("GET", "/api/v1/complaints"): [{}, {"params": {"name": "siti", "status": "checked"}}],
+        ("POST", "/api/v1/complaints"): [
+            {
+                "json": {
+                    "category": "wrong_data",
+                    "channel": "walk_in",
+                    "kode_wilayah": "3604052001",
+                    "complainant_name": "Titipan",
+                    "description": "x",
+                }
+            }
+        ],
+        ("GET", "/api/v1/complaints/{tracking}"): [{"path": complaint}],
+        ("POST", "/api/v1/complaints/{tracking}/check"): [
+            {"path": f"{complaint}/check", "json": {"family": fam}}
+        ],
+        ("POST", "/api/v1/complaints/{tracking}/visit"): [
+            {"path": f"{complaint}/visit", "json": {"note": "x"}}
+        ],
+        ("POST", "/api/v1/complaints/{tracking}/decide"): [
+            {"path": f"{complaint}/decide", "json": {"outcome": "no_change"}}
+        ],
+        ("POST", "/api/v1/complaints/{tracking}/refer"): [
+            {"path": f"{complaint}/refer", "json": {"service": "health", "institution": "X"}}
+        ],
+        ("POST", "/api/v1/complaints/{tracking}/close"): [
+            {"path": f"{complaint}/close", "json": {"told_how": "x"}}
+        ],
+        ("POST", "/api/v1/complaints/referrals/{referral_id}/answer"): [
+            {"path": f"{referral}/answer", "json": {"answer": "x"}}
+        ],
         # last: it ends the token the routes above were tried with
         ("POST", "/api/v1/auth/logout"): [{}],
     }
@@ -604,7 +635,8 @@ def test_desa_operator_cannot_reach_another_desa(web: WebEnv) -> None:
         social_changes = conn.execute(
             text(
                 "SELECT count(*) FROM audit_event WHERE actor = 'op_b' AND "
-                "(action LIKE 'institution.%' OR action LIKE 'worker.%')"
+                "(action LIKE 'institution.%' OR action LIKE 'worker.%' "
+                "OR action LIKE 'complaint.%' OR action LIKE 'referral.%')"
             )
         ).scalar()
         still = conn.execute(

@@ -225,6 +225,7 @@ def create_app(
     _install_error_handlers(app)
     from terpadu.web.api import router as api_router
     from terpadu.web.api.cases import router as cases_router
+    from terpadu.web.api.complaints import router as complaints_router
     from terpadu.web.api.social import router as social_router
     from terpadu.web.api.subjects import router as subjects_router
     from terpadu.web.pages import router as pages_router
@@ -233,6 +234,7 @@ def create_app(
     app.include_router(subjects_router)
     app.include_router(social_router)
     app.include_router(cases_router)
+    app.include_router(complaints_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _add_api_docs(app)
